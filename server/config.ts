@@ -1,0 +1,110 @@
+import os from 'node:os';
+import path from 'node:path';
+import envPaths from 'env-paths';
+
+/** Everything the server can be told through its environment, validated once at start-up. */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  token: string | undefined;
+  databaseUrl: string | undefined;
+  maxFileSize: number;
+  processingTimeoutMs: number;
+  retryDelaysSec: number[];
+  concurrency: number;
+  retentionDays: number;
+  embedder: 'use-lite' | 'hash';
+  queuePollSec: number;
+  queueMaintenanceSec: number;
+  shutdownGraceMs: number;
+  logLevel: string;
+  maxImagePixels: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got '${raw}'.`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}.`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got '${raw}'.`);
+  }
+  return raw as T;
+}
+
+/** Sizes accept plain bytes or a unit: `100MB`, `1.5GB`, `512kb`. */
+function size(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(raw);
+  if (!m) throw new ConfigError(name, `must be a size such as 104857600 or 100MB, got '${raw}'.`);
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+  const value = Math.floor(Number(m[1]) * unit);
+  if (value < 1) throw new ConfigError(name, 'must be at least 1 byte.');
+  return value;
+}
+
+function delays(env: Env, name: string, fallback: number[]): number[] {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^\d+(\.\d+)?$/.test(p))) {
+    throw new ConfigError(name, `must be a comma-separated list of seconds such as 10,60,300, got '${raw}'.`);
+  }
+  return parts.map(Number);
+}
+
+export function defaultDataDir(): string {
+  return envPaths('Trove', { suffix: '' }).data;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const host = env.TROVE_HOST?.trim() || '127.0.0.1';
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host) && env.TROVE_ALLOW_REMOTE !== '1') {
+    throw new ConfigError('TROVE_HOST', `must be a loopback address in local mode, got '${host}' (set TROVE_ALLOW_REMOTE=1 to override).`);
+  }
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', "must start with postgres:// or postgresql://.");
+  }
+  const token = env.TROVE_TOKEN?.trim() || undefined;
+  if (token !== undefined && token.length < 16) {
+    throw new ConfigError('TROVE_TOKEN', 'must be at least 16 characters long.');
+  }
+  const dataDir = path.resolve(env.TROVE_DATA_DIR?.trim() || defaultDataDir());
+  return {
+    host,
+    port: int(env, 'PORT', 8787, 0, 65535),
+    dataDir,
+    token,
+    databaseUrl,
+    maxFileSize: size(env, 'MAX_FILE_SIZE', 100 * 1024 * 1024),
+    processingTimeoutMs: int(env, 'PROCESSING_TIMEOUT', 300, 1, 24 * 3600) * 1000,
+    retryDelaysSec: delays(env, 'TROVE_RETRY_DELAYS', [10, 60, 300]),
+    concurrency: int(env, 'TROVE_CONCURRENCY', Math.max(1, os.availableParallelism()), 1, 64),
+    retentionDays: int(env, 'TROVE_RETENTION_DAYS', 30, 0, 3650),
+    embedder: oneOf(env, 'TROVE_EMBEDDER', ['use-lite', 'hash'] as const, 'use-lite'),
+    queuePollSec: int(env, 'TROVE_QUEUE_POLL_MS', 500, 500, 60_000) / 1000,
+    queueMaintenanceSec: int(env, 'TROVE_QUEUE_MAINTENANCE_S', 30, 1, 3600),
+    shutdownGraceMs: int(env, 'TROVE_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    maxImagePixels: int(env, 'TROVE_MAX_IMAGE_PIXELS', 100_000_000, 1, 2 ** 31),
+  };
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+
+/**
+ * The one database interface: a `pg` pool and a Kysely instance over it. Two drivers sit behind
+ * the pool: PGlite in this process (embedded default; node-postgres talks to it without a socket)
+ * or a real Postgres server when DATABASE_URL is set.
+ */
+export interface Database {
+  readonly driver: 'pglite' | 'postgres';
+  readonly db: Kysely<DB>;
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+// bigint columns (file sizes, counts) fit in a JS number; pg hands them over as strings by default.
+const parseBigint = (v: string) => Number(v);
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === 20) return parseBigint;
+    return pg.types.getTypeParser(oid, format) as (v: string) => unknown;
+  }) as typeof pg.types.getTypeParser,
+};
+
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, types });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { driver: 'postgres', db, pool, close: () => db.destroy() };
+  }
+  const dir = path.join(opts.dataDir, 'db');
+  await fs.mkdir(dir, { recursive: true });
+  const lite = await PGlite.create(dir, { extensions: { vector } });
+  // PGlite is one connection; a pool of one queues callers instead of interleaving transactions.
+  const config = Object.assign(createPgConfig(lite), { types, max: 1 });
+  const pool = new pg.Pool(config);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    driver: 'pglite',
+    db,
+    pool,
+    async close() {
+      await db.destroy();
+      await lite.close();
+    },
+  };
+}

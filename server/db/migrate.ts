@@ -1,0 +1,36 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as initial from './migrations/0001_initial.ts';
+import type { DB } from './schema.ts';
+
+/** Migrations are listed here rather than read from disk, so bundlers and tsx see the same set. */
+const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(`Migration failed: ${JSON.stringify(error)}`);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Identifier-safe name of a model's vector index. */
+export function vectorIndexName(model: string): string {
+  return `uploads_embedding_${model.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_hnsw`;
+}
+
+/**
+ * Each embedding model gets a partial HNSW index over a cast to its dimension; a query that names
+ * the same model and cast uses it. Created at start-up for the configured model (idempotent).
+ */
+export async function ensureVectorIndex(db: Kysely<DB>, model: string, dimensions: number): Promise<void> {
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16000) {
+    throw new Error(`Bad embedding dimension ${dimensions}`);
+  }
+  const name = vectorIndexName(model);
+  await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON uploads
+    USING hnsw ((embedding::vector(${sql.raw(String(dimensions))})) vector_cosine_ops)
+    WHERE embedding_model = ${sql.lit(model)}`.execute(db);
+}

@@ -1,0 +1,88 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { FileType, ProcessingStatus } from '../../shared/file-types.ts';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface UsersTable {
+  id: string;
+  external_id: string;
+  email: string | null;
+  display_name: string | null;
+  suspended: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface UploadsTable {
+  id: string;
+  user_id: string;
+  storage_uri: string;
+  original_filename: string;
+  file_type: FileType;
+  file_size: ColumnType<number, number, number>;
+  mime_type: string;
+  file_hash: string;
+  processing_status: Generated<ProcessingStatus>;
+  processing_started_at: NullableTimestamp;
+  processing_completed_at: NullableTimestamp;
+  processing_error: string | null;
+  processing_error_code: string | null;
+  retry_count: Generated<number>;
+  summary: string | null;
+  tags: Generated<string[]>;
+  extracted_text: string | null;
+  token_count: number | null;
+  /** pgvector text form; read back as a string. */
+  embedding: string | null;
+  embedding_model: string | null;
+  analysis_model: string | null;
+  /** Full-text document; written with SQL expressions only. */
+  search_tsv: ColumnType<string | null, never, string | null>;
+  metadata: JSONColumnType<Record<string, unknown>, string, string>;
+  user_metadata: JSONColumnType<Record<string, unknown>, string, string>;
+  thumbnail_uri: string | null;
+  preview_uri: string | null;
+  current_job_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: NullableTimestamp;
+  purge_after: NullableTimestamp;
+}
+
+export type JobKind = 'process' | 'reembed';
+export type JobState = 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled';
+
+export interface ProcessingJobsTable {
+  id: string;
+  upload_id: string;
+  user_id: string;
+  kind: JobKind;
+  state: Generated<JobState>;
+  progress: Generated<number>;
+  stage: string | null;
+  attempts: Generated<number>;
+  queue_job_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+export interface SearchHistoryTable {
+  id: string;
+  user_id: string;
+  query: string;
+  filters: JSONColumnType<Record<string, unknown>, string, string>;
+  result_count: number;
+  latency_ms: number;
+  created_at: Timestamp;
+}
+
+export interface DB {
+  users: UsersTable;
+  uploads: UploadsTable;
+  processing_jobs: ProcessingJobsTable;
+  search_history: SearchHistoryTable;
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { FileType } from '../../shared/file-types.ts';
+import type { DB } from './schema.ts';
+import { toVectorLiteral } from './uploads-repo.ts';
+
+export interface HybridQuery {
+  userId: string;
+  text: string;
+  vector: number[];
+  model: string;
+  dimensions: number;
+  fileTypes?: FileType[] | undefined;
+  dateFrom?: Date | undefined;
+  dateTo?: Date | undefined;
+  limit: number;
+  /** How many candidates each ranker contributes before fusion. */
+  candidates: number;
+}
+
+export interface HybridHit {
+  id: string;
+  original_filename: string;
+  file_type: FileType;
+  mime_type: string;
+  summary: string | null;
+  thumbnail_uri: string | null;
+  created_at: Date;
+  similarity: number;
+  fused: number;
+}
+
+/** Reciprocal rank fusion constant; 60 is the value from the original RRF paper and works without tuning. */
+const RRF_K = 60;
+
+/**
+ * Hybrid search in one round trip: the nearest vectors (HNSW, filtered by user with iterative scan
+ * so a filtered top-k is still k rows) and the best full-text matches, fused by reciprocal rank.
+ * A file found by both rankers rises; a file found by either one still appears.
+ */
+export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<HybridHit[]> {
+  const dims = sql.raw(String(Math.trunc(q.dimensions)));
+  const vec = toVectorLiteral(q.vector);
+  const filters = sql.join([
+    sql`user_id = ${q.userId}`,
+    sql`deleted_at IS NULL`,
+    sql`processing_status = 'completed'`,
+    ...(q.fileTypes?.length ? [sql`file_type IN (${sql.join(q.fileTypes)})`] : []),
+    ...(q.dateFrom ? [sql`created_at >= ${q.dateFrom}`] : []),
+    ...(q.dateTo ? [sql`created_at <= ${q.dateTo}`] : []),
+  ], sql` AND `);
+  return db.transaction().execute(async (trx) => {
+    // SET LOCAL keeps the setting inside this transaction: safe behind a transaction-mode pooler.
+    await sql`SET LOCAL hnsw.iterative_scan = relaxed_order`.execute(trx);
+    await sql`SET LOCAL hnsw.ef_search = ${sql.lit(Math.max(40, q.candidates))}`.execute(trx);
+    const { rows } = await sql<HybridHit>`
+      WITH vec AS (
+        SELECT id, (embedding::vector(${dims})) <=> ${vec}::vector(${dims}) AS distance
+        FROM uploads
+        WHERE ${filters} AND embedding_model = ${sql.lit(q.model)}
+        ORDER BY (embedding::vector(${dims})) <=> ${vec}::vector(${dims})
+        LIMIT ${q.candidates}
+      ), vec_ranked AS (
+        SELECT id, row_number() OVER (ORDER BY distance) AS rnk FROM vec
+      ), fts AS (
+        SELECT id, row_number() OVER (ORDER BY ts_rank_cd(search_tsv, query, 32) DESC) AS rnk
+        FROM uploads, websearch_to_tsquery('english', ${q.text}) AS query
+        WHERE ${filters} AND search_tsv @@ query
+        ORDER BY ts_rank_cd(search_tsv, query, 32) DESC
+        LIMIT ${q.candidates}
+      ), fused AS (
+        SELECT id, COALESCE(1.0 / (${RRF_K} + v.rnk), 0) + COALESCE(1.0 / (${RRF_K} + f.rnk), 0) AS fused
+        FROM vec_ranked v FULL OUTER JOIN fts f USING (id)
+      )
+      SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at,
+        CASE WHEN u.embedding_model = ${q.model}
+          THEN 1 - ((u.embedding::vector(${dims})) <=> ${vec}::vector(${dims})) ELSE 0 END AS similarity,
+        fused.fused
+      FROM fused JOIN uploads u USING (id)
+      ORDER BY fused.fused DESC, u.created_at DESC
+      LIMIT ${q.limit}`.execute(trx);
+    return rows.map((r) => ({ ...r, similarity: Number(r.similarity), fused: Number(r.fused) }));
+  });
+}
+
+export async function recordSearch(
+  db: Kysely<DB>, entry: { userId: string; query: string; filters: Record<string, unknown>; resultCount: number; latencyMs: number },
+): Promise<string> {
+  const id = randomUUID();
+  await db.insertInto('search_history').values({
+    id, user_id: entry.userId, query: entry.query, filters: JSON.stringify(entry.filters),
+    result_count: entry.resultCount, latency_ms: entry.latencyMs,
+  }).execute();
+  return id;
+}
+
+export async function searchHistory(db: Kysely<DB>, userId: string, limit: number, offset: number) {
+  const base = db.selectFrom('search_history').where('user_id', '=', userId);
+  const [rows, count] = await Promise.all([
+    base.select(['id', 'query', 'result_count', 'latency_ms', 'created_at'])
+      .orderBy('created_at', 'desc').limit(limit).offset(offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}

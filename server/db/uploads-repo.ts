@@ -1,0 +1,131 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { FileType, ProcessingStatus } from '../../shared/file-types.ts';
+import type { DB, UploadsTable } from './schema.ts';
+
+export type UploadRow = Selectable<UploadsTable>;
+
+/** Columns every read needs; the embedding and the full text are left behind (large, and only search needs them). */
+const listColumns = [
+  'id', 'user_id', 'storage_uri', 'original_filename', 'file_type', 'file_size', 'mime_type', 'file_hash',
+  'processing_status', 'processing_started_at', 'processing_completed_at', 'processing_error',
+  'processing_error_code', 'retry_count', 'summary', 'tags', 'token_count', 'embedding_model', 'analysis_model',
+  'metadata', 'user_metadata', 'thumbnail_uri', 'preview_uri', 'current_job_id', 'created_at', 'updated_at',
+  'deleted_at', 'purge_after',
+] as const;
+export type UploadRecord = Pick<UploadRow, (typeof listColumns)[number]>;
+
+export function findLiveByHash(db: Kysely<DB>, userId: string, hash: string): Promise<UploadRecord | undefined> {
+  return db.selectFrom('uploads').select(listColumns)
+    .where('user_id', '=', userId).where('file_hash', '=', hash).where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export function getUpload(db: Kysely<DB>, userId: string, id: string): Promise<UploadRecord | undefined> {
+  return db.selectFrom('uploads').select(listColumns)
+    .where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export function getExtractedText(db: Kysely<DB>, userId: string, id: string): Promise<string | null> {
+  return db.selectFrom('uploads').select('extracted_text')
+    .where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null)
+    .executeTakeFirst().then((r) => r?.extracted_text ?? null);
+}
+
+export interface ListFilter {
+  limit: number;
+  offset: number;
+  fileType?: FileType | undefined;
+  status?: ProcessingStatus | undefined;
+}
+
+export async function listUploads(db: Kysely<DB>, userId: string, f: ListFilter): Promise<{ rows: UploadRecord[]; total: number }> {
+  let q = db.selectFrom('uploads').where('user_id', '=', userId).where('deleted_at', 'is', null);
+  if (f.fileType) q = q.where('file_type', '=', f.fileType);
+  if (f.status) q = q.where('processing_status', '=', f.status);
+  const [rows, count] = await Promise.all([
+    q.select(listColumns).orderBy('created_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export function softDelete(db: Kysely<DB>, userId: string, id: string, purgeAfter: Date): Promise<UploadRecord | undefined> {
+  return db.updateTable('uploads')
+    .set({ deleted_at: new Date(), purge_after: purgeAfter, updated_at: new Date() })
+    .where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null)
+    .returning(listColumns).executeTakeFirst();
+}
+
+/** Soft-deleted uploads whose retention has run out, oldest first. */
+export function duePurges(db: Kysely<DB>, now: Date, limit: number) {
+  return db.selectFrom('uploads').select(['id', 'user_id'])
+    .where('deleted_at', 'is not', null).where('purge_after', '<=', now)
+    .orderBy('purge_after').limit(limit).execute();
+}
+
+export async function hardDelete(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('uploads').where('id', '=', id).execute();
+}
+
+export function uploadExists(db: Kysely<DB>, id: string): Promise<boolean> {
+  return db.selectFrom('uploads').select('id').where('id', '=', id).executeTakeFirst().then(Boolean);
+}
+
+export interface CompletedAnalysis {
+  summary: string;
+  tags: string[];
+  extractedText: string;
+  tokenCount: number;
+  embedding: number[];
+  embeddingModel: string;
+  analysisModel: string;
+  metadata: Record<string, unknown>;
+  thumbnailUri: string | null;
+  previewUri: string | null;
+}
+
+/**
+ * The full-text document, weighted so a hit in the file name outranks one in the summary or tags,
+ * which outranks one deep in the text. The name is split into words first (`Invoice_March-2024.pdf`
+ * would otherwise be one token).
+ */
+function searchVector(a: CompletedAnalysis) {
+  return sql<string>`
+    setweight(to_tsvector('english', regexp_replace(regexp_replace(original_filename, '([a-z])([A-Z])', '\\1 \\2', 'g'), '[^[:alnum:]]+', ' ', 'g')), 'A') ||
+    setweight(to_tsvector('english', ${a.summary}), 'B') ||
+    setweight(to_tsvector('english', ${a.tags.join(' ')}), 'B') ||
+    setweight(to_tsvector('english', ${a.extractedText.slice(0, 200_000)}), 'C')`;
+}
+
+export const toVectorLiteral = (v: number[]): string => `[${v.join(',')}]`;
+
+/**
+ * Writes the result of processing, only if this job still owns the upload and it was not deleted
+ * meanwhile: a late or duplicate attempt can never complete an upload a second time.
+ */
+export async function completeUpload(db: Kysely<DB>, uploadId: string, jobId: string, a: CompletedAnalysis): Promise<boolean> {
+  const res = await db.updateTable('uploads')
+    .set({
+      processing_status: 'completed',
+      processing_completed_at: new Date(),
+      processing_error: null,
+      processing_error_code: null,
+      summary: a.summary,
+      tags: a.tags,
+      extracted_text: a.extractedText,
+      token_count: a.tokenCount,
+      embedding: toVectorLiteral(a.embedding),
+      embedding_model: a.embeddingModel,
+      analysis_model: a.analysisModel,
+      metadata: JSON.stringify(a.metadata),
+      thumbnail_uri: a.thumbnailUri,
+      preview_uri: a.previewUri,
+      updated_at: new Date(),
+    })
+    .set({ search_tsv: searchVector(a) })
+    .where('id', '=', uploadId).where('current_job_id', '=', jobId)
+    .where('processing_status', '=', 'processing').where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}

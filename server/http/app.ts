@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ErrorEnvelope } from '../../shared/api/envelope.ts';
+import { API_PREFIX } from '../../shared/api/schemas.ts';
+import { eventRoutes } from '../routes/events.ts';
+import { fileRoutes } from '../routes/files.ts';
+import { searchRoutes } from '../routes/search.ts';
+import { systemRoutes } from '../routes/system.ts';
+import { uploadRoutes } from '../routes/uploads.ts';
+import type { AppContext } from './context.ts';
+import { registerErrorHandling } from './errors.ts';
+import { loopbackHosts, registerGuards } from './guards.ts';
+import { validatorCompiler } from './validation.ts';
+
+export interface AppOptions {
+  logger: FastifyBaseLogger;
+  /** Host headers this server answers to; read on each request because the port may be chosen at listen time. */
+  allowedHosts?: () => Set<string>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable without a bearer token. */
+    public?: boolean;
+  }
+}
+
+export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    // Node's default of 5 minutes would cut off a slow 100 MB upload mid-body.
+    requestTimeout: 0,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
+  registerErrorHandling(app);
+  registerGuards(app, opts.allowedHosts ?? (() => loopbackHosts(80)));
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('X-Request-ID', req.id);
+    const url = req.url.split('?')[0] ?? '';
+    if (req.routeOptions.config.public || url.startsWith(`${API_PREFIX}/docs`) || url === `${API_PREFIX}/openapi.json`) return;
+    if (!url.startsWith(API_PREFIX)) return;
+    req.user = await ctx.auth.authenticate(req.headers.authorization);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    ctx.metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(multipart, { limits: { fileSize: ctx.maxFileSize, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Trove API', version: ctx.version, description: 'Search your own images, videos, audio and documents. Every JSON response is wrapped in `{status, data, error, meta, timestamp}`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas: { ErrorEnvelope: ErrorEnvelope as never } },
+      security: [{ bearer: [] }],
+    },
+    transformObject: (doc) => describeUploadBody('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
+  });
+  await app.register(swaggerUi, { routePrefix: `${API_PREFIX}/docs` });
+
+  await app.register(async (api) => {
+    await api.register(systemRoutes(ctx));
+    await api.register(uploadRoutes(ctx));
+    await api.register(searchRoutes(ctx));
+    await api.register(fileRoutes(ctx));
+    await api.register(eventRoutes(ctx));
+    api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  }, { prefix: API_PREFIX });
+  return app;
+}
+
+/** Multipart bodies are parsed by hand (streamed), so their schema is added to the document here. */
+function describeUploadBody<T extends { paths?: unknown }>(doc: T): T {
+  const paths = doc.paths as Record<string, Record<string, Record<string, unknown>>> | undefined;
+  const post = paths?.[`${API_PREFIX}/upload`]?.post;
+  if (post) {
+    post.requestBody = {
+      required: true,
+      content: {
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            required: ['file'],
+            properties: {
+              file: { type: 'string', format: 'binary', description: 'The file; its type is decided from its bytes.' },
+              metadata: { type: 'string', description: 'Optional JSON object stored with the upload.' },
+            },
+          },
+        },
+      },
+    };
+  }
+  return doc;
+}

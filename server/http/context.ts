@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { User } from '../db/users-repo.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Metrics } from '../metrics.ts';
+import type { FileLinks } from '../services/file-links.ts';
+import type { SearchService } from '../services/search-service.ts';
+import type { UploadService } from '../services/upload-service.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import type { HmacUrlSigner } from '../storage/url-signer.ts';
+import type { Authenticator } from './auth.ts';
+
+/** What the HTTP layer needs from the rest of the process; built by the composition root. */
+export interface AppContext {
+  db: Kysely<DB>;
+  uploads: UploadService;
+  search: SearchService;
+  links: FileLinks;
+  store: BlobStore;
+  /** Present in local mode, where this server serves its own signed links. */
+  signer: HmacUrlSigner | undefined;
+  events: EventBus;
+  metrics: Metrics;
+  auth: Authenticator;
+  maxFileSize: number;
+  mode: string;
+  version: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: User;
+  }
+}

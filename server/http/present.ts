@@ -1,0 +1,32 @@
+import type { Upload } from '../../shared/api/schemas.ts';
+import type { UploadRecord } from '../db/uploads-repo.ts';
+import type { FileLinks } from '../services/file-links.ts';
+
+/** The API's view of an upload row: no storage keys, signed links instead. */
+export function presentUpload(u: UploadRecord, links: FileLinks): Upload {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return {
+    id: u.id,
+    filename: u.original_filename,
+    file_type: u.file_type,
+    mime_type: u.mime_type,
+    file_size: u.file_size,
+    file_hash: u.file_hash.trim(),
+    processing_status: u.processing_status,
+    processing_error: u.processing_error ? { code: u.processing_error_code ?? 'PROCESSING_FAILED', message: u.processing_error } : null,
+    retry_count: u.retry_count,
+    summary: u.summary,
+    tags: u.tags,
+    metadata: u.metadata,
+    user_metadata: u.user_metadata,
+    token_count: u.token_count,
+    embedding_model: u.embedding_model,
+    thumbnail_url: u.thumbnail_uri ? links.thumbnail(u.thumbnail_uri) : null,
+    preview_url: u.preview_uri ? links.preview(u.preview_uri) : null,
+    job_id: u.current_job_id,
+    processing_started_at: iso(u.processing_started_at),
+    processing_completed_at: iso(u.processing_completed_at),
+    created_at: u.created_at.toISOString(),
+    updated_at: u.updated_at.toISOString(),
+  };
+}

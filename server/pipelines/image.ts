@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { makeThumbnail, readImageInfo } from '../../shared/node/media/index.ts';
+import type { Pipeline } from './pipeline.ts';
+
+export const imagePipeline: Pipeline = [
+  {
+    name: 'reading image',
+    weight: 1,
+    async run(input, out) {
+      // Header only: dimensions and EXIF; also refuses decompression bombs before any decode.
+      out.metadata = { ...(await readImageInfo(input.sourcePath, { maxPixels: input.maxImagePixels })) };
+      out.imagePaths = [input.sourcePath];
+    },
+  },
+  {
+    name: 'making thumbnail',
+    weight: 2,
+    async run(input, out) {
+      const localPath = path.join(input.workDir, 'thumbnail.jpg');
+      await makeThumbnail(input.sourcePath, localPath, { maxPixels: input.maxImagePixels });
+      out.thumbnail = { localPath, name: 'thumbnail.jpg', contentType: 'image/jpeg' };
+    },
+  },
+];

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import fs from 'node:fs/promises';
+import { TroveError } from '../../shared/api/errors.ts';
+import { extractAudioTrack, extractFrames, makeThumbnail, makeVideoPreview, probeMedia } from '../../shared/node/media/index.ts';
+import type { Pipeline } from './pipeline.ts';
+
+export const videoPipeline: Pipeline = [
+  {
+    name: 'probing video',
+    weight: 1,
+    async run(input, out) {
+      const probe = await probeMedia(input.sourcePath, { signal: input.signal });
+      if (!probe.hasVideo) throw new TroveError('CORRUPT_FILE', 'This file has no video stream that can be decoded.');
+      out.metadata = { ...probe };
+    },
+  },
+  {
+    name: 'extracting frames',
+    weight: 2,
+    async run(input, out) {
+      const dir = path.join(input.workDir, 'frames');
+      await fs.mkdir(dir, { recursive: true });
+      // One frame every 10 s from the first minute: enough to describe a clip, bounded for long films.
+      const frames = await extractFrames(input.sourcePath, dir, { everySec: 10, maxSec: 60, signal: input.signal });
+      if (frames.length === 0) throw new TroveError('CORRUPT_FILE', 'No frame of this video could be decoded.');
+      out.imagePaths = frames;
+      const thumb = path.join(input.workDir, 'thumbnail.jpg');
+      await makeThumbnail(frames[0]!, thumb);
+      out.thumbnail = { localPath: thumb, name: 'thumbnail.jpg', contentType: 'image/jpeg' };
+    },
+  },
+  {
+    name: 'making preview',
+    weight: 4,
+    async run(input, out) {
+      const localPath = path.join(input.workDir, 'preview.mp4');
+      await makeVideoPreview(input.sourcePath, localPath, { maxSec: 30, signal: input.signal });
+      out.preview = { localPath, name: 'preview.mp4', contentType: 'video/mp4' };
+    },
+  },
+  {
+    name: 'extracting sound',
+    weight: 1,
+    async run(input, out) {
+      if (out.metadata.hasAudio !== true) return;
+      const wav = path.join(input.workDir, 'audio.wav');
+      if (await extractAudioTrack(input.sourcePath, wav, { maxSec: 600, signal: input.signal })) out.audioPath = wav;
+    },
+  },
+];

@@ -1,0 +1,155 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { MultipartFile } from '@fastify/multipart';
+import { Type } from 'typebox';
+import { TroveError } from '../../shared/api/errors.ts';
+import { Envelope } from '../../shared/api/envelope.ts';
+import {
+  DeleteUploadQuery, DeletedSchema, JobIdParams, JobStatusSchemaOut, ListUploadsQuery, UploadAcceptedSchema,
+  UploadIdParams, UploadListSchema, UploadSchema,
+} from '../../shared/api/schemas.ts';
+import * as jobsRepo from '../db/jobs-repo.ts';
+import * as uploadsRepo from '../db/uploads-repo.ts';
+import { ok } from '../http/envelope.ts';
+import type { AppContext } from '../http/context.ts';
+import { presentUpload } from '../http/present.ts';
+import { notFound } from '../services/upload-service.ts';
+
+/** Multipart overhead allowed on top of the file itself before Content-Length alone proves a 413. */
+const FORM_OVERHEAD = 64 * 1024;
+
+export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  app.post('/upload', {
+    schema: {
+      summary: 'Upload one file (multipart/form-data: `file`, optional `metadata` JSON object).',
+      consumes: ['multipart/form-data'],
+      response: { 202: Envelope(UploadAcceptedSchema), 200: Envelope(UploadAcceptedSchema) },
+    },
+  }, async (req, reply) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > ctx.maxFileSize + FORM_OVERHEAD) throw tooLarge(ctx.maxFileSize);
+    if (!req.isMultipart()) throw new TroveError('VALIDATION_ERROR', 'Send the file as multipart/form-data with a field named "file".');
+    let metadata: Record<string, unknown> = {};
+    let result: Awaited<ReturnType<typeof ctx.uploads.ingest>> | undefined;
+    let metadataAfterFile = false;
+    for await (const part of req.parts({ limits: { fileSize: ctx.maxFileSize, files: 1, fields: 4, fieldSize: 64 * 1024 } })) {
+      if (part.type === 'field') {
+        if (part.fieldname === 'metadata') {
+          metadata = parseMetadata(part.value);
+          metadataAfterFile = result !== undefined;
+        }
+        continue;
+      }
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        throw new TroveError('VALIDATION_ERROR', `Unexpected file field "${part.fieldname}"; name it "file".`);
+      }
+      result = await ingestPart(ctx, req.user.id, part, metadata);
+    }
+    if (!result) throw new TroveError('MISSING_FILE', 'No file was sent: add a form field named "file".');
+    if (metadataAfterFile && !result.duplicate) {
+      await ctx.db.updateTable('uploads').set({ user_metadata: JSON.stringify(metadata) }).where('id', '=', result.upload.id).execute();
+    }
+    reply.status(result.duplicate ? 200 : 202);
+    return ok({
+      job_id: result.jobId,
+      upload_id: result.upload.id,
+      status: result.duplicate ? result.upload.processing_status : 'queued',
+      duplicate: result.duplicate,
+      estimated_time: result.estimatedSeconds,
+    });
+  });
+
+  app.get('/upload/status/:job_id', {
+    schema: { summary: 'Progress of one processing job.', params: JobIdParams, response: { 200: Envelope(JobStatusSchemaOut) } },
+  }, async (req) => {
+    const job = await jobsRepo.getJob(ctx.db, req.user.id, req.params.job_id);
+    if (!job) throw notFound('job');
+    const upload = job.state === 'completed' ? await uploadsRepo.getUpload(ctx.db, req.user.id, job.upload_id) : undefined;
+    return ok({
+      job_id: job.id,
+      upload_id: job.upload_id,
+      status: job.state,
+      progress: job.progress,
+      stage: job.stage,
+      attempts: job.attempts,
+      error: job.error_code ? { code: job.error_code, message: job.error_message ?? '' } : null,
+      result: upload ? presentUpload(upload, ctx.links) : null,
+    });
+  });
+
+  app.get('/uploads', {
+    schema: { summary: 'List your uploads, newest first.', querystring: ListUploadsQuery, response: { 200: Envelope(UploadListSchema) } },
+  }, async (req) => {
+    const q = req.query;
+    const { rows, total } = await uploadsRepo.listUploads(ctx.db, req.user.id, { limit: q.limit, offset: q.offset, fileType: q.file_type, status: q.status });
+    return ok({ uploads: rows.map((r) => presentUpload(r, ctx.links)), total, has_more: q.offset + rows.length < total });
+  });
+
+  app.delete('/upload/:upload_id', {
+    schema: {
+      summary: 'Delete an upload: gone from search and listings at once; its bytes are purged after the retention period, or now with purge=true.',
+      params: UploadIdParams, querystring: DeleteUploadQuery, response: { 200: Envelope(DeletedSchema) },
+    },
+  }, async (req) => {
+    const { purgeAfter } = await ctx.uploads.remove(req.user.id, req.params.upload_id, req.query.purge);
+    return ok({ upload_id: req.params.upload_id, deleted: true as const, purged: purgeAfter === null, purge_after: purgeAfter?.toISOString() ?? null });
+  });
+
+  app.post('/upload/:upload_id/retry', {
+    schema: { summary: 'Process a failed upload again.', params: UploadIdParams, response: { 202: Envelope(Type.Object({ job_id: Type.String(), upload_id: Type.String() })) } },
+  }, async (req, reply) => {
+    const { jobId } = await ctx.uploads.retry(req.user.id, req.params.upload_id);
+    reply.status(202);
+    return ok({ job_id: jobId, upload_id: req.params.upload_id });
+  });
+
+  app.get('/file/:upload_id/metadata', {
+    schema: { summary: 'Everything known about one upload.', params: UploadIdParams, response: { 200: Envelope(Type.Intersect([UploadSchema, Type.Object({ extracted_text: Type.Union([Type.String(), Type.Null()]) })])) } },
+  }, async (req) => {
+    const upload = await uploadsRepo.getUpload(ctx.db, req.user.id, req.params.upload_id);
+    if (!upload) throw notFound('upload');
+    const text = await uploadsRepo.getExtractedText(ctx.db, req.user.id, upload.id);
+    return ok({ ...presentUpload(upload, ctx.links), extracted_text: text });
+  });
+};
+
+async function ingestPart(ctx: AppContext, userId: string, part: MultipartFile, metadata: Record<string, unknown>) {
+  let truncated = false;
+  part.file.once('limit', () => {
+    truncated = true;
+  });
+  try {
+    const res = await ctx.uploads.ingest(userId, part.file, cleanFilename(part.filename), metadata);
+    if (truncated || part.file.truncated) throw tooLarge(ctx.maxFileSize);
+    return res;
+  } catch (err) {
+    if (truncated || part.file.truncated) throw tooLarge(ctx.maxFileSize);
+    throw err;
+  }
+}
+
+const tooLarge = (max: number) =>
+  new TroveError('FILE_TOO_LARGE', `The file is larger than the ${Math.round(max / 1024 / 1024)} MB upload limit.`);
+
+/**
+ * The name is kept as the user gave it — it is only ever displayed and sent back, never used as a
+ * path — minus NUL and other control characters, which no file system or terminal shows sensibly.
+ */
+export function cleanFilename(name: string | undefined): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = (name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').normalize('NFC').trim();
+  return cleaned.slice(0, 1024) || 'untitled';
+}
+
+function parseMetadata(value: unknown): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(value));
+  } catch {
+    throw new TroveError('VALIDATION_ERROR', 'The "metadata" field must be a JSON object.', [{ path: '/metadata', message: 'is not valid JSON' }]);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new TroveError('VALIDATION_ERROR', 'The "metadata" field must be a JSON object.', [{ path: '/metadata', message: 'must be an object' }]);
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Kysely } from 'kysely';
+import { TroveError } from '../../shared/api/errors.ts';
+import type { FileType } from '../../shared/file-types.ts';
+import { HashingStream } from '../../shared/node/hash.ts';
+import { sniffFile } from '../../shared/node/media/index.ts';
+import * as jobs from '../db/jobs-repo.ts';
+import type { DB } from '../db/schema.ts';
+import * as uploads from '../db/uploads-repo.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../logger.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+import { blobKey, uploadPrefix, type BlobStore } from '../storage/blob-store.ts';
+import { PROCESS_QUEUE, type ProcessJobData } from './processing-service.ts';
+
+export interface IngestResult {
+  upload: uploads.UploadRecord;
+  jobId: string | null;
+  duplicate: boolean;
+  estimatedSeconds: number;
+}
+
+export interface UploadServiceDeps {
+  db: Kysely<DB>;
+  queue: JobQueue;
+  store: BlobStore;
+  events: EventBus;
+  log: Logger;
+  tmpDir: string;
+  concurrency: number;
+  retentionDays: number;
+}
+
+/** Rough seconds per file on the embedded default, for `estimated_time`; refined by queue depth. */
+const TYPICAL_SECONDS: Record<FileType, number> = { image: 2, document: 3, audio: 4, video: 12 };
+
+/**
+ * Takes a file in: streams it to disk while hashing (never held in memory), decides its type from
+ * its bytes, files it in storage, and commits the upload row together with its processing job.
+ */
+export class UploadService {
+  constructor(private readonly deps: UploadServiceDeps) {}
+
+  async ingest(userId: string, body: Readable, filename: string, userMetadata: Record<string, unknown>): Promise<IngestResult> {
+    const { db, store, tmpDir } = this.deps;
+    await fs.mkdir(tmpDir, { recursive: true });
+    const tmp = path.join(tmpDir, `${randomUUID()}.part`);
+    let tmpExists = true;
+    try {
+      const hasher = new HashingStream();
+      try {
+        await pipeline(body, hasher, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      } catch (err) {
+        throw streamError(err);
+      }
+      if (hasher.bytes === 0) throw new TroveError('EMPTY_FILE', 'The file is empty (0 bytes). Choose a file with content.');
+      const hash = hasher.digest();
+      const sniffed = await sniffFile(tmp, filename);
+
+      const existing = await uploads.findLiveByHash(db, userId, hash);
+      if (existing) return { upload: existing, jobId: existing.current_job_id, duplicate: true, estimatedSeconds: 0 };
+
+      const uploadId = randomUUID();
+      const jobId = randomUUID();
+      const key = blobKey(userId, uploadId, `original.${sniffed.ext}`);
+      await store.putFile(key, tmp, sniffed.mime);
+      tmpExists = false;
+      try {
+        const upload = await db.transaction().execute(async (trx) => {
+          const row = await trx.insertInto('uploads').values({
+            id: uploadId, user_id: userId, storage_uri: key, original_filename: filename, file_type: sniffed.fileType,
+            file_size: hasher.bytes, mime_type: sniffed.mime, file_hash: hash, metadata: '{}',
+            user_metadata: JSON.stringify(userMetadata), current_job_id: jobId,
+          }).onConflict((oc) => oc.columns(['user_id', 'file_hash']).where('deleted_at', 'is', null).doNothing())
+            .returning('id').executeTakeFirst();
+          if (!row) return undefined; // the same bytes won a race a moment ago
+          const data: ProcessJobData = { jobId, uploadId, userId };
+          const queueJobId = await this.deps.queue.enqueue(trx, PROCESS_QUEUE, data);
+          await jobs.insertJob(trx, { id: jobId, uploadId, userId, kind: 'process', queueJobId });
+          return uploads.getUpload(trx, userId, uploadId);
+        });
+        if (!upload) {
+          await store.deletePrefix(uploadPrefix(userId, uploadId));
+          const winner = await uploads.findLiveByHash(db, userId, hash);
+          if (!winner) throw new TroveError('INTERNAL_ERROR', 'The upload collided with a duplicate that then vanished; try again.');
+          return { upload: winner, jobId: winner.current_job_id, duplicate: true, estimatedSeconds: 0 };
+        }
+        this.deps.events.publish(userId, { upload_id: uploadId, job_id: jobId, status: 'pending', progress: 0, stage: 'queued', error: null });
+        return { upload, jobId, duplicate: false, estimatedSeconds: await this.estimate(sniffed.fileType) };
+      } catch (err) {
+        await store.deletePrefix(uploadPrefix(userId, uploadId)).catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      if (tmpExists) await fs.rm(tmp, { force: true });
+    }
+  }
+
+  private async estimate(type: FileType): Promise<number> {
+    const open = await jobs.countOpenJobs(this.deps.db);
+    return Math.ceil(TYPICAL_SECONDS[type] * (1 + open / Math.max(1, this.deps.concurrency)));
+  }
+
+  /** Gone from search and listings at once; bytes stay until the retention period ends (or now, with purge). */
+  async remove(userId: string, uploadId: string, purgeNow: boolean): Promise<{ purgeAfter: Date | null }> {
+    const purgeAfter = new Date(Date.now() + (purgeNow ? 0 : this.deps.retentionDays * 86_400_000));
+    const row = await this.deps.db.transaction().execute(async (trx) => {
+      const deleted = await uploads.softDelete(trx, userId, uploadId, purgeAfter);
+      if (deleted) await jobs.cancelJobsOfUpload(trx, uploadId);
+      return deleted;
+    });
+    if (!row) throw notFound('upload');
+    this.deps.events.publish(userId, { upload_id: uploadId, job_id: row.current_job_id, status: row.processing_status, progress: 0, stage: 'deleted', error: null, deleted: true });
+    if (purgeNow) await this.purge(uploadId, userId);
+    return { purgeAfter: purgeNow ? null : purgeAfter };
+  }
+
+  async purge(uploadId: string, userId: string): Promise<void> {
+    await this.deps.store.deletePrefix(uploadPrefix(userId, uploadId));
+    await uploads.hardDelete(this.deps.db, uploadId);
+  }
+
+  /** Deletes the bytes and rows of uploads whose retention has run out. */
+  async purgeDue(now = new Date()): Promise<number> {
+    const due = await uploads.duePurges(this.deps.db, now, 100);
+    for (const u of due) await this.purge(u.id, u.user_id);
+    return due.length;
+  }
+
+  /** A failed upload gets a fresh processing job (the UI's Retry). */
+  async retry(userId: string, uploadId: string): Promise<{ jobId: string }> {
+    const jobId = randomUUID();
+    const ok = await this.deps.db.transaction().execute(async (trx) => {
+      const upload = await uploads.getUpload(trx, userId, uploadId);
+      if (!upload) throw notFound('upload');
+      if (upload.processing_status !== 'failed') {
+        throw new TroveError('VALIDATION_ERROR', `Only failed uploads can be retried; this one is ${upload.processing_status}.`);
+      }
+      const queueJobId = await this.deps.queue.enqueue(trx, PROCESS_QUEUE, { jobId, uploadId, userId } satisfies ProcessJobData);
+      await jobs.insertJob(trx, { id: jobId, uploadId, userId, kind: 'process', queueJobId });
+      const res = await trx.updateTable('uploads')
+        .set({ current_job_id: jobId, processing_status: 'pending', processing_error: null, processing_error_code: null, retry_count: 0, updated_at: new Date() })
+        .where('id', '=', uploadId).where('processing_status', '=', 'failed').executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    });
+    if (!ok) throw new TroveError('VALIDATION_ERROR', 'This upload changed while retrying; reload and try again.');
+    this.deps.events.publish(userId, { upload_id: uploadId, job_id: jobId, status: 'pending', progress: 0, stage: 'queued', error: null });
+    return { jobId };
+  }
+}
+
+export function notFound(what: string): TroveError {
+  return new TroveError('NOT_FOUND', `No ${what} with that id exists (or it belongs to someone else).`);
+}
+
+function streamError(err: unknown): TroveError {
+  if (err instanceof TroveError) return err;
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return new TroveError('FILE_TOO_LARGE', (err as Error).message);
+  if (code === 'ENOSPC') return new TroveError('INSUFFICIENT_STORAGE', 'The disk is full. Free some space, then upload again.');
+  return new TroveError('UPLOAD_INCOMPLETE', 'The upload was cut off before the whole file arrived; nothing was stored. Try again.', undefined, { cause: err });
+}

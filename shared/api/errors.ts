@@ -1,0 +1,58 @@
+/**
+ * Stable error codes. Clients (CLI, renderer) switch on these, so a code never changes meaning;
+ * the message may be reworded. Each code carries its HTTP status and whether retrying can help.
+ */
+export const ERROR_CODES = {
+  // request errors
+  VALIDATION_ERROR: { status: 400, retryable: false },
+  EMPTY_FILE: { status: 400, retryable: false },
+  MISSING_FILE: { status: 400, retryable: false },
+  UNAUTHORIZED: { status: 401, retryable: false },
+  FORBIDDEN_HOST: { status: 403, retryable: false },
+  FORBIDDEN: { status: 403, retryable: false },
+  NOT_FOUND: { status: 404, retryable: false },
+  FILE_TOO_LARGE: { status: 413, retryable: false },
+  UNSUPPORTED_FILE_TYPE: { status: 415, retryable: false },
+  TYPE_MISMATCH: { status: 415, retryable: false },
+  UPLOAD_INCOMPLETE: { status: 400, retryable: true },
+  RATE_LIMITED: { status: 429, retryable: true },
+  INSUFFICIENT_STORAGE: { status: 507, retryable: true },
+  INTERNAL_ERROR: { status: 500, retryable: true },
+  SERVICE_UNAVAILABLE: { status: 503, retryable: true },
+  SIGNATURE_INVALID: { status: 403, retryable: false },
+  SIGNATURE_EXPIRED: { status: 403, retryable: false },
+  RANGE_NOT_SATISFIABLE: { status: 416, retryable: false },
+  // processing errors (stored on the upload, not sent as HTTP statuses)
+  CORRUPT_FILE: { status: 422, retryable: false },
+  IMAGE_TOO_LARGE: { status: 422, retryable: false },
+  PDF_ENCRYPTED: { status: 422, retryable: false },
+  MEDIA_TOO_LONG: { status: 422, retryable: false },
+  PROCESSING_TIMEOUT: { status: 504, retryable: true },
+  PROCESSING_INTERRUPTED: { status: 500, retryable: true },
+  PROCESSING_FAILED: { status: 500, retryable: true },
+  MODEL_UNAVAILABLE: { status: 503, retryable: true },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+/** An error that knows its stable code; thrown anywhere, turned into the envelope at the edge. */
+export class TroveError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TroveError';
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+  get retryable(): boolean {
+    return ERROR_CODES[this.code].retryable;
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The HTTP contract of /api/v1. These TypeBox schemas are the single source: the server validates
+ * requests and serialises responses with them, the OpenAPI document is generated from them, and
+ * clients (CLI, renderer) take their types from them.
+ */
+import { Type, type Static } from 'typebox';
+import { FILE_TYPES, PROCESSING_STATUSES } from '../file-types.ts';
+
+export const API_PREFIX = '/api/v1';
+export const MAX_SEARCH_LIMIT = 100;
+export const DEFAULT_SEARCH_LIMIT = 20;
+export const MAX_QUERY_LENGTH = 1000;
+
+const Uuid = Type.String({ format: 'uuid' });
+const DateTime = Type.String({ format: 'date-time' });
+export const FileTypeSchema = Type.Enum(FILE_TYPES);
+export const ProcessingStatusSchema = Type.Enum(PROCESSING_STATUSES);
+export const JobStatusSchema = Type.Enum(['queued', 'processing', 'completed', 'failed', 'cancelled'] as const);
+
+export const ProcessingErrorSchema = Type.Object({ code: Type.String(), message: Type.String() });
+
+export const UploadSchema = Type.Object({
+  id: Uuid,
+  filename: Type.String(),
+  file_type: FileTypeSchema,
+  mime_type: Type.String(),
+  file_size: Type.Integer(),
+  file_hash: Type.String(),
+  processing_status: ProcessingStatusSchema,
+  processing_error: Type.Union([ProcessingErrorSchema, Type.Null()]),
+  retry_count: Type.Integer(),
+  summary: Type.Union([Type.String(), Type.Null()]),
+  tags: Type.Array(Type.String()),
+  metadata: Type.Record(Type.String(), Type.Unknown()),
+  user_metadata: Type.Record(Type.String(), Type.Unknown()),
+  token_count: Type.Union([Type.Integer(), Type.Null()]),
+  embedding_model: Type.Union([Type.String(), Type.Null()]),
+  thumbnail_url: Type.Union([Type.String(), Type.Null()]),
+  preview_url: Type.Union([Type.String(), Type.Null()]),
+  job_id: Type.Union([Uuid, Type.Null()]),
+  processing_started_at: Type.Union([DateTime, Type.Null()]),
+  processing_completed_at: Type.Union([DateTime, Type.Null()]),
+  created_at: DateTime,
+  updated_at: DateTime,
+});
+export type Upload = Static<typeof UploadSchema>;
+
+// POST /upload
+export const UploadAcceptedSchema = Type.Object({
+  job_id: Type.Union([Uuid, Type.Null()]),
+  upload_id: Uuid,
+  status: Type.Enum(['queued', ...PROCESSING_STATUSES] as const),
+  duplicate: Type.Boolean(),
+  estimated_time: Type.Integer({ description: 'Seconds until processing is expected to finish.' }),
+});
+export type UploadAccepted = Static<typeof UploadAcceptedSchema>;
+
+// GET /upload/status/:job_id
+export const JobIdParams = Type.Object({ job_id: Uuid });
+export const JobStatusSchemaOut = Type.Object({
+  job_id: Uuid,
+  upload_id: Uuid,
+  status: JobStatusSchema,
+  progress: Type.Integer({ minimum: 0, maximum: 100 }),
+  stage: Type.Union([Type.String(), Type.Null()]),
+  attempts: Type.Integer(),
+  error: Type.Union([ProcessingErrorSchema, Type.Null()]),
+  result: Type.Union([UploadSchema, Type.Null()]),
+});
+export type JobStatus = Static<typeof JobStatusSchemaOut>;
+
+// GET /uploads
+export const ListUploadsQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  file_type: Type.Optional(FileTypeSchema),
+  status: Type.Optional(ProcessingStatusSchema),
+});
+export type ListUploadsQuery = Static<typeof ListUploadsQuery>;
+export const UploadListSchema = Type.Object({
+  uploads: Type.Array(UploadSchema),
+  total: Type.Integer(),
+  has_more: Type.Boolean(),
+});
+export type UploadList = Static<typeof UploadListSchema>;
+
+// DELETE /upload/:upload_id, POST /upload/:upload_id/retry
+export const UploadIdParams = Type.Object({ upload_id: Uuid });
+export const DeleteUploadQuery = Type.Object({ purge: Type.Boolean({ default: false }) });
+export const DeletedSchema = Type.Object({
+  upload_id: Uuid,
+  deleted: Type.Literal(true),
+  purged: Type.Boolean(),
+  purge_after: Type.Union([DateTime, Type.Null()]),
+});
+export type Deleted = Static<typeof DeletedSchema>;
+
+// POST /search
+export const SearchBodySchema = Type.Object(
+  {
+    query: Type.String({ minLength: 1, maxLength: MAX_QUERY_LENGTH }),
+    file_types: Type.Optional(Type.Array(FileTypeSchema, { minItems: 1, uniqueItems: true })),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_SEARCH_LIMIT, default: DEFAULT_SEARCH_LIMIT }),
+    date_from: Type.Optional(DateTime),
+    date_to: Type.Optional(DateTime),
+  },
+  { additionalProperties: false },
+);
+export type SearchBody = Static<typeof SearchBodySchema>;
+export const SearchResultSchema = Type.Object({
+  upload_id: Uuid,
+  filename: Type.String(),
+  file_type: FileTypeSchema,
+  mime_type: Type.String(),
+  summary: Type.Union([Type.String(), Type.Null()]),
+  similarity_score: Type.Number(),
+  thumbnail_url: Type.Union([Type.String(), Type.Null()]),
+  created_at: DateTime,
+});
+export type SearchResult = Static<typeof SearchResultSchema>;
+export const SearchResponseSchema = Type.Object({
+  results: Type.Array(SearchResultSchema),
+  search_id: Uuid,
+  processing_time_ms: Type.Number(),
+});
+export type SearchResponse = Static<typeof SearchResponseSchema>;
+
+// GET /search/history
+export const SearchHistoryQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+});
+export const SearchHistoryEntrySchema = Type.Object({
+  id: Uuid,
+  query: Type.String(),
+  result_count: Type.Integer(),
+  latency_ms: Type.Number(),
+  created_at: DateTime,
+});
+export const SearchHistorySchema = Type.Object({
+  history: Type.Array(SearchHistoryEntrySchema),
+  total: Type.Integer(),
+});
+export type SearchHistory = Static<typeof SearchHistorySchema>;
+
+// GET /file/:id/{thumbnail,preview,download,metadata}
+export const FileIdParams = Type.Object({ id: Uuid });
+export const FILE_VARIANTS = ['thumbnail', 'preview', 'download'] as const;
+export type FileVariant = (typeof FILE_VARIANTS)[number];
+export const FileVariantParams = Type.Object({
+  id: Uuid,
+  variant: Type.Enum(FILE_VARIANTS),
+});
+
+// GET /blob — where signed URLs point (authorised by the signature, not by the bearer token)
+export const BlobQuery = Type.Object({
+  key: Type.String({ minLength: 1, maxLength: 1024 }),
+  exp: Type.Integer(),
+  sig: Type.String({ minLength: 1, maxLength: 128 }),
+  name: Type.Optional(Type.String({ maxLength: 1024 })),
+  disposition: Type.Optional(Type.Union([Type.Literal('inline'), Type.Literal('attachment')])),
+});
+export type BlobQuery = Static<typeof BlobQuery>;
+
+// GET /health
+export const HealthSchema = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  database: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  version: Type.String(),
+  uptime_s: Type.Number(),
+  mode: Type.String(),
+});
+export type Health = Static<typeof HealthSchema>;
+
+/** Events pushed on GET /events (Server-Sent Events, `event: upload`). */
+export const UploadEventSchema = Type.Object({
+  upload_id: Uuid,
+  job_id: Type.Union([Uuid, Type.Null()]),
+  status: ProcessingStatusSchema,
+  progress: Type.Integer(),
+  stage: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Union([ProcessingErrorSchema, Type.Null()]),
+  deleted: Type.Optional(Type.Boolean()),
+});
+export type UploadEvent = Static<typeof UploadEventSchema>;

@@ -1,0 +1,83 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Upload } from '../../shared/api/schemas.ts';
+import { loadConfig } from '../../server/config.ts';
+import { startServer, type RunningServer } from '../../server/serve.ts';
+
+/** A second local user, for isolation tests. */
+export const OTHER_TOKEN = 'other-user-token-0123456789abcdef';
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  token: string;
+  dataDir: string;
+  /** fetch against the server with the owner's token unless `token` is given (null sends none). */
+  api(pathname: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
+  json<T = unknown>(pathname: string, init?: RequestInit & { token?: string | null }): Promise<{ status: number; body: ApiBody<T> }>;
+  upload(content: Buffer | Uint8Array, filename: string, opts?: { token?: string | null; metadata?: string }): Promise<{ status: number; body: ApiBody<UploadAcceptedBody> }>;
+  waitForUpload(uploadId: string, opts?: { token?: string; timeoutMs?: number }): Promise<Upload>;
+  close(): Promise<void>;
+}
+
+export interface ApiBody<T> {
+  status: 'success' | 'error';
+  data: T;
+  error: { code: string; message: string; details?: unknown } | null;
+  timestamp: string;
+}
+
+export interface UploadAcceptedBody {
+  job_id: string | null;
+  upload_id: string;
+  status: string;
+  duplicate: boolean;
+  estimated_time: number;
+}
+
+/**
+ * Starts the real server (PGlite, local storage, the real offline models) on a fresh data dir and
+ * a free loopback port. Retry delays and queue maintenance are shortened so failures settle fast.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-test-'));
+  const config = loadConfig({
+    TROVE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', TROVE_RETRY_DELAYS: '1,1,1',
+    TROVE_QUEUE_MAINTENANCE_S: '1', TROVE_CONCURRENCY: '2', TROVE_SHUTDOWN_GRACE_MS: '2000', ...env,
+  });
+  const server = await startServer(config, { extraTokens: { [OTHER_TOKEN]: 'other' } });
+  const api: TestServer['api'] = (pathname, init = {}) => {
+    const { token = server.token, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (token !== null) headers.set('authorization', `Bearer ${token}`);
+    return fetch(`${server.url}${pathname}`, { ...rest, headers, redirect: 'manual' });
+  };
+  const json: TestServer['json'] = async (pathname, init) => {
+    const res = await api(pathname, init);
+    return { status: res.status, body: (await res.json()) as never };
+  };
+  return {
+    server, url: server.url, token: server.token, dataDir, api, json,
+    async upload(content, filename, opts = {}) {
+      const form = new FormData();
+      if (opts.metadata !== undefined) form.set('metadata', opts.metadata);
+      form.set('file', new Blob([content]), filename);
+      return json<UploadAcceptedBody>('/api/v1/upload', { method: 'POST', body: form, token: opts.token });
+    },
+    async waitForUpload(uploadId, opts = {}) {
+      const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+      for (;;) {
+        const { status, body } = await json<Upload>(`/api/v1/file/${uploadId}/metadata`, { token: opts.token });
+        if (status !== 200) throw new Error(`metadata ${status}: ${JSON.stringify(body.error)}`);
+        if (body.data.processing_status === 'completed' || body.data.processing_status === 'failed') return body.data;
+        if (Date.now() > deadline) throw new Error(`upload ${uploadId} still ${body.data.processing_status}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    async close() {
+      await server.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

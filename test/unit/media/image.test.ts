@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exifDateToIso, makeThumbnail, readImageInfo } from '../../../shared/node/media/image.ts';
+import { expectTroveError, makeTempDir, pngWithClaimedSize, truncateCopy } from './fixtures.ts';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+const file = (name: string): string => join(dir, name);
+
+/** Noise-like pixels so the JPEG has a long scan to cut in half (a flat colour compresses to almost nothing). */
+function patternPixels(width: number, height: number): Buffer {
+  const raw = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < raw.length; i++) raw[i] = (i * 7919 + (i >> 5) * 31) & 255;
+  return raw;
+}
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await makeTempDir('image'));
+  // 640×480 stored sideways: orientation 6 means "rotate 90° clockwise to display", i.e. 480×640 upright.
+  const exifJpeg = await sharp(patternPixels(640, 480), { raw: { width: 640, height: 480, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .withExif({
+      IFD0: { Make: 'Canon', Model: 'Canon EOS 5D Mark IV' },
+      IFD2: {
+        DateTimeOriginal: '2021:06:15 14:30:00',
+        OffsetTimeOriginal: '+02:00',
+        ExposureTime: '1/250',
+        FNumber: '28/10',
+        ISOSpeedRatings: '200',
+        FocalLength: '50/1',
+        LensModel: 'EF50mm f/1.8 STM',
+      },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '52/1 31/1 12/1', GPSLongitudeRef: 'W', GPSLongitude: '13/1 24/1 0/1' },
+    })
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
+  await writeFile(file('exif.jpg'), exifJpeg);
+  await truncateCopy(file('exif.jpg'), file('truncated.jpg'));
+  await sharp({ create: { width: 200, height: 100, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0.5 } } })
+    .png()
+    .toFile(file('alpha.png'));
+  await writeFile(file('bomb.png'), pngWithClaimedSize(50_000, 50_000));
+  await writeFile(file('text.jpg'), 'not an image at all\n');
+});
+afterAll(() => cleanup());
+
+describe('readImageInfo', () => {
+  it('reads upright dimensions, orientation and an EXIF summary', async () => {
+    const info = await readImageInfo(file('exif.jpg'));
+    expect(info).toMatchObject({ width: 480, height: 640, format: 'jpeg', hasAlpha: false, orientation: 6 });
+    expect(info.exif).toMatchObject({
+      takenAt: '2021-06-15T14:30:00+02:00',
+      make: 'Canon',
+      model: 'Canon EOS 5D Mark IV',
+      lensModel: 'EF50mm f/1.8 STM',
+      exposureTime: 0.004,
+      fNumber: 2.8,
+      iso: 200,
+      focalLength: 50,
+    });
+    expect(info.exif?.gps?.latitude).toBeCloseTo(52.52, 4);
+    expect(info.exif?.gps?.longitude).toBeCloseTo(-13.4, 4);
+  });
+
+  it('reports alpha and no EXIF for a plain PNG', async () => {
+    const info = await readImageInfo(file('alpha.png'));
+    expect(info).toEqual({ width: 200, height: 100, format: 'png', hasAlpha: true });
+  });
+
+  it('refuses a decompression bomb from its header, before decoding', async () => {
+    const started = Date.now();
+    const err = await expectTroveError(readImageInfo(file('bomb.png')), 'IMAGE_TOO_LARGE');
+    expect(err.message).toContain('50000×50000');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('honours a configurable pixel limit', async () => {
+    await expectTroveError(readImageInfo(file('alpha.png'), { maxPixels: 10_000 }), 'IMAGE_TOO_LARGE');
+    await expect(readImageInfo(file('alpha.png'), { maxPixels: 20_000 })).resolves.toMatchObject({ width: 200 });
+  });
+
+  it('reports undecodable data as CORRUPT_FILE', async () => {
+    await expectTroveError(readImageInfo(file('text.jpg')), 'CORRUPT_FILE');
+  });
+});
+
+describe('makeThumbnail', () => {
+  it('writes an exact 300×300 JPEG that decodes, auto-rotated and atomically', async () => {
+    const out = file('thumb.jpg');
+    const result = await makeThumbnail(file('exif.jpg'), out);
+    expect(result).toMatchObject({ width: 300, height: 300 });
+    const bytes = await readFile(out);
+    expect(result.bytes).toBe(bytes.length);
+    const meta = await sharp(bytes).metadata();
+    expect(meta).toMatchObject({ format: 'jpeg', width: 300, height: 300 });
+    // Rotation was applied to the pixels, so no orientation flag is left for viewers to apply twice.
+    expect(meta.orientation ?? 1).toBe(1);
+    expect(existsSync(`${out}.tmp`)).toBe(false);
+  });
+
+  it('applies EXIF rotation to the pixels', async () => {
+    // A landscape image whose left half is black, stored with "rotate 90° clockwise": upright, black is on top.
+    const raw = Buffer.alloc(400 * 200 * 3, 255);
+    for (let y = 0; y < 200; y++) raw.fill(0, y * 1200, y * 1200 + 600);
+    await sharp(raw, { raw: { width: 400, height: 200, channels: 3 } }).jpeg().withMetadata({ orientation: 6 }).toFile(file('halves.jpg'));
+    await makeThumbnail(file('halves.jpg'), file('halves-thumb.jpg'), { size: 100 });
+    const { data } = await sharp(file('halves-thumb.jpg')).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const at = (x: number, y: number): number => data[y * 100 + x]!;
+    expect(at(50, 10)).toBeLessThan(60);
+    expect(at(50, 90)).toBeGreaterThan(200);
+  });
+
+  it('flattens transparency onto white and honours size', async () => {
+    const result = await makeThumbnail(file('alpha.png'), file('alpha-thumb.jpg'), { size: 64 });
+    expect(result).toMatchObject({ width: 64, height: 64 });
+    const { channels } = await sharp(file('alpha-thumb.jpg')).stats();
+    // 50 % red over white is pink (≈255,128,128), not dark red over black (≈128,0,0).
+    expect(channels[0]!.mean).toBeGreaterThan(240);
+    expect(channels[1]!.mean).toBeGreaterThan(100);
+  });
+
+  it('refuses a decompression bomb with IMAGE_TOO_LARGE and writes nothing', async () => {
+    const out = file('bomb-thumb.jpg');
+    await expectTroveError(makeThumbnail(file('bomb.png'), out), 'IMAGE_TOO_LARGE');
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.tmp`)).toBe(false);
+  });
+
+  it('reports a truncated JPEG as CORRUPT_FILE instead of a half-grey thumbnail', async () => {
+    const out = file('truncated-thumb.jpg');
+    await expectTroveError(makeThumbnail(file('truncated.jpg'), out), 'CORRUPT_FILE');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reports text posing as an image as CORRUPT_FILE', async () => {
+    await expectTroveError(makeThumbnail(file('text.jpg'), file('text-thumb.jpg')), 'CORRUPT_FILE');
+  });
+
+  it('stops when the signal has fired', async () => {
+    await expectTroveError(makeThumbnail(file('exif.jpg'), file('aborted.jpg'), { signal: AbortSignal.abort() }), 'PROCESSING_TIMEOUT');
+    expect(existsSync(file('aborted.jpg'))).toBe(false);
+  });
+});
+
+describe('exifDateToIso', () => {
+  it.each([
+    ['2021:06:15 14:30:00', undefined, '2021-06-15T14:30:00'],
+    ['2021:06:15 14:30:00', '-05:00', '2021-06-15T14:30:00-05:00'],
+    ['2021:06:15 14:30:00', 'garbage', '2021-06-15T14:30:00'],
+    ['0000:00:00 00:00:00', undefined, undefined],
+    ['2021:13:45 99:00:00', undefined, undefined],
+    ['yesterday', undefined, undefined],
+    [42, undefined, undefined],
+  ])('%s %s → %s', (value, offset, expected) => {
+    expect(exifDateToIso(value, offset)).toBe(expected);
+  });
+});

@@ -29,6 +29,7 @@ export interface RunningServer {
   port: number;
   token: string;
   processing: ProcessingService;
+  uploads: UploadService;
   close(): Promise<void>;
 }
 
@@ -120,13 +121,14 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
 
     // Warm the model in the background so the first search does not pay for loading it.
     if (embedder instanceof OfflineEmbedder) embedder.warmUp().catch((err: unknown) => app.log.warn({ err }, 'embedding model failed to load'));
-    const purge = () => uploads.purgeDue().catch((err: unknown) => app.log.warn({ err }, 'purge failed'));
+    const purge = () => Promise.all([uploads.purgeDue(), uploads.sweepOrphans()])
+      .catch((err: unknown) => app.log.warn({ err }, 'purge failed'));
     void purge();
     const purgeTimer = setInterval(() => void purge(), PURGE_EVERY_MS);
     purgeTimer.unref();
     cleanups.push(() => Promise.resolve(clearInterval(purgeTimer)));
 
-    return { app, url, port, token, processing, close };
+    return { app, url, port, token, processing, uploads, close };
   } catch (err) {
     await close();
     throw err;

@@ -132,6 +132,24 @@ export class UploadService {
     return due.length;
   }
 
+  /**
+   * Removes stored folders that no upload row points at: left by a crash between storing the bytes
+   * and committing the row. Only folders older than `minAgeMs` are touched, so an upload in flight
+   * (bytes stored, transaction not yet committed) is never swept.
+   */
+  async sweepOrphans(minAgeMs = 60 * 60 * 1000): Promise<number> {
+    let removed = 0;
+    const cutoff = Date.now() - minAgeMs;
+    for await (const { prefix, modifiedAt } of this.deps.store.listUploadPrefixes()) {
+      if (modifiedAt.getTime() > cutoff) continue;
+      const uploadId = prefix.split('/')[1] ?? '';
+      if (!/^[0-9a-f-]{36}$/.test(uploadId) || (await uploads.uploadExists(this.deps.db, uploadId))) continue;
+      await this.deps.store.deletePrefix(prefix);
+      removed++;
+    }
+    return removed;
+  }
+
   /** A failed upload gets a fresh processing job (the UI's Retry). */
   async retry(userId: string, uploadId: string): Promise<{ jobId: string }> {
     const jobId = randomUUID();

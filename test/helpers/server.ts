@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Upload } from '../../shared/api/schemas.ts';
 import { loadConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/serve.ts';
+import { startServer, type RunningServer, type ServeOverrides } from '../../server/serve.ts';
 
 /** A second local user, for isolation tests. */
 export const OTHER_TOKEN = 'other-user-token-0123456789abcdef';
@@ -40,13 +40,13 @@ export interface UploadAcceptedBody {
  * Starts the real server (PGlite, local storage, the real offline models) on a fresh data dir and
  * a free loopback port. Retry delays and queue maintenance are shortened so failures settle fast.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, overrides: ServeOverrides = {}): Promise<TestServer> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-test-'));
   const config = loadConfig({
     TROVE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', TROVE_RETRY_DELAYS: '1,1,1',
     TROVE_QUEUE_MAINTENANCE_S: '1', TROVE_CONCURRENCY: '2', TROVE_SHUTDOWN_GRACE_MS: '2000', ...env,
   });
-  const server = await startServer(config, { extraTokens: { [OTHER_TOKEN]: 'other' } });
+  const server = await startServer(config, { extraTokens: { [OTHER_TOKEN]: 'other' }, ...overrides });
   const api: TestServer['api'] = (pathname, init = {}) => {
     const { token = server.token, ...rest } = init;
     const headers = new Headers(rest.headers);

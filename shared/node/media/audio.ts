@@ -56,8 +56,9 @@ export async function readAudioInfo(path: string, opts: { signal?: AbortSignal }
     try {
       probe = await probeMedia(path, { signal: opts.signal });
     } catch (err) {
-      if (err instanceof TroveError && err.code !== 'CORRUPT_FILE') throw err;
-      if (!understood) throw unreadableAudio(metaError ?? err);
+      if (opts.signal?.aborted) throw err;
+      // Only a missing duration is at stake when music-metadata understood the file; that is not worth failing over.
+      if (!understood) throw err instanceof TroveError && err.code !== 'CORRUPT_FILE' ? err : unreadableAudio(metaError ?? err);
     }
     if (!understood && !probe?.hasAudio) throw unreadableAudio(metaError);
   }

@@ -29,7 +29,3 @@ export function fileSystemError(err: unknown, action: string): TroveError {
   }
   return new TroveError('PROCESSING_FAILED', `Something went wrong on our side while ${action}. Try again later.`, { code }, { cause: err });
 }
-
-export function isErrnoException(err: unknown): err is NodeJS.ErrnoException {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
-}

@@ -36,7 +36,10 @@ export interface ImageInfo {
  */
 const FAIL_ON = 'error' as const;
 
-/** Reads dimensions and EXIF from the header only; pixels are never decoded. */
+/**
+ * Reads dimensions and EXIF from the header only; pixels are never decoded, so a JPEG cut short after its
+ * header still passes here — makeThumbnail is where damaged pixel data is caught.
+ */
 export async function readImageInfo(path: string, opts: { maxPixels?: number } = {}): Promise<ImageInfo> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
   const meta = await sharp(path, { failOn: FAIL_ON, limitInputPixels: false })

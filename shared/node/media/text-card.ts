@@ -32,6 +32,10 @@ function charWidth(ch: string): number {
   return 0.58;
 }
 
+function widthOf(chars: string[]): number {
+  return chars.reduce((sum, ch) => sum + charWidth(ch), 0);
+}
+
 /** Greedy word wrap by estimated width; words longer than a line are split. */
 export function wrapText(text: string, maxEms: number, maxLines: number): string[] {
   const lines: string[] = [];
@@ -42,7 +46,7 @@ export function wrapText(text: string, maxEms: number, maxLines: number): string
     let line = '';
     let width = 0;
     for (const word of trimmed.split(' ')) {
-      const wordWidth = [...word].reduce((sum, ch) => sum + charWidth(ch), 0);
+      const wordWidth = widthOf([...word]);
       const spaceWidth = line ? charWidth(' ') : 0;
       if (width + spaceWidth + wordWidth <= maxEms) {
         line += (line ? ' ' : '') + word;
@@ -67,15 +71,11 @@ export function wrapText(text: string, maxEms: number, maxLines: number): string
   }
   if (lines.length > maxLines) {
     lines.length = maxLines;
-    lines[maxLines - 1] = `${lines[maxLines - 1]!.replace(/\s*\S{0,3}$/, '')}…`;
+    const chars = [...lines[maxLines - 1]!];
+    while (chars.length && widthOf(chars) + charWidth('…') > maxEms) chars.pop();
+    lines[maxLines - 1] = `${chars.join('').trimEnd()}…`;
   }
   return lines;
-}
-
-function singleLine(text: string, maxEms: number): string {
-  const [first = ''] = wrapText(text, maxEms, 1);
-  const whole = text.replace(/\s+/g, ' ').trim();
-  return first.length < whole.length && !first.endsWith('…') ? `${first}…` : first;
 }
 
 /** A page-like JPEG card (title, rule, first lines of text) used as the thumbnail of text and Word documents. */
@@ -93,7 +93,8 @@ export async function makeTextCard(opts: { title: string; text: string; outPath:
   const bodyTop = ruleY + Math.round(lineHeight * 1.1);
   const maxLines = Math.max(1, Math.floor((size - margin - pad - bodyTop) / lineHeight) + 1);
 
-  const title = singleLine(opts.title || 'Untitled', innerWidth / titleSize);
+  // Bold glyphs run about 10 % wider than the regular ones charWidth() estimates.
+  const [title = ''] = wrapText(opts.title.trim() || 'Untitled', innerWidth / (titleSize * 1.1), 1);
   const lines = wrapText(opts.text, innerWidth / bodySize, maxLines);
   const body = lines.length
     ? lines.map((line, i) => `<text x="${margin + pad}" y="${bodyTop + i * lineHeight}">${escapeXml(line)}</text>`).join('')

@@ -6,6 +6,7 @@ import { PDFDocument, PDFHexString, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTextCard, readDocx, readPdf, readTextFile, renderPdfPage } from '../../../shared/node/media/document.ts';
+import { escapeXml, wrapText } from '../../../shared/node/media/text-card.ts';
 import { expectTroveError, makeDocx, makeTempDir, regionStats, truncateCopy } from './fixtures.ts';
 
 let dir: string;
@@ -204,5 +205,19 @@ describe('makeTextCard', () => {
     await makeTextCard({ title: 'x'.repeat(500), text: 'y'.repeat(5000), outPath: file('long-card.jpg') });
     expect(await sharp(file('empty-card.jpg')).metadata()).toMatchObject({ width: 300, height: 300 });
     expect(await sharp(file('long-card.jpg')).metadata()).toMatchObject({ width: 300, height: 300 });
+  });
+});
+
+describe('escapeXml / wrapText', () => {
+  it('escapes the five XML specials and removes forbidden characters, keeping emoji', () => {
+    expect(escapeXml(`<a href="x">'Tom' & Jerry</a>\u0000\u0008\ud800😀`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;Tom&apos; &amp; Jerry&lt;/a&gt;😀');
+  });
+
+  it('wraps at word boundaries, splits overlong words and marks cut-off text', () => {
+    expect(wrapText('one two three four', 4, 10)).toEqual(['one two', 'three', 'four']);
+    expect(wrapText('abcdefghijklmnop', 3, 10).every((line) => line.length <= 6)).toBe(true);
+    const cut = wrapText('one two three four five six', 6, 2);
+    expect(cut).toHaveLength(2);
+    expect(cut[1]!.endsWith('…')).toBe(true);
   });
 });

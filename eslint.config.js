@@ -1,4 +1,5 @@
 // @ts-check
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -11,6 +12,15 @@ const sharedIsALeaf = {
 const sharedIsPortable = {
   group: [...nodeBuiltins, '**/node/**'],
   message: 'Only shared/node/ may use Node built-ins; the rest of shared/ also runs in the renderer.',
+};
+
+const desktopNoServer = {
+  group: ['**/server/**', '**/renderer/**', '**/test/**'],
+  message: 'main/ and preload/ never import server/ (it runs as a separate process) or the renderer.',
+};
+const mainNoElectron = {
+  group: ['electron', 'electron/*', 'electron-updater'],
+  message: 'Only main/electron/ may import Electron; put logic in plain modules that take small interfaces.',
 };
 
 /** Layer rules (see docs/ARCHITECTURE.md): each folder may import only from the folders below it. */
@@ -41,6 +51,23 @@ export default tseslint.config(
   layer(['server/**'], [
     { group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/test/**', 'electron'], message: 'server/ never imports the desktop app or Electron.' },
   ]),
+  // The desktop app reaches the server only over HTTP (the server runs as a spawned process), and
+  // only the thin shell in main/electron/ touches Electron; everything else runs under plain Node.
+  { ...layer(['main/**'], [desktopNoServer, mainNoElectron]), ignores: ['main/electron/**'] },
+  layer(['main/electron/**'], [desktopNoServer]),
+  layer(['preload/**'], [desktopNoServer, { group: [...new Set([...nodeBuiltins, ...builtinModules])], message: 'The preload runs sandboxed: no Node built-ins.' }]),
+  {
+    ...layer(['renderer/**', 'test/renderer/**'], [
+      {
+        group: ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)],
+        message: 'The renderer runs in a browser page: no Node built-ins (ask the bridge instead).',
+      },
+      { group: ['electron', 'electron/*'], message: 'The renderer reaches Electron only through window.trove (shared/ipc/contract.ts).' },
+      { group: ['**/server/**', '**/main/**', '**/preload/**', '**/shared/node/**'], message: 'The renderer imports only from shared/ (types and schemas) and npm packages.' },
+    ]),
+    // Its Vite config runs in Node at build time.
+    ignores: ['renderer/vite.config.ts'],
+  },
   {
     files: ['test/**', '*.config.ts', 'bench/**', 'eval/**'],
     rules: {

@@ -14,6 +14,7 @@ import { loopbackHosts } from './http/guards.ts';
 import { localToken, serverInfoPath, signingKey } from './local-secrets.ts';
 import { Metrics } from './metrics.ts';
 import { PgBossQueue } from './queue/job-queue.ts';
+import { TusUploads } from './routes/tus.ts';
 import { FileLinks } from './services/file-links.ts';
 import { PROCESS_QUEUE, ProcessingService, type ProcessJobData } from './services/processing-service.ts';
 import { REEMBED_QUEUE, ReembedService, type ReembedJobData } from './services/reembed-service.ts';
@@ -55,9 +56,13 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
   };
   try {
     const tmpDir = path.join(config.dataDir, 'tmp');
-    // Half-received uploads from a previous run: no row points at them, so they are safe to drop.
-    await fs.rm(tmpDir, { recursive: true, force: true });
+    const tusDir = path.join(tmpDir, 'tus');
+    // Half-received uploads from a previous run: no row points at them, so they are safe to drop —
+    // except resumable (tus) uploads, which a client comes back to finish.
     await fs.mkdir(tmpDir, { recursive: true, mode: 0o700 });
+    for (const entry of await fs.readdir(tmpDir)) {
+      if (path.join(tmpDir, entry) !== tusDir) await fs.rm(path.join(tmpDir, entry), { recursive: true, force: true });
+    }
 
     const token = await localToken(config.dataDir, config.token);
     const signer = new HmacUrlSigner(await signingKey(config.dataDir));
@@ -90,11 +95,13 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
     });
     const reembed = new ReembedService({ db: database.db, queue, embedder, log: log });
     const search = new SearchService({ db: database.db, embedder, links, metrics });
+    const tus = new TusUploads({ directory: tusDir, maxFileSize: config.maxFileSize, uploads, log });
+    await tus.init();
     const auth = new LocalTokenAuthenticator(database.db, { [token]: 'owner', ...overrides.extraTokens });
 
     let port = config.port;
     const app = await buildApp(
-      { db: database.db, uploads, search, links, store, signer, events, metrics, auth, maxFileSize: config.maxFileSize, mode: 'local', version: VERSION },
+      { db: database.db, uploads, search, links, store, signer, events, metrics, auth, maxFileSize: config.maxFileSize, tus, mode: 'local', version: VERSION },
       { logger: log, allowedHosts: () => loopbackHosts(port) },
     );
     await queue.start();
@@ -111,7 +118,16 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
     await reembed.enqueueStale();
 
     await app.listen({ host: config.host, port: config.port });
-    cleanups.push(() => app.close());
+    cleanups.push(async () => {
+      // Connections still open after the grace period (a stalled upload, a socket a client opened but
+      // never sent a request on) would otherwise hold the shutdown until they time out on their own.
+      const force = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
+    });
     const address = app.server.address();
     port = typeof address === 'object' && address ? address.port : config.port;
     const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -121,7 +137,7 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
 
     // Warm the model in the background so the first search does not pay for loading it.
     if (embedder instanceof OfflineEmbedder) embedder.warmUp().catch((err: unknown) => app.log.warn({ err }, 'embedding model failed to load'));
-    const purge = () => Promise.all([uploads.purgeDue(), uploads.sweepOrphans()])
+    const purge = () => Promise.all([uploads.purgeDue(), uploads.sweepOrphans(), tus.cleanUp()])
       .catch((err: unknown) => app.log.warn({ err }, 'purge failed'));
     void purge();
     const purgeTimer = setInterval(() => void purge(), PURGE_EVERY_MS);

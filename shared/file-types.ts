@@ -37,3 +37,15 @@ export const SUPPORTED_MIME_TYPES: Readonly<Record<string, FileType>> = {
 export function fileTypeOfMime(mime: string): FileType | undefined {
   return SUPPORTED_MIME_TYPES[mime];
 }
+
+/**
+ * File name extensions of the supported formats, by type: what the desktop app offers in its file
+ * picker, picks up from watched folders and registers for "Open with". The server still decides
+ * the type from the bytes; a name is only a hint.
+ */
+export const SUPPORTED_EXTENSIONS: Readonly<Record<FileType, readonly string[]>> = {
+  image: ['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif'],
+  video: ['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi'],
+  audio: ['mp3', 'wav', 'flac', 'ogg', 'oga', 'm4a', 'aac', 'opus'],
+  document: ['pdf', 'docx', 'txt', 'md', 'markdown'],
+};

@@ -49,7 +49,7 @@ interface RequestOptions {
   method?: string;
   query?: Record<string, string | number | undefined>;
   json?: unknown;
-  body?: BodyInit;
+  body?: RequestInit['body'];
   headers?: Record<string, string>;
   signal?: AbortSignal;
   auth?: boolean;
@@ -172,7 +172,7 @@ export class TroveClient {
     const decoder = new TextDecoder();
     let buffer = '';
     try {
-      for await (const chunk of res.body) {
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
         buffer += decoder.decode(chunk, { stream: true });
         let end: number;
         while ((end = buffer.search(/\r?\n\r?\n/)) !== -1) {
@@ -252,6 +252,9 @@ export class TroveClient {
     // The stream we feed fetch can fail on our side (file shrank, unreadable); surface that, not "unreachable".
     if (cause instanceof CliError) return cause;
     const code = cause?.code ?? '';
+    if (cause?.message === 'bad port') {
+      return new CliError('USAGE', `${this.url} uses a port that Node's fetch refuses to connect to; run Trove on another port.`, { cause: err });
+    }
     if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'].includes(code)) {
       return new CliError('SERVER_UNREACHABLE', `Trove is not running at ${this.url} — start it with \`npx trove serve\`.`, { cause: err });
     }
@@ -260,9 +263,12 @@ export class TroveClient {
   }
 }
 
-/** The way browsers (and undici's FormData) quote a file name: UTF-8 kept, only `"`, CR and LF escaped. */
+/**
+ * A file name as a quoted-string: UTF-8 kept as is (the server decodes it so), `"` and `\\`
+ * backslash-escaped, and CR/LF dropped (the server would refuse a name with a bare line break).
+ */
 function quoteFilename(name: string): string {
-  return name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return name.replace(/[\r\n]/g, '').replace(/["\\]/g, (c) => `\\${c}`);
 }
 
 export function localFileError(file: string, err: unknown): CliError {

@@ -1,12 +1,104 @@
-import { Command } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.ts';
-import { serveCommand } from './serve-command.ts';
+import { CliError } from './client.ts';
 
+/**
+ * `trove serve | add | search | status`. Each command module is imported only when it runs, so the
+ * client commands start without loading the server (database, models, HTTP stack).
+ */
 export async function runCli(argv: string[]): Promise<void> {
   const program = new Command()
     .name('trove')
     .description('Search your own images, videos, audio and documents by what they show and say.')
-    .version(VERSION);
-  program.command('serve').description('Run the Trove server on this machine (embedded default).').action(serveCommand);
-  await program.parseAsync(argv);
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'error USAGE: ')) });
+
+  program.command('serve').description('Run the Trove server on this machine (embedded default).').action(async () => {
+    const { serveCommand } = await import('./serve-command.ts');
+    await serveCommand();
+  });
+
+  withConnection(program.command('add'))
+    .description('Add files and folders (recursively; hidden files inside folders are skipped) to Trove.')
+    .argument('<paths...>', 'files or folders to add')
+    .option('--wait', 'wait until every file is processed and searchable')
+    .option('--json', 'print a JSON summary instead of progress')
+    .option('--concurrency <n>', 'files uploaded at once (1-16)', intOption(1, 16), 3)
+    .action(async (paths: string[], opts: { wait?: boolean; json?: boolean; concurrency: number; url?: string; token?: string }) => {
+      const { addCommand } = await import('./add-command.ts');
+      await run(() => addCommand(paths, opts));
+    });
+
+  withConnection(program.command('search'))
+    .description('Search your files by meaning and by exact words.')
+    .argument('<query...>', 'what to look for (quote it, or give several words)')
+    .option('--type <types>', 'only these types: image, video, audio, document (repeatable or a comma list)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--limit <n>', 'at most this many results (1-100)', intOption(1, 100), 20)
+    .option('--json', 'print the raw result data as JSON')
+    .action(async (query: string[], opts: { type?: string[]; limit: number; json?: boolean; url?: string; token?: string }) => {
+      const { searchCommand } = await import('./search-command.ts');
+      await run(() => searchCommand(query, opts));
+    });
+
+  withConnection(program.command('status'))
+    .description('Show the server, its health, and how many uploads are pending, processing, completed or failed.')
+    .option('--json', 'print the status as JSON')
+    .action(async (opts: { json?: boolean; url?: string; token?: string }) => {
+      const { statusCommand } = await import('./status-command.ts');
+      await run(() => statusCommand(opts));
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and --version end here with code 0; usage errors were already printed by commander.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = reportError(err);
+  }
+}
+
+function withConnection(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--url <url>', 'server URL (default: TROVE_URL, the running server\'s server.json, or http://127.0.0.1:8787)'))
+    .addOption(new Option('--token <token>', 'access token (default: TROVE_TOKEN, or the token file in the data folder)'));
+}
+
+/** Runs a client command: its result is the exit code; expected errors become `error CODE: message`. */
+async function run(fn: () => Promise<number>): Promise<void> {
+  // `trove search … | head -1`: a reader that stops early is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  try {
+    process.exitCode = await fn();
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CliError) {
+    process.stderr.write(`error ${err.code}: ${err.message}\n`);
+    return err.code === 'USAGE' ? 2 : 1;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`error INTERNAL: ${message}\n`);
+  if (process.env.TROVE_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('(set TROVE_DEBUG=1 to see where it happened)\n');
+  return 1;
+}
+
+function intOption(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`);
+    }
+    return n;
+  };
 }

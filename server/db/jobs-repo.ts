@@ -51,12 +51,15 @@ export async function finishJob(
 /** Points the job at a new queue entry (a retry later, or now after an interruption). */
 export async function requeueJob(
   db: Kysely<DB>, id: string, fromQueueJobId: string, toQueueJobId: string, error?: { code: string; message: string },
+  opts: { refundAttempt?: boolean } = {},
 ): Promise<boolean> {
   const res = await db.updateTable('processing_jobs')
-    .set({
+    .set((eb) => ({
+      // A run stopped by a shutdown did nothing wrong: it does not use up one of the retries.
+      attempts: opts.refundAttempt ? eb('attempts', '-', 1) : eb.ref('attempts'),
       state: 'queued', queue_job_id: toQueueJobId, updated_at: new Date(), progress: 0, stage: 'waiting to retry',
       error_code: error?.code ?? null, error_message: error?.message ?? null,
-    })
+    }))
     .where('id', '=', id).where('queue_job_id', '=', fromQueueJobId).where('state', 'in', ['queued', 'processing'])
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;

@@ -1,10 +1,12 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001_initial.ts';
+import * as inlineEmbeddings from './migrations/0002_inline_embeddings.ts';
 import type { DB } from './schema.ts';
 
 /** Migrations are listed here rather than read from disk, so bundlers and tsx see the same set. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_inline_embeddings': inlineEmbeddings,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -39,6 +39,7 @@ const RRF_K = 60;
  * A file found by both rankers rises; a file found by either one still appears.
  */
 export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<HybridHit[]> {
+  await keepPlannerInformed(db);
   const dims = sql.raw(String(Math.trunc(q.dimensions)));
   const vec = toVectorLiteral(q.vector);
   const filters = sql.join([
@@ -81,6 +82,45 @@ export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<Hybr
       LIMIT ${q.limit}`.execute(trx);
     return rows.map((r) => ({ ...r, similarity: Number(r.similarity), fused: Number(r.fused) }));
   });
+}
+
+/** At most one look at the statistics per database per minute; the look itself is one catalog query. */
+const MAINTENANCE_EVERY_MS = 60_000;
+const maintenance = new WeakMap<Kysely<DB>, { embedded: boolean | undefined; lastRun: number; running?: Promise<void> | undefined }>();
+
+/**
+ * PGlite runs no autovacuum (and its activity counters stay at zero), so nothing ever ANALYZEs
+ * `uploads` there. Without statistics the planner assumes each equality filter of the query keeps
+ * 0.5 % of the rows, believes the user has a handful of completed files, and picks the user_id btree
+ * plus a sort of every vector by distance (2.5–3.5 s at 100 000 files; measured in bench/search.ts)
+ * over the HNSW index (~5–50 ms), and that btree over the GIN index for the text ranker. So, on
+ * PGlite only (Postgres has autovacuum for this): ANALYZE the columns the plan depends on when they
+ * have no statistics yet or the table has grown by a fifth since (pages now vs `relpages`, which
+ * ANALYZE updates), and merge the GIN index's pending list, which otherwise holds up to 4 MB of new
+ * entries that every text search reads through.
+ */
+async function keepPlannerInformed(db: Kysely<DB>): Promise<void> {
+  const state = maintenance.get(db) ?? { embedded: undefined, lastRun: -Infinity };
+  maintenance.set(db, state);
+  if (state.running) return state.running;
+  if (state.embedded === false || Date.now() - state.lastRun < MAINTENANCE_EVERY_MS) return;
+  state.lastRun = Date.now();
+  state.running = (async () => {
+    state.embedded ??= (await sql<{ v: string }>`SELECT version() AS v`.execute(db)).rows[0]?.v.includes('PGlite') ?? false;
+    if (!state.embedded) return;
+    const { rows } = await sql<{ pages: number; relpages: number; analyzed: boolean }>`
+      SELECT (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS pages, c.relpages,
+        EXISTS (SELECT 1 FROM pg_stats s WHERE s.tablename = 'uploads' AND s.attname = 'user_id') AS analyzed
+      FROM pg_class c WHERE c.oid = 'uploads'::regclass`.execute(db);
+    const t = rows[0];
+    if (t && (!t.analyzed || t.pages > t.relpages * 1.2 + 8)) {
+      await sql`ANALYZE uploads (user_id, processing_status, embedding_model, deleted_at, file_type, created_at)`.execute(db);
+    }
+    await sql`SELECT gin_clean_pending_list('uploads_search_tsv'::regclass)`.execute(db);
+  })().catch(() => undefined).finally(() => {
+    state.running = undefined;
+  });
+  return state.running;
 }
 
 export async function recordSearch(

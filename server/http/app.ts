@@ -10,16 +10,20 @@ import { eventRoutes } from '../routes/events.ts';
 import { fileRoutes } from '../routes/files.ts';
 import { searchRoutes } from '../routes/search.ts';
 import { systemRoutes } from '../routes/system.ts';
+import { tusRoutes } from '../routes/tus.ts';
 import { uploadRoutes } from '../routes/uploads.ts';
 import type { AppContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
 import { loopbackHosts, registerGuards } from './guards.ts';
 import { validatorCompiler } from './validation.ts';
+import { registerWebUi } from './web-ui.ts';
 
 export interface AppOptions {
   logger: FastifyBaseLogger;
   /** Host headers this server answers to; read on each request because the port may be chosen at listen time. */
   allowedHosts?: () => Set<string>;
+  /** Folder of the web UI build served at `/` (default `dist/renderer`). */
+  webRoot?: string;
 }
 
 declare module 'fastify' {
@@ -58,7 +62,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     ctx.metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
 
-  await app.register(multipart, { limits: { fileSize: ctx.maxFileSize, files: 1 } });
+  // preservePath: names are kept as the user gave them (`a\b.txt` too); they are only ever displayed.
+  await app.register(multipart, { limits: { fileSize: ctx.maxFileSize, files: 1 }, preservePath: true });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -73,11 +78,14 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   await app.register(async (api) => {
     await api.register(systemRoutes(ctx));
     await api.register(uploadRoutes(ctx));
+    if (ctx.tus) await api.register(tusRoutes(ctx.tus));
     await api.register(searchRoutes(ctx));
     await api.register(fileRoutes(ctx));
     await api.register(eventRoutes(ctx));
     api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   }, { prefix: API_PREFIX });
+  // The web UI (renderer build) at / — or, without a build, a redirect to the API documentation.
+  await registerWebUi(app, { root: opts.webRoot, log: opts.logger });
   return app;
 }
 

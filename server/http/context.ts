@@ -4,6 +4,7 @@ import type { User } from '../db/users-repo.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from '../services/file-links.ts';
+import type { TusUploads } from '../routes/tus.ts';
 import type { SearchService } from '../services/search-service.ts';
 import type { UploadService } from '../services/upload-service.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -23,6 +24,8 @@ export interface AppContext {
   metrics: Metrics;
   auth: Authenticator;
   maxFileSize: number;
+  /** Resumable uploads at /api/v1/tus; absent where the process takes no uploads of that kind. */
+  tus?: TusUploads;
   mode: string;
   version: string;
 }

@@ -38,6 +38,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const status = ERROR_CODES[code].status;
     if (code === 'RATE_LIMITED') reply.header('Retry-After', '60');
+    // Refused before its body was read in full (an upload over the limit): nothing reads the rest
+    // any more, so keeping the connection would leave it stuck until the client gives up.
+    if (!req.raw.complete) reply.header('Connection', 'close');
     return reply.status(status >= 400 && status < 600 ? status : 500).send({
       status: 'error', data: null, error: { code, message, ...(details === undefined ? {} : { details }) }, timestamp: new Date().toISOString(),
     });

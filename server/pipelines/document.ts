@@ -31,7 +31,7 @@ export const documentPipeline: Pipeline = [
       if (input.mimeType === 'application/pdf') {
         const png = path.join(input.workDir, 'page1.png');
         await renderPdfPage(input.sourcePath, png, { page: 1, width: 600 });
-        await makeThumbnail(png, localPath);
+        await makeThumbnail(png, localPath, { anchor: 'top' });
       } else {
         const title = typeof out.metadata.title === 'string' ? out.metadata.title : input.filename;
         await makeTextCard({ title, text: out.text ?? '', outPath: localPath });

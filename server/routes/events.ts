@@ -5,6 +5,12 @@ import type { AppContext } from '../http/context.ts';
 const HEARTBEAT_MS = 15_000;
 
 export const eventRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  /** Streams never end on their own; shutting down ends them, or closing the server would wait for every open tab. */
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
+
   app.get('/events', {
     schema: { summary: 'Server-Sent Events: `event: upload` with live status of your uploads.', produces: ['text/event-stream'] },
   }, (req, reply) => {
@@ -25,7 +31,13 @@ export const eventRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     const close = () => {
       clearInterval(heartbeat);
       unsubscribe();
+      open.delete(end);
     };
+    const end = () => {
+      close();
+      res.end();
+    };
+    open.add(end);
     req.raw.once('close', close);
     res.once('close', close);
   });

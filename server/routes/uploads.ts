@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { TroveError } from '../../shared/api/errors.ts';
 import { Envelope } from '../../shared/api/envelope.ts';
 import {
-  DeleteUploadQuery, DeletedSchema, JobIdParams, JobStatusSchemaOut, ListUploadsQuery, UploadAcceptedSchema,
+  DeleteUploadQuery, DeletedSchema, JobIdParams, JobStatusSchemaOut, ListUploadsQuery, Sha256Params, UploadAcceptedSchema,
   UploadIdParams, UploadListSchema, UploadSchema,
 } from '../../shared/api/schemas.ts';
 import * as jobsRepo from '../db/jobs-repo.ts';
@@ -57,6 +57,17 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
       duplicate: result.duplicate,
       estimated_time: result.estimatedSeconds,
     });
+  });
+
+  app.head('/uploads/by-hash/:sha256', {
+    schema: {
+      summary: 'Whether you already have a live upload with these bytes (SHA-256, hex): 200 yes, 404 no. No body.',
+      params: Sha256Params,
+    },
+  }, async (req, reply) => {
+    const found = await uploadsRepo.findLiveByHash(ctx.db, req.user.id, req.params.sha256.toLowerCase());
+    if (!found) throw notFound('upload');
+    return reply.status(200).header('Trove-Upload-Id', found.id).send();
   });
 
   app.get('/upload/status/:job_id', {
@@ -117,6 +128,9 @@ async function ingestPart(ctx: AppContext, userId: string, part: MultipartFile, 
   let truncated = false;
   part.file.once('limit', () => {
     truncated = true;
+    // busboy ends a stream cut at the limit normally; failing it makes ingest drop the temp file
+    // instead of storing (and queueing) the first MAX_FILE_SIZE bytes as if they were the file.
+    part.file.destroy(tooLarge(ctx.maxFileSize));
   });
   try {
     const res = await ctx.uploads.ingest(userId, part.file, cleanFilename(part.filename), metadata);
@@ -146,10 +160,10 @@ function parseMetadata(value: unknown): Record<string, unknown> {
   try {
     parsed = JSON.parse(String(value));
   } catch {
-    throw new TroveError('VALIDATION_ERROR', 'The "metadata" field must be a JSON object.', [{ path: '/metadata', message: 'is not valid JSON' }]);
+    throw new TroveError('VALIDATION_ERROR', 'The "metadata" field must be a JSON object.', [{ path: 'body/metadata', message: 'is not valid JSON' }]);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new TroveError('VALIDATION_ERROR', 'The "metadata" field must be a JSON object.', [{ path: '/metadata', message: 'must be an object' }]);
+    throw new TroveError('VALIDATION_ERROR', 'The "metadata" field must be a JSON object.', [{ path: 'body/metadata', message: 'must be an object' }]);
   }
   return parsed as Record<string, unknown>;
 }

@@ -111,7 +111,7 @@ export class ProcessingService {
       }
     } catch (err) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : err;
-      if (reason instanceof Shutdown) await this.requeue(job, row.id, upload, 0);
+      if (reason instanceof Shutdown) await this.requeue(job, row.id, upload, 0, undefined, { refundAttempt: true });
       else await this.onError(job, row.id, row.attempts, upload, toTroveError(reason));
     } finally {
       clearTimeout(timer);
@@ -188,10 +188,13 @@ export class ProcessingService {
     }
   }
 
-  private async requeue(job: QueueJob<ProcessJobData>, jobId: string, upload: { id: string; user_id: string }, delaySec: number, err?: TroveError): Promise<void> {
+  private async requeue(
+    job: QueueJob<ProcessJobData>, jobId: string, upload: { id: string; user_id: string }, delaySec: number, err?: TroveError,
+    opts: { refundAttempt?: boolean } = {},
+  ): Promise<void> {
     const moved = await this.deps.db.transaction().execute(async (trx) => {
       const next = await this.deps.queue.enqueue(trx, PROCESS_QUEUE, job.data, { startAfterSec: delaySec });
-      if (!(await jobs.requeueJob(trx, jobId, job.id, next, err && { code: err.code, message: err.message }))) return false;
+      if (!(await jobs.requeueJob(trx, jobId, job.id, next, err && { code: err.code, message: err.message }, opts))) return false;
       await trx.updateTable('uploads')
         .set({ processing_status: 'pending', processing_error: err?.message ?? null, processing_error_code: err?.code ?? null, updated_at: new Date() })
         .where('id', '=', upload.id).where('current_job_id', '=', jobId).where('deleted_at', 'is', null).execute();

@@ -18,11 +18,11 @@ export class SearchService {
   async search(userId: string, body: SearchBody): Promise<SearchResponse> {
     const started = performance.now();
     const query = body.query.trim();
-    if (query === '') throw new TroveError('VALIDATION_ERROR', 'Type something to search for.', [{ path: '/query', message: 'must not be blank' }]);
+    if (query === '') throw new TroveError('VALIDATION_ERROR', 'Type something to search for.', [{ path: 'body/query', message: 'must not be blank' }]);
     const dateFrom = body.date_from ? new Date(body.date_from) : undefined;
     const dateTo = body.date_to ? new Date(body.date_to) : undefined;
     if (dateFrom && dateTo && dateFrom > dateTo) {
-      throw new TroveError('VALIDATION_ERROR', 'date_from is after date_to.', [{ path: '/date_from', message: 'must not be after date_to' }]);
+      throw new TroveError('VALIDATION_ERROR', 'date_from is after date_to.', [{ path: 'body/date_from', message: 'must not be after date_to' }]);
     }
     const { embedder, db } = this.deps;
     const [vector] = await embedder.embed([query.slice(0, MAX_EMBED_QUERY)]);

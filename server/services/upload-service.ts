@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import { TroveError } from '../../shared/api/errors.ts';
 import type { FileType } from '../../shared/file-types.ts';
-import { HashingStream } from '../../shared/node/hash.ts';
+import { HashingStream, sha256File } from '../../shared/node/hash.ts';
 import { sniffFile } from '../../shared/node/media/index.ts';
 import * as jobs from '../db/jobs-repo.ts';
 import type { DB } from '../db/schema.ts';
@@ -46,11 +46,10 @@ const TYPICAL_SECONDS: Record<FileType, number> = { image: 2, document: 3, audio
 export class UploadService {
   constructor(private readonly deps: UploadServiceDeps) {}
 
+  /** A file arriving as a stream (multipart upload): written to a temp file while hashed, then committed. */
   async ingest(userId: string, body: Readable, filename: string, userMetadata: Record<string, unknown>): Promise<IngestResult> {
-    const { db, store, tmpDir } = this.deps;
-    await fs.mkdir(tmpDir, { recursive: true });
-    const tmp = path.join(tmpDir, `${randomUUID()}.part`);
-    let tmpExists = true;
+    await fs.mkdir(this.deps.tmpDir, { recursive: true });
+    const tmp = path.join(this.deps.tmpDir, `${randomUUID()}.part`);
     try {
       const hasher = new HashingStream();
       try {
@@ -58,46 +57,70 @@ export class UploadService {
       } catch (err) {
         throw streamError(err);
       }
-      if (hasher.bytes === 0) throw new TroveError('EMPTY_FILE', 'The file is empty (0 bytes). Choose a file with content.');
-      const hash = hasher.digest();
-      const sniffed = await sniffFile(tmp, filename);
-
-      const existing = await uploads.findLiveByHash(db, userId, hash);
-      if (existing) return { upload: existing, jobId: existing.current_job_id, duplicate: true, estimatedSeconds: 0 };
-
-      const uploadId = randomUUID();
-      const jobId = randomUUID();
-      const key = blobKey(userId, uploadId, `original.${sniffed.ext}`);
-      await store.putFile(key, tmp, sniffed.mime);
-      tmpExists = false;
-      try {
-        const upload = await db.transaction().execute(async (trx) => {
-          const row = await trx.insertInto('uploads').values({
-            id: uploadId, user_id: userId, storage_uri: key, original_filename: filename, file_type: sniffed.fileType,
-            file_size: hasher.bytes, mime_type: sniffed.mime, file_hash: hash, metadata: '{}',
-            user_metadata: JSON.stringify(userMetadata), current_job_id: jobId,
-          }).onConflict((oc) => oc.columns(['user_id', 'file_hash']).where('deleted_at', 'is', null).doNothing())
-            .returning('id').executeTakeFirst();
-          if (!row) return undefined; // the same bytes won a race a moment ago
-          const data: ProcessJobData = { jobId, uploadId, userId };
-          const queueJobId = await this.deps.queue.enqueue(trx, PROCESS_QUEUE, data);
-          await jobs.insertJob(trx, { id: jobId, uploadId, userId, kind: 'process', queueJobId });
-          return uploads.getUpload(trx, userId, uploadId);
-        });
-        if (!upload) {
-          await store.deletePrefix(uploadPrefix(userId, uploadId));
-          const winner = await uploads.findLiveByHash(db, userId, hash);
-          if (!winner) throw new TroveError('INTERNAL_ERROR', 'The upload collided with a duplicate that then vanished; try again.');
-          return { upload: winner, jobId: winner.current_job_id, duplicate: true, estimatedSeconds: 0 };
-        }
-        this.deps.events.publish(userId, { upload_id: uploadId, job_id: jobId, status: 'pending', progress: 0, stage: 'queued', error: null });
-        return { upload, jobId, duplicate: false, estimatedSeconds: await this.estimate(sniffed.fileType) };
-      } catch (err) {
-        await store.deletePrefix(uploadPrefix(userId, uploadId)).catch(() => undefined);
-        throw err;
-      }
+      return await this.commit(userId, tmp, { hash: hasher.digest(), bytes: hasher.bytes }, filename, userMetadata);
     } finally {
-      if (tmpExists) await fs.rm(tmp, { force: true });
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  /**
+   * A file already written in full on this machine (a finished resumable upload): hashed from disk,
+   * then committed like a streamed one. The file is consumed — moved into storage, or deleted when
+   * it is refused or a duplicate.
+   */
+  async ingestFile(userId: string, localPath: string, filename: string, userMetadata: Record<string, unknown>): Promise<IngestResult> {
+    try {
+      const stat = await fs.stat(localPath);
+      const hash = stat.size > 0 ? await sha256File(localPath) : '';
+      return await this.commit(userId, localPath, { hash, bytes: stat.size }, filename, userMetadata);
+    } finally {
+      await fs.rm(localPath, { force: true });
+    }
+  }
+
+  /**
+   * The shared second half of both ingest paths: `file` holds the whole upload (hash and size known).
+   * Sniffs the type, answers duplicates, moves the bytes into storage and commits the row with its
+   * job. The caller removes `file` afterwards if it is still there (refused, duplicate, failure).
+   */
+  private async commit(userId: string, file: string, content: { hash: string; bytes: number }, filename: string, userMetadata: Record<string, unknown>): Promise<IngestResult> {
+    const { db, store } = this.deps;
+    if (content.bytes === 0) throw new TroveError('EMPTY_FILE', 'The file is empty (0 bytes). Choose a file with content.');
+    const { hash } = content;
+    const sniffed = await sniffFile(file, filename);
+
+    const existing = await uploads.findLiveByHash(db, userId, hash);
+    if (existing) return { upload: existing, jobId: existing.current_job_id, duplicate: true, estimatedSeconds: 0 };
+
+    const uploadId = randomUUID();
+    const jobId = randomUUID();
+    const key = blobKey(userId, uploadId, `original.${sniffed.ext}`);
+    await store.putFile(key, file, sniffed.mime);
+    try {
+      const upload = await db.transaction().execute(async (trx) => {
+        const row = await trx.insertInto('uploads').values({
+          id: uploadId, user_id: userId, storage_uri: key, original_filename: filename, file_type: sniffed.fileType,
+          file_size: content.bytes, mime_type: sniffed.mime, file_hash: hash, metadata: '{}',
+          user_metadata: JSON.stringify(userMetadata), current_job_id: jobId,
+        }).onConflict((oc) => oc.columns(['user_id', 'file_hash']).where('deleted_at', 'is', null).doNothing())
+          .returning('id').executeTakeFirst();
+        if (!row) return undefined; // the same bytes won a race a moment ago
+        const data: ProcessJobData = { jobId, uploadId, userId };
+        const queueJobId = await this.deps.queue.enqueue(trx, PROCESS_QUEUE, data);
+        await jobs.insertJob(trx, { id: jobId, uploadId, userId, kind: 'process', queueJobId });
+        return uploads.getUpload(trx, userId, uploadId);
+      });
+      if (!upload) {
+        await store.deletePrefix(uploadPrefix(userId, uploadId));
+        const winner = await uploads.findLiveByHash(db, userId, hash);
+        if (!winner) throw new TroveError('INTERNAL_ERROR', 'The upload collided with a duplicate that then vanished; try again.');
+        return { upload: winner, jobId: winner.current_job_id, duplicate: true, estimatedSeconds: 0 };
+      }
+      this.deps.events.publish(userId, { upload_id: uploadId, job_id: jobId, status: 'pending', progress: 0, stage: 'queued', error: null });
+      return { upload, jobId, duplicate: false, estimatedSeconds: await this.estimate(sniffed.fileType) };
+    } catch (err) {
+      await store.deletePrefix(uploadPrefix(userId, uploadId)).catch(() => undefined);
+      throw err;
     }
   }
 

@@ -183,3 +183,22 @@ export const UploadEventSchema = Type.Object({
   deleted: Type.Optional(Type.Boolean()),
 });
 export type UploadEvent = Static<typeof UploadEventSchema>;
+
+// HEAD /uploads/by-hash/:sha256 — 200 when you already have a live upload with these bytes, else 404.
+export const Sha256Params = Type.Object({ sha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: 'SHA-256 of the file, hex.' }) });
+
+/**
+ * Resumable uploads (tus 1.0.0: creation, termination, expiration) at `/api/v1/tus`. The
+ * `Upload-Metadata` carries `filename` and optionally `metadata` (a JSON object). When the last
+ * PATCH completes, the file is ingested like a multipart upload and that response carries the
+ * outcome in the `Trove-*` headers below; `GET /api/v1/tus/{id}/result` returns the same as an
+ * UploadAccepted envelope afterwards (e.g. when the final response was lost).
+ */
+export const TUS_PATH = `${API_PREFIX}/tus`;
+export const TUS_RESULT_HEADERS = {
+  uploadId: 'Trove-Upload-Id',
+  jobId: 'Trove-Job-Id',
+  duplicate: 'Trove-Duplicate',
+  status: 'Trove-Status',
+} as const;
+export const TusIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{32}$' }) });

@@ -15,12 +15,12 @@ const TOKEN = 'crash-test-token-0123456789abcdef';
 let dataDir: string;
 let mediaDir: string;
 
-function startServe(port: number): ChildProcess {
+function startServe(port: number, extraEnv: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['bin/trove.js', 'serve'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: {
       ...process.env, TROVE_DATA_DIR: dataDir, PORT: String(port), TROVE_TOKEN: TOKEN, LOG_LEVEL: 'warn',
-      TROVE_CONCURRENCY: '2', TROVE_QUEUE_MAINTENANCE_S: '1', TROVE_RETRY_DELAYS: '1,1,1',
+      TROVE_CONCURRENCY: '2', TROVE_QUEUE_MAINTENANCE_S: '1', TROVE_RETRY_DELAYS: '1,1,1', ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -128,4 +128,42 @@ describe('crash recovery', () => {
       await db.close();
     }
   }, 240_000);
+});
+
+describe('graceful shutdown', () => {
+  it('SIGTERM puts unfinished work back in the queue instead of failing it, and a restart completes it', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-term-'));
+    const previous = dataDir;
+    dataDir = dir;
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // No grace period: whatever is running when the signal arrives must be re-queued.
+    let child = startServe(port, { TROVE_SHUTDOWN_GRACE_MS: '0' });
+    try {
+      await waitForHealth(url, child);
+      const video = await makeTestVideo(path.join(mediaDir, 'term.mp4'), 20);
+      const form = new FormData();
+      form.set('file', new Blob([await fs.readFile(video)]), 'term.mp4');
+      const res = await api(url, '/api/v1/upload', { method: 'POST', body: form });
+      const { upload_id: uploadId, job_id: jobId } = ((await res.json()) as { data: { upload_id: string; job_id: string } }).data;
+      await expect.poll(async () => ((await (await api(url, `/api/v1/upload/status/${jobId}`)).json()) as { data: { status: string } }).data.status,
+        { timeout: 30_000, interval: 50 }).toBe('processing');
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code).toBe(0);
+
+      child = startServe(port);
+      await waitForHealth(url, child);
+      await expect.poll(async () => ((await (await api(url, `/api/v1/file/${uploadId}/metadata`)).json()) as { data: { processing_status: string } }).data.processing_status,
+        { timeout: 60_000, interval: 250 }).toBe('completed');
+      const status = ((await (await api(url, `/api/v1/upload/status/${jobId}`)).json()) as { data: { status: string; error: unknown } }).data;
+      expect(status).toMatchObject({ status: 'completed', error: null });
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      dataDir = previous;
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

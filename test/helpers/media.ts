@@ -70,13 +70,16 @@ async function ffmpegToBuffer(ext: string, args: string[]): Promise<Buffer> {
   }
 }
 
-/** A test-pattern H.264 video with a 440 Hz AAC tone, 160×120 at 10 fps. */
-export function mp4(seconds = 2): Promise<Buffer> {
+/**
+ * A test-pattern H.264 video with a 440 Hz AAC tone, 160×120 at 10 fps. With `faststart: false` the
+ * index (moov) is written after the media data, as cameras do.
+ */
+export function mp4(seconds = 2, opts: { faststart?: boolean } = {}): Promise<Buffer> {
   return ffmpegToBuffer('mp4', [
     '-f', 'lavfi', '-i', `testsrc=duration=${seconds}:size=160x120:rate=10`,
     '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`,
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest',
-    '-movflags', '+faststart',
+    ...(opts.faststart === false ? [] : ['-movflags', '+faststart']),
   ]);
 }
 

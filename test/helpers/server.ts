@@ -41,7 +41,8 @@ export interface UploadAcceptedBody {
  * a free loopback port. Retry delays and queue maintenance are shortened so failures settle fast.
  */
 export async function startTestServer(env: Record<string, string> = {}, overrides: ServeOverrides = {}): Promise<TestServer> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-test-'));
+  // A given TROVE_DATA_DIR (and PORT) restarts a server on an existing data folder.
+  const dataDir = env.TROVE_DATA_DIR ?? await fs.mkdtemp(path.join(os.tmpdir(), 'trove-test-'));
   const config = loadConfig({
     TROVE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', TROVE_RETRY_DELAYS: '1,1,1',
     TROVE_QUEUE_MAINTENANCE_S: '1', TROVE_CONCURRENCY: '2', TROVE_SHUTDOWN_GRACE_MS: '2000', ...env,

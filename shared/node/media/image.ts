@@ -67,18 +67,21 @@ export async function readImageInfo(path: string, opts: { maxPixels?: number } =
   return info;
 }
 
-/** A square JPEG thumbnail (cover crop, EXIF-rotated), written atomically. */
+/**
+ * A square JPEG thumbnail (cover crop, EXIF-rotated), written atomically. `anchor: 'top'` keeps the
+ * top of tall pictures such as document pages, where the title is.
+ */
 export async function makeThumbnail(
   input: string,
   outPath: string,
-  opts: { size?: number; maxPixels?: number; signal?: AbortSignal } = {},
+  opts: { size?: number; maxPixels?: number; signal?: AbortSignal; anchor?: 'centre' | 'top' } = {},
 ): Promise<{ width: number; height: number; bytes: number }> {
   const size = opts.size ?? 300;
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
   throwIfAborted(opts.signal);
   // limitInputPixels is checked against the header before decoding, so a bomb is refused, not inflated.
   const { data, info } = await sharp(input, { failOn: FAIL_ON, limitInputPixels: maxPixels, autoOrient: true })
-    .resize(size, size, { fit: 'cover' })
+    .resize(size, size, { fit: 'cover', position: opts.anchor === 'top' ? 'top' : 'centre' })
     // JPEG has no alpha; without flattening, transparent areas turn black.
     .flatten({ background: '#ffffff' })
     .jpeg({ quality: 80 })

@@ -5,7 +5,7 @@ import { text } from 'node:stream/consumers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TroveError } from '../../../shared/api/errors.ts';
 import { parseRange } from '../../../server/routes/files.ts';
-import { assertSafeKey, blobKey } from '../../../server/storage/blob-store.ts';
+import { assertSafeKey, blobKey, type BlobStore } from '../../../server/storage/blob-store.ts';
 import { LocalBlobStore } from '../../../server/storage/local-store.ts';
 import { HmacUrlSigner } from '../../../server/storage/url-signer.ts';
 
@@ -15,7 +15,7 @@ const root = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-store-'));
 afterAll(() => fs.rm(root, { recursive: true, force: true }));
 
 describe('LocalBlobStore', () => {
-  const store = new LocalBlobStore(path.join(root, 'files'));
+  const store: BlobStore = new LocalBlobStore(path.join(root, 'files'));
 
   it('moves a file in, reads it whole and by range, and deletes the upload folder', async () => {
     const tmp = path.join(root, 'a.part');

@@ -1,0 +1,181 @@
+/**
+ * Load: autocannon against a Trove server on 127.0.0.1 — 50 connections uploading distinct photos
+ * while 100 searches a second arrive, for 60 s (`--quick`: 10 s). Then: every accepted upload must
+ * be listed and end `completed` (waited for, with a deadline), with no errors. Latencies are
+ * compared with the same requests sent one at a time to the same server just before the load.
+ *
+ * Runs as a section of `npm run bench -- --only load`, or alone: `npm run load [-- --quick]`.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import type { Upload } from '../shared/api/schemas.ts';
+import { QUERIES } from './corpus.ts';
+import { photoJpeg } from './fixtures.ts';
+import {
+  BENCH_TOKEN, log, multipartFraming, percentile, round, sleep, slower, startChildServer, tempDir, timed,
+  type BenchOptions, type ChildServer, type Row, type SectionResult,
+} from './lib.ts';
+
+const UPLOAD_CONNECTIONS = 50;
+const SEARCHES_PER_SEC = 100;
+/** Enough connections that 100/s can be offered even when answers take a second. */
+const SEARCH_CONNECTIONS = 100;
+/**
+ * Uploads are capped per run: processing is far slower than accepting (pg-boss's polling lets each
+ * worker take at most ~2 jobs a second), and every accepted upload must be seen through to
+ * `completed` within the bench's time budget. The 50 connections still upload at full speed.
+ */
+const MAX_UPLOADS = { quick: 100, full: 300 };
+const BOUNDARY = '----trove-load-boundary';
+
+interface Stats {
+  ms: number[];
+  status: Map<number, number>;
+  errors: number;
+  timeouts: number;
+  sent: number;
+  seconds: number;
+}
+
+/** One autocannon run; per-response times are collected (autocannon's own histogram has no p95). */
+function cannon(opts: autocannon.Options): Promise<Stats> {
+  const ms: number[] = [];
+  const status = new Map<number, number>();
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(opts, (err: unknown, result: autocannon.Result) => {
+      if (err) return reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
+      resolve({ ms, status, errors: result.errors, timeouts: result.timeouts, sent: result.requests.sent, seconds: result.duration });
+    });
+    instance.on('response', (_client, code, _bytes, time) => {
+      ms.push(time);
+      status.set(code, (status.get(code) ?? 0) + 1);
+    });
+  });
+}
+
+/** A distinct photo per request: the same JPEG with a counter after its end marker (decoders ignore it). */
+function uploadBodies(jpeg: Buffer): (n: number) => Buffer {
+  const { head, tail } = multipartFraming('load.jpg', BOUNDARY);
+  return (n) => Buffer.concat([head, jpeg, Buffer.from(`\ntrove-load ${process.pid} ${n}\n`), tail]);
+}
+
+type ListedUpload = Pick<Upload, 'id' | 'processing_status'>;
+
+async function listAll(server: ChildServer): Promise<ListedUpload[]> {
+  const out: ListedUpload[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const { data } = await server.json<{ uploads: ListedUpload[]; has_more: boolean }>(`/api/v1/uploads?limit=100&offset=${offset}`);
+    out.push(...data.uploads);
+    if (!data.has_more) return out;
+  }
+}
+
+export async function loadBench(opts: BenchOptions): Promise<SectionResult> {
+  const seconds = opts.quick ? 10 : 60;
+  const maxUploads = opts.quick ? MAX_UPLOADS.quick : MAX_UPLOADS.full;
+  const { dir, remove } = await tempDir('load');
+  let server: ChildServer | undefined;
+  try {
+    const body = uploadBodies(await photoJpeg(640, 480, 7, 85));
+    server = await startChildServer(path.join(dir, 'data'));
+    const s = server;
+    const auth = { authorization: `Bearer ${BENCH_TOKEN}` };
+    const uploadHeaders = { ...auth, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
+    let counter = 0;
+    const accepted = new Set<string>();
+    const post = (b: Buffer) => s.api('/api/v1/upload', { method: 'POST', headers: uploadHeaders, body: b });
+
+    // Baseline: the same requests one at a time, on the same (idle) server, just before the load.
+    await s.search('warm up');
+    const idleSearch: number[] = [];
+    for (let r = 0; r < 2; r++) for (const q of QUERIES) idleSearch.push((await timed(() => s.search(q))).ms);
+    const idleUpload: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const { ms, result } = await timed(() => post(body(counter++)));
+      const json = (await result.json()) as { data: { upload_id: string } };
+      if (result.status !== 202) throw new Error(`baseline upload answered ${result.status}`);
+      accepted.add(json.data.upload_id);
+      idleUpload.push(ms);
+    }
+
+    log(`load: ${UPLOAD_CONNECTIONS} upload connections (≤ ${maxUploads} uploads) + ${SEARCHES_PER_SEC} searches/s for ${seconds} s`);
+    let queryIndex = 0;
+    const [uploads, searches] = await Promise.all([
+      cannon({
+        url: `${s.url}/api/v1/upload`, connections: UPLOAD_CONNECTIONS, duration: seconds, maxOverallRequests: maxUploads, timeout: 60,
+        method: 'POST', headers: uploadHeaders,
+        requests: [{
+          setupRequest: (req) => ({ ...req, body: body(counter++) }),
+          onResponse: (status, text) => {
+            if (status === 202) accepted.add((JSON.parse(text) as { data: { upload_id: string } }).data.upload_id);
+          },
+        }],
+      }),
+      cannon({
+        url: `${s.url}/api/v1/search`, connections: SEARCH_CONNECTIONS, duration: seconds, overallRate: SEARCHES_PER_SEC, timeout: 30,
+        method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: QUERIES[queryIndex++ % QUERIES.length], limit: 20 }) }) }],
+      }),
+    ]);
+    const loadEnded = performance.now();
+
+    // Every accepted upload is listed at once, and ends completed (bounded wait).
+    const listed = new Set((await listAll(s)).map((u) => u.id));
+    const unlisted = [...accepted].filter((id) => !listed.has(id)).length;
+    const deadline = Date.now() + (opts.quick ? 120_000 : 300_000);
+    let states = await listAll(s);
+    while (states.some((u) => u.processing_status === 'pending' || u.processing_status === 'processing') && Date.now() < deadline) {
+      await sleep(1000);
+      states = await listAll(s);
+    }
+    const drainSec = (performance.now() - loadEnded) / 1000;
+    const notCompleted = states.filter((u) => accepted.has(u.id) && u.processing_status !== 'completed').length;
+    const completed = states.filter((u) => u.processing_status === 'completed').length;
+
+    const errorsOf = (st: Stats) => st.errors + [...st.status].filter(([code]) => code >= 400).reduce((n, [, c]) => n + c, 0);
+    const uploadErrors = errorsOf(uploads);
+    const searchErrors = errorsOf(searches);
+    const rows: Row[] = [
+      {
+        section: 'load', name: `search p95 under load (${SEARCHES_PER_SEC}/s offered, ${UPLOAD_CONNECTIONS} uploaders)`,
+        value: round(percentile(searches.ms, 95)), unit: 'ms', baseline: { name: 'one at a time, idle server', value: round(percentile(idleSearch, 95)) },
+        ratio: round(slower(percentile(searches.ms, 95), percentile(idleSearch, 95)), 2),
+        note: `p50 ${round(percentile(searches.ms, 50))} ms; ${round(searches.ms.length / searches.seconds)} searches/s answered`,
+      },
+      {
+        section: 'load', name: `upload p95 under load (${UPLOAD_CONNECTIONS} concurrent, ~60 KB photos)`,
+        value: round(percentile(uploads.ms, 95)), unit: 'ms', baseline: { name: 'one at a time, idle server', value: round(percentile(idleUpload, 95)) },
+        ratio: round(slower(percentile(uploads.ms, 95), percentile(idleUpload, 95)), 2),
+        note: `p50 ${round(percentile(uploads.ms, 50))} ms; ${uploads.ms.length} uploads in ${round(uploads.seconds)} s`,
+      },
+      { section: 'load', name: 'errors (non-2xx, timeouts, connection errors)', value: uploadErrors + searchErrors, unit: '', goal: '0', met: uploadErrors + searchErrors === 0, note: `uploads ${uploadErrors}, searches ${searchErrors}` },
+      { section: 'load', name: 'lost uploads (accepted but not listed)', value: unlisted, unit: '', goal: '0', met: unlisted === 0, note: `${accepted.size} accepted` },
+      {
+        section: 'load', name: 'accepted uploads not completed by the deadline', value: notCompleted, unit: '', goal: '0', met: notCompleted === 0,
+        note: `${completed} completed; drained ${round(drainSec)} s after the load ended`,
+      },
+    ];
+    log(`load: searches ${searches.ms.length} (${searchErrors} errors), uploads ${uploads.ms.length} (${uploadErrors} errors), not completed ${notCompleted}, drain ${round(drainSec)} s`);
+    return {
+      rows,
+      details: {
+        seconds, accepted: accepted.size, completed, drainSec: round(drainSec),
+        uploads: { count: uploads.ms.length, p50: round(percentile(uploads.ms, 50)), p95: round(percentile(uploads.ms, 95)), max: round(percentile(uploads.ms, 100)), status: Object.fromEntries(uploads.status), errors: uploads.errors, timeouts: uploads.timeouts },
+        searches: { count: searches.ms.length, p50: round(percentile(searches.ms, 50)), p95: round(percentile(searches.ms, 95)), max: round(percentile(searches.ms, 100)), status: Object.fromEntries(searches.status), errors: searches.errors, timeouts: searches.timeouts },
+        idle: { searchP95: round(percentile(idleSearch, 95)), uploadP95: round(percentile(idleUpload, 95)) },
+      },
+    };
+  } finally {
+    await server?.stop();
+    await remove();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await loadBench({ quick: process.argv.includes('--quick') });
+  for (const r of result.rows) {
+    process.stdout.write(`${r.name}: ${r.value} ${r.unit}${r.baseline ? ` (baseline ${r.baseline.name}: ${r.baseline.value} ${r.unit}, ${r.ratio}×)` : ''}${r.met === undefined ? '' : r.met ? ' ✓' : ' ✗ goal ' + r.goal}${r.note ? ` — ${r.note}` : ''}\n`);
+  }
+  if (result.rows.some((r) => r.met === false)) process.exitCode = 1;
+}

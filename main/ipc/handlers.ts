@@ -1,0 +1,85 @@
+/**
+ * The implementation of every IPC method, over the app's services. Arguments have already passed
+ * the sender check and the contract's schemas (registrar.ts); paths are checked again here for what
+ * a schema cannot see: normalised, existing, and — for reveal/open — known to the app.
+ */
+import type { Connection, QueueItem, Settings, WatchedFolder } from '../../shared/ipc/contract.ts';
+import { hasSupportedExtension, isInside } from '../files.ts';
+import { assertCleanAbsolute, assertExisting, PathError } from './paths.ts';
+import type { IpcHandlers } from './registrar.ts';
+
+export interface HandlerDeps {
+  connection(): Connection;
+  queue: {
+    add(paths: string[]): Promise<QueueItem[]>;
+    list(): QueueItem[];
+    pause(id: string): Promise<void>;
+    resume(id: string): Promise<void>;
+    cancel(id: string): Promise<void>;
+    retry(id: string): Promise<void>;
+    pauseAll(): Promise<void>;
+    resumeAll(): Promise<void>;
+    clearFinished(): Promise<void>;
+  };
+  sync: {
+    folders(): WatchedFolder[];
+    addFolder(path: string, opts: { mirrorDeletions: boolean }): Promise<WatchedFolder[]>;
+    removeFolder(path: string): Promise<WatchedFolder[]>;
+  };
+  settings: { get(): Settings; set(patch: Partial<Settings>): Promise<Settings> };
+  /** The OS file picker; [] when cancelled. */
+  pick(folders: boolean): Promise<string[]>;
+  /** Shows the file in the OS file manager. */
+  reveal(path: string): void | Promise<void>;
+  /** Opens the file with its default app. */
+  open(path: string): Promise<void>;
+}
+
+export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
+  /** Reveal/open only what the app already knows: a queued file or a file inside a watched folder. */
+  const assertKnown = async (p: string) => {
+    await assertExisting(p);
+    const known = deps.queue.list().some((i) => i.path === p) || deps.sync.folders().some((f) => isInside(p, f.path));
+    if (!known) throw new PathError('Only files in the upload queue or in a watched folder can be shown or opened.');
+  };
+
+  return {
+    'app:connection': () => deps.connection(),
+    'dialog:pick': (opts) => deps.pick(opts.folders),
+    'queue:add': async (paths) => {
+      for (const p of paths) await assertExisting(p);
+      return deps.queue.add(paths);
+    },
+    'queue:list': () => deps.queue.list(),
+    'queue:pause': async (id) => (await deps.queue.pause(id), null),
+    'queue:resume': async (id) => (await deps.queue.resume(id), null),
+    'queue:cancel': async (id) => (await deps.queue.cancel(id), null),
+    'queue:retry': async (id) => (await deps.queue.retry(id), null),
+    'queue:pauseAll': async () => (await deps.queue.pauseAll(), null),
+    'queue:resumeAll': async () => (await deps.queue.resumeAll(), null),
+    'queue:clearFinished': async () => (await deps.queue.clearFinished(), null),
+    'file:reveal': async (p) => {
+      await assertKnown(p);
+      await deps.reveal(p);
+      return null;
+    },
+    'file:open': async (p) => {
+      await assertKnown(p);
+      // Never hand an executable, a script or a shortcut to the OS: only the media and documents Trove indexes.
+      if ((await assertExisting(p)) !== 'file' || !hasSupportedExtension(p)) throw new PathError('Only images, videos, audio files and documents can be opened from Trove.');
+      await deps.open(p);
+      return null;
+    },
+    'sync:folders': () => deps.sync.folders(),
+    'sync:add': async (p, opts) => {
+      await assertExisting(p, 'directory');
+      return deps.sync.addFolder(p, { mirrorDeletions: opts.mirrorDeletions });
+    },
+    'sync:remove': (p) => {
+      assertCleanAbsolute(p);
+      return deps.sync.removeFolder(p);
+    },
+    'settings:get': () => deps.settings.get(),
+    'settings:set': (patch) => deps.settings.set(patch),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * What the tray menu shows, as plain data (main/electron/tray.ts turns it into an Electron Menu):
+ * sync status and counts, pause/resume sync, open Trove, start at login, quit.
+ */
+import type { Connection, QueueItem, WatchedFolder } from '../../shared/ipc/contract.ts';
+
+export type TrayAction = 'open' | 'pause-sync' | 'resume-sync' | 'toggle-login' | 'quit';
+
+export interface TrayEntry {
+  label: string;
+  action?: TrayAction;
+  enabled?: boolean;
+  checked?: boolean;
+  separator?: boolean;
+}
+
+export interface TrayState {
+  connection: Connection;
+  folders: WatchedFolder[];
+  queue: Pick<QueueItem, 'state'>[];
+  syncPaused: boolean;
+  startAtLogin: boolean;
+}
+
+export interface TrayCounts {
+  uploading: number;
+  waiting: number;
+  processing: number;
+  failed: number;
+  done: number;
+}
+
+export function countQueue(items: Pick<QueueItem, 'state'>[]): TrayCounts {
+  const c: TrayCounts = { uploading: 0, waiting: 0, processing: 0, failed: 0, done: 0 };
+  for (const { state } of items) {
+    if (state === 'uploading' || state === 'hashing') c.uploading++;
+    else if (state === 'queued' || state === 'paused') c.waiting++;
+    else if (state === 'processing') c.processing++;
+    else if (state === 'failed') c.failed++;
+    else if (state === 'completed' || state === 'duplicate') c.done++;
+  }
+  return c;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** One line for the tray's tooltip and the menu's first (disabled) entry. */
+export function syncSummary(s: TrayState): string {
+  if (!s.connection.online) return s.connection.url ? 'Trove — server not reachable' : 'Trove — starting…';
+  const c = countQueue(s.queue);
+  const busy = [c.uploading && `${c.uploading} uploading`, c.waiting && `${c.waiting} waiting`, c.processing && `${c.processing} processing`, c.failed && `${c.failed} failed`]
+    .filter(Boolean).join(', ');
+  if (s.folders.length === 0) return busy ? `Trove — ${busy}` : 'Trove — up to date';
+  if (s.syncPaused) return `Sync paused (${plural(s.folders.length, 'folder')})`;
+  const scanning = s.folders.filter((f) => f.status === 'scanning');
+  if (scanning.length) return `Scanning ${plural(scanning.length, 'folder')} — ${scanning.reduce((n, f) => n + f.scanned, 0)} files found`;
+  if (s.folders.some((f) => f.status === 'error')) return 'Sync problem — open Trove for details';
+  return busy ? `Syncing ${plural(s.folders.length, 'folder')} — ${busy}` : `${plural(s.folders.length, 'folder')} up to date`;
+}
+
+export function buildTrayMenu(s: TrayState): TrayEntry[] {
+  const c = countQueue(s.queue);
+  return [
+    { label: syncSummary(s), enabled: false },
+    { label: `${c.done} uploaded · ${c.uploading + c.waiting} to upload${c.failed ? ` · ${c.failed} failed` : ''}`, enabled: false },
+    { label: '', separator: true },
+    s.syncPaused
+      ? { label: 'Resume sync', action: 'resume-sync', enabled: s.folders.length > 0 }
+      : { label: 'Pause sync', action: 'pause-sync', enabled: s.folders.length > 0 },
+    { label: 'Open Trove', action: 'open' },
+    { label: 'Start at login', action: 'toggle-login', checked: s.startAtLogin },
+    { label: '', separator: true },
+    { label: 'Quit Trove', action: 'quit' },
+  ];
+}

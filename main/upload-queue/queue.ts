@@ -1,0 +1,516 @@
+/**
+ * The desktop app's upload queue: persistent, three files at a time, per-file progress, pause /
+ * resume / cancel / retry, and patient when the server is away (uploads wait and continue from the
+ * server's offset when it is back). Each file is hashed first and skipped as `duplicate` when the
+ * server already has the bytes; otherwise it is sent with tus and then followed through processing.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ERROR_CODES, isErrorCode } from '../../shared/api/errors.ts';
+import type { UploadAccepted } from '../../shared/api/schemas.ts';
+import type { QueueItem } from '../../shared/ipc/contract.ts';
+import { HashingStream } from '../../shared/node/hash.ts';
+import { ApiError, OfflineError, type ApiClient, type Endpoint } from '../api-client.ts';
+import { walkFiles } from '../files.ts';
+import type { ThumbnailMaker } from '../thumbnails.ts';
+import { QueueStore, type PersistedItem } from './store.ts';
+import { AbortedError, startTusUpload, type TusUploadHandle } from './tus-uploader.ts';
+
+export interface UploadQueueOptions {
+  /** `<userData>/upload-queue.json`. */
+  file: string;
+  api: ApiClient;
+  /** The server to upload to right now; null while there is none. */
+  endpoint: () => Endpoint | null;
+  concurrency?: number;
+  /** tus chunk size in bytes (default 8 MiB). */
+  chunkSize?: number;
+  thumbnails?: ThumbnailMaker;
+  /** How often processing items ask the server for their job's progress. */
+  pollMs?: number;
+  /** Waits before retrying after a failed attempt (server away, retryable error); the last repeats. */
+  retryDelaysMs?: number[];
+  /** Retryable server errors (5xx, locked…) fail the item after this many attempts; "server away" never does. */
+  maxAttempts?: number;
+  onChange?: (item: QueueItem) => void;
+  /** An item reached a final state (completed, duplicate, failed, cancelled). */
+  onSettled?: (item: Readonly<PersistedItem>) => void;
+  /** Each chunk the server acknowledged (for statistics and tests). */
+  onChunk?: (id: string, bytes: number, offset: number) => void;
+  onError?: (err: unknown) => void;
+  /** Whether the server is reachable at start (default true); `setOnline` changes it later. */
+  online?: boolean;
+}
+
+export interface AddOptions {
+  source?: 'user' | 'sync';
+  metadata?: Record<string, unknown> | null;
+}
+
+const ACTIVE = new Set<QueueItem['state']>(['hashing', 'uploading']);
+const OPEN = new Set<QueueItem['state']>(['queued', 'hashing', 'uploading', 'paused', 'processing']);
+const FINISHED = new Set<QueueItem['state']>(['completed', 'duplicate', 'cancelled']);
+
+/** What the user can do about each kind of failure (shown next to the message). */
+function actionFor(code: string): string {
+  switch (code) {
+    case 'FILE_MISSING': return 'Check that the file still exists, then retry.';
+    case 'EMPTY_FILE': return 'Choose a file with content.';
+    case 'FILE_TOO_LARGE': return 'Make the file smaller, or raise MAX_FILE_SIZE on the server.';
+    case 'UNSUPPORTED_FILE_TYPE':
+    case 'TYPE_MISMATCH': return 'Convert the file to a supported format.';
+    case 'UNAUTHORIZED': return 'Reconnect to the server, then retry.';
+    case 'CORRUPT_FILE': return 'Export the file again, then retry.';
+    default: return 'Retry.';
+  }
+}
+
+interface Task {
+  abort(terminate: boolean): Promise<void>;
+}
+
+export class UploadQueue {
+  private readonly store: QueueStore;
+  private readonly tasks = new Map<string, Task>();
+  private readonly thumbs = new Map<string, string>();
+  private readonly lastEmit = new Map<string, number>();
+  private online = true;
+  private closed = false;
+  private pumpTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private readonly retryAt = new Map<string, number>();
+  private readonly concurrency: number;
+  private readonly chunkSize: number;
+  private readonly retryDelays: number[];
+
+  private constructor(private readonly opts: UploadQueueOptions, store: QueueStore) {
+    this.store = store;
+    this.concurrency = opts.concurrency ?? 3;
+    this.chunkSize = opts.chunkSize ?? 8 * 1024 * 1024;
+    this.retryDelays = opts.retryDelaysMs ?? [1000, 2000, 5000, 10_000, 30_000];
+    this.online = opts.online ?? true;
+  }
+
+  /** Opens the queue file; uploads cut off by a quit or crash are queued again and resume. */
+  static async open(opts: UploadQueueOptions): Promise<UploadQueue> {
+    const store = await QueueStore.open(opts.file, opts.onError);
+    const queue = new UploadQueue(opts, store);
+    for (const item of store.items) {
+      if (item.state === 'hashing' || item.state === 'uploading') item.state = 'queued';
+    }
+    await store.save();
+    for (const item of store.items) if (OPEN.has(item.state) || item.state === 'failed') queue.makeThumbnail(item);
+    queue.schedulePoll();
+    queue.pump();
+    return queue;
+  }
+
+  list(): QueueItem[] {
+    return this.store.items.map((i) => this.view(i));
+  }
+
+  get(id: string): QueueItem | undefined {
+    const item = this.find(id);
+    return item && this.view(item);
+  }
+
+  /** The internal record (sync uses the content hash and upload id). */
+  record(id: string): Readonly<PersistedItem> | undefined {
+    return this.find(id);
+  }
+
+  /** Items for these paths; folders are expanded to the supported files inside them. */
+  async add(paths: string[], opts: AddOptions = {}): Promise<QueueItem[]> {
+    const out: PersistedItem[] = [];
+    for (const p of paths) {
+      const stat = await fs.stat(p).catch(() => null);
+      if (stat?.isDirectory()) {
+        for await (const file of walkFiles(p)) out.push(await this.addOne(file, opts));
+      } else {
+        out.push(await this.addOne(p, opts, stat?.size));
+      }
+    }
+    await this.store.save();
+    for (const item of out) this.emit(item, true);
+    this.pump();
+    return out.map((i) => this.view(i));
+  }
+
+  private async addOne(file: string, opts: AddOptions, knownSize?: number): Promise<PersistedItem> {
+    const existing = this.store.items.find((i) => i.path === file && (OPEN.has(i.state) || i.state === 'failed' || i.state === 'cancelled'));
+    if (existing) {
+      if (existing.state === 'failed' || existing.state === 'cancelled') this.requeue(existing);
+      return existing;
+    }
+    const size = knownSize ?? (await fs.stat(file).then((s) => s.size, () => 0));
+    const item: PersistedItem = {
+      id: randomUUID(), path: file, name: path.basename(file), size, state: 'queued', progress: 0, bytesSent: 0,
+      uploadId: null, jobId: null, error: null, addedAt: new Date().toISOString(),
+      source: opts.source ?? 'user', sha256: null, mtimeMs: null, metadata: opts.metadata ?? null, attempts: 0,
+    };
+    this.store.items.push(item);
+    this.makeThumbnail(item);
+    return item;
+  }
+
+  async pause(id: string): Promise<void> {
+    const item = this.find(id);
+    if (!item || !(item.state === 'queued' || ACTIVE.has(item.state))) return;
+    item.state = 'paused';
+    await this.stopTask(item, false);
+    await this.changed(item);
+  }
+
+  async resume(id: string): Promise<void> {
+    const item = this.find(id);
+    if (!item || item.state !== 'paused') return;
+    item.state = 'queued';
+    this.retryAt.delete(id);
+    await this.changed(item);
+    this.pump();
+  }
+
+  async cancel(id: string): Promise<void> {
+    const item = this.find(id);
+    if (!item || !(item.state === 'queued' || item.state === 'paused' || ACTIVE.has(item.state))) return;
+    item.state = 'cancelled';
+    item.error = null;
+    await this.stopTask(item, true);
+    if (item.sha256) this.store.removeTusEntries(fingerprintOf(item));
+    await this.changed(item);
+    this.opts.onSettled?.(item);
+    this.pump();
+  }
+
+  async retry(id: string): Promise<void> {
+    const item = this.find(id);
+    if (!item || (item.state !== 'failed' && item.state !== 'cancelled')) return;
+    this.requeue(item);
+    await this.changed(item);
+    this.pump();
+  }
+
+  async pauseAll(): Promise<void> {
+    for (const item of this.store.items) if (item.state === 'queued' || ACTIVE.has(item.state)) await this.pause(item.id);
+  }
+
+  async resumeAll(): Promise<void> {
+    for (const item of this.store.items) if (item.state === 'paused') await this.resume(item.id);
+  }
+
+  /** Removes completed, duplicate and cancelled items from the list (failed ones stay until retried or cleared one by one). */
+  async clearFinished(): Promise<void> {
+    const gone = this.store.items.filter((i) => FINISHED.has(i.state));
+    this.store.items = this.store.items.filter((i) => !FINISHED.has(i.state));
+    for (const i of gone) {
+      this.thumbs.delete(i.id);
+      this.lastEmit.delete(i.id);
+    }
+    await this.store.save();
+  }
+
+  /** Told by the connection supervisor; going online retries waiting items at once. */
+  setOnline(online: boolean): void {
+    const wasOnline = this.online;
+    this.online = online;
+    if (online && !wasOnline) {
+      this.retryAt.clear();
+      this.pump();
+      this.schedulePoll(0);
+    }
+  }
+
+  /** Quit: stops uploads where they are (they resume next time) and saves. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.pumpTimer);
+    clearTimeout(this.pollTimer);
+    await Promise.all([...this.tasks.values()].map((t) => t.abort(false)));
+    this.tasks.clear();
+    await this.store.save();
+  }
+
+  /** As if the process died this instant: uploads stop, nothing more is saved. For crash tests. */
+  async abandon(): Promise<void> {
+    this.closed = true;
+    this.store.dispose();
+    clearTimeout(this.pumpTimer);
+    clearTimeout(this.pollTimer);
+    await Promise.all([...this.tasks.values()].map((t) => t.abort(false)));
+    this.tasks.clear();
+  }
+
+  // ——— internals ———
+
+  private find(id: string): PersistedItem | undefined {
+    return this.store.items.find((i) => i.id === id);
+  }
+
+  private view(item: PersistedItem): QueueItem {
+    return {
+      id: item.id, path: item.path, name: item.name, size: item.size, state: item.state, progress: item.progress,
+      bytesSent: item.bytesSent, uploadId: item.uploadId, jobId: item.jobId, error: item.error,
+      thumbnail: this.thumbs.get(item.id) ?? null, addedAt: item.addedAt,
+    };
+  }
+
+  private requeue(item: PersistedItem): void {
+    item.state = 'queued';
+    item.error = null;
+    item.attempts = 0;
+    item.progress = 0;
+    this.retryAt.delete(item.id);
+  }
+
+  private emit(item: PersistedItem, force: boolean): void {
+    const now = Date.now();
+    if (!force && now - (this.lastEmit.get(item.id) ?? 0) < 100) return;
+    this.lastEmit.set(item.id, now);
+    this.opts.onChange?.(this.view(item));
+  }
+
+  /** A state change: saved now, told at once. */
+  private async changed(item: PersistedItem): Promise<void> {
+    this.emit(item, true);
+    await this.store.save();
+  }
+
+  private makeThumbnail(item: PersistedItem): void {
+    if (!this.opts.thumbnails) return;
+    void this.opts.thumbnails.make(item.path).then((url) => {
+      if (!url || !this.find(item.id)) return;
+      this.thumbs.set(item.id, url);
+      this.emit(item, true);
+    }, () => undefined);
+  }
+
+  private async stopTask(item: PersistedItem, terminate: boolean): Promise<void> {
+    const task = this.tasks.get(item.id);
+    this.tasks.delete(item.id);
+    if (task) await task.abort(terminate);
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    clearTimeout(this.pumpTimer);
+    this.pumpTimer = undefined;
+    if (!this.online) return;
+    const now = Date.now();
+    let nextWake = Infinity;
+    for (const item of this.store.items) {
+      if (this.tasks.size >= this.concurrency) break;
+      if (item.state !== 'queued' || this.tasks.has(item.id)) continue;
+      const at = this.retryAt.get(item.id) ?? 0;
+      if (at > now) {
+        nextWake = Math.min(nextWake, at);
+        continue;
+      }
+      this.retryAt.delete(item.id);
+      this.startTask(item);
+    }
+    if (nextWake < Infinity) {
+      this.pumpTimer = setTimeout(() => this.pump(), Math.max(10, nextWake - now));
+      this.pumpTimer.unref?.();
+    }
+  }
+
+  private startTask(item: PersistedItem): void {
+    let stopped = false;
+    let tus: TusUploadHandle | undefined;
+    let hashAbort: AbortController | undefined;
+    const task: Task = {
+      abort: async (terminate) => {
+        stopped = true;
+        hashAbort?.abort();
+        await tus?.abort(terminate);
+      },
+    };
+    this.tasks.set(item.id, task);
+    const isCurrent = () => !stopped && !this.closed && this.tasks.get(item.id) === task;
+
+    const run = async (): Promise<void> => {
+      const stat = await fs.stat(item.path).catch(() => null);
+      if (!isCurrent()) return;
+      if (!stat?.isFile()) return this.fail(item, 'FILE_MISSING', 'The file is no longer where it was added from.');
+      if (stat.size === 0) return this.fail(item, 'EMPTY_FILE', 'The file is empty (0 bytes).');
+      let sha = item.sha256;
+      if (!sha || item.size !== stat.size || item.mtimeMs !== stat.mtimeMs) {
+        item.state = 'hashing';
+        item.size = stat.size;
+        item.progress = 0;
+        item.bytesSent = 0;
+        await this.changed(item);
+        if (!isCurrent()) return;
+        hashAbort = new AbortController();
+        sha = await hashFile(item.path, hashAbort.signal, (done) => {
+          item.progress = Math.floor((done / Math.max(1, stat.size)) * 100);
+          this.emit(item, false);
+        });
+        if (!isCurrent()) return;
+        item.sha256 = sha;
+        item.mtimeMs = stat.mtimeMs;
+      }
+      const known = await this.opts.api.findByHash(sha);
+      if (!isCurrent()) return;
+      if (known !== false) {
+        item.state = 'duplicate';
+        item.uploadId = known;
+        item.progress = 100;
+        item.error = null;
+        await this.changed(item);
+        this.opts.onSettled?.(item);
+        return;
+      }
+      const endpoint = this.opts.endpoint();
+      if (!endpoint) throw new OfflineError('Not connected to a Trove server.');
+      item.state = 'uploading';
+      item.progress = Math.floor((item.bytesSent / item.size) * 100);
+      await this.changed(item);
+      // Paused or cancelled while that was saved: do not start an upload nobody will stop.
+      if (!isCurrent()) return;
+      tus = startTusUpload({
+        endpoint, file: item.path, size: item.size, filename: item.name, metadata: item.metadata,
+        fingerprint: fingerprintOf(item), chunkSize: this.chunkSize,
+        urlStorage: this.store.urlStorage(() => this.opts.endpoint()?.url ?? endpoint.url),
+        onProgress: (sent, total) => {
+          if (!isCurrent()) return;
+          item.bytesSent = sent;
+          item.progress = Math.min(99, Math.floor((sent / Math.max(1, total)) * 100));
+          this.emit(item, false);
+          this.store.saveLater();
+        },
+        onChunk: (bytes, offset) => this.opts.onChunk?.(item.id, bytes, offset),
+      });
+      const outcome = await tus.done;
+      if (!isCurrent()) return;
+      const result = outcome.result ?? (await this.opts.api.tusResult(outcome.url.split('/').pop() ?? ''));
+      const settled = this.accepted(item, result);
+      await this.changed(item);
+      if (settled) this.opts.onSettled?.(item);
+      this.schedulePoll();
+    };
+
+    void run().catch(async (err: unknown) => {
+      if (!isCurrent() || err instanceof AbortedError) return;
+      await this.attemptFailed(item, err);
+    }).finally(() => {
+      if (this.tasks.get(item.id) === task) this.tasks.delete(item.id);
+      this.pump();
+    });
+  }
+
+  /** Records the server's answer to a finished upload; true when that settles the item (a duplicate). */
+  private accepted(item: PersistedItem, result: UploadAccepted): boolean {
+    item.uploadId = result.upload_id;
+    item.jobId = result.job_id;
+    item.bytesSent = item.size;
+    item.attempts = 0;
+    item.error = null;
+    if (result.duplicate) {
+      item.state = 'duplicate';
+      item.progress = 100;
+      return true;
+    }
+    item.state = 'processing';
+    item.progress = 0;
+    return false;
+  }
+
+  private async attemptFailed(item: PersistedItem, err: unknown): Promise<void> {
+    const offline = err instanceof OfflineError;
+    const code = err instanceof ApiError ? err.code : offline ? 'OFFLINE' : (err as { code?: string }).code ?? 'UPLOAD_FAILED';
+    const retryable = offline || (err instanceof ApiError && (err.status >= 500 || err.status === 409 || err.status === 423 || (isErrorCode(code) && ERROR_CODES[code].retryable)));
+    item.attempts++;
+    if (retryable && (offline || item.attempts < (this.opts.maxAttempts ?? 5))) {
+      // Back in line; the tus URL is kept, so the next attempt continues where this one stopped.
+      item.state = 'queued';
+      const delay = this.retryDelays[Math.min(item.attempts - 1, this.retryDelays.length - 1)] ?? 1000;
+      this.retryAt.set(item.id, Date.now() + delay);
+      await this.changed(item);
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    await this.fail(item, code, message);
+  }
+
+  private async fail(item: PersistedItem, code: string, message: string): Promise<void> {
+    item.state = 'failed';
+    item.error = { code, message, action: actionFor(code) };
+    await this.changed(item);
+    this.opts.onSettled?.(item);
+  }
+
+  /** Follows processing on the server for every item in `processing`, one request per item per round. */
+  private schedulePoll(delay = this.opts.pollMs ?? 1500): void {
+    if (this.closed || this.pollTimer) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.pollOnce().finally(() => {
+        if (this.store.items.some((i) => i.state === 'processing')) this.schedulePoll();
+      });
+    }, delay);
+    this.pollTimer.unref?.();
+  }
+
+  private async pollOnce(): Promise<void> {
+    if (this.polling || !this.online) return;
+    this.polling = true;
+    try {
+      for (const item of this.store.items) {
+        if (this.closed) return;
+        if (item.state !== 'processing' || !item.jobId) continue;
+        try {
+          const job = await this.opts.api.jobStatus(item.jobId);
+          if (item.state !== 'processing') continue;
+          if (job.status === 'completed') {
+            item.state = 'completed';
+            item.progress = 100;
+            await this.changed(item);
+            this.opts.onSettled?.(item);
+          } else if (job.status === 'failed' || job.status === 'cancelled') {
+            item.state = job.status === 'failed' ? 'failed' : 'cancelled';
+            item.error = job.error ? { code: job.error.code, message: job.error.message, action: actionFor(job.error.code) } : null;
+            await this.changed(item);
+            this.opts.onSettled?.(item);
+          } else if (job.progress !== item.progress) {
+            item.progress = job.progress;
+            this.emit(item, false);
+            this.store.saveLater();
+          }
+        } catch (err) {
+          if (err instanceof OfflineError) return;
+          if (err instanceof ApiError && err.code === 'NOT_FOUND') {
+            await this.fail(item, 'NOT_FOUND', 'The server no longer knows this upload (it was deleted).');
+          }
+        }
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+}
+
+const fingerprintOf = (item: PersistedItem): string => `trove-sha256:${item.sha256}:${item.size}`;
+
+async function hashFile(file: string, signal: AbortSignal, onProgress: (bytes: number) => void): Promise<string> {
+  const hasher = new HashingStream();
+  let last = 0;
+  hasher.on('data', () => {
+    if (hasher.bytes - last >= 4 * 1024 * 1024) {
+      last = hasher.bytes;
+      onProgress(hasher.bytes);
+    }
+  });
+  try {
+    await pipeline(createReadStream(file), hasher, new Writable({ write: (_c, _e, done) => done() }), { signal });
+  } catch (err) {
+    if (signal.aborted) throw new AbortedError();
+    throw err;
+  }
+  return hasher.digest();
+}

@@ -1,0 +1,218 @@
+/**
+ * The typed HTTP client of /api/v1. Types come from shared/api/schemas.ts (types only, so none of
+ * the TypeBox schema code ships to the page). Every call unwraps the `{status, data, error}`
+ * envelope and turns failures into an ApiError with the server's stable code.
+ */
+import type { ApiEnvelope } from '../../../shared/api/envelope.ts';
+import type {
+  Deleted, FileVariant, Health, JobStatus, ListUploadsQuery, SearchBody, SearchResponse, Upload, UploadAccepted,
+  UploadEvent, UploadList,
+} from '../../../shared/api/schemas.ts';
+import { ApiError } from './errors.ts';
+import { openEventStream, type StreamState } from './sse.ts';
+
+export const API_PREFIX = '/api/v1';
+
+/** GET /file/{id}/metadata: the upload with its extracted text. */
+export type UploadDetail = Upload & { extracted_text: string | null };
+
+export interface ApiClientOptions {
+  /** Origin of the server (`http://127.0.0.1:8787`); '' (default) for the page's own origin. */
+  baseUrl?: string;
+  token?: string | null;
+  fetch?: typeof fetch;
+  /** Called whenever the server refuses the token, so the session can ask for a new one. */
+  onUnauthorized?: () => void;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** Signed links last 5 minutes; resolved ones are reused for a little less. */
+const LINK_REUSE_MS = 4 * 60 * 1000;
+
+export class ApiClient {
+  private readonly doFetch: typeof fetch;
+  private readonly links = new Map<string, { url: string; until: number }>();
+  private base: string;
+  private token: string | null;
+
+  constructor(private readonly opts: ApiClientOptions = {}) {
+    this.doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+    this.base = trimSlash(opts.baseUrl ?? '');
+    this.token = opts.token ?? null;
+  }
+
+  /** Points the client at a server (the session decides which, and with which token). */
+  setConnection(baseUrl: string, token: string | null): void {
+    if (trimSlash(baseUrl) !== this.base || token !== this.token) this.links.clear();
+    this.base = trimSlash(baseUrl);
+    this.token = token;
+  }
+
+  get baseUrl(): string {
+    return this.base;
+  }
+
+  get hasToken(): boolean {
+    return this.token !== null && this.token !== '';
+  }
+
+  /** An absolute (or page-relative, on the same origin) URL for a server path such as a signed link. */
+  absolute(pathOrUrl: string): string {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl) || this.base === '') return pathOrUrl;
+    return new URL(pathOrUrl, this.base).toString();
+  }
+
+  url(path: string, query?: RequestOptions['query']): string {
+    let url = `${this.base}${API_PREFIX}${path}`;
+    if (query) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+      const qs = params.toString();
+      if (qs) url += `?${qs}`;
+    }
+    return url;
+  }
+
+  authHeaders(): Record<string, string> {
+    return this.token ? { Authorization: `Bearer ${this.token}` } : {};
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...this.authHeaders() };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(opts.body);
+    }
+    let res: Response;
+    try {
+      res = await this.doFetch(this.url(path, opts.query), { method, headers, body, signal: opts.signal, cache: 'no-store' });
+    } catch (err) {
+      throw toClientError(err, opts.signal);
+    }
+    return this.unwrap<T>(res);
+  }
+
+  private async unwrap<T>(res: Response): Promise<T> {
+    let envelope: ApiEnvelope<T> | null = null;
+    try {
+      envelope = (await res.json()) as ApiEnvelope<T>;
+    } catch {
+      envelope = null;
+    }
+    if (envelope && envelope.status === 'success' && res.ok) return envelope.data;
+    if (envelope && envelope.status === 'error') {
+      if (res.status === 401) this.opts.onUnauthorized?.();
+      throw new ApiError(envelope.error.code, envelope.error.message, res.status, envelope.error.details);
+    }
+    if (res.status === 401) this.opts.onUnauthorized?.();
+    throw new ApiError('BAD_RESPONSE', `The server answered ${res.status} without a readable body.`, res.status);
+  }
+
+  health(signal?: AbortSignal): Promise<Health> {
+    return this.request('GET', '/health', { signal });
+  }
+
+  search(body: SearchBody, signal?: AbortSignal): Promise<SearchResponse> {
+    return this.request('POST', '/search', { body, signal });
+  }
+
+  listUploads(query: Partial<ListUploadsQuery>, signal?: AbortSignal): Promise<UploadList> {
+    return this.request('GET', '/uploads', { query: { ...query }, signal });
+  }
+
+  metadata(id: string, signal?: AbortSignal): Promise<UploadDetail> {
+    return this.request('GET', `/file/${encodeURIComponent(id)}/metadata`, { signal });
+  }
+
+  jobStatus(jobId: string, signal?: AbortSignal): Promise<JobStatus> {
+    return this.request('GET', `/upload/status/${encodeURIComponent(jobId)}`, { signal });
+  }
+
+  deleteUpload(id: string): Promise<Deleted> {
+    return this.request('DELETE', `/upload/${encodeURIComponent(id)}`);
+  }
+
+  retryUpload(id: string): Promise<{ job_id: string; upload_id: string }> {
+    return this.request('POST', `/upload/${encodeURIComponent(id)}/retry`);
+  }
+
+  /**
+   * Files like this one (`GET /search/similar/{id}`, which arrives with a later server version):
+   * null while the server has no such route, so the UI can hide the action.
+   */
+  async similar(id: string, signal?: AbortSignal): Promise<SearchResponse | null> {
+    try {
+      return await this.request<SearchResponse>('GET', `/search/similar/${encodeURIComponent(id)}`, { signal });
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 404 || err.status === 405) && /^No route/i.test(err.message)) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * A signed link for a file's thumbnail, preview or original. `GET /file/{id}/{variant}` answers
+   * with a redirect; fetch follows it (asking for one byte only) and reports where it ended up.
+   */
+  async fileUrl(id: string, variant: FileVariant, opts: { fresh?: boolean; signal?: AbortSignal } = {}): Promise<string> {
+    const key = `${id}:${variant}`;
+    const cached = this.links.get(key);
+    if (cached && !opts.fresh && cached.until > Date.now()) return cached.url;
+    let res: Response;
+    try {
+      res = await this.doFetch(this.url(`/file/${encodeURIComponent(id)}/${variant}`), {
+        headers: { ...this.authHeaders(), Range: 'bytes=0-0' },
+        redirect: 'follow',
+        signal: opts.signal,
+        cache: 'no-store',
+      });
+    } catch (err) {
+      throw toClientError(err, opts.signal);
+    }
+    if (!res.ok || !res.redirected) return this.unwrap<never>(res);
+    void res.body?.cancel().catch(() => undefined);
+    this.links.set(key, { url: res.url, until: Date.now() + LINK_REUSE_MS });
+    return res.url;
+  }
+
+  /** Forgets a resolved link (it failed to load: it may have expired). */
+  forgetFileUrl(id: string, variant?: FileVariant): void {
+    for (const v of variant ? [variant] : (['thumbnail', 'preview', 'download'] as const)) this.links.delete(`${id}:${v}`);
+  }
+
+  /** Live processing events for this user's uploads; reconnects until closed. */
+  events(onEvent: (event: UploadEvent) => void, onState?: (state: StreamState) => void): { close(): void } {
+    return openEventStream({
+      url: this.url('/events'),
+      headers: () => this.authHeaders(),
+      fetch: this.doFetch,
+      onState: (state) => onState?.(state),
+      isFatal: (res) => {
+        if (res.status === 401) this.opts.onUnauthorized?.();
+        return res.status === 401 || res.status === 403;
+      },
+      onMessage: (message) => {
+        if (message.event !== 'upload') return;
+        try {
+          onEvent(JSON.parse(message.data) as UploadEvent);
+        } catch {
+          // A malformed event is skipped; the next one carries the full state again.
+        }
+      },
+    });
+  }
+}
+
+export type { UploadAccepted };
+
+const trimSlash = (s: string) => s.replace(/\/+$/, '');
+
+function toClientError(err: unknown, signal: AbortSignal | undefined): ApiError {
+  if (signal?.aborted || (err instanceof DOMException && err.name === 'AbortError')) return new ApiError('ABORTED', 'The request was cancelled.');
+  return new ApiError('NETWORK_ERROR', 'Trove could not be reached. Is the server running?');
+}

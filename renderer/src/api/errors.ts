@@ -1,0 +1,65 @@
+import { ERROR_CODES, isErrorCode } from '../../../shared/api/errors.ts';
+
+/** Codes the client itself produces, next to the server's stable ones. */
+export type ClientErrorCode = 'NETWORK_ERROR' | 'ABORTED' | 'BAD_RESPONSE';
+
+/** A failed API call: the server's stable `error.code` (or a client code), its message and HTTP status. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: unknown;
+  constructor(code: string, message: string, status = 0, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+
+  /** Whether trying the same thing again may work. */
+  get retryable(): boolean {
+    if (this.code === 'NETWORK_ERROR' || this.code === 'BAD_RESPONSE') return true;
+    return isErrorCode(this.code) ? ERROR_CODES[this.code].retryable : false;
+  }
+}
+
+export function isAbort(err: unknown): boolean {
+  return (err instanceof ApiError && err.code === 'ABORTED') || (err instanceof DOMException && err.name === 'AbortError');
+}
+
+/** What a person can do about a failure, by its stable code. */
+export function suggestedAction(code: string): string {
+  switch (code) {
+    case 'FILE_TOO_LARGE':
+      return 'This file is over the upload limit. Compress or split it, or raise MAX_FILE_SIZE on the server.';
+    case 'UNSUPPORTED_FILE_TYPE':
+    case 'TYPE_MISMATCH':
+      return 'Trove reads common images, videos, audio, PDF, DOCX and text files. Convert the file to one of those.';
+    case 'EMPTY_FILE':
+      return 'The file is empty. Check that it finished saving, then add it again.';
+    case 'CORRUPT_FILE':
+      return 'The file seems damaged. Open it on your computer to check it, re-export it, then add it again.';
+    case 'IMAGE_TOO_LARGE':
+      return 'The image has too many pixels. Resize it, then add it again.';
+    case 'PDF_ENCRYPTED':
+      return 'The PDF is password-protected. Save a copy without a password, then add that.';
+    case 'MEDIA_TOO_LONG':
+      return 'The recording is longer than Trove processes. Trim it, then add it again.';
+    case 'UNAUTHORIZED':
+      return 'Your access token is no longer accepted. Reconnect with the link "trove serve" prints.';
+    case 'NETWORK_ERROR':
+      return 'Trove could not be reached. Check that the server is running, then retry.';
+    case 'INSUFFICIENT_STORAGE':
+      return 'The disk holding Trove\u2019s data is full. Free some space, then retry.';
+    case 'RATE_LIMITED':
+      return 'Too many requests at once. Wait a minute, then retry.';
+    case 'PROCESSING_TIMEOUT':
+      return 'Processing took too long. Retry; if it keeps failing, the file may be too large to analyse.';
+    case 'MODEL_UNAVAILABLE':
+      return 'The analysis model is not available right now. Retry in a moment.';
+    case 'UPLOAD_INCOMPLETE':
+      return 'The upload was cut off. Retry.';
+    default:
+      return 'Retry. If it keeps failing, check the server log.';
+  }
+}

@@ -1,0 +1,126 @@
+import type { TroveBridge } from '../../../shared/ipc/contract.ts';
+import { downloadViaAnchor, type Bridge, type BridgeCapabilities, type Connection, type QueueItem, type Settings, type Unsubscribe, type WatchedFolder } from './types.ts';
+
+/** The desktop app: every call goes through the preload's `window.trove` (validated again in main). */
+export class ElectronBridge implements Bridge {
+  readonly kind = 'electron' as const;
+  readonly capabilities: BridgeCapabilities = { pickDialog: true, localFiles: true, watchedFolders: true, modeSwitch: true, pauseAll: true };
+  private readonly offOpened: Unsubscribe;
+
+  constructor(private readonly trove: TroveBridge) {
+    // Files handed to the app from outside (open-with, a second launch) go to the queue like a drop.
+    this.offOpened = trove.on('files:opened', (paths) => {
+      if (paths.length > 0) void this.queuePaths(paths);
+    });
+  }
+
+  dispose(): void {
+    this.offOpened();
+  }
+
+  connection(): Promise<Connection> {
+    return this.trove.invoke('app:connection');
+  }
+
+  onConnectionChanged(listener: (c: Connection) => void): Unsubscribe {
+    return this.trove.on('connection:changed', listener);
+  }
+
+  async addFiles(files: File[]): Promise<void> {
+    const paths = files.map((f) => {
+      try {
+        return this.trove.pathForFile(f);
+      } catch {
+        return '';
+      }
+    }).filter((p) => p !== '');
+    await this.queuePaths(paths);
+  }
+
+  async pickFiles(): Promise<void> {
+    const paths = await this.trove.invoke('dialog:pick', { folders: false });
+    await this.queuePaths(paths);
+  }
+
+  private async queuePaths(paths: string[]): Promise<void> {
+    for (let i = 0; i < paths.length; i += 10_000) {
+      await this.trove.invoke('queue:add', paths.slice(i, i + 10_000));
+    }
+  }
+
+  listQueue(): Promise<QueueItem[]> {
+    return this.trove.invoke('queue:list');
+  }
+
+  onQueueChanged(listener: (item: QueueItem) => void): Unsubscribe {
+    return this.trove.on('queue:changed', listener);
+  }
+
+  async cancel(id: string): Promise<void> {
+    await this.trove.invoke('queue:cancel', id);
+  }
+
+  async retry(id: string): Promise<void> {
+    await this.trove.invoke('queue:retry', id);
+  }
+
+  async pauseAll(): Promise<void> {
+    await this.trove.invoke('queue:pauseAll');
+  }
+
+  async resumeAll(): Promise<void> {
+    await this.trove.invoke('queue:resumeAll');
+  }
+
+  async clearFinished(): Promise<void> {
+    await this.trove.invoke('queue:clearFinished');
+  }
+
+  async reveal(path: string): Promise<void> {
+    await this.trove.invoke('file:reveal', path);
+  }
+
+  async open(path: string): Promise<void> {
+    await this.trove.invoke('file:open', path);
+  }
+
+  download(url: string, filename: string): void {
+    downloadViaAnchor(url, filename);
+  }
+
+  getSettings(): Promise<Settings> {
+    return this.trove.invoke('settings:get');
+  }
+
+  setSettings(patch: Partial<Settings>): Promise<Settings> {
+    return this.trove.invoke('settings:set', patch);
+  }
+
+  watchedFolders(): Promise<WatchedFolder[]> {
+    return this.trove.invoke('sync:folders');
+  }
+
+  async addWatchedFolder(mirrorDeletions: boolean): Promise<WatchedFolder[]> {
+    const [folder] = await this.trove.invoke('dialog:pick', { folders: true });
+    if (!folder) return this.watchedFolders();
+    return this.trove.invoke('sync:add', folder, { mirrorDeletions });
+  }
+
+  setMirrorDeletions(path: string, mirrorDeletions: boolean): Promise<WatchedFolder[]> {
+    return this.trove.invoke('sync:add', path, { mirrorDeletions });
+  }
+
+  removeWatchedFolder(path: string): Promise<WatchedFolder[]> {
+    return this.trove.invoke('sync:remove', path);
+  }
+
+  onWatchedFoldersChanged(listener: (folders: WatchedFolder[]) => void): Unsubscribe {
+    return this.trove.on('sync:changed', listener);
+  }
+}
+
+/** Whether the preload put a usable bridge on the window. */
+export function hasTroveBridge(w: Window): w is Window & { trove: TroveBridge } {
+  const t = (w as Window & { trove?: Partial<TroveBridge> }).trove;
+  return typeof t === 'object' && t !== null && typeof t.invoke === 'function' && typeof t.on === 'function' && typeof t.pathForFile === 'function';
+}

@@ -1,0 +1,29 @@
+import { useRef } from 'react';
+import { useDeletion } from '../stores/deletion.ts';
+import { Modal } from './Modal.tsx';
+
+/** "Delete this file?" — every delete goes through here. */
+export function ConfirmDeleteDialog() {
+  const pending = useDeletion((s) => s.pending);
+  const busy = useDeletion((s) => s.busy);
+  const error = useDeletion((s) => s.error);
+  const { cancel, confirm } = useDeletion.getState();
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  if (!pending) return null;
+  return (
+    <Modal onClose={cancel} labelledBy="confirm-delete-title" describedBy="confirm-delete-text" role="alertdialog"
+      className="modal-small" initialFocus={cancelButton}>
+      <h2 id="confirm-delete-title">Delete “{pending.filename}”?</h2>
+      <p id="confirm-delete-text">
+        It disappears from your searches and library at once. Trove keeps the file itself for a while before removing it for good.
+      </p>
+      {error && <p className="form-error" role="alert">{error}</p>}
+      <div className="modal-actions">
+        <button ref={cancelButton} type="button" className="button" onClick={cancel}>Cancel</button>
+        <button type="button" className="button button-danger" disabled={busy} onClick={() => void confirm()}>
+          {busy ? 'Deleting\u2026' : 'Delete'}
+        </button>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,68 @@
+import { memo, useEffect, useRef, useState, type CSSProperties, type MouseEvent } from 'react';
+import { TYPE_LABELS, formatDate, type GridItem } from '../lib/items.ts';
+import { mediaKey, useMedia } from '../stores/media.ts';
+import { Thumbnail } from './Thumbnail.tsx';
+
+interface ResultCardProps {
+  item: GridItem;
+  index: number;
+  active: boolean;
+  style?: CSSProperties;
+  onOpen: (index: number) => void;
+  onFocusIndex: (index: number) => void;
+}
+
+const HOVER_DELAY_MS = 350;
+
+/** One file in the grid: thumbnail, name, type; hovering a video plays its preview, muted. */
+export const ResultCard = memo(function ResultCard({ item, index, active, style, onOpen, onFocusIndex }: ResultCardProps) {
+  const [hovering, setHovering] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const previewUrl = useMedia((s) => (hovering && item.fileType === 'video' ? s.urls[mediaKey(item.id, 'preview')] : undefined));
+
+  useEffect(() => () => clearTimeout(timer.current), []);
+  useEffect(() => {
+    if (hovering && item.fileType === 'video' && item.status === 'completed') void useMedia.getState().resolve(item.id, 'preview');
+  }, [hovering, item.id, item.fileType, item.status]);
+
+  const enter = () => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => setHovering(true), HOVER_DELAY_MS);
+  };
+  const leave = () => {
+    clearTimeout(timer.current);
+    setHovering(false);
+  };
+  const typeLabel = TYPE_LABELS[item.fileType].one;
+  const processing = item.status === 'pending' || item.status === 'processing';
+
+  return (
+    <div
+      role="gridcell"
+      data-index={index}
+      tabIndex={active ? 0 : -1}
+      aria-selected={active}
+      aria-label={`${item.filename}, ${typeLabel}${processing ? ', processing' : item.status === 'failed' ? ', failed' : ''}`}
+      className={`card${hovering ? ' is-hovering' : ''}`}
+      style={style}
+      title={item.summary ?? item.filename}
+      onClick={(e: MouseEvent) => { e.preventDefault(); onFocusIndex(index); onOpen(index); }}
+      onFocus={() => onFocusIndex(index)}
+      onMouseEnter={enter}
+      onMouseLeave={leave}
+    >
+      <div className="card-media">
+        <Thumbnail id={item.id} url={item.thumbnailUrl} fileType={item.fileType} pending={processing} />
+        {previewUrl && (
+          <video className="card-preview" src={previewUrl} muted autoPlay loop playsInline aria-hidden="true" tabIndex={-1} />
+        )}
+        <span className={`badge badge-${item.fileType}`}>{typeLabel}</span>
+        {item.status === 'failed' && <span className="badge badge-failed">Failed</span>}
+      </div>
+      <div className="card-meta">
+        <span className="card-name">{item.filename}</span>
+        <span className="card-sub">{processing ? 'Processing…' : formatDate(item.createdAt)}</span>
+      </div>
+    </div>
+  );
+});

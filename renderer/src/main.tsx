@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { createServices, setServices } from './services.ts';
+import { useSession } from './stores/session.ts';
+import './styles/base.css';
+import './styles/app.css';
+
+setServices(createServices(() => useSession.getState().unauthorized()));
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
+void useSession.getState().start();

@@ -1,0 +1,53 @@
+/**
+ * What the stores talk to: the API client, the bridge, the token vault. Built once at start-up
+ * (main.tsx) from what the page finds, or handed in by tests.
+ */
+import { ApiClient } from './api/client.ts';
+import { xhrUploadTransport } from './api/upload.ts';
+import { ElectronBridge, hasTroveBridge } from './bridge/electron-bridge.ts';
+import type { Bridge } from './bridge/types.ts';
+import { WebBridge } from './bridge/web-bridge.ts';
+import { WebUploadQueue } from './bridge/web-queue.ts';
+import { TokenVault } from './lib/token.ts';
+
+export interface Services {
+  api: ApiClient;
+  bridge: Bridge;
+  vault: TokenVault;
+}
+
+let current: Services | null = null;
+
+export function setServices(services: Services | null): void {
+  current = services;
+}
+
+export function getServices(): Services {
+  if (!current) throw new Error('Services are not set up yet (call setServices first).');
+  return current;
+}
+
+function storage(kind: 'sessionStorage' | 'localStorage'): Storage | null {
+  try {
+    return window[kind];
+  } catch {
+    return null;
+  }
+}
+
+/** Feature detection: the preload's `window.trove` means Electron; otherwise this is a browser tab. */
+export function createServices(onUnauthorized: () => void): Services {
+  const api = new ApiClient({ onUnauthorized });
+  const vault = new TokenVault(storage('sessionStorage'), storage('localStorage'));
+  if (hasTroveBridge(window)) {
+    return { api, bridge: new ElectronBridge(window.trove), vault };
+  }
+  const queue = new WebUploadQueue({
+    transport: xhrUploadTransport(() => api.url('/upload'), () => api.authHeaders(), onUnauthorized),
+    retryProcessing: (id) => api.retryUpload(id),
+    jobStatus: (jobId) => api.jobStatus(jobId),
+    concurrency: 3,
+  });
+  const bridge = new WebBridge(queue, { origin: window.location.origin, token: () => vault.get()?.token ?? null, storage: storage('localStorage') });
+  return { api, bridge, vault };
+}

@@ -1,0 +1,181 @@
+/**
+ * The session: which bridge this page runs with, which server and token it uses, whether that
+ * token works, and the one live event stream that feeds the other stores.
+ */
+import { create } from 'zustand';
+import type { UploadEvent } from '../../../shared/api/schemas.ts';
+import { ApiError } from '../api/errors.ts';
+import type { StreamState } from '../api/sse.ts';
+import { WebBridge } from '../bridge/web-bridge.ts';
+import { parseTokenInput, takeTokenFromLocation } from '../lib/token.ts';
+import { getServices } from '../services.ts';
+import { useDetail } from './detail.ts';
+import { useLibrary } from './library.ts';
+import { useSearch } from './search.ts';
+import { useSettings } from './settings.ts';
+import { useUploads } from './uploads.ts';
+
+export type SessionStatus = 'starting' | 'needs-token' | 'checking' | 'ready' | 'offline';
+
+export interface SessionState {
+  status: SessionStatus;
+  bridgeKind: 'web' | 'electron' | null;
+  serverUrl: string;
+  mode: 'local' | 'cloud';
+  remembered: boolean;
+  error: string | null;
+  live: StreamState;
+  /** A token typed on the connect screen is being checked (the screen stays up meanwhile). */
+  connecting: boolean;
+
+  /** Reads the token (URL fragment, storage, or the desktop app), then checks it. */
+  start: () => Promise<void>;
+  /** The connect screen: a pasted token or link. */
+  connect: (input: string, remember: boolean) => Promise<boolean>;
+  setRemember: (remember: boolean) => void;
+  /** Forget the token on this device (web). */
+  disconnect: () => void;
+  /** The server refused the token mid-session. */
+  unauthorized: () => void;
+  retry: () => Promise<void>;
+}
+
+let stream: { close(): void } | null = null;
+let offConnection: (() => void) | null = null;
+
+function dispatch(ev: UploadEvent): void {
+  const { bridge } = getServices();
+  if (bridge instanceof WebBridge) bridge.applyEvent(ev);
+  useUploads.getState().applyEvent(ev);
+  useSearch.getState().applyEvent(ev);
+  useLibrary.getState().applyEvent(ev);
+  useDetail.getState().applyEvent(ev);
+}
+
+function stopLive(): void {
+  stream?.close();
+  stream = null;
+}
+
+export const useSession = create<SessionState>()((set, get) => {
+  const verify = async (): Promise<void> => {
+    const { api } = getServices();
+    set({ status: 'checking', error: null });
+    try {
+      await api.listUploads({ limit: 1 });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'UNAUTHORIZED') {
+        if (getServices().bridge.kind === 'web') getServices().vault.clear();
+        set({ status: 'needs-token', error: 'That token was not accepted by this Trove server. Copy the link again from the terminal running "trove serve".' });
+      } else {
+        set({ status: 'offline', error: err instanceof ApiError ? err.message : 'Trove could not be reached.' });
+      }
+      return;
+    }
+    set({ status: 'ready', error: null });
+    stopLive();
+    stream = api.events(dispatch, (live) => set({ live }));
+    await Promise.all([
+      useUploads.getState().init(),
+      useSearch.getState().loadRecent(),
+      useSettings.getState().load(),
+    ]);
+  };
+
+  return {
+    status: 'starting',
+    bridgeKind: null,
+    serverUrl: '',
+    mode: 'local',
+    remembered: false,
+    error: null,
+    live: 'closed',
+    connecting: false,
+
+    async start() {
+      const { bridge, api, vault } = getServices();
+      set({ bridgeKind: bridge.kind });
+      if (bridge.kind === 'web') {
+        const fromUrl = takeTokenFromLocation(window.location, window.history);
+        if (fromUrl) vault.set(fromUrl, vault.get()?.remembered ?? false);
+        const stored = vault.get();
+        set({ serverUrl: window.location.origin, remembered: stored?.remembered ?? false });
+        if (!stored) {
+          set({ status: 'needs-token' });
+          return;
+        }
+        api.setConnection('', stored.token);
+        await verify();
+        return;
+      }
+      const apply = async (c: { url: string; token: string | null; mode: 'local' | 'cloud'; online: boolean }) => {
+        api.setConnection(c.url, c.token);
+        set({ serverUrl: c.url, mode: c.mode });
+        if (!c.token) {
+          set({ status: 'needs-token', error: c.mode === 'cloud' ? 'Sign in to your cloud Trove to continue.' : null });
+          return;
+        }
+        if (!c.online) {
+          set({ status: 'offline', error: `Trove is not answering at ${c.url}.` });
+          return;
+        }
+        await verify();
+      };
+      offConnection?.();
+      offConnection = bridge.onConnectionChanged((c) => void apply(c));
+      try {
+        await apply(await bridge.connection());
+      } catch (err) {
+        set({ status: 'offline', error: err instanceof Error ? err.message : String(err) });
+      }
+    },
+
+    async connect(input, remember) {
+      const token = parseTokenInput(input);
+      if (!token) {
+        set({ error: 'Paste the access token, or the whole link that "trove serve" printed.' });
+        return false;
+      }
+      const { api, vault } = getServices();
+      vault.set(token, remember);
+      api.setConnection('', token);
+      set({ remembered: remember, connecting: true });
+      try {
+        await verify();
+      } finally {
+        set({ connecting: false });
+      }
+      return get().status === 'ready';
+    },
+
+    setRemember(remember) {
+      const { vault } = getServices();
+      const current = vault.get();
+      if (current) vault.set(current.token, remember);
+      set({ remembered: remember });
+    },
+
+    disconnect() {
+      const { vault, api } = getServices();
+      stopLive();
+      vault.clear();
+      api.setConnection(api.baseUrl, null);
+      useUploads.getState().reset();
+      useSearch.getState().reset();
+      useLibrary.getState().reset();
+      useDetail.getState().close();
+      set({ status: 'needs-token', error: null, remembered: false, live: 'closed' });
+    },
+
+    unauthorized() {
+      if (get().status !== 'ready') return;
+      stopLive();
+      if (getServices().bridge.kind === 'web') getServices().vault.clear();
+      set({ status: 'needs-token', live: 'closed', error: 'This Trove server no longer accepts your token (it may have been changed). Open the link "trove serve" prints again.' });
+    },
+
+    async retry() {
+      await get().start();
+    },
+  };
+});

@@ -1,0 +1,56 @@
+import type { ProcessingStatus } from '../../shared/file-types.ts';
+import type { Health } from '../../shared/api/schemas.ts';
+import { CliError } from './client.ts';
+import { connect, type ConnectionFlags } from './locate.ts';
+
+export interface StatusOptions extends ConnectionFlags {
+  json?: boolean;
+}
+
+const RECENT_FAILURES = 5;
+
+/** `trove status`: where the server is, whether it is healthy, and how far processing has got. */
+export async function statusCommand(opts: StatusOptions): Promise<number> {
+  const { client, located } = await connect(opts);
+  const health: Health = await client.health();
+  if (health.status !== 'ok') {
+    if (opts.json) process.stdout.write(`${JSON.stringify({ url: located.url, health, counts: null, recent_failures: [] }, null, 2)}\n`);
+    throw new CliError('SERVICE_UNAVAILABLE', `Trove at ${located.url} is ${health.status}: its database is ${health.database}.`);
+  }
+  const count = (status?: ProcessingStatus) => client.listUploads({ limit: 1, ...(status ? { status } : {}) }).then((l) => l.total);
+  const [total, pending, processing, completed, failedCount] = await Promise.all([
+    count(), count('pending'), count('processing'), count('completed'), count('failed'),
+  ]);
+  const counts: { total: number } & Record<ProcessingStatus, number> = { total, pending, processing, completed, failed: failedCount };
+  const failed = counts.failed > 0 ? (await client.listUploads({ status: 'failed', limit: RECENT_FAILURES })).uploads : [];
+  const recentFailures = failed.map((u) => ({
+    upload_id: u.id,
+    filename: u.filename,
+    code: u.processing_error?.code ?? 'PROCESSING_FAILED',
+    message: u.processing_error?.message ?? '',
+    updated_at: u.updated_at,
+  }));
+
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ url: located.url, health, counts, recent_failures: recentFailures }, null, 2)}\n`);
+  } else {
+    const lines = [
+      `Trove ${health.version} at ${located.url} (${located.urlSource === 'server.json' ? 'from server.json' : located.urlSource === 'default' ? 'default address' : `from ${located.urlSource === 'env' ? 'TROVE_URL' : '--url'}`})`,
+      `Health:     ${health.status} (database ${health.database}, up ${formatDuration(health.uptime_s)}, ${health.mode} mode)`,
+      `Uploads:    ${counts.total} total — ${counts.completed} completed, ${counts.processing} processing, ${counts.pending} pending, ${counts.failed} failed`,
+    ];
+    if (recentFailures.length > 0) {
+      lines.push(`Recent failures${counts.failed > recentFailures.length ? ` (latest ${recentFailures.length} of ${counts.failed})` : ''}:`);
+      for (const f of recentFailures) lines.push(`  ${f.filename}: ${f.code} ${f.message}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return 0;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+  return `${Math.floor(seconds / 86_400)} d ${Math.floor((seconds % 86_400) / 3600)} h`;
+}

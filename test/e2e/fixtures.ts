@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, type Page } from '@playwright/test';
+
+export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
+fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+
+export function server(): { url: string; token: string } {
+  const url = process.env.TROVE_E2E_URL;
+  const token = process.env.TROVE_E2E_TOKEN;
+  if (!url || !token) throw new Error('TROVE_E2E_URL/TROVE_E2E_TOKEN are unset: run through `npm run test:e2e` (global setup starts the server).');
+  return { url, token };
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+export interface DropFile {
+  name: string;
+  type: string;
+  bytes: Buffer;
+}
+
+/**
+ * Builds a DataTransfer of Files in the page and drags it over the window (dragenter + dragover),
+ * as the OS would; `drop()` then releases it. Between the two the drop target is visible.
+ */
+export async function dragFilesOver(page: Page, files: DropFile[]): Promise<{ drop(): Promise<void> }> {
+  await page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bin = atob(f.b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new File([bytes], f.name, { type: f.type }));
+    }
+    (window as unknown as { __e2eDrop: DataTransfer }).__e2eDrop = dt;
+    const target = document.querySelector('main') ?? document.body;
+    target.dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));
+  }, files.map((f) => ({ name: f.name, type: f.type, b64: f.bytes.toString('base64') })));
+  return {
+    async drop() {
+      await page.evaluate(() => {
+        const dt = (window as unknown as { __e2eDrop: DataTransfer }).__e2eDrop;
+        const target = document.querySelector('.drop-overlay') ?? document.body;
+        target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));
+        target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+      });
+    },
+  };
+}
+
+/** Opens the app with the link `trove serve` prints and waits for it to be ready. */
+export async function openWithToken(page: Page): Promise<void> {
+  const { url, token } = server();
+  await page.goto(`${url}/#token=${encodeURIComponent(token)}`);
+  await expect(page.getByRole('searchbox', { name: 'Search your files…' })).toBeVisible();
+}

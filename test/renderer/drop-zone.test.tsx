@@ -1,0 +1,63 @@
+// @vitest-environment happy-dom
+import { act, render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { DropZone } from '../../renderer/src/components/DropZone.tsx';
+import { useUploads } from '../../renderer/src/stores/uploads.ts';
+import { setup } from './helpers.tsx';
+
+/** A drag event as the browser sends it for files from the desktop. */
+function drag(type: string, files: File[], kinds = ['Files']): Event {
+  const e = new Event(type, { bubbles: true, cancelable: true });
+  Object.defineProperty(e, 'dataTransfer', { value: { types: kinds, files, dropEffect: 'none' } });
+  act(() => {
+    document.body.dispatchEvent(e);
+  });
+  return e;
+}
+
+describe('DropZone', () => {
+  it('shows the drop target while files are dragged over the window, and queues them on drop', async () => {
+    const { bridge } = setup();
+    render(<DropZone />);
+    const overlay = screen.getByTestId('drop-overlay');
+    expect(overlay.className).not.toContain('is-visible');
+
+    const files = [new File(['a'], 'a.jpg', { type: 'image/jpeg' }), new File(['b'], 'b.pdf', { type: 'application/pdf' })];
+    const enter = drag('dragenter', files);
+    expect(enter.defaultPrevented).toBe(true);
+    expect(overlay.className).toContain('is-visible');
+    expect(screen.getByText('Drop to add to your Trove')).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toContain('Drop the files');
+    // Moving over a child element: one more enter, one leave — still dragging.
+    drag('dragenter', files);
+    drag('dragleave', files);
+    expect(overlay.className).toContain('is-visible');
+    expect(drag('dragover', files).defaultPrevented).toBe(true);
+
+    const drop = drag('drop', files);
+    expect(drop.defaultPrevented).toBe(true);
+    expect(overlay.className).not.toContain('is-visible');
+    await act(async () => undefined);
+    expect(bridge.addFiles).toHaveBeenCalledWith(files);
+    expect(useUploads.getState().panelOpen).toBe(true);
+  });
+
+  it('hides the target when the drag leaves the window', () => {
+    setup();
+    render(<DropZone />);
+    drag('dragenter', []);
+    expect(screen.getByTestId('drop-overlay').className).toContain('is-visible');
+    drag('dragleave', []);
+    expect(screen.getByTestId('drop-overlay').className).not.toContain('is-visible');
+  });
+
+  it('leaves drags of text and links alone', () => {
+    const { bridge } = setup();
+    render(<DropZone />);
+    const e = drag('dragenter', [], ['text/plain']);
+    expect(e.defaultPrevented).toBe(false);
+    expect(screen.getByTestId('drop-overlay').className).not.toContain('is-visible');
+    drag('drop', [], ['text/plain']);
+    expect(bridge.addFiles).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * Test doubles for the renderer: a fake bridge (records calls, emits queue events on demand), a
+ * stub API (each method a vi.fn the test programs), and store resets between tests.
+ */
+import { cleanup } from '@testing-library/react';
+import { afterEach, vi } from 'vitest';
+import type { SearchResult, Upload } from '../../shared/api/schemas.ts';
+import type { ApiClient } from '../../renderer/src/api/client.ts';
+import type { Bridge, Settings, UploadItem, WatchedFolder } from '../../renderer/src/bridge/types.ts';
+import { TokenVault } from '../../renderer/src/lib/token.ts';
+import { setServices } from '../../renderer/src/services.ts';
+import { resetSimilarSupport, useDetail } from '../../renderer/src/stores/detail.ts';
+import { useDeletion } from '../../renderer/src/stores/deletion.ts';
+import { useLibrary } from '../../renderer/src/stores/library.ts';
+import { useMedia } from '../../renderer/src/stores/media.ts';
+import { useNavigation } from '../../renderer/src/stores/navigation.ts';
+import { useSearch } from '../../renderer/src/stores/search.ts';
+import { useSession } from '../../renderer/src/stores/session.ts';
+import { useUploads } from '../../renderer/src/stores/uploads.ts';
+
+export class FakeBridge implements Bridge {
+  kind: 'web' | 'electron' = 'web';
+  capabilities = { pickDialog: false, localFiles: false, watchedFolders: false, modeSwitch: false, pauseAll: true };
+  queue: UploadItem[] = [];
+  private listeners = new Set<(i: UploadItem) => void>();
+  settings: Settings = { mode: 'local', cloudUrl: null, theme: 'system', startAtLogin: false, syncPaused: false };
+
+  addFiles = vi.fn(async (_files: File[]) => undefined);
+  pickFiles = vi.fn(async () => undefined);
+  cancel = vi.fn(async (_id: string) => undefined);
+  retry = vi.fn(async (_id: string) => undefined);
+  pauseAll = vi.fn(async () => undefined);
+  resumeAll = vi.fn(async () => undefined);
+  clearFinished = vi.fn(async () => undefined);
+  reveal = vi.fn(async (_p: string) => undefined);
+  open = vi.fn(async (_p: string) => undefined);
+  download = vi.fn((_url: string, _name: string) => undefined);
+
+  async connection() {
+    return { mode: 'local' as const, url: 'http://127.0.0.1:8787', token: 'tok', online: true };
+  }
+  onConnectionChanged() {
+    return () => undefined;
+  }
+  async listQueue() {
+    return [...this.queue];
+  }
+  onQueueChanged(l: (i: UploadItem) => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  /** Emits a queue change the way main (or the web queue) would. */
+  emit(item: UploadItem) {
+    const i = this.queue.findIndex((q) => q.id === item.id);
+    if (i === -1) this.queue.push(item);
+    else this.queue[i] = item;
+    for (const l of this.listeners) l(item);
+  }
+  async getSettings() {
+    return this.settings;
+  }
+  async setSettings(patch: Partial<Settings>) {
+    this.settings = { ...this.settings, ...patch };
+    return this.settings;
+  }
+  async watchedFolders(): Promise<WatchedFolder[]> {
+    return [];
+  }
+  async addWatchedFolder(): Promise<WatchedFolder[]> {
+    return [];
+  }
+  async setMirrorDeletions(): Promise<WatchedFolder[]> {
+    return [];
+  }
+  async removeWatchedFolder(): Promise<WatchedFolder[]> {
+    return [];
+  }
+  onWatchedFoldersChanged() {
+    return () => undefined;
+  }
+}
+
+export type FakeApi = { [K in keyof ApiClient]: ApiClient[K] extends (...a: infer A) => infer R ? ReturnType<typeof vi.fn<(...a: A) => R>> : ApiClient[K] };
+
+export function fakeApi(): FakeApi {
+  const api = {
+    baseUrl: '',
+    hasToken: true,
+    absolute: vi.fn((u: string) => u),
+    url: vi.fn((p: string) => `/api/v1${p}`),
+    authHeaders: vi.fn(() => ({ Authorization: 'Bearer tok' })),
+    setConnection: vi.fn(),
+    request: vi.fn(),
+    health: vi.fn(),
+    search: vi.fn(),
+    listUploads: vi.fn(async () => ({ uploads: [], total: 0, has_more: false })),
+    metadata: vi.fn(),
+    jobStatus: vi.fn(),
+    deleteUpload: vi.fn(),
+    retryUpload: vi.fn(),
+    similar: vi.fn(async () => null),
+    fileUrl: vi.fn(async (id: string, variant: string) => `/api/v1/blob?key=${id}/${variant}`),
+    forgetFileUrl: vi.fn(),
+    events: vi.fn(() => ({ close: vi.fn() })),
+  };
+  return api;
+}
+
+export class MemoryStorage implements Storage {
+  private map = new Map<string, string>();
+  get length() {
+    return this.map.size;
+  }
+  clear() {
+    this.map.clear();
+  }
+  getItem(k: string) {
+    return this.map.get(k) ?? null;
+  }
+  key(i: number) {
+    return [...this.map.keys()][i] ?? null;
+  }
+  removeItem(k: string) {
+    this.map.delete(k);
+  }
+  setItem(k: string, v: string) {
+    this.map.set(k, v);
+  }
+}
+
+/** Fresh services and stores for one test; cleans up the DOM after it. */
+export function setup(): { bridge: FakeBridge; api: FakeApi; session: MemoryStorage; local: MemoryStorage } {
+  const bridge = new FakeBridge();
+  const api = fakeApi();
+  const session = new MemoryStorage();
+  const local = new MemoryStorage();
+  setServices({ bridge, api: api as unknown as ApiClient, vault: new TokenVault(session, local) });
+  for (const reset of [() => useSearch.getState().reset(), () => useUploads.getState().reset(), () => useLibrary.getState().reset(), () => useDetail.getState().close(), () => useMedia.getState().reset()]) reset();
+  useDeletion.setState({ pending: null, busy: false, error: null, lastDeleted: null });
+  useNavigation.setState({ view: 'search', searchFocus: 0 });
+  useSession.setState({ status: 'ready', bridgeKind: bridge.kind, serverUrl: 'http://127.0.0.1:8787', error: null, live: 'open', connecting: false });
+  resetSimilarSupport();
+  return { bridge, api, session, local };
+}
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+let n = 0;
+export function result(overrides: Partial<SearchResult> = {}): SearchResult {
+  n += 1;
+  return {
+    upload_id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, filename: `file-${n}.jpg`, file_type: 'image', mime_type: 'image/jpeg',
+    summary: null, similarity_score: 0.5, thumbnail_url: null, created_at: new Date(Date.UTC(2024, 0, n % 28 + 1)).toISOString(), ...overrides,
+  };
+}
+
+export function upload(overrides: Partial<Upload> = {}): Upload {
+  const r = result();
+  return {
+    id: r.upload_id, filename: r.filename, file_type: 'image', mime_type: 'image/jpeg', file_size: 1234, file_hash: 'abc',
+    processing_status: 'completed', processing_error: null, retry_count: 0, summary: null, tags: [], metadata: {}, user_metadata: {},
+    token_count: null, embedding_model: null, thumbnail_url: null, preview_url: null, job_id: null, processing_started_at: null,
+    processing_completed_at: null, created_at: r.created_at, updated_at: r.created_at, ...overrides,
+  };
+}
+
+export function queueItem(overrides: Partial<UploadItem> = {}): UploadItem {
+  n += 1;
+  return {
+    id: `q${n}`, path: `/tmp/f${n}.jpg`, name: `f${n}.jpg`, size: 2048, state: 'queued', progress: 0, bytesSent: 0,
+    uploadId: null, jobId: null, error: null, thumbnail: null, addedAt: new Date().toISOString(), ...overrides,
+  };
+}

@@ -13,14 +13,21 @@ import type { Upload } from '../shared/api/schemas.ts';
 import { QUERIES } from './corpus.ts';
 import { photoJpeg } from './fixtures.ts';
 import {
-  BENCH_TOKEN, log, multipartFraming, percentile, round, sleep, slower, startChildServer, tempDir, timed,
+  BENCH_TOKEN, lessThroughput, log, multipartFraming, percentile, round, sleep, slower, startChildServer, tempDir, timed,
   type BenchOptions, type ChildServer, type Row, type SectionResult,
 } from './lib.ts';
 
 const UPLOAD_CONNECTIONS = 50;
 const SEARCHES_PER_SEC = 100;
-/** Enough connections that 100/s can be offered even when answers take a second. */
-const SEARCH_CONNECTIONS = 100;
+/**
+ * Searches are offered at 100/s over 30 connections. With 100, autocannon recorded timeouts at exact
+ * multiples of its timeout for a fixed subset of connections while the others were answered in
+ * ~1 s — not seen with 30 autocannon connections, nor with 100 plain node:http keep-alive
+ * connections (all answered within 3 s): an open question (docs/BENCHMARKS.md). The server answers
+ * ~35 searches/s here either way.
+ */
+const SEARCH_CONNECTIONS = 30;
+const SEARCH_TIMEOUT_S = 30;
 /**
  * Uploads are capped per run: processing is far slower than accepting (pg-boss's polling lets each
  * worker take at most ~2 jobs a second), and every accepted upload must be seen through to
@@ -30,7 +37,10 @@ const MAX_UPLOADS = { quick: 100, full: 300 };
 const BOUNDARY = '----trove-load-boundary';
 
 interface Stats {
+  /** Response times, with each timed-out request counted as the timeout (it took at least that long). */
   ms: number[];
+  /** Seconds into the run at which requests timed out or failed. */
+  errorsAt: number[];
   status: Map<number, number>;
   errors: number;
   timeouts: number;
@@ -41,15 +51,21 @@ interface Stats {
 /** One autocannon run; per-response times are collected (autocannon's own histogram has no p95). */
 function cannon(opts: autocannon.Options): Promise<Stats> {
   const ms: number[] = [];
+  const errorsAt: number[] = [];
   const status = new Map<number, number>();
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     const instance = autocannon(opts, (err: unknown, result: autocannon.Result) => {
       if (err) return reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
-      resolve({ ms, status, errors: result.errors, timeouts: result.timeouts, sent: result.requests.sent, seconds: result.duration });
+      resolve({ ms, errorsAt, status, errors: result.errors, timeouts: result.timeouts, sent: result.requests.sent, seconds: result.duration });
     });
     instance.on('response', (_client, code, _bytes, time) => {
       ms.push(time);
       status.set(code, (status.get(code) ?? 0) + 1);
+    });
+    instance.on('reqError', (err: unknown) => {
+      errorsAt.push(round((performance.now() - started) / 1000));
+      if (err instanceof Error && /timed out/.test(err.message)) ms.push((opts.timeout ?? 10) * 1000);
     });
   });
 }
@@ -113,7 +129,7 @@ export async function loadBench(opts: BenchOptions): Promise<SectionResult> {
         }],
       }),
       cannon({
-        url: `${s.url}/api/v1/search`, connections: SEARCH_CONNECTIONS, duration: seconds, overallRate: SEARCHES_PER_SEC, timeout: 30,
+        url: `${s.url}/api/v1/search`, connections: SEARCH_CONNECTIONS, duration: seconds, overallRate: SEARCHES_PER_SEC, timeout: SEARCH_TIMEOUT_S,
         method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
         requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: QUERIES[queryIndex++ % QUERIES.length], limit: 20 }) }) }],
       }),
@@ -141,19 +157,24 @@ export async function loadBench(opts: BenchOptions): Promise<SectionResult> {
         section: 'load', name: `search p95 under load (${SEARCHES_PER_SEC}/s offered, ${UPLOAD_CONNECTIONS} uploaders)`,
         value: round(percentile(searches.ms, 95)), unit: 'ms', baseline: { name: 'one at a time, idle server', value: round(percentile(idleSearch, 95)) },
         ratio: round(slower(percentile(searches.ms, 95), percentile(idleSearch, 95)), 2),
-        note: `p50 ${round(percentile(searches.ms, 50))} ms; ${round(searches.ms.length / searches.seconds)} searches/s answered`,
+        note: `p50 ${round(percentile(searches.ms, 50))} ms; timeouts count as ${SEARCH_TIMEOUT_S} s`,
       },
       {
         section: 'load', name: `upload p95 under load (${UPLOAD_CONNECTIONS} concurrent, ~60 KB photos)`,
         value: round(percentile(uploads.ms, 95)), unit: 'ms', baseline: { name: 'one at a time, idle server', value: round(percentile(idleUpload, 95)) },
         ratio: round(slower(percentile(uploads.ms, 95), percentile(idleUpload, 95)), 2),
-        note: `p50 ${round(percentile(uploads.ms, 50))} ms; ${uploads.ms.length} uploads in ${round(uploads.seconds)} s`,
+        note: `p50 ${round(percentile(uploads.ms, 50))} ms; ${uploads.status.get(202) ?? 0} accepted in ${round(uploads.seconds)} s`,
+      },
+      {
+        section: 'load', name: 'searches answered per second', value: round((searches.status.get(200) ?? 0) / searches.seconds), unit: '/s',
+        baseline: { name: 'offered', value: SEARCHES_PER_SEC }, ratio: round(lessThroughput((searches.status.get(200) ?? 0) / searches.seconds, SEARCHES_PER_SEC), 2),
+        goal: `${SEARCHES_PER_SEC}/s`, met: (searches.status.get(200) ?? 0) / searches.seconds >= SEARCHES_PER_SEC * 0.95,
       },
       { section: 'load', name: 'errors (non-2xx, timeouts, connection errors)', value: uploadErrors + searchErrors, unit: '', goal: '0', met: uploadErrors + searchErrors === 0, note: `uploads ${uploadErrors}, searches ${searchErrors}` },
       { section: 'load', name: 'lost uploads (accepted but not listed)', value: unlisted, unit: '', goal: '0', met: unlisted === 0, note: `${accepted.size} accepted` },
       {
         section: 'load', name: 'accepted uploads not completed by the deadline', value: notCompleted, unit: '', goal: '0', met: notCompleted === 0,
-        note: `${completed} completed; drained ${round(drainSec)} s after the load ended`,
+        note: `${completed} completed (the server also finished uploads whose answer the load's end cut off); drained ${round(drainSec)} s after the load ended`,
       },
     ];
     log(`load: searches ${searches.ms.length} (${searchErrors} errors), uploads ${uploads.ms.length} (${uploadErrors} errors), not completed ${notCompleted}, drain ${round(drainSec)} s`);
@@ -162,6 +183,7 @@ export async function loadBench(opts: BenchOptions): Promise<SectionResult> {
       details: {
         seconds, accepted: accepted.size, completed, drainSec: round(drainSec),
         uploads: { count: uploads.ms.length, p50: round(percentile(uploads.ms, 50)), p95: round(percentile(uploads.ms, 95)), max: round(percentile(uploads.ms, 100)), status: Object.fromEntries(uploads.status), errors: uploads.errors, timeouts: uploads.timeouts },
+        searchErrorsAtSec: searches.errorsAt, uploadErrorsAtSec: uploads.errorsAt,
         searches: { count: searches.ms.length, p50: round(percentile(searches.ms, 50)), p95: round(percentile(searches.ms, 95)), max: round(percentile(searches.ms, 100)), status: Object.fromEntries(searches.status), errors: searches.errors, timeouts: searches.timeouts },
         idle: { searchP95: round(percentile(idleSearch, 95)), uploadP95: round(percentile(idleUpload, 95)) },
       },

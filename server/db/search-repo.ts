@@ -16,6 +16,10 @@ export interface HybridQuery {
   limit: number;
   /** How many candidates each ranker contributes before fusion. */
   candidates: number;
+  /** Vector-only hits below this cosine similarity are dropped; full-text hits are always kept. Default 0. */
+  minScore?: number | undefined;
+  /** Default 'relevance' (fused rank); 'date' is newest first. */
+  sort?: 'relevance' | 'date' | undefined;
 }
 
 export interface HybridHit {
@@ -28,6 +32,10 @@ export interface HybridHit {
   created_at: Date;
   similarity: number;
   fused: number;
+}
+
+export interface SimilarHit extends Omit<HybridHit, 'fused'> {
+  phash: string | null;
 }
 
 /** Reciprocal rank fusion constant; 60 is the value from the original RRF paper and works without tuning. */
@@ -70,17 +78,75 @@ export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<Hybr
         ORDER BY ts_rank_cd(search_tsv, query, 32) DESC
         LIMIT ${q.candidates}
       ), fused AS (
-        SELECT id, COALESCE(1.0 / (${RRF_K} + v.rnk), 0) + COALESCE(1.0 / (${RRF_K} + f.rnk), 0) AS fused
+        SELECT id, COALESCE(1.0 / (${RRF_K} + v.rnk), 0) + COALESCE(1.0 / (${RRF_K} + f.rnk), 0) AS fused,
+          f.rnk IS NOT NULL AS text_match
         FROM vec_ranked v FULL OUTER JOIN fts f USING (id)
+      ), scored AS (
+        SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at,
+          CASE WHEN u.embedding_model = ${q.model}
+            THEN 1 - ((u.embedding::vector(${dims})) <=> ${vec}::vector(${dims})) ELSE 0 END AS similarity,
+          fused.fused, fused.text_match
+        FROM fused JOIN uploads u USING (id)
       )
-      SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at,
-        CASE WHEN u.embedding_model = ${q.model}
-          THEN 1 - ((u.embedding::vector(${dims})) <=> ${vec}::vector(${dims})) ELSE 0 END AS similarity,
-        fused.fused
-      FROM fused JOIN uploads u USING (id)
-      ORDER BY fused.fused DESC, u.created_at DESC
+      SELECT id, original_filename, file_type, mime_type, summary, thumbnail_uri, created_at, similarity, fused
+      FROM scored
+      -- An exact-word hit is relevant by definition, however far its vector lies from the query's.
+      WHERE text_match OR similarity >= ${q.minScore ?? 0}
+      ORDER BY ${q.sort === 'date' ? sql`created_at DESC, fused DESC` : sql`fused DESC, created_at DESC`}
       LIMIT ${q.limit}`.execute(trx);
     return rows.map((r) => ({ ...r, similarity: Number(r.similarity), fused: Number(r.fused) }));
+  });
+}
+
+/** A completed, live upload of this user with its stored vector (text form) and perceptual hash. */
+export async function similaritySource(db: Kysely<DB>, userId: string, id: string) {
+  const { rows } = await sql<{ id: string; embedding: string | null; embedding_model: string | null; phash: string | null }>`
+    SELECT id, embedding::text AS embedding, embedding_model, metadata->>'phash' AS phash
+    FROM uploads
+    WHERE id = ${id} AND user_id = ${userId} AND deleted_at IS NULL AND processing_status = 'completed'`.execute(db);
+  return rows[0];
+}
+
+/**
+ * The nearest stored vectors to a given one (HNSW with iterative scan, as in hybridSearch), plus the
+ * user's pictures whose perceptual hash is within `maxHashDistance` bits of `phash` even when their
+ * vectors are not among the nearest. The source upload itself is left out. Unordered: the caller ranks.
+ */
+export async function similarUploads(db: Kysely<DB>, q: {
+  userId: string; excludeId: string; vector: string | null; model: string; dimensions: number;
+  phash: string | null; maxHashDistance: number; limit: number;
+}): Promise<SimilarHit[]> {
+  await keepPlannerInformed(db);
+  const dims = sql.raw(String(Math.trunc(q.dimensions)));
+  const filters = sql`user_id = ${q.userId} AND deleted_at IS NULL AND processing_status = 'completed' AND id <> ${q.excludeId}`;
+  // All zeros is a flat picture (no brightness change anywhere): every flat picture has it, whatever its colour.
+  const phash = q.phash && /^[0-9a-f]{16}$/i.test(q.phash) && !/^0+$/.test(q.phash) ? q.phash.toLowerCase() : null;
+  const nearest = q.vector
+    ? sql`SELECT id FROM (
+        SELECT id FROM uploads
+        WHERE ${filters} AND embedding_model = ${sql.lit(q.model)}
+        ORDER BY (embedding::vector(${dims})) <=> ${q.vector}::vector(${dims})
+        LIMIT ${q.limit}) nn`
+    : sql`SELECT NULL::uuid AS id WHERE false`;
+  const lookalikes = phash
+    ? sql`SELECT id FROM uploads
+        WHERE ${filters} AND file_type IN ('image', 'video') AND metadata->>'phash' ~ '^[0-9a-f]{16}$'
+          AND bit_count(('x' || (metadata->>'phash'))::bit(64) # ('x' || ${phash})::bit(64)) <= ${q.maxHashDistance}
+        LIMIT ${q.limit}`
+    : sql`SELECT NULL::uuid AS id WHERE false`;
+  return db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL hnsw.iterative_scan = relaxed_order`.execute(trx);
+    await sql`SET LOCAL hnsw.ef_search = ${sql.lit(Math.max(40, q.limit))}`.execute(trx);
+    const similarity = q.vector
+      ? sql`CASE WHEN u.embedding_model = ${q.model}
+          THEN 1 - ((u.embedding::vector(${dims})) <=> ${q.vector}::vector(${dims})) ELSE 0 END`
+      : sql`0`;
+    const { rows } = await sql<SimilarHit>`
+      WITH candidates AS ((${nearest}) UNION (${lookalikes}))
+      SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at,
+        ${similarity} AS similarity, u.metadata->>'phash' AS phash
+      FROM candidates JOIN uploads u USING (id)`.execute(trx);
+    return rows.map((r) => ({ ...r, similarity: Number(r.similarity) }));
   });
 }
 

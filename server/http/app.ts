@@ -13,7 +13,7 @@ import { systemRoutes } from '../routes/system.ts';
 import { tusRoutes } from '../routes/tus.ts';
 import { uploadRoutes } from '../routes/uploads.ts';
 import type { AppContext } from './context.ts';
-import { registerErrorHandling } from './errors.ts';
+import { frameworkErrorReply, registerErrorHandling } from './errors.ts';
 import { loopbackHosts, registerGuards } from './guards.ts';
 import { validatorCompiler } from './validation.ts';
 import { registerWebUi } from './web-ui.ts';
@@ -44,6 +44,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     bodyLimit: 1024 * 1024,
     // Node's default of 5 minutes would cut off a slow 100 MB upload mid-body.
     requestTimeout: 0,
+    frameworkErrors: frameworkErrorReply,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
   registerErrorHandling(app);

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, TroveError, type ErrorCode } from '../../shared/api/errors.ts';
 
 /** Fastify's own error codes, mapped to ours with a message a person can act on. */
@@ -14,6 +14,20 @@ const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
   FST_FIELDS_LIMIT: ['VALIDATION_ERROR', 'Too many form fields; send "file" and optionally "metadata".'],
 };
 
+/** ENOSPC from Node, or Postgres SQLSTATE 53100 disk_full / "could not extend file …: No space left on device". */
+function isDiskFull(err: { code?: unknown; message?: unknown }): boolean {
+  return err.code === 'ENOSPC' || err.code === '53100' || (typeof err.message === 'string' && /No space left on device/.test(err.message));
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors raised before routing (a path parameter over `maxParamLength`,
+ * a malformed URL) get the envelope too instead of Fastify's own JSON shape.
+ */
+export function frameworkErrorReply(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long.' : 'The request URL is not valid.';
+  void reply.status(400).send({ status: 'error', data: null, error: { code: 'VALIDATION_ERROR', message }, timestamp: new Date().toISOString() });
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | TroveError, req, reply) => {
     let code: ErrorCode;
@@ -26,6 +40,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const where = err.validationContext ?? '';
       details = err.validation.map((e) => ({ path: `${where}${e.instancePath}`, message: e.message, params: e.params }));
       message = `Invalid request: ${err.validation.map((e) => `${where}${e.instancePath} ${e.message ?? ''}`.trim()).join('; ')}`;
+    } else if (isDiskFull(err)) {
+      // A database write (or any file write) on a full disk: say so, with a retryable code.
+      code = 'INSUFFICIENT_STORAGE';
+      message = 'The disk is full. Free some space, then try again.';
     } else if (err.code && FASTIFY_CODES[err.code]) {
       [code, message] = FASTIFY_CODES[err.code]!;
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {

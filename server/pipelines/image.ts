@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { makeThumbnail, readImageInfo } from '../../shared/node/media/index.ts';
+import { makeThumbnail, perceptualHash, readImageInfo } from '../../shared/node/media/index.ts';
 import type { Pipeline } from './pipeline.ts';
 
 export const imagePipeline: Pipeline = [
@@ -19,6 +19,8 @@ export const imagePipeline: Pipeline = [
       const localPath = path.join(input.workDir, 'thumbnail.jpg');
       await makeThumbnail(input.sourcePath, localPath, { maxPixels: input.maxImagePixels });
       out.thumbnail = { localPath, name: 'thumbnail.jpg', contentType: 'image/jpeg' };
+      // For near-duplicate detection in find-similar; the thumbnail above already proved the pixels decode.
+      out.metadata.phash = await perceptualHash(input.sourcePath, { maxPixels: input.maxImagePixels });
     },
   },
 ];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs/promises';
 import { TroveError } from '../../shared/api/errors.ts';
-import { extractAudioTrack, extractFrames, makeThumbnail, makeVideoPreview, probeMedia } from '../../shared/node/media/index.ts';
+import { extractAudioTrack, extractFrames, makeThumbnail, makeVideoPreview, perceptualHash, probeMedia } from '../../shared/node/media/index.ts';
 import type { Pipeline } from './pipeline.ts';
 
 export const videoPipeline: Pipeline = [
@@ -27,6 +27,8 @@ export const videoPipeline: Pipeline = [
       const thumb = path.join(input.workDir, 'thumbnail.jpg');
       await makeThumbnail(frames[0]!, thumb);
       out.thumbnail = { localPath: thumb, name: 'thumbnail.jpg', contentType: 'image/jpeg' };
+      // Near-duplicate detection for videos compares their first frames.
+      out.metadata.phash = await perceptualHash(frames[0]!);
     },
   },
   {

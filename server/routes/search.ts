@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Envelope } from '../../shared/api/envelope.ts';
-import { SearchBodySchema, SearchHistoryQuery, SearchHistorySchema, SearchResponseSchema } from '../../shared/api/schemas.ts';
+import {
+  SearchBodySchema, SearchHistoryQuery, SearchHistorySchema, SearchResponseSchema, SimilarQuery, SimilarResponseSchema, UploadIdParams,
+} from '../../shared/api/schemas.ts';
 import * as searchRepo from '../db/search-repo.ts';
 import type { AppContext } from '../http/context.ts';
 import { ok } from '../http/envelope.ts';
@@ -13,6 +15,15 @@ export const searchRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
       response: { 200: Envelope(SearchResponseSchema) },
     },
   }, async (req) => ok(await ctx.search.search(req.user.id, req.body)));
+
+  app.get('/search/similar/:upload_id', {
+    schema: {
+      summary: 'Files like one of yours: nearest by meaning; look-alike pictures (near-duplicates) flagged and first.',
+      params: UploadIdParams,
+      querystring: SimilarQuery,
+      response: { 200: Envelope(SimilarResponseSchema) },
+    },
+  }, async (req) => ok(await ctx.search.similar(req.user.id, req.params.upload_id, req.query.limit)));
 
   app.get('/search/history', {
     schema: { summary: 'Your recent searches, newest first.', querystring: SearchHistoryQuery, response: { 200: Envelope(SearchHistorySchema) } },

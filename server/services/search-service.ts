@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { TroveError } from '../../shared/api/errors.ts';
-import type { SearchBody, SearchResponse } from '../../shared/api/schemas.ts';
+import { DEFAULT_MIN_SCORE, NEAR_DUPLICATE_MAX_DISTANCE, type SearchBody, type SearchResponse, type SearchResult, type SimilarResponse } from '../../shared/api/schemas.ts';
+import { hammingDistance } from '../../shared/node/media/index.ts';
 import type { Embedder } from '../analysis/types.ts';
 import type { DB } from '../db/schema.ts';
 import * as search from '../db/search-repo.ts';
@@ -11,6 +12,9 @@ import type { FileLinks } from './file-links.ts';
 const CANDIDATES = 100;
 /** Far beyond any sentence; the embedder truncates further to what its model takes. */
 const MAX_EMBED_QUERY = 1000;
+
+/** A flat picture hashes to all zeros whatever its colour, so that hash says nothing about likeness. */
+const informative = (phash: string | null): phash is string => phash !== null && !/^0+$/.test(phash);
 
 export class SearchService {
   constructor(private readonly deps: { db: Kysely<DB>; embedder: Embedder; links: FileLinks; metrics: Metrics }) {}
@@ -30,8 +34,49 @@ export class SearchService {
     const hits = await search.hybridSearch(db, {
       userId, text: query, vector, model: embedder.model, dimensions: embedder.dimensions,
       fileTypes: body.file_types, dateFrom, dateTo, limit: body.limit, candidates: Math.max(CANDIDATES, body.limit),
+      minScore: body.min_score ?? DEFAULT_MIN_SCORE, sort: body.sort ?? 'relevance',
     });
-    const results = hits.map((h) => ({
+    const results = hits.map((h) => this.toResult(h));
+    const elapsed = performance.now() - started;
+    const searchId = await search.recordSearch(db, {
+      userId, query, resultCount: results.length, latencyMs: elapsed,
+      filters: {
+        file_types: body.file_types ?? null, date_from: body.date_from ?? null, date_to: body.date_to ?? null, limit: body.limit,
+        min_score: body.min_score ?? null, sort: body.sort ?? 'relevance',
+      },
+    });
+    this.deps.metrics.searchLatency.observe(elapsed / 1000);
+    return { results, search_id: searchId, processing_time_ms: Math.round(elapsed * 10) / 10 };
+  }
+
+  /**
+   * Files like one of the user's own: the nearest neighbours of its stored vector (same model), with
+   * pictures that look like the same image (perceptual hash within NEAR_DUPLICATE_MAX_DISTANCE bits)
+   * flagged `near_duplicate` and listed first. 404 for an id that is not the caller's live, finished upload.
+   */
+  async similar(userId: string, uploadId: string, limit: number): Promise<SimilarResponse> {
+    const started = performance.now();
+    const { db, embedder } = this.deps;
+    const source = await search.similaritySource(db, userId, uploadId);
+    if (!source) throw new TroveError('NOT_FOUND', 'No processed file with that id exists.');
+    const vector = source.embedding_model === embedder.model ? source.embedding : null;
+    const hits = await search.similarUploads(db, {
+      userId, excludeId: uploadId, vector, model: embedder.model, dimensions: embedder.dimensions,
+      phash: source.phash, maxHashDistance: NEAR_DUPLICATE_MAX_DISTANCE, limit,
+    });
+    const ranked = hits
+      .map((h) => ({ h, distance: informative(source.phash) && informative(h.phash) ? hammingDistance(source.phash, h.phash) : Infinity }))
+      .map((x) => ({ ...x, dup: x.distance <= NEAR_DUPLICATE_MAX_DISTANCE }))
+      .sort((a, b) => Number(b.dup) - Number(a.dup) || (a.dup ? a.distance - b.distance : 0) || b.h.similarity - a.h.similarity
+        || b.h.created_at.getTime() - a.h.created_at.getTime())
+      .slice(0, limit);
+    const results = ranked.map(({ h, dup }) => ({ ...this.toResult(h), near_duplicate: dup }));
+    const elapsed = performance.now() - started;
+    return { results, processing_time_ms: Math.round(elapsed * 10) / 10 };
+  }
+
+  private toResult(h: Omit<search.HybridHit, 'fused'>): SearchResult {
+    return {
       upload_id: h.id,
       filename: h.original_filename,
       file_type: h.file_type,
@@ -40,13 +85,6 @@ export class SearchService {
       similarity_score: Math.round(h.similarity * 10_000) / 10_000,
       thumbnail_url: h.thumbnail_uri ? this.deps.links.thumbnail(h.thumbnail_uri) : null,
       created_at: h.created_at.toISOString(),
-    }));
-    const elapsed = performance.now() - started;
-    const searchId = await search.recordSearch(db, {
-      userId, query, resultCount: results.length, latencyMs: elapsed,
-      filters: { file_types: body.file_types ?? null, date_from: body.date_from ?? null, date_to: body.date_to ?? null, limit: body.limit },
-    });
-    this.deps.metrics.searchLatency.observe(elapsed / 1000);
-    return { results, search_id: searchId, processing_time_ms: Math.round(elapsed * 10) / 10 };
+    };
   }
 }

@@ -10,6 +10,17 @@ export const API_PREFIX = '/api/v1';
 export const MAX_SEARCH_LIMIT = 100;
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_QUERY_LENGTH = 1000;
+/**
+ * Default `min_score` of POST /search: cosine similarity under which a result that matched no word of
+ * the query is dropped. Measured with USE-lite (test/api/similar.test.ts): files related to a query
+ * that shares none of their words score 0.36–0.67, clearly unrelated ones 0.01–0.25, so 0.3 separates
+ * them — but the model is weak enough that loosely related files (a shopping list for a recipe query)
+ * also reach 0.55, and callers rely on a full page of ranked results, so the default only removes
+ * what is essentially orthogonal to the query (< 0.05); ask for `min_score: 0.3` to be strict.
+ */
+export const DEFAULT_MIN_SCORE = 0.05;
+/** Hamming distance (of 64 bits) up to which two perceptual hashes count as the same picture. */
+export const NEAR_DUPLICATE_MAX_DISTANCE = 6;
 
 const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
@@ -103,6 +114,11 @@ export const SearchBodySchema = Type.Object(
     limit: Type.Integer({ minimum: 1, maximum: MAX_SEARCH_LIMIT, default: DEFAULT_SEARCH_LIMIT }),
     date_from: Type.Optional(DateTime),
     date_to: Type.Optional(DateTime),
+    min_score: Type.Optional(Type.Number({
+      minimum: 0, maximum: 1,
+      description: `Leave out results whose meaning similarity is below this (0–1); exact-word matches are always kept. Default ${DEFAULT_MIN_SCORE}.`,
+    })),
+    sort: Type.Optional(Type.Enum(['relevance', 'date'] as const, { default: 'relevance', description: "'date' orders the same matches newest first." })),
   },
   { additionalProperties: false },
 );
@@ -116,6 +132,7 @@ export const SearchResultSchema = Type.Object({
   similarity_score: Type.Number(),
   thumbnail_url: Type.Union([Type.String(), Type.Null()]),
   created_at: DateTime,
+  near_duplicate: Type.Optional(Type.Boolean({ description: 'Find similar only: looks like the same picture (resized or re-encoded).' })),
 });
 export type SearchResult = Static<typeof SearchResultSchema>;
 export const SearchResponseSchema = Type.Object({
@@ -124,6 +141,17 @@ export const SearchResponseSchema = Type.Object({
   processing_time_ms: Type.Number(),
 });
 export type SearchResponse = Static<typeof SearchResponseSchema>;
+
+// GET /search/similar/:upload_id
+export const SimilarQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: MAX_SEARCH_LIMIT, default: DEFAULT_SEARCH_LIMIT }),
+});
+export const SimilarResponseSchema = Type.Object({
+  results: Type.Array(SearchResultSchema),
+  search_id: Type.Optional(Uuid),
+  processing_time_ms: Type.Number(),
+});
+export type SimilarResponse = Static<typeof SimilarResponseSchema>;
 
 // GET /search/history
 export const SearchHistoryQuery = Type.Object({

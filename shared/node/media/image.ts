@@ -94,6 +94,43 @@ export async function makeThumbnail(
   return { width: info.width, height: info.height, bytes: data.length };
 }
 
+/**
+ * A 64-bit difference hash (dHash) as 16 hex digits: the picture shrunk to 9×8 grey pixels, one bit
+ * per horizontal neighbour pair (left brighter than right). Resizing, re-encoding and mild colour
+ * changes move only a few bits, so a small Hamming distance between two hashes means "the same picture".
+ */
+export async function perceptualHash(path: string, opts: { maxPixels?: number } = {}): Promise<string> {
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
+  const data = await sharp(path, { failOn: FAIL_ON, limitInputPixels: maxPixels, autoOrient: true })
+    .flatten({ background: '#ffffff' })
+    .greyscale()
+    .resize(9, 8, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer()
+    .catch((err: unknown) => {
+      throw imageError(err, maxPixels);
+    });
+  let hash = 0n;
+  for (let y = 0; y < 8; y++) {
+    for (let x = 0; x < 8; x++) {
+      hash = (hash << 1n) | (data[y * 9 + x]! > data[y * 9 + x + 1]! ? 1n : 0n);
+    }
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+/** Bits that differ between two perceptual hashes (0–64); Infinity when either is not a 64-bit hex hash. */
+export function hammingDistance(a: string, b: string): number {
+  if (!/^[0-9a-f]{16}$/i.test(a) || !/^[0-9a-f]{16}$/i.test(b)) return Infinity;
+  let x = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
+  let n = 0;
+  while (x) {
+    n += Number(x & 1n);
+    x >>= 1n;
+  }
+  return n;
+}
+
 function tooLarge(maxPixels: number, width?: number, height?: number): TroveError {
   const megapixels = Math.round(maxPixels / 1_000_000);
   const size = width && height ? ` (${width}×${height} pixels)` : '';

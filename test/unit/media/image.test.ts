@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exifDateToIso, makeThumbnail, readImageInfo } from '../../../shared/node/media/image.ts';
+import { exifDateToIso, hammingDistance, makeThumbnail, perceptualHash, readImageInfo } from '../../../shared/node/media/image.ts';
 import { expectTroveError, makeTempDir, pngWithClaimedSize, truncateCopy } from './fixtures.ts';
 
 let dir: string;
@@ -142,6 +142,41 @@ describe('makeThumbnail', () => {
   it('stops when the signal has fired', async () => {
     await expectTroveError(makeThumbnail(file('exif.jpg'), file('aborted.jpg'), { signal: AbortSignal.abort() }), 'PROCESSING_TIMEOUT');
     expect(existsSync(file('aborted.jpg'))).toBe(false);
+  });
+});
+
+describe('perceptualHash', () => {
+  /** Smooth structure (as in a photo) rather than noise, so shrinking keeps the picture's layout. */
+  async function waves(name: string, f: (x: number, y: number) => number, width = 640, height = 480): Promise<string> {
+    const raw = Buffer.alloc(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) raw.fill(Math.max(0, Math.min(255, Math.round(f(x / width, y / height)))), (y * width + x) * 3, (y * width + x) * 3 + 3);
+    }
+    await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toFile(file(name));
+    return file(name);
+  }
+
+  it('gives a resized, re-encoded copy (nearly) the same 64-bit hash and a different picture a distant one', async () => {
+    const original = await waves('wave.jpg', (x, y) => 128 + 90 * Math.sin(x * 9) * Math.cos(y * 5) + 30 * x);
+    await sharp(original).resize(200).png().toFile(file('wave-small.png'));
+    const other = await waves('stripes.jpg', (x, y) => 255 * (1 - y) * (0.5 + 0.5 * Math.cos(x * 14)));
+    const [a, b, c] = await Promise.all([perceptualHash(original), perceptualHash(file('wave-small.png')), perceptualHash(other)]);
+    expect(a).toMatch(/^[0-9a-f]{16}$/);
+    expect(hammingDistance(a, b)).toBeLessThanOrEqual(2);
+    expect(hammingDistance(a, c)).toBeGreaterThan(16);
+  });
+
+  it('is all zeros for a flat picture, and reports undecodable data as CORRUPT_FILE', async () => {
+    await sharp({ create: { width: 50, height: 40, channels: 3, background: '#3366aa' } }).png().toFile(file('flat.png'));
+    expect(await perceptualHash(file('flat.png'))).toBe('0000000000000000');
+    await writeFile(file('not-image.jpg'), 'hello');
+    await expectTroveError(perceptualHash(file('not-image.jpg')), 'CORRUPT_FILE');
+  });
+
+  it('counts differing bits', () => {
+    expect(hammingDistance('0000000000000000', 'ffffffffffffffff')).toBe(64);
+    expect(hammingDistance('00000000000000f1', '0000000000000000')).toBe(5);
+    expect(hammingDistance('abc', '0000000000000000')).toBe(Infinity);
   });
 });
 

@@ -11,6 +11,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../server/db/schema.ts';
 import { ensureUser } from '../server/db/users-repo.ts';
+import { prng } from '../test/helpers/prng.ts';
 
 export const TOPICS = [
   'sunset over a lake', 'dog playing on the beach', 'invoice from the plumber', 'birthday party with cake and candles',
@@ -54,17 +55,6 @@ export const NOISE_B = 1009;
 /** Per-dimension spread of each noise table; with two tables a row sits at cosine ~0.75 from its centroid. */
 const NOISE_SIGMA = 0.026;
 
-/** Deterministic PRNG (mulberry32) so every run loads the same library. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussianTable(rows: number, dims: number, sigma: number, seed: number): Float32Array {
   const rand = prng(seed);

@@ -4,7 +4,7 @@
  * (main/electron/utility-launcher.ts); both only start the server script, never import it.
  */
 import { fork } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { childHandle } from './child-handle.ts';
 import type { ChildHandle, LaunchSpec, ProcessLauncher } from './server-supervisor.ts';
 
 export class NodeProcessLauncher implements ProcessLauncher {
@@ -17,36 +17,9 @@ export class NodeProcessLauncher implements ProcessLauncher {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       ...(spec.cwd ? { cwd: spec.cwd } : {}),
     });
-    const exitListeners: ((code: number | null) => void)[] = [];
-    let exited: { code: number | null } | null = null;
-    child.once('exit', (code) => {
-      exited = { code };
-      for (const fn of exitListeners) fn(code);
-    });
+    const handle = childHandle(child, (signal) => child.kill(signal));
     // A failed spawn emits 'error' (and maybe no 'exit'); report it as an exit.
-    child.once('error', () => {
-      if (exited) return;
-      exited = { code: null };
-      for (const fn of exitListeners) fn(null);
-    });
-    const outputListeners: ((line: string) => void)[] = [];
-    for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => outputListeners.forEach((fn) => fn(line)));
-    }
-    return {
-      get pid() {
-        return child.pid;
-      },
-      onExit(fn) {
-        if (exited) fn(exited.code);
-        else exitListeners.push(fn);
-      },
-      onOutput(fn) {
-        outputListeners.push(fn);
-      },
-      kill(signal) {
-        if (!exited) child.kill(signal);
-      },
-    };
+    child.once('error', () => handle.markExited(null));
+    return handle;
   }
 }

@@ -1,6 +1,6 @@
 /** `ProcessLauncher` over Electron's `utilityProcess`: the embedded server runs as a Node utility process. */
-import { createInterface } from 'node:readline';
 import { utilityProcess } from 'electron';
+import { childHandle } from '../child-handle.ts';
 import type { ChildHandle, LaunchSpec, ProcessLauncher } from '../server-supervisor.ts';
 
 export class UtilityProcessLauncher implements ProcessLauncher {
@@ -12,33 +12,10 @@ export class UtilityProcessLauncher implements ProcessLauncher {
       serviceName: 'Trove server',
       ...(spec.cwd ? { cwd: spec.cwd } : {}),
     });
-    let exited: { code: number | null } | null = null;
-    const exitListeners: ((code: number | null) => void)[] = [];
-    child.once('exit', (code) => {
-      exited = { code };
-      for (const fn of exitListeners) fn(code);
+    return childHandle(child, (signal) => {
+      // utilityProcess.kill() sends SIGTERM; a hung server gets SIGKILL by pid.
+      if (signal === 'SIGKILL' && child.pid) process.kill(child.pid, 'SIGKILL');
+      else child.kill();
     });
-    const outputListeners: ((line: string) => void)[] = [];
-    for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => outputListeners.forEach((fn) => fn(line)));
-    }
-    return {
-      get pid() {
-        return child.pid;
-      },
-      onExit(fn) {
-        if (exited) fn(exited.code);
-        else exitListeners.push(fn);
-      },
-      onOutput(fn) {
-        outputListeners.push(fn);
-      },
-      kill(signal) {
-        if (exited) return;
-        // utilityProcess.kill() sends SIGTERM; a hung server gets SIGKILL by pid.
-        if (signal === 'SIGKILL' && child.pid) process.kill(child.pid, 'SIGKILL');
-        else child.kill();
-      },
-    };
   }
 }

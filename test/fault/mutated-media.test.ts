@@ -15,20 +15,10 @@ import { ffmpegPath } from '../../shared/node/media/tools.ts';
 import { expectEnvelope } from '../helpers/http.ts';
 import { jpegWithExif, pdfWithText, png } from '../helpers/media.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { prng } from '../helpers/prng.ts';
 
 const execFileAsync = promisify(execFile);
 
-/** mulberry32: a tiny seeded PRNG, so every run damages the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const truncateAt = (b: Buffer, f: number) => Buffer.from(b.subarray(0, Math.max(1, Math.floor(b.length * f))));
 function bitFlips(b: Buffer, seed: number, count: number, skip = 16): Buffer {

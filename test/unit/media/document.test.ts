@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import { PDFDocument, PDFHexString, StandardFonts } from 'pdf-lib';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTextCard, readDocx, readPdf, readTextFile, renderPdfPage } from '../../../shared/node/media/document.ts';
 import { escapeXml, wrapText } from '../../../shared/node/media/text-card.ts';
 import { expectTroveError, makeDocx, makeTempDir, regionStats, truncateCopy } from './fixtures.ts';
+import { encryptedPdf } from '../../helpers/media.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -23,20 +24,6 @@ async function makeTwoPagePdf(): Promise<Uint8Array> {
   return doc.save();
 }
 
-/**
- * pdf-lib cannot encrypt, so this adds a Standard security handler (RC4, revision 2) whose /O and /U
- * entries match no password: exactly what a reader sees for a PDF that needs an unknown user password.
- */
-async function makeEncryptedPdf(): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.addPage().drawText('secret', { x: 50, y: 700, size: 24, font: await doc.embedFont(StandardFonts.Helvetica) });
-  const bytes = (seed: number, n: number) => PDFHexString.of(Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + seed) & 255)).toString('hex'));
-  const encrypt = doc.context.obj({ Filter: 'Standard', V: 1, R: 2, O: bytes(11, 32), U: bytes(97, 32), P: -4 });
-  doc.context.trailerInfo.Encrypt = doc.context.register(encrypt);
-  doc.context.trailerInfo.ID = doc.context.obj([bytes(5, 16), bytes(5, 16)]);
-  return doc.save({ useObjectStreams: false });
-}
-
 async function makeManyPagePdf(pages: number): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
@@ -50,7 +37,7 @@ beforeAll(async () => {
   notADocx.file('hello.txt', 'a zip, but no word/document.xml inside');
   await Promise.all([
     makeTwoPagePdf().then((b) => writeFile(file('two-pages.pdf'), b)),
-    makeEncryptedPdf().then((b) => writeFile(file('encrypted.pdf'), b)),
+    encryptedPdf().then((b) => writeFile(file('encrypted.pdf'), b)),
     makeManyPagePdf(15).then((b) => writeFile(file('fifteen.pdf'), b)),
     makeDocx(['Minutes of the meeting', 'Attendees: Grace & Alan <chair>', 'We discussed the wombat budget.']).then((b) => writeFile(file('minutes.docx'), b)),
     notADocx.generateAsync({ type: 'nodebuffer' }).then((b) => writeFile(file('plain-zip.docx'), b)),

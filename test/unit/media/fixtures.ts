@@ -3,12 +3,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { crc32 } from 'node:zlib';
 import JSZip from 'jszip';
 import sharp, { type ChannelStats } from 'sharp';
 import { expect } from 'vitest';
 import { TroveError, type ErrorCode } from '../../../shared/api/errors.ts';
 import { ffmpegPath } from '../../../shared/node/media/tools.ts';
+import { pngBomb } from '../../helpers/media.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -41,32 +41,8 @@ export async function truncateCopy(source: string, outPath: string, fraction = 0
   return outPath;
 }
 
-function pngChunk(type: string, data: Uint8Array): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body) >>> 0);
-  return Buffer.concat([length, body, crc]);
-}
-
-/**
- * A PNG whose header claims `width`×`height` (valid CRCs, so decoders trust it) but carries only a few
- * bytes of image data: the classic decompression bomb shape.
- */
-export function pngWithClaimedSize(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type: RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+/** A PNG whose header claims `width`×`height` but carries a few bytes: the decompression-bomb shape. */
+export const pngWithClaimedSize = (width: number, height: number): Buffer => pngBomb(width, height);
 
 /** Awaits `promise`, expects a TroveError with `code`, and returns it for further checks. */
 export async function expectTroveError(promise: Promise<unknown>, code: ErrorCode): Promise<TroveError> {

@@ -374,7 +374,8 @@ export class UploadQueue {
       // Paused or cancelled while that was saved: do not start an upload nobody will stop.
       if (!isCurrent()) return;
       tus = startTusUpload({
-        endpoint, file: item.path, size: item.size, filename: item.name, metadata: item.metadata,
+        // source_path lets the UI offer "Show in folder" and "Open" for the local original.
+        endpoint, file: item.path, size: item.size, filename: item.name, metadata: { ...item.metadata, source_path: item.path },
         fingerprint: fingerprintOf(item), chunkSize: this.chunkSize,
         urlStorage: this.store.urlStorage(() => this.opts.endpoint()?.url ?? endpoint.url),
         onProgress: (sent, total) => {

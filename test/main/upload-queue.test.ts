@@ -70,6 +70,7 @@ describe('upload queue', () => {
       const { body } = await server.json<Upload>(`/api/v1/file/${item.uploadId}/metadata`);
       expect(body.data.file_hash).toBe(files[i]!.sha256);
       expect(body.data.filename).toBe(`note-${i + 1}.txt`);
+      expect(body.data.user_metadata.source_path).toBe(item.path);
     }
 
     // The same bytes under another name: found by hash before any upload.

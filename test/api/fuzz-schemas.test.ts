@@ -11,6 +11,9 @@ import { accept, expectEnvelope } from '../helpers/http.ts';
 import { png } from '../helpers/media.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
+// CI replays one fixed seed so a red run can be reproduced; set FUZZ_SEED to explore other inputs.
+fc.configureGlobal({ seed: Number(process.env.FUZZ_SEED ?? 20261126) });
+
 let s: TestServer;
 let knownId: string;
 let knownJob: string;
@@ -182,7 +185,8 @@ describe('ids in paths', () => {
   it('arbitrary (encoded) ids never yield 5xx; non-UUIDs are 400/404, random UUIDs 404', async () => {
     const id = fc.oneof(weirdString, fc.uuid({ version: [1, 4, 5, 7] }), fc.uuid().map((u) => u.toUpperCase()), fc.constantFrom('__proto__', 'constructor', '..', '%2e%2e'));
     await fc.assert(fc.asyncProperty(id, fc.constantFrom(...endpoints), async (raw, [method, url]) => {
-      const r = await send(method, url(encodeURIComponent(raw)));
+      // A lone surrogate cannot be put in a URL at all (encodeURIComponent throws): send U+FFFD instead.
+      const r = await send(method, url(encodeURIComponent(raw.replace(/\p{Cs}/gu, '\uFFFD'))));
       expectStableError(r.status, r.body, { method, raw });
       expect(r.status, `${method} ${raw}`).toBeGreaterThanOrEqual(400);
     }), { numRuns: 100 });

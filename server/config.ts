@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import envPaths from 'env-paths';
+import { loadCloudConfig, type CloudConfig } from './config-cloud.ts';
+import { ConfigError, type Env } from './config-errors.ts';
 
 /** Everything the server can be told through its environment, validated once at start-up. */
 export interface Config {
@@ -20,16 +22,14 @@ export interface Config {
   shutdownGraceMs: number;
   logLevel: string;
   maxImagePixels: number;
+  /** api: HTTP only; worker: processing only; all: both in one process (the embedded default). */
+  role: 'all' | 'api' | 'worker';
+  /** 'cloud' when users sign in with Firebase; 'local' when they hold the data folder's token. */
+  mode: 'local' | 'cloud';
+  cloud: CloudConfig;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
-    super(`Invalid configuration: ${variable} ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
+export { ConfigError } from './config-errors.ts';
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
@@ -76,8 +76,11 @@ export function defaultDataDir(): string {
 }
 
 export function loadConfig(env: Env = process.env): Config {
+  const cloud = loadCloudConfig(env);
+  const mode = cloud.firebase ? 'cloud' : 'local';
   const host = env.TROVE_HOST?.trim() || '127.0.0.1';
-  if (!['127.0.0.1', '::1', 'localhost'].includes(host) && env.TROVE_ALLOW_REMOTE !== '1') {
+  // A local token is meant for one machine; only signed-in users may come from the network.
+  if (mode === 'local' && !['127.0.0.1', '::1', 'localhost'].includes(host) && env.TROVE_ALLOW_REMOTE !== '1') {
     throw new ConfigError('TROVE_HOST', `must be a loopback address in local mode, got '${host}' (set TROVE_ALLOW_REMOTE=1 to override).`);
   }
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
@@ -87,6 +90,10 @@ export function loadConfig(env: Env = process.env): Config {
   const token = env.TROVE_TOKEN?.trim() || undefined;
   if (token !== undefined && token.length < 16) {
     throw new ConfigError('TROVE_TOKEN', 'must be at least 16 characters long.');
+  }
+  const role = oneOf(env, 'TROVE_ROLE', ['all', 'api', 'worker'] as const, 'all');
+  if (role !== 'all' && !databaseUrl) {
+    throw new ConfigError('TROVE_ROLE', `'${role}' needs DATABASE_URL: the embedded database serves one process, so run --role all.`);
   }
   const dataDir = path.resolve(env.TROVE_DATA_DIR?.trim() || defaultDataDir());
   return {
@@ -106,5 +113,8 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: int(env, 'TROVE_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     maxImagePixels: int(env, 'TROVE_MAX_IMAGE_PIXELS', 100_000_000, 1, 2 ** 31),
+    role,
+    mode,
+    cloud,
   };
 }

@@ -37,9 +37,54 @@ export interface Analysis {
   tokenCount: number;
   /** e.g. 'offline-v1'. */
   model: string;
+  /**
+   * Facts the analysis found that belong with the file's metadata (detected objects with scores,
+   * dominant colours, the NSFW flag, OCR confidence, transcript confidence…); merged into the stored
+   * metadata so they can be shown and filtered on.
+   */
+  metadata?: Record<string, unknown>;
 }
 
 export interface Analyzer {
   readonly model: string;
   analyze(input: AnalysisInput, signal?: AbortSignal): Promise<Analysis>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The offline analyzers the built-in analysis is assembled from. Each is optional and fails on its
+// own: a missing model or one that throws leaves its part out, never the file.
+
+export interface DetectedObject {
+  /** COCO-80 label, e.g. 'person', 'dog', 'cup'. */
+  label: string;
+  /** 0..1 */
+  score: number;
+}
+
+/** Objects in a picture (COCO-80). */
+export interface ObjectDetector {
+  readonly model: string;
+  detect(imagePath: string, signal?: AbortSignal): Promise<DetectedObject[]>;
+  close(): Promise<void>;
+}
+
+/** Basic NSFW detection: stored in metadata and filterable, never shown as a tag. */
+export interface NsfwClassifier {
+  readonly model: string;
+  classify(imagePath: string, signal?: AbortSignal): Promise<{ nsfw: boolean; score: number }>;
+  close(): Promise<void>;
+}
+
+/** Text in images and scanned pages (OCR). */
+export interface TextRecognizer {
+  readonly model: string;
+  recognize(imagePath: string, signal?: AbortSignal): Promise<{ text: string; confidence: number }>;
+  close(): Promise<void>;
+}
+
+/** Speech to text; null when no engine is installed on this machine. */
+export interface SpeechRecognizer {
+  readonly model: string;
+  transcribe(audioPath: string, signal?: AbortSignal): Promise<{ text: string; confidence: 'low' | 'medium' | 'high' } | null>;
+  close(): Promise<void>;
 }

@@ -39,3 +39,49 @@ describe('loadConfig', () => {
     expect((err as Error).message).toMatch(message);
   });
 });
+
+describe('loadConfig — cloud mode', () => {
+  const error = (env: Record<string, string>): ConfigError => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      if (e instanceof ConfigError) return e;
+      throw e;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('is local with no cloud variables, cloud once Firebase names a project', () => {
+    expect(loadConfig({}).mode).toBe('local');
+    const c = loadConfig({
+      FIREBASE_PROJECT_ID: 'demo-trove', DATABASE_URL: 'postgres://db/trove', TROVE_HOST: '0.0.0.0', TROVE_ROLE: 'api',
+      GCS_BUCKET: 'trove-files', GEMINI_API_KEY: 'k', OPENAI_API_KEY: 'o', REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(c).toMatchObject({ mode: 'cloud', role: 'api', host: '0.0.0.0' });
+    expect(c.cloud).toMatchObject({
+      gcs: { bucket: 'trove-files' }, gemini: { model: 'gemini-2.5-flash' },
+      openai: { embeddingModel: 'text-embedding-3-small', dimensions: 1536 }, firebase: { projectId: 'demo-trove' },
+      redisUrl: 'redis://127.0.0.1:6379', contentModeration: true, uploadsPerDay: 100,
+    });
+  });
+
+  it.each([
+    [{ GCS_API_ENDPOINT: 'http://127.0.0.1:1' }, 'GCS_API_ENDPOINT', /GCS_BUCKET is not/],
+    [{ GEMINI_BASE_URL: 'http://127.0.0.1:1' }, 'GEMINI_BASE_URL', /GEMINI_API_KEY is not/],
+    [{ OPENAI_BASE_URL: 'http://127.0.0.1:1' }, 'OPENAI_BASE_URL', /OPENAI_API_KEY is not/],
+    [{ FIREBASE_JWKS_URL: 'http://127.0.0.1:1/jwks' }, 'FIREBASE_JWKS_URL', /FIREBASE_PROJECT_ID is not/],
+    [{ FIREBASE_PROJECT_ID: 'p', FIREBASE_AUTH_EMULATOR_HOST: 'localhost' }, 'FIREBASE_AUTH_EMULATOR_HOST', /host:port/],
+    [{ FIREBASE_PROJECT_ID: 'p', FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099', FIREBASE_JWKS_URL: 'http://x/j' }, 'FIREBASE_AUTH_EMULATOR_HOST', /cannot be combined/],
+    [{ GEMINI_API_KEY: 'g', OPENAI_API_KEY: 'o', OPENAI_ANALYSIS_MODEL: 'llava' }, 'OPENAI_ANALYSIS_MODEL', /keep one/],
+    [{ GCS_BUCKET: 'Not A Bucket' }, 'GCS_BUCKET', /bucket name/],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL', /redis:/],
+    [{ OPENAI_API_KEY: 'o', OPENAI_BASE_URL: 'not a url' }, 'OPENAI_BASE_URL', /must be a URL/],
+    [{ ENABLE_CONTENT_MODERATION: 'maybe' }, 'ENABLE_CONTENT_MODERATION', /true or false/],
+    [{ TROVE_ROLE: 'worker' }, 'TROVE_ROLE', /needs DATABASE_URL/],
+    [{ TROVE_ROLE: 'cook', DATABASE_URL: 'postgres://x/y' }, 'TROVE_ROLE', /must be one of all, api, worker/],
+  ])('stops on partial or contradictory settings %#, naming the variable', (env, variable, message) => {
+    const err = error(env);
+    expect(err.variable).toBe(variable);
+    expect(err.message).toMatch(message);
+  });
+});

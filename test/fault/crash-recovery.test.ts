@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { freePort, repoRoot } from '../helpers/serve-process.ts';
 import { makeTestVideo } from '../unit/media/fixtures.ts';
 
 /**
@@ -17,7 +18,7 @@ let mediaDir: string;
 
 function startServe(port: number, extraEnv: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['bin/trove.js', 'serve'], {
-    cwd: path.resolve(import.meta.dirname, '../..'),
+    cwd: repoRoot,
     env: {
       ...process.env, TROVE_DATA_DIR: dataDir, PORT: String(port), TROVE_TOKEN: TOKEN, LOG_LEVEL: 'warn',
       TROVE_CONCURRENCY: '2', TROVE_QUEUE_MAINTENANCE_S: '1', TROVE_RETRY_DELAYS: '1,1,1', ...extraEnv,
@@ -41,16 +42,6 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
 
 const api = (url: string, p: string, init: RequestInit = {}) =>
   fetch(`${url}${p}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${TOKEN}` } });
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-crash-'));

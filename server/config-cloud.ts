@@ -13,7 +13,11 @@ export interface CloudConfig {
     /** Set when an OpenAI-compatible chat/vision model writes the summaries (e.g. a local Ollama). */
     analysisModel: string | undefined;
   } | undefined;
-  firebase: { projectId: string; jwksUrl: string | undefined; emulatorHost: string | undefined } | undefined;
+  firebase: {
+    projectId: string; jwksUrl: string | undefined; emulatorHost: string | undefined;
+    /** The project's public Web API key; the sign-in page sends it to Firebase (it is not a secret). */
+    webApiKey: string | undefined;
+  } | undefined;
   redisUrl: string | undefined;
   contentModeration: boolean;
   /** Uploads one user may start per day, and API requests per user per minute. */
@@ -69,6 +73,7 @@ export function loadCloudConfig(env: Env): CloudConfig {
   requires(env, 'OPENAI_ANALYSIS_MODEL', 'OPENAI_API_KEY');
   requires(env, 'FIREBASE_JWKS_URL', 'FIREBASE_PROJECT_ID');
   requires(env, 'FIREBASE_AUTH_EMULATOR_HOST', 'FIREBASE_PROJECT_ID');
+  requires(env, 'FIREBASE_WEB_API_KEY', 'FIREBASE_PROJECT_ID');
   if (trimmed(env, 'GEMINI_API_KEY') && trimmed(env, 'OPENAI_ANALYSIS_MODEL')) {
     throw new ConfigError('OPENAI_ANALYSIS_MODEL', 'and GEMINI_API_KEY both choose who writes summaries; keep one.');
   }
@@ -108,6 +113,7 @@ export function loadCloudConfig(env: Env): CloudConfig {
       projectId,
       jwksUrl: url(env, 'FIREBASE_JWKS_URL', ['http:', 'https:']),
       emulatorHost,
+      webApiKey: trimmed(env, 'FIREBASE_WEB_API_KEY'),
     },
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     contentModeration: bool(env, 'ENABLE_CONTENT_MODERATION', true),

@@ -1,0 +1,34 @@
+// Types shared by the vision worker and its host (the worker's message protocol).
+import type { DetectedObject } from '../types.ts';
+
+/** Model names recorded with results (kept here so the main thread never imports tfjs). */
+export const CENTERNET_MODEL = 'centernet-coco80';
+export const NSFW_MODEL = 'nsfwjs-mobilenetv2';
+
+/** A detected COCO label: best score plus how many separate boxes showed it. */
+export interface VisionObject extends DetectedObject {
+  count: number;
+}
+
+export interface NsfwResult {
+  nsfw: boolean;
+  /** porn + hentai + sexy probability, 0..1 */
+  score: number;
+}
+
+export type VisionTask = 'detect' | 'nsfw';
+
+export interface VisionRequest {
+  id: number;
+  task: VisionTask;
+  imagePath: string;
+}
+
+export type VisionResponse =
+  | { id: number; ok: true; result: VisionObject[] | NsfwResult; ms: number }
+  | { id: number; ok: false; error: string; missingModel?: boolean };
+
+/** Sent once by the worker after it starts listening. */
+export interface VisionReady {
+  ready: true;
+}

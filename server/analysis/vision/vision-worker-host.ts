@@ -1,0 +1,185 @@
+/**
+ * Runs the vision models off the API's event loop: a small pool of worker threads (default 1),
+ * started lazily on the first request, each loading its models once.
+ *
+ * Why this way: detection (~0.3 s) and NSFW (~0.1 s) are synchronous WASM calls; in the main thread
+ * they would stall every HTTP request. Worker threads are cheaper than child processes and share
+ * the process's memory limits; the worker is TypeScript, so it is started from a tiny bootstrap that
+ * registers tsx's loader first (works under `tsx`, `bin/trove.js` and vitest alike, none of which
+ * hand their loader to new threads reliably). Requests wait in a FIFO queue here, one in flight per
+ * worker, so a request aborted while queued never reaches a worker, and an aborted in-flight
+ * request just has its result dropped. A worker that dies fails only its in-flight request and is
+ * replaced on the next request.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { NsfwResult, VisionObject, VisionRequest, VisionResponse, VisionTask } from './vision-types.ts';
+
+/** The worker could not load the model this task needs (package missing, files unreadable…). */
+export class VisionModelUnavailableError extends Error {
+  override readonly name = 'VisionModelUnavailableError';
+}
+
+export interface VisionWorkerHostOptions {
+  /** Worker threads to run (each holds its own copy of the models, ~150–250 MB). Default 1. */
+  workers?: number;
+  /** Worker entry module; tests swap in a stub. Default: vision-worker.ts beside this file. */
+  workerUrl?: URL;
+}
+
+export interface VisionHostStats {
+  started: number;
+  crashed: number;
+  completed: number;
+  queued: number;
+  /** Time the last `detect`/`nsfw` call spent in the worker (includes a model load on first use). */
+  lastMs: Partial<Record<VisionTask, number>>;
+}
+
+interface Job {
+  req: VisionRequest;
+  resolve: (value: VisionObject[] | NsfwResult) => void;
+  reject: (err: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  settled: boolean;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | undefined;
+  alive: boolean;
+}
+
+export class VisionWorkerHost {
+  private readonly size: number;
+  private readonly workerUrl: URL;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+  private readonly counters: VisionHostStats = { started: 0, crashed: 0, completed: 0, queued: 0, lastMs: {} };
+
+  constructor(options: VisionWorkerHostOptions = {}) {
+    this.size = Math.max(1, options.workers ?? 1);
+    this.workerUrl = options.workerUrl ?? new URL('./vision-worker.ts', import.meta.url);
+  }
+
+  get stats(): VisionHostStats {
+    return { ...this.counters, lastMs: { ...this.counters.lastMs }, queued: this.queue.length };
+  }
+
+  detect(imagePath: string, signal?: AbortSignal): Promise<VisionObject[]> {
+    return this.run('detect', imagePath, signal) as Promise<VisionObject[]>;
+  }
+
+  classifyNsfw(imagePath: string, signal?: AbortSignal): Promise<NsfwResult> {
+    return this.run('nsfw', imagePath, signal) as Promise<NsfwResult>;
+  }
+
+  run(task: VisionTask, imagePath: string, signal?: AbortSignal): Promise<VisionObject[] | NsfwResult> {
+    if (this.closed) return Promise.reject(new Error('The vision worker has been closed.'));
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return new Promise((resolve, reject) => {
+      const job: Job = { req: { id: this.nextId++, task, imagePath }, resolve, reject, signal, onAbort: undefined, settled: false };
+      if (signal) {
+        job.onAbort = () => {
+          const queued = this.queue.indexOf(job);
+          if (queued >= 0) this.queue.splice(queued, 1);
+          this.settle(job, () => reject(abortError(signal)));
+        };
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  /** Stops the workers; queued and in-flight requests are rejected. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const error = new Error('The vision worker has been closed.');
+    for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(error));
+    const slots = this.slots.splice(0);
+    for (const slot of slots) {
+      slot.alive = false;
+      if (slot.job) this.settle(slot.job, () => slot.job?.reject(error));
+    }
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      let slot = this.slots.find((s) => s.alive && s.job === undefined);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const job = this.queue.shift();
+      if (!job) return;
+      slot.job = job;
+      slot.worker.ref(); // keep the process alive while work is in flight
+      slot.worker.postMessage(job.req);
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(bootstrapCode(this.workerUrl), { eval: true, execArgv: [] });
+    const slot: Slot = { worker, job: undefined, alive: true };
+    this.counters.started += 1;
+    worker.unref(); // an idle vision worker never keeps the process alive
+    worker.on('message', (msg: VisionResponse | { ready: true }) => {
+      if ('ready' in msg) return;
+      const job = slot.job;
+      if (!job || job.req.id !== msg.id) return;
+      slot.job = undefined;
+      slot.worker.unref();
+      this.counters.completed += 1;
+      if (msg.ok) {
+        this.counters.lastMs[job.req.task] = msg.ms;
+        this.settle(job, () => job.resolve(msg.result));
+      } else {
+        const err = msg.missingModel ? new VisionModelUnavailableError(msg.error) : new Error(msg.error);
+        this.settle(job, () => job.reject(err));
+      }
+      this.pump();
+    });
+    const died = (reason: unknown) => {
+      if (!slot.alive) return;
+      slot.alive = false;
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots.splice(index, 1);
+      if (this.closed) return;
+      this.counters.crashed += 1;
+      const job = slot.job;
+      slot.job = undefined;
+      const message = reason instanceof Error ? reason.message : String(reason);
+      if (job) this.settle(job, () => job.reject(new Error(`The vision worker stopped: ${message}`)));
+      this.pump(); // queued work goes to a fresh worker
+    };
+    worker.on('error', died);
+    worker.on('exit', (code) => died(`exit code ${code}`));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private settle(job: Job, action: () => void): void {
+    if (job.settled) return;
+    job.settled = true;
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    action();
+  }
+}
+
+/** A CommonJS snippet that registers tsx's ESM loader in the new thread, then imports the worker. */
+function bootstrapCode(workerUrl: URL): string {
+  // require.resolve finds tsx's CommonJS build of the API; its ESM twin sits beside it.
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  const tsxApi = pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError');
+}

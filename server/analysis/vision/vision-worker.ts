@@ -1,0 +1,56 @@
+/**
+ * Entry point of the vision worker thread: loads each model on first use (once per worker) and
+ * answers one request at a time.
+ *
+ * Why a worker: a model call blocks its thread for 0.1–0.4 s and the tfjs WASM runtime installs
+ * process-wide `uncaughtException`/`unhandledRejection` handlers that rethrow; in a worker thread both
+ * stay away from the API's event loop. Requests are run strictly one after another (the models
+ * share one tfjs engine and WASM heap), so parallelism comes from the host's pool of workers.
+ */
+import { parentPort } from 'node:worker_threads';
+import { CenternetDetector } from './centernet-detector.ts';
+import { NsfwModel } from './nsfw-model.ts';
+import type { VisionReady, VisionRequest, VisionResponse } from './vision-types.ts';
+
+if (!parentPort) throw new Error('vision-worker.ts must run in a worker thread');
+const port = parentPort;
+
+let detector: Promise<CenternetDetector> | undefined;
+let nsfw: Promise<NsfwModel> | undefined;
+let chain: Promise<void> = Promise.resolve();
+
+class ModelUnavailable extends Error {}
+
+async function model<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    throw new ModelUnavailable(err instanceof Error ? err.message : String(err));
+  }
+}
+
+async function handle(req: VisionRequest): Promise<VisionResponse> {
+  const started = performance.now();
+  try {
+    if (req.task === 'detect') {
+      detector ??= model(() => CenternetDetector.load());
+      const result = await (await detector).detect(req.imagePath);
+      return { id: req.id, ok: true, result, ms: performance.now() - started };
+    }
+    nsfw ??= model(() => NsfwModel.load());
+    const result = await (await nsfw).classify(req.imagePath);
+    return { id: req.id, ok: true, result, ms: performance.now() - started };
+  } catch (err) {
+    return {
+      id: req.id,
+      ok: false,
+      error: err instanceof Error ? err.message : String(err),
+      missingModel: err instanceof ModelUnavailable,
+    };
+  }
+}
+
+port.on('message', (req: VisionRequest) => {
+  chain = chain.then(async () => port.postMessage(await handle(req)));
+});
+port.postMessage({ ready: true } satisfies VisionReady);

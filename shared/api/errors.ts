@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   UNAUTHORIZED: { status: 401, retryable: false },
   FORBIDDEN_HOST: { status: 403, retryable: false },
   FORBIDDEN: { status: 403, retryable: false },
+  ACCOUNT_SUSPENDED: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
   FILE_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_FILE_TYPE: { status: 415, retryable: false },
@@ -31,6 +32,11 @@ export const ERROR_CODES = {
   PROCESSING_INTERRUPTED: { status: 500, retryable: true },
   PROCESSING_FAILED: { status: 500, retryable: true },
   MODEL_UNAVAILABLE: { status: 503, retryable: true },
+  // outside AI services (cloud mode): quota, refusals and configuration, told apart so the retry policy and the
+  // person reading the error know whether waiting, changing the file or changing the settings helps
+  PROVIDER_RATE_LIMITED: { status: 503, retryable: true },
+  PROVIDER_REJECTED: { status: 422, retryable: false },
+  PROVIDER_MISCONFIGURED: { status: 502, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

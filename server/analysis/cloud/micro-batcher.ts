@@ -1,0 +1,134 @@
+import { abortReason } from './errors.ts';
+
+export interface MicroBatcherOptions {
+  /** Most inputs in one call (OpenAI allows 2048 for embeddings; 100 keeps one failure's blast radius small). */
+  maxBatch: number;
+  /** How long the first input waits for company (ms). */
+  windowMs: number;
+  /** Calls in flight at once. */
+  maxConcurrent: number;
+}
+
+type Run<I, O> = (inputs: I[], signal: AbortSignal | undefined) => Promise<O[]>;
+
+interface Request<O> {
+  results: O[];
+  remaining: number;
+  settled: boolean;
+  signal: AbortSignal | undefined;
+  resolve(out: O[]): void;
+  reject(err: Error): void;
+}
+
+interface Item<I, O> {
+  input: I;
+  request: Request<O>;
+  index: number;
+}
+
+/**
+ * Merges the single-text calls the processing service makes concurrently into batched API calls:
+ * fewer requests against a per-minute request quota, same latency within a few milliseconds. A
+ * caller's abort settles only that caller; a batch carrying inputs of several callers runs on
+ * (bounded by the client's timeout), because aborting it would fail the others.
+ */
+export class MicroBatcher<I, O> {
+  private queue: Item<I, O>[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private active = 0;
+  private idle: (() => void)[] = [];
+
+  constructor(private readonly run: Run<I, O>, private readonly opts: MicroBatcherOptions) {}
+
+  submit(inputs: I[], signal?: AbortSignal): Promise<O[]> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (inputs.length === 0) return Promise.resolve([]);
+    return new Promise<O[]>((resolve, reject) => {
+      const onAbort = (): void => request.reject(abortReason(signal!));
+      const request: Request<O> = {
+        results: new Array<O>(inputs.length),
+        remaining: inputs.length,
+        settled: false,
+        signal,
+        resolve: (out) => {
+          if (request.settled) return;
+          request.settled = true;
+          signal?.removeEventListener('abort', onAbort);
+          resolve(out);
+        },
+        reject: (err) => {
+          if (request.settled) return;
+          request.settled = true;
+          signal?.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      inputs.forEach((input, index) => this.queue.push({ input, request, index }));
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every queued and running call has finished. */
+  async drain(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.pump();
+    }
+    while (this.active > 0 || this.queue.some((i) => !i.request.settled)) {
+      await new Promise<void>((resolve) => this.idle.push(resolve));
+    }
+  }
+
+  private schedule(): void {
+    if (this.live() >= this.opts.maxBatch) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.pump();
+    } else {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, this.opts.windowMs);
+    }
+  }
+
+  private live(): number {
+    return this.queue.reduce((n, i) => n + (i.request.settled ? 0 : 1), 0);
+  }
+
+  private pump(): void {
+    while (this.active < this.opts.maxConcurrent) {
+      this.queue = this.queue.filter((i) => !i.request.settled);
+      if (this.queue.length === 0) break;
+      const batch = this.queue.splice(0, this.opts.maxBatch);
+      this.active++;
+      void this.dispatch(batch).finally(() => {
+        this.active--;
+        if (this.queue.length > 0) this.pump();
+        if (this.active === 0) for (const wake of this.idle.splice(0)) wake();
+      });
+    }
+  }
+
+  private async dispatch(batch: Item<I, O>[]): Promise<void> {
+    // One caller's batch may be cancelled with that caller; a shared one may not.
+    const owners = new Set(batch.map((i) => i.request));
+    const signal = owners.size === 1 ? batch[0]!.request.signal : undefined;
+    let outputs: O[];
+    try {
+      outputs = await this.run(batch.map((i) => i.input), signal);
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const owner of owners) owner.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const { request } = item;
+      if (request.settled) return;
+      request.results[item.index] = outputs[i]!;
+      if (--request.remaining === 0) request.resolve(request.results);
+    });
+  }
+}

@@ -59,6 +59,16 @@ export function suggestedAction(code: string): string {
       return 'The analysis model is not available right now. Retry in a moment.';
     case 'UPLOAD_INCOMPLETE':
       return 'The upload was cut off. Retry.';
+    case 'PROVIDER_RATE_LIMITED':
+      return 'The analysis service is over its quota. Trove retries on its own; if it still fails, retry later.';
+    case 'PROVIDER_REJECTED':
+      return 'The analysis service refused this file (its content or format). It stays searchable by name; convert or replace it to try again.';
+    case 'PROVIDER_MISCONFIGURED':
+      return 'The server\u2019s analysis service is not set up correctly (key or model). Ask its administrator to check the settings.';
+    case 'ACCOUNT_SUSPENDED':
+      return 'This account is suspended. Contact the administrator of this Trove server.';
+    case 'SERVICE_UNAVAILABLE':
+      return 'A storage or database service is briefly unavailable. Nothing was lost; retry in a moment.';
     default:
       return 'Retry. If it keeps failing, check the server log.';
   }

@@ -17,6 +17,9 @@ const STANDARD_FONTS = `${join(PDFJS_ROOT, 'standard_fonts')}/`;
 const CMAPS = `${join(PDFJS_ROOT, 'cmaps')}/`;
 const WASM = `${join(PDFJS_ROOT, 'wasm')}/`;
 
+/** Fewer characters than this on a page means it has no real text layer. */
+const MIN_PAGE_TEXT = 10;
+
 /** Longest page we draw, as a multiple of its width: a 1×1000 banner page would otherwise allocate gigabytes. */
 const MAX_ASPECT = 4;
 
@@ -80,15 +83,21 @@ async function withPdf<T>(path: string, signal: AbortSignal | undefined, use: (d
   }
 }
 
+export interface PdfText extends DocumentText {
+  /** Pages read that have no text layer (1-based): scans, or pages of pictures only, to render and OCR. */
+  pagesWithoutText: number[];
+}
+
 export async function readPdf(
   path: string,
   opts: { maxPages?: number; maxChars?: number; signal?: AbortSignal } = {},
-): Promise<DocumentText> {
+): Promise<PdfText> {
   const maxPages = opts.maxPages ?? 10;
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   return withPdf(path, opts.signal, async (doc) => {
     const pagesToRead = Math.min(doc.numPages, maxPages);
     const pages: string[] = [];
+    const pagesWithoutText: number[] = [];
     let length = 0;
     for (let n = 1; n <= pagesToRead && length <= maxChars; n++) {
       throwIfAborted(opts.signal);
@@ -99,11 +108,14 @@ export async function readPdf(
         if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '');
       }
       page.cleanup();
+      // A scanner's stray OCR-less page can still carry a few characters (a page number stamp).
+      if (text.trim().length < MIN_PAGE_TEXT) pagesWithoutText.push(n);
       pages.push(text.trim());
       length += text.length;
     }
     const clipped = clipText(pages.filter(Boolean).join('\n\n'), maxChars);
-    const result: DocumentText = {
+    const result: PdfText = {
+      pagesWithoutText,
       text: clipped.text,
       pageCount: doc.numPages,
       truncated: clipped.clipped || pages.length < doc.numPages,

@@ -16,3 +16,9 @@ export async function ensureUser(db: Kysely<DB>, externalId: string, email?: str
     .where('external_id', '=', externalId).executeTakeFirstOrThrow();
   return { id: row.id, externalId: row.external_id, suspended: row.suspended };
 }
+
+/** Suspends (or restores) a user: their requests get 403 ACCOUNT_SUSPENDED once auth caches expire. */
+export async function setSuspended(db: Kysely<DB>, externalId: string, suspended: boolean): Promise<boolean> {
+  const res = await db.updateTable('users').set({ suspended }).where('external_id', '=', externalId).executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}

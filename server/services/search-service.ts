@@ -7,6 +7,7 @@ import type { DB } from '../db/schema.ts';
 import * as search from '../db/search-repo.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from './file-links.ts';
+import { markCacheStatus, type CachedRow, type SearchCache } from './search-cache.ts';
 
 /** Candidates each ranker brings to the fusion; more than any page so fusion has room to reorder. */
 const CANDIDATES = 100;
@@ -17,7 +18,7 @@ const MAX_EMBED_QUERY = 1000;
 const informative = (phash: string | null): phash is string => phash !== null && !/^0+$/.test(phash);
 
 export class SearchService {
-  constructor(private readonly deps: { db: Kysely<DB>; embedder: Embedder; links: FileLinks; metrics: Metrics }) {}
+  constructor(private readonly deps: { db: Kysely<DB>; embedder: Embedder; links: FileLinks; metrics: Metrics; cache?: SearchCache | undefined }) {}
 
   async search(userId: string, body: SearchBody): Promise<SearchResponse> {
     const started = performance.now();
@@ -28,25 +29,36 @@ export class SearchService {
     if (dateFrom && dateTo && dateFrom > dateTo) {
       throw new TroveError('VALIDATION_ERROR', 'date_from is after date_to.', [{ path: 'body/date_from', message: 'must not be after date_to' }]);
     }
-    const { embedder, db } = this.deps;
-    const [vector] = await embedder.embed([query.slice(0, MAX_EMBED_QUERY)]);
-    if (!vector) throw new TroveError('MODEL_UNAVAILABLE', 'The search model did not answer; try again.');
-    const hits = await search.hybridSearch(db, {
-      userId, text: query, vector, model: embedder.model, dimensions: embedder.dimensions,
-      fileTypes: body.file_types, dateFrom, dateTo, limit: body.limit, candidates: Math.max(CANDIDATES, body.limit),
-      minScore: body.min_score ?? DEFAULT_MIN_SCORE, sort: body.sort ?? 'relevance',
-    });
-    const results = hits.map((h) => this.toResult(h));
+    const { embedder, db, cache } = this.deps;
+    // A cache that cannot answer (Redis away) only costs the speed-up, never the search.
+    const cached = await cache?.get(userId, body).catch(() => undefined);
+    let rows: CachedRow[];
+    if (cached) {
+      rows = cached;
+    } else {
+      const [vector] = await embedder.embed([query.slice(0, MAX_EMBED_QUERY)]);
+      if (!vector) throw new TroveError('MODEL_UNAVAILABLE', 'The search model did not answer; try again.');
+      const hits = await search.hybridSearch(db, {
+        userId, text: query, vector, model: embedder.model, dimensions: embedder.dimensions,
+        fileTypes: body.file_types, dateFrom, dateTo, limit: body.limit, candidates: Math.max(CANDIDATES, body.limit),
+        minScore: body.min_score ?? DEFAULT_MIN_SCORE, sort: body.sort ?? 'relevance', nsfw: body.nsfw ?? 'include',
+      });
+      rows = hits.map((h) => { const { thumbnail_url: _, ...result } = this.toResult(h); return { result, thumbnailKey: h.thumbnail_uri }; });
+      await cache?.set(userId, body, rows).catch(() => undefined);
+    }
+    // Links are signed on every answer, cached or not: a cached link could outlive its 5 minutes.
+    const results = rows.map((r) => ({ ...r.result, thumbnail_url: r.thumbnailKey ? this.deps.links.thumbnail(r.thumbnailKey) : null }));
     const elapsed = performance.now() - started;
     const searchId = await search.recordSearch(db, {
       userId, query, resultCount: results.length, latencyMs: elapsed,
       filters: {
         file_types: body.file_types ?? null, date_from: body.date_from ?? null, date_to: body.date_to ?? null, limit: body.limit,
-        min_score: body.min_score ?? null, sort: body.sort ?? 'relevance',
+        min_score: body.min_score ?? null, sort: body.sort ?? 'relevance', nsfw: body.nsfw ?? 'include',
       },
     });
     this.deps.metrics.searchLatency.observe(elapsed / 1000);
-    return { results, search_id: searchId, processing_time_ms: Math.round(elapsed * 10) / 10 };
+    const response = { results, search_id: searchId, processing_time_ms: Math.round(elapsed * 10) / 10 };
+    return cache ? markCacheStatus(response, cached ? 'hit' : 'miss') : response;
   }
 
   /**

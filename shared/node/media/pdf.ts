@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as PdfjsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { TroveError } from '../../api/errors.ts';
 import { writeFileAtomically } from './atomic.ts';
 import { clipText, DEFAULT_MAX_CHARS, type DocumentText } from './document-text.ts';
@@ -148,7 +148,9 @@ export async function renderPdfPage(
     const factory = doc.canvasFactory as NodeCanvasFactory;
     const entry = factory.create(width, height);
     try {
-      const task = page.render({ canvas: entry.canvas, canvasContext: entry.context, viewport });
+      // pdfjs types its canvas as the DOM's; in Node it is @napi-rs/canvas, which pdfjs's Node factory made.
+      const canvas = entry.canvas as unknown as Parameters<PDFPageProxy['render']>[0]['canvas'];
+      const task = page.render({ canvas, canvasContext: entry.context, viewport });
       const onAbort = (): void => task.cancel();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       try {

@@ -13,6 +13,8 @@ export interface Config {
   databaseUrl: string | undefined;
   maxFileSize: number;
   processingTimeoutMs: number;
+  /** After this long a job whose worker vanished (killed, lost) is handed to another worker. */
+  visibilityTimeoutSec: number;
   retryDelaysSec: number[];
   concurrency: number;
   retentionDays: number;
@@ -26,6 +28,8 @@ export interface Config {
   role: 'all' | 'api' | 'worker';
   /** 'cloud' when users sign in with Firebase; 'local' when they hold the data folder's token. */
   mode: 'local' | 'cloud';
+  /** Cloud mode: the Host names the API answers to (host or host:port); null = any. */
+  publicHosts: Set<string> | null;
   cloud: CloudConfig;
 }
 
@@ -96,6 +100,12 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('TROVE_ROLE', `'${role}' needs DATABASE_URL: the embedded database serves one process, so run --role all.`);
   }
   const dataDir = path.resolve(env.TROVE_DATA_DIR?.trim() || defaultDataDir());
+  const processingTimeoutSec = int(env, 'PROCESSING_TIMEOUT', 300, 1, 24 * 3600);
+  // A running job must not become visible to another worker before its own timeout has stopped it.
+  const visibilityTimeoutSec = int(env, 'TROVE_VISIBILITY_TIMEOUT_S', processingTimeoutSec + 60, 2, 48 * 3600);
+  if (visibilityTimeoutSec <= processingTimeoutSec) {
+    throw new ConfigError('TROVE_VISIBILITY_TIMEOUT_S', `must be longer than PROCESSING_TIMEOUT (${processingTimeoutSec} s), got ${visibilityTimeoutSec}.`);
+  }
   return {
     host,
     port: int(env, 'PORT', 8787, 0, 65535),
@@ -103,7 +113,8 @@ export function loadConfig(env: Env = process.env): Config {
     token,
     databaseUrl,
     maxFileSize: size(env, 'MAX_FILE_SIZE', 100 * 1024 * 1024),
-    processingTimeoutMs: int(env, 'PROCESSING_TIMEOUT', 300, 1, 24 * 3600) * 1000,
+    processingTimeoutMs: processingTimeoutSec * 1000,
+    visibilityTimeoutSec,
     retryDelaysSec: delays(env, 'TROVE_RETRY_DELAYS', [10, 60, 300]),
     concurrency: int(env, 'TROVE_CONCURRENCY', Math.max(1, os.availableParallelism()), 1, 64),
     retentionDays: int(env, 'TROVE_RETENTION_DAYS', 30, 0, 3650),
@@ -115,6 +126,19 @@ export function loadConfig(env: Env = process.env): Config {
     maxImagePixels: int(env, 'TROVE_MAX_IMAGE_PIXELS', 100_000_000, 1, 2 ** 31),
     role,
     mode,
+    publicHosts: publicHosts(env, mode),
     cloud,
   };
+}
+
+function publicHosts(env: Env, mode: 'local' | 'cloud'): Set<string> | null {
+  const raw = env.TROVE_PUBLIC_HOSTS?.trim();
+  if (!raw) return null;
+  if (mode !== 'cloud') {
+    throw new ConfigError('TROVE_PUBLIC_HOSTS', 'applies to cloud mode only (set FIREBASE_PROJECT_ID); local mode answers to its loopback names.');
+  }
+  const hosts = raw.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const bad = hosts.find((h) => !/^[a-z0-9.-]+(:\d{1,5})?$/.test(h));
+  if (bad !== undefined) throw new ConfigError('TROVE_PUBLIC_HOSTS', `must be a comma-separated list of host names such as trove.example.com, got '${bad}'.`);
+  return new Set(hosts);
 }

@@ -7,6 +7,7 @@ import { Header } from './components/Header.tsx';
 import { LibraryView } from './components/LibraryView.tsx';
 import { SearchView } from './components/SearchView.tsx';
 import { SettingsView } from './components/SettingsView.tsx';
+import { SignInScreen } from './components/SignInScreen.tsx';
 import { Toast } from './components/Toast.tsx';
 import { UploadPanel } from './components/UploadPanel.tsx';
 import { useShortcuts } from './components/useShortcuts.ts';
@@ -48,10 +49,13 @@ function Shell() {
 export function App() {
   const status = useSession((s) => s.status);
   const connecting = useSession((s) => s.connecting);
+  const mode = useSession((s) => s.mode);
   useTheme();
   if (status === 'starting' || (status === 'checking' && !connecting)) {
     return <div className="splash" role="status" aria-label="Starting Trove"><span className="spinner" aria-hidden="true" /></div>;
   }
+  // A cloud server's users sign in with Firebase; the screen stays up while the server checks it.
+  if (mode === 'cloud' && (status === 'needs-sign-in' || status === 'checking')) return <SignInScreen />;
   if (status !== 'ready') return <ConnectScreen />;
   return <Shell />;
 }

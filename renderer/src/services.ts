@@ -2,7 +2,9 @@
  * What the stores talk to: the API client, the bridge, the token vault. Built once at start-up
  * (main.tsx) from what the page finds, or handed in by tests.
  */
+import type { AuthConfig } from '../../shared/api/schemas.ts';
 import { ApiClient } from './api/client.ts';
+import { sizeSwitchTransport, tusUploadTransport } from './api/tus-upload.ts';
 import { xhrUploadTransport } from './api/upload.ts';
 import { ElectronBridge, hasTroveBridge } from './bridge/electron-bridge.ts';
 import type { Bridge } from './bridge/types.ts';
@@ -10,10 +12,21 @@ import { WebBridge } from './bridge/web-bridge.ts';
 import { WebUploadQueue } from './bridge/web-queue.ts';
 import { TokenVault } from './lib/token.ts';
 
+/** Cloud-mode sign-in's outside world; absent (tests, older setups) means local tokens only. */
+export interface AuthServices {
+  /** GET /auth/config of the server this page talks to. */
+  loadConfig(): Promise<AuthConfig>;
+  /** Where the Firebase refresh token is kept: sessionStorage in a browser. */
+  storage: Storage | null;
+  /** For Firebase's REST calls (tests point it anywhere; the default is the page's fetch). */
+  fetch?: typeof fetch;
+}
+
 export interface Services {
   api: ApiClient;
   bridge: Bridge;
   vault: TokenVault;
+  auth?: AuthServices;
 }
 
 let current: Services | null = null;
@@ -42,12 +55,17 @@ export function createServices(onUnauthorized: () => void): Services {
   if (hasTroveBridge(window)) {
     return { api, bridge: new ElectronBridge(window.trove), vault };
   }
+  const auth: AuthServices = { loadConfig: () => api.request<AuthConfig>('GET', '/auth/config'), storage: storage('sessionStorage') };
   const queue = new WebUploadQueue({
-    transport: xhrUploadTransport(() => api.url('/upload'), () => api.authHeaders(), onUnauthorized),
+    transport: sizeSwitchTransport(
+      xhrUploadTransport(() => api.url('/upload'), () => api.authHeaders(), onUnauthorized),
+      // Large files resumably; their upload URLs stay in sessionStorage, like the sign-in.
+      tusUploadTransport({ endpoint: () => new URL(api.url('/tus'), window.location.href).toString(), headers: () => api.authHeaders(), storage: storage('sessionStorage'), onUnauthorized }),
+    ),
     retryProcessing: (id) => api.retryUpload(id),
     jobStatus: (jobId) => api.jobStatus(jobId),
     concurrency: 3,
   });
   const bridge = new WebBridge(queue, { origin: window.location.origin, token: () => vault.get()?.token ?? null, storage: storage('localStorage') });
-  return { api, bridge, vault };
+  return { api, bridge, vault, auth };
 }

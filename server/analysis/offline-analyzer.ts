@@ -1,9 +1,20 @@
+import { findContent, WarnOnce, type OfflineDeps } from './offline/content.ts';
+import { addFindings, seenSentences } from './offline/content-words.ts';
+import {
+  describeAudio, describeDocument, describeImage, describeVideo, filenameWords, formatOf, GENERIC_NAME_WORDS, isTagWorthy, type Parts,
+} from './offline/metadata.ts';
+import { cleanBlock, clip, clipBlock, dedupeLines, joinSentences, oneLine, rec, roughTokens, Tags } from './offline/text.ts';
 import type { Analysis, AnalysisInput, Analyzer } from './types.ts';
 
+export { filenameWords } from './offline/metadata.ts';
+export { MAX_FRAMES, type OfflineDeps, type SceneCuesFn } from './offline/content.ts';
+
 /**
- * The built-in analysis: describes a file using only what the file itself carries (dimensions,
- * EXIF, durations, audio tags, document text) and its name. No model, no network; the same input
- * always gives the same output, whatever the machine's time zone or locale.
+ * The built-in analysis: describes a file from what it carries (dimensions, EXIF, durations, audio
+ * tags, document text, its name; see offline/metadata.ts) and from what the optional offline models
+ * find in it (objects, colours, OCR text, speech, the NSFW flag; see offline/content.ts). Without
+ * models it is deterministic and needs nothing but the input; each model that is missing or throws
+ * only leaves its part out.
  *
  * Metadata shapes it reads (every field optional; wrong types are ignored, never thrown on):
  * - image: `{ width, height, format, exif: { takenAt, make, model, lensModel, gps: { latitude, longitude },
@@ -11,44 +22,37 @@ import type { Analysis, AnalysisInput, Analyzer } from './types.ts';
  *   in it (`2019-07-14T19:32:10`, EXIF's `2019:07:14 19:32:10` or a `Date`), so pass EXIF's local time
  *   rather than a UTC conversion, or the time of day shifts.
  * - video: `{ durationSec, width, height, rotation, videoCodec, audioCodec, hasAudio, frameRate, formatName,
- *   tags: { title, creation_time, ... } }`
+ *   tags: { title, creation_time, ... } }`; frames in `imagePaths`, the sound track in `audioPath`.
  * - audio: `{ durationSec, bitrate (bit/s), sampleRate (Hz), channels, codec, tags: { title, artist, album,
- *   genre: string[], year, comment: string[] | { text }[], track } }`
- * - document: `{ pageCount, title, author, truncated }` plus `input.text`.
+ *   genre: string[], year, comment: string[] | { text }[], track } }`; the file in `audioPath`.
+ * - document: `{ pageCount, title, author, truncated, scanned }` plus `input.text`; a scan's rendered
+ *   pages in `imagePaths`.
  */
 export class OfflineAnalyzer implements Analyzer {
-  readonly model = 'offline-v1';
+  readonly model = 'offline-v2';
+  private readonly warn: WarnOnce;
 
-  analyze(input: AnalysisInput, signal?: AbortSignal): Promise<Analysis> {
-    try {
-      signal?.throwIfAborted();
-      return Promise.resolve(describe(input, this.model));
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
+  constructor(private readonly deps: OfflineDeps = {}) {
+    this.warn = new WarnOnce(deps.log);
+  }
+
+  async analyze(input: AnalysisInput, signal?: AbortSignal): Promise<Analysis> {
+    signal?.throwIfAborted();
+    const findings = await findContent({ ...input, metadata: rec(input.metadata) ?? {} }, this.deps, this.warn, signal);
+    const parts = describeMetadata(input);
+    // What is seen comes right after the first sentence (what kind of file it is), before camera details.
+    parts.sentences.splice(1, 0, ...seenSentences(findings, input.fileType));
+    const metadata = addFindings(findings, input.fileType, parts);
+    const ocrText = input.fileType === 'document' && input.metadata.scanned === true ? findings.ocr?.text : undefined;
+    return finish(input, parts, ocrText, this.model, metadata);
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Limits
-
 const MAX_SUMMARY_CHARS = 1000;
-const MAX_TAGS = 48;
-const MAX_TAG_CHARS = 40;
-const MAX_FILENAME_WORDS = 16;
 const QUOTE_CHARS = 200;
 const MAX_EXTRACTED_CHARS = 20_000;
 
-// ---------------------------------------------------------------------------------------------
-// The description
-
-interface Parts {
-  sentences: string[];
-  tags: Tags;
-  texts: string[];
-}
-
-function describe(input: AnalysisInput, model: string): Analysis {
+function describeMetadata(input: AnalysisInput): Parts {
   const meta = rec(input.metadata) ?? {};
   const mime = typeof input.mimeType === 'string' ? input.mimeType.toLowerCase().trim() : '';
   const parts: Parts = { sentences: [], tags: new Tags(), texts: [] };
@@ -70,11 +74,21 @@ function describe(input: AnalysisInput, model: string): Analysis {
       parts.sentences.push('File.');
       parts.tags.add('file');
   }
+  return parts;
+}
 
-  const body = typeof input.text === 'string' ? cleanBlock(input.text) : '';
+/** Adds the file's own text (a scan's OCR text when it has no text layer) and its name, then assembles the result. */
+function finish(input: AnalysisInput, parts: Parts, scanText: string | undefined, model: string, metadata: Record<string, unknown>): Analysis {
+  const meta = rec(input.metadata) ?? {};
+  const mime = typeof input.mimeType === 'string' ? input.mimeType.toLowerCase().trim() : '';
+  const fileType: unknown = input.fileType;
+  const own = typeof input.text === 'string' ? cleanBlock(input.text) : '';
+  // A PDF may mix text pages and scanned ones: both texts count.
+  const scan = fileType === 'document' && scanText ? cleanBlock(scanText) : '';
+  const body = [own, scan].filter((t) => t !== '').join('\n\n');
   if (body !== '') {
     if (fileType === 'document') {
-      parts.sentences.push(`Begins: '${clip(oneLine(body), QUOTE_CHARS)}'.`);
+      parts.sentences.push(`${own === '' ? 'Scanned; its text (read by OCR) begins' : 'Begins'}: '${clip(oneLine(body), QUOTE_CHARS)}'.`);
     } else {
       parts.sentences.push(`Transcript begins: '${clip(oneLine(body), QUOTE_CHARS)}'.`);
     }
@@ -104,649 +118,6 @@ function describe(input: AnalysisInput, model: string): Analysis {
     extractedText,
     tokenCount: roughTokens(`${summary} ${extractedText}`),
     model,
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Images
-
-function describeImage(meta: Rec, mime: string, out: Parts): void {
-  const exif = rec(meta.exif) ?? {};
-  const format = formatOf(meta, mime);
-  const size = dimensions(meta);
-  const taken = wallClock(exif.takenAt);
-  const camera = cameraName(exif.make, exif.model);
-  const settings = cameraSettings(exif);
-  const isPhoto = camera !== undefined || taken !== undefined || settings.length > 0;
-  const kind = isPhoto ? 'photo' : 'image';
-  out.tags.add('image');
-  if (isPhoto) out.tags.add('photo');
-  addFormatTags(out.tags, format);
-
-  const first: string[] = [];
-  if (size) {
-    first.push(`${size.width}×${size.height}`);
-    const shape = imageShape(size.width, size.height);
-    first.push(`${shape.sizeClass} ${shape.panorama ? 'panorama' : shape.orientation}`);
-    out.tags.add(shape.orientation, shape.sizeClass);
-    if (shape.panorama) out.tags.add('panorama');
-  }
-  if (taken) {
-    first.push(`taken on ${dateWords(taken)}${taken.hour !== undefined ? ` in the ${timeOfDay(taken.hour)}` : ''}`);
-    addDateTags(out.tags, taken, true);
-  }
-  if (camera) {
-    const phrase = `with ${article(camera.full)} ${camera.full}`;
-    if (taken) first[first.length - 1] += ` ${phrase}`;
-    else first.push(`taken ${phrase}`);
-    out.tags.add(camera.make?.toLowerCase(), camera.full.toLowerCase());
-  }
-  const label = format ? `${FORMAT_LABELS[format] ?? format.toUpperCase()} ${kind}` : capitalize(kind);
-  out.sentences.push(first.length > 0 ? `${label}, ${first.join(', ')}.` : `${label}${format ? '' : ' file'}.`);
-
-  if (settings.length > 0) out.sentences.push(`Settings: ${settings.join(', ')}.`);
-  const lens = text(exif.lensModel, 80);
-  if (lens) out.sentences.push(`Lens: ${lens}.`);
-  if (hasGps(rec(exif.gps))) {
-    out.sentences.push('Has GPS location.');
-    out.tags.add('gps', 'location');
-  }
-}
-
-interface Shape {
-  orientation: 'landscape' | 'portrait' | 'square';
-  sizeClass: 'small' | 'medium' | 'large';
-  panorama: boolean;
-}
-
-function imageShape(width: number, height: number): Shape {
-  const long = Math.max(width, height);
-  const short = Math.min(width, height);
-  const orientation = long / short <= 1.02 ? 'square' : width > height ? 'landscape' : 'portrait';
-  const megapixels = (width * height) / 1e6;
-  const sizeClass = megapixels < 0.5 ? 'small' : megapixels < 4 ? 'medium' : 'large';
-  return { orientation, sizeClass, panorama: long / short >= 2.5 };
-}
-
-function cameraSettings(exif: Rec): string[] {
-  const out: string[] = [];
-  const f = positive(exif.fNumber);
-  if (f !== undefined && f < 100) out.push(`f/${round(f, 1)}`);
-  const t = positive(exif.exposureTime);
-  if (t !== undefined && t < 100_000) out.push(t >= 1 ? `${round(t, 1)} s` : `1/${Math.round(1 / t)} s`);
-  const iso = positive(exif.iso);
-  if (iso !== undefined && iso < 10_000_000) out.push(`ISO ${Math.round(iso)}`);
-  const focal = positive(exif.focalLength);
-  if (focal !== undefined && focal < 100_000) out.push(`${round(focal, 1)} mm`);
-  return out;
-}
-
-interface Camera {
-  make: string | undefined;
-  full: string;
-}
-
-const COMPANY_SUFFIX =
-  /[\s,]+(?:corporation|corp\.?|company|co\.?,?\s*ltd\.?|co\.?|ltd\.?|inc\.?|imaging|optical|electronics|gmbh|ag)\.?$/i;
-
-function cameraName(makeRaw: unknown, modelRaw: unknown): Camera | undefined {
-  let make = text(makeRaw, 60);
-  for (let i = 0; make && i < 3; i++) make = make.replace(COMPANY_SUFFIX, '').trim() || undefined;
-  const model = text(modelRaw, 80);
-  if (!make && !model) return undefined;
-  if (!make) return { make: undefined, full: model! };
-  if (!model) return { make, full: make };
-  const firstWord = make.split(' ')[0]!.toLowerCase();
-  const full = model.toLowerCase().startsWith(firstWord) ? model : `${make} ${model}`;
-  return { make, full };
-}
-
-function hasGps(gps: Rec | undefined): boolean {
-  if (!gps) return false;
-  const lat = num(gps.latitude);
-  const lon = num(gps.longitude);
-  if (lat === undefined || lon === undefined) return false;
-  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return false;
-  return !(lat === 0 && lon === 0); // 0,0 is what broken GPS units write
-}
-
-// ---------------------------------------------------------------------------------------------
-// Videos
-
-function describeVideo(meta: Rec, mime: string, out: Parts): void {
-  const format = formatOf(meta, mime);
-  const tags = rec(meta.tags) ?? {};
-  const duration = positive(meta.durationSec);
-  out.tags.add('video');
-  addFormatTags(out.tags, format);
-  let size = dimensions(meta);
-  const rotation = num(meta.rotation);
-  if (size && rotation !== undefined && Math.abs(Math.round(rotation)) % 180 === 90) {
-    size = { width: size.height, height: size.width };
-  }
-
-  const first: string[] = [];
-  if (duration !== undefined) {
-    const cls = duration < 30 ? 'short clip' : duration >= 600 ? 'long' : undefined;
-    first.push(`${formatDuration(duration)}${cls ? ` (${cls})` : ''}`);
-    if (cls === 'short clip') out.tags.add('short', 'clip');
-    if (cls === 'long') out.tags.add('long');
-  }
-  if (size) {
-    const res = videoResolution(size.width, size.height);
-    first.push(`${size.width}×${size.height} (${res.label})`);
-    const shape = imageShape(size.width, size.height);
-    first.push(shape.orientation === 'portrait' ? 'portrait (vertical)' : shape.orientation);
-    out.tags.add(...res.tags, shape.orientation);
-    if (shape.orientation === 'portrait') out.tags.add('vertical');
-  }
-  const audioCodec = text(meta.audioCodec, 40);
-  const sound = meta.hasAudio === true || (meta.hasAudio === undefined && audioCodec !== undefined);
-  if (sound) {
-    first.push('with sound');
-    out.tags.add('sound');
-  } else if (meta.hasAudio === false) {
-    first.push('silent');
-    out.tags.add('silent');
-  }
-  const label = format ? `${FORMAT_LABELS[format] ?? format.toUpperCase()} video` : 'Video';
-  out.sentences.push(first.length > 0 ? `${label}, ${first.join(', ')}.` : `${label}${format ? '' : ' file'}.`);
-
-  const title = text(tags.title, 120);
-  if (title) out.sentences.push(`Titled '${title}'.`);
-  const recorded = wallClock(tags.creation_time ?? tags.date);
-  if (recorded) {
-    // Containers store creation_time in UTC, so the hour is not the local time of day.
-    out.sentences.push(`Recorded on ${dateWords(recorded)}.`);
-    addDateTags(out.tags, recorded, false);
-  }
-
-  const tech: string[] = [];
-  const videoCodec = text(meta.videoCodec, 40);
-  if (videoCodec) {
-    tech.push(`${codecLabel(videoCodec)} video`);
-    out.tags.add(videoCodec.toLowerCase());
-  }
-  if (audioCodec && sound) tech.push(`${codecLabel(audioCodec)} audio`);
-  const fps = frameRate(meta.frameRate);
-  if (fps !== undefined) tech.push(`${fps} fps`);
-  if (tech.length > 0) out.sentences.push(`${capitalize(tech.join(', '))}.`);
-  if (hasGps(rec(meta.gps)) || Object.entries(tags).some(([k, v]) => /location/i.test(k) && isIso6709(v))) {
-    out.sentences.push('Has GPS location.');
-    out.tags.add('gps', 'location');
-  }
-
-  const artist = text(tags.artist, 80);
-  if (artist) out.tags.add(artist.toLowerCase());
-  for (const key of ['title', 'artist', 'album', 'description', 'synopsis', 'comment', 'genre', 'show']) {
-    for (const value of texts(tags[key], 2000)) out.texts.push(value);
-  }
-}
-
-function videoResolution(width: number, height: number): { label: string; tags: string[] } {
-  const short = Math.min(width, height);
-  if (short >= 4320) return { label: '8K', tags: ['8k'] };
-  if (short >= 2160) return { label: '4K', tags: ['4k', 'uhd'] };
-  if (short >= 1440) return { label: '1440p', tags: ['1440p', 'qhd'] };
-  if (short >= 1080) return { label: 'Full HD', tags: ['full hd', '1080p', 'hd'] };
-  if (short >= 720) return { label: 'HD', tags: ['hd', '720p'] };
-  return { label: 'SD', tags: ['sd'] };
-}
-
-const CODEC_LABELS: Record<string, string> = {
-  h264: 'H.264', avc1: 'H.264', hevc: 'HEVC', h265: 'HEVC', vp8: 'VP8', vp9: 'VP9', av1: 'AV1',
-  mpeg4: 'MPEG-4', mpeg2video: 'MPEG-2', prores: 'ProRes', mjpeg: 'Motion JPEG',
-  aac: 'AAC', mp3: 'MP3', opus: 'Opus', vorbis: 'Vorbis', flac: 'FLAC', ac3: 'AC-3', eac3: 'E-AC-3', alac: 'ALAC',
-};
-
-function codecLabel(codec: string): string {
-  const key = codec.toLowerCase();
-  if (CODEC_LABELS[key]) return CODEC_LABELS[key];
-  if (key.startsWith('pcm')) return 'PCM';
-  return codec;
-}
-
-function frameRate(v: unknown): number | undefined {
-  let rate = num(v);
-  if (rate === undefined && typeof v === 'string') {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(v);
-    if (m && Number(m[2]) > 0) rate = Number(m[1]) / Number(m[2]);
-  }
-  return rate !== undefined && rate > 0 && rate <= 1000 ? round(rate, 2) : undefined;
-}
-
-function isIso6709(v: unknown): boolean {
-  return typeof v === 'string' && /^[+-]\d{1,3}(?:\.\d+)?[+-]\d{1,3}(?:\.\d+)?/.test(v.trim());
-}
-
-// ---------------------------------------------------------------------------------------------
-// Audio
-
-function describeAudio(meta: Rec, mime: string, out: Parts): void {
-  const format = formatOf(meta, mime);
-  const tags = rec(meta.tags) ?? {};
-  const duration = positive(meta.durationSec);
-  const title = text(tags.title, 120);
-  const artist = texts(tags.artist ?? tags.artists, 80).slice(0, 4).join(' & ') || undefined;
-  const album = text(tags.album, 120);
-  const genres = texts(tags.genre, 40).slice(0, 5);
-  const year = yearOf(tags.year ?? tags.date);
-  const track = trackOf(tags.track);
-  out.tags.add('audio');
-  addFormatTags(out.tags, format);
-
-  const head: string[] = [];
-  if (duration !== undefined) {
-    const cls = duration < 30 ? 'short clip' : duration >= 1200 ? 'long recording' : undefined;
-    head.push(`${formatDuration(duration)}${cls ? ` (${cls})` : ''}`);
-    if (cls === 'short clip') out.tags.add('short', 'clip');
-    if (cls === 'long recording') out.tags.add('long');
-  }
-  const details: string[] = [];
-  if (album) details.push(`album '${album}'`);
-  if (track) details.push(track);
-  if (genres.length > 0) details.push(`${genres.length > 1 ? 'genres' : 'genre'} ${genres.join(', ')}`);
-  if (year !== undefined) details.push(String(year));
-
-  const label = format ? `${FORMAT_LABELS[format] ?? format.toUpperCase()} audio` : 'Audio';
-  let first = head.length > 0 ? `${label}, ${head.join(', ')}` : label;
-  if (title) {
-    first += `: ${[`'${title}'${artist ? ` by ${artist}` : ''}`, ...details].join(', ')}`;
-  } else if (artist || details.length > 0) {
-    first += `, ${[...(artist ? [`by ${artist}`] : []), ...details].join(', ')}`;
-  } else if (head.length === 0 && !format) {
-    first += ' file';
-  }
-  out.sentences.push(`${first}.`);
-
-  const tech: string[] = [];
-  const codec = text(meta.codec, 40);
-  if (codec && codec.toLowerCase() !== (FORMAT_LABELS[format ?? ''] ?? '').toLowerCase()) tech.push(codec);
-  const bitrate = positive(meta.bitrate);
-  if (bitrate !== undefined) tech.push(`${Math.round(bitrate >= 10_000 ? bitrate / 1000 : bitrate)} kbps`);
-  const sampleRate = positive(meta.sampleRate);
-  if (sampleRate !== undefined && sampleRate < 10_000_000) tech.push(`${round(sampleRate / 1000, 1)} kHz`);
-  const channels = positive(meta.channels);
-  if (channels !== undefined && Number.isInteger(channels) && channels < 100) {
-    const word = channels === 1 ? 'mono' : channels === 2 ? 'stereo' : `${channels} channels`;
-    tech.push(word);
-    if (channels <= 2) out.tags.add(word);
-  }
-  if (tech.length > 0) out.sentences.push(`${capitalize(tech.join(', '))}.`);
-  const comments = texts(tags.comment, 2000);
-  if (comments[0]) out.sentences.push(`Comment: '${clip(oneLine(comments[0]), 160)}'.`);
-
-  if (artist) out.tags.add(artist.toLowerCase());
-  for (const g of genres) out.tags.add(g.toLowerCase());
-  if (year !== undefined) out.tags.add(String(year));
-  for (const value of [title, artist, album, ...comments, ...texts(tags.lyrics, 5000)]) {
-    if (value) out.texts.push(value);
-  }
-}
-
-function yearOf(v: unknown): number | undefined {
-  const n = num(v);
-  const year = n !== undefined ? n : typeof v === 'string' ? Number(/^\s*(\d{4})/.exec(v)?.[1]) : NaN;
-  return Number.isInteger(year) && year >= 1000 && year <= 2999 ? year : undefined;
-}
-
-function trackOf(v: unknown): string | undefined {
-  let no: number | undefined;
-  let of: number | undefined;
-  const r = rec(v);
-  if (r) {
-    no = num(r.no);
-    of = num(r.of);
-  } else if (typeof v === 'string') {
-    const m = /^\s*(\d+)\s*(?:\/\s*(\d+))?/.exec(v);
-    if (m) {
-      no = Number(m[1]);
-      of = m[2] !== undefined ? Number(m[2]) : undefined;
-    }
-  } else {
-    no = num(v);
-  }
-  if (no === undefined || !Number.isInteger(no) || no <= 0 || no > 10_000) return undefined;
-  return of !== undefined && Number.isInteger(of) && of >= no && of <= 10_000 ? `track ${no} of ${of}` : `track ${no}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Documents
-
-const DOCUMENT_LABELS: Record<string, string> = {
-  pdf: 'PDF document', docx: 'Word document', txt: 'Text document', markdown: 'Markdown document',
-};
-
-function describeDocument(meta: Rec, mime: string, out: Parts): void {
-  const format = formatOf(meta, mime);
-  const pages = positive(meta.pageCount);
-  const title = text(meta.title, 160);
-  const author = text(meta.author, 80);
-  out.tags.add('document');
-  addFormatTags(out.tags, format);
-  const first: string[] = [];
-  if (pages !== undefined && Number.isInteger(pages) && pages < 1_000_000) {
-    first.push(pages === 1 ? '1 page' : `${pages} pages`);
-    out.tags.add(pages === 1 ? 'one page' : 'multi-page');
-  }
-  if (title) first.push(`titled '${title}'`);
-  if (author) first.push(`by ${author}`);
-  const label = (format && DOCUMENT_LABELS[format]) ?? 'Document';
-  out.sentences.push(first.length > 0 ? `${label}, ${first.join(', ')}.` : `${label}.`);
-  if (author) out.tags.add(author.toLowerCase());
-  if (title) out.texts.push(title);
-  if (author) out.texts.push(author);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Formats
-
-const MIME_FORMATS: Record<string, string> = {
-  'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'image/tiff': 'tiff',
-  'image/avif': 'avif', 'image/heic': 'heic', 'image/heif': 'heif',
-  'video/mp4': 'mp4', 'video/quicktime': 'mov', 'video/webm': 'webm', 'video/x-matroska': 'mkv', 'video/x-msvideo': 'avi',
-  'audio/mpeg': 'mp3', 'audio/wav': 'wav', 'audio/x-wav': 'wav', 'audio/flac': 'flac', 'audio/ogg': 'ogg',
-  'audio/mp4': 'm4a', 'audio/aac': 'aac', 'audio/opus': 'opus',
-  'application/pdf': 'pdf',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
-  'text/plain': 'txt', 'text/markdown': 'markdown',
-};
-
-const FORMAT_LABELS: Record<string, string> = {
-  jpeg: 'JPEG', png: 'PNG', webp: 'WebP', gif: 'GIF', tiff: 'TIFF', avif: 'AVIF', heic: 'HEIC', heif: 'HEIF',
-  mp4: 'MP4', mov: 'QuickTime', webm: 'WebM', mkv: 'Matroska', avi: 'AVI',
-  mp3: 'MP3', wav: 'WAV', flac: 'FLAC', ogg: 'Ogg', m4a: 'M4A', aac: 'AAC', opus: 'Opus',
-  pdf: 'PDF', docx: 'Word', txt: 'Text', markdown: 'Markdown',
-};
-
-const FORMAT_TAGS: Record<string, string[]> = {
-  jpeg: ['jpeg', 'jpg'], tiff: ['tiff', 'tif'], mov: ['mov', 'quicktime'], mkv: ['mkv', 'matroska'],
-  docx: ['docx', 'word'], txt: ['txt', 'text'], markdown: ['markdown', 'md'],
-};
-
-/** The sniffed MIME type decides; sharp's `format` (image) fills in for types the table does not know. */
-function formatOf(meta: Rec, mime: string): string | undefined {
-  const fromMime = MIME_FORMATS[mime];
-  if (fromMime) return fromMime;
-  const declared = text(meta.format, 12)?.toLowerCase();
-  if (declared && /^[a-z0-9]+$/.test(declared)) return declared === 'jpg' ? 'jpeg' : declared;
-  return undefined;
-}
-
-function addFormatTags(tags: Tags, format: string | undefined): void {
-  if (format) tags.add(...(FORMAT_TAGS[format] ?? [format]));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dates and durations
-
-const MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
-];
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-interface WallClock {
-  year: number;
-  month: number; // 1–12
-  day: number;
-  hour: number | undefined;
-  weekday: number; // 0 = Sunday
-}
-
-/** Reads the date and hour as written (no time-zone conversion), so the result never depends on the machine. */
-function wallClock(v: unknown): WallClock | undefined {
-  let s: string | undefined;
-  if (v instanceof Date) s = Number.isNaN(v.getTime()) ? undefined : v.toISOString();
-  else if (typeof v === 'string') s = v.trim();
-  if (!s) return undefined;
-  const m = /^(\d{4})[-:/](\d{1,2})[-:/](\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?/.exec(s);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (year < 1826 || year > 2200 || month < 1 || month > 12 || day < 1) return undefined;
-  const utc = new Date(Date.UTC(year, month - 1, day));
-  if (utc.getUTCMonth() !== month - 1) return undefined; // 31 February and friends
-  const hourRaw = m[4] !== undefined ? Number(m[4]) : undefined;
-  const hour = hourRaw !== undefined && hourRaw <= 23 ? hourRaw : undefined;
-  return { year, month, day, hour, weekday: utc.getUTCDay() };
-}
-
-function dateWords(d: WallClock): string {
-  return `${d.day} ${MONTHS[d.month - 1]} ${d.year}`;
-}
-
-function timeOfDay(hour: number): 'morning' | 'afternoon' | 'evening' | 'night' {
-  if (hour >= 5 && hour < 12) return 'morning';
-  if (hour >= 12 && hour < 17) return 'afternoon';
-  if (hour >= 17 && hour < 21) return 'evening';
-  return 'night';
-}
-
-function addDateTags(tags: Tags, d: WallClock, withTimeOfDay: boolean): void {
-  tags.add(String(d.year), MONTHS[d.month - 1]!.toLowerCase(), WEEKDAYS[d.weekday]!.toLowerCase());
-  if (withTimeOfDay && d.hour !== undefined) tags.add(timeOfDay(d.hour));
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds < 1) return `${round(seconds, 1) || 0.1} s`;
-  const total = Math.round(seconds);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
-  if (m > 0) return s > 0 ? `${m} min ${s} s` : `${m} min`;
-  return `${s} s`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// File names
-
-/** Words that camera and scanner file names are made of; they say nothing about the content. */
-const GENERIC_NAME_WORDS = new Set([
-  'img', 'image', 'dsc', 'dscn', 'dscf', 'dcim', 'pxl', 'mvimg', 'vid', 'video', 'gopr', 'dji', 'pict', 'imag',
-  'wp', 'photo', 'file', 'scan', 'untitled', 'copy', 'audio', 'rec', 'recording', 'document', 'doc', 'new',
-]);
-const CAMERA_PREFIXES = new Set(['img', 'dsc', 'dscn', 'dscf', 'pxl', 'mvimg', 'vid', 'gopr', 'dji', 'pict', 'imag', 'wp']);
-
-const STOPWORDS = new Set([
-  'a', 'an', 'the', 'and', 'or', 'of', 'at', 'in', 'on', 'to', 'for', 'with', 'from', 'by', 'is', 'it', 'as',
-]);
-
-/** Filename words worth a tag: not stopwords, and numbers only when they look like a year or a reference. */
-function isTagWorthy(word: string): boolean {
-  if (STOPWORDS.has(word)) return false;
-  if (!/^\p{N}+$/u.test(word)) return true;
-  const n = Number(word);
-  return (word.length === 4 && n >= 1800 && n <= 2199) || (word.length >= 3 && !word.startsWith('0'));
-}
-
-interface NameWord {
-  display: string;
-  lower: string;
-}
-
-/** `Invoice_March-2024.pdf` → invoice, march, 2024; `myHolidayPhotos2019.jpg` → my, holiday, photos, 2019. */
-export function filenameWords(filename: string): NameWord[] {
-  let base = wellFormed(filename).normalize('NFC');
-  base = base.split(/[\\/]/).pop() ?? '';
-  const dot = base.lastIndexOf('.');
-  if (dot > 0 && /^[\p{L}\p{N}]{1,5}$/u.test(base.slice(dot + 1))) base = base.slice(0, dot);
-  base = base
-    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
-    .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
-    .replace(/(\p{L}{2,})(\p{N})/gu, '$1 $2')
-    .replace(/(\p{N})(\p{L}{2,})/gu, '$1 $2');
-  const out: NameWord[] = [];
-  const seen = new Set<string>();
-  for (const token of base.split(/[^\p{L}\p{N}\p{M}]+/u)) {
-    if (out.length >= MAX_FILENAME_WORDS) break;
-    const lower = token.toLowerCase();
-    const isNumber = /^\p{N}+$/u.test(token);
-    if (token === '' || seen.has(lower) || CAMERA_PREFIXES.has(lower)) continue;
-    if (isNumber ? token.length > 4 : [...token].length < 2) continue; // timestamps, counters, single letters
-    seen.add(lower);
-    out.push({ display: token, lower });
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Text helpers
-
-type Rec = Record<string, unknown>;
-
-function rec(v: unknown): Rec | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? (v as Rec) : undefined;
-}
-
-function num(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v.trim());
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
-}
-
-function positive(v: unknown): number | undefined {
-  const n = num(v);
-  return n !== undefined && n > 0 ? n : undefined;
-}
-
-function dimensions(meta: Rec): { width: number; height: number } | undefined {
-  const width = positive(meta.width);
-  const height = positive(meta.height);
-  if (width === undefined || height === undefined) return undefined;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width > 1_000_000 || height > 1_000_000) return undefined;
-  return { width, height };
-}
-
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
-
-/** One clean line of text from a metadata value (string, number, or `{ text }` as music-metadata gives comments). */
-function text(v: unknown, max: number): string | undefined {
-  let s: string | undefined;
-  if (typeof v === 'string') s = v;
-  else if (typeof v === 'number' && Number.isFinite(v)) s = String(v);
-  else if (Array.isArray(v)) return text(v.find((x) => text(x, max) !== undefined), max);
-  else {
-    const r = rec(v);
-    if (r && typeof r.text === 'string') s = r.text;
-  }
-  if (s === undefined) return undefined;
-  const line = oneLine(s);
-  return line === '' ? undefined : clip(line, max);
-}
-
-/** All clean values of a field that may be a single value or a list. */
-function texts(v: unknown, max: number): string[] {
-  const list = Array.isArray(v) ? v : [v];
-  const out: string[] = [];
-  for (const item of list.slice(0, 50)) {
-    const t = text(item, max);
-    if (t !== undefined && !out.includes(t)) out.push(t);
-  }
-  return out;
-}
-
-/** Replaces lone surrogates, so the text is valid UTF-16 (and valid UTF-8 once stored). */
-function wellFormed(s: string): string {
-  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-}
-
-// C0/C1 controls and the bidirectional overrides that can disguise text.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
-
-function oneLine(s: string): string {
-  return wellFormed(s).normalize('NFC').replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
-}
-
-/** Multi-line text for full-text search: controls removed, line breaks kept, runs of blank lines shortened. */
-function cleanBlock(s: string): string {
-  return wellFormed(s)
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROL, ' ')
-    .replace(/[^\S\n]+/g, ' ')
-    .replace(/ *\n */g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
-
-/** Shortens to at most `max` characters without splitting a character, preferring a word boundary. */
-function clip(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let out = '';
-  for (const { segment } of graphemes.segment(s)) {
-    if (out.length + segment.length > max - 1) break;
-    out += segment;
-  }
-  const space = out.lastIndexOf(' ');
-  if (space >= max * 0.6) out = out.slice(0, space);
-  return `${out.trimEnd()} …`;
-}
-
-function clipBlock(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let end = max;
-  if (/[\uDC00-\uDFFF]/.test(s[end] ?? '')) end -= 1;
-  return s.slice(0, end);
-}
-
-function dedupeLines(values: string[]): string[] {
-  const out: string[] = [];
-  for (const v of values) if (v !== '' && !out.includes(v)) out.push(v);
-  return out;
-}
-
-function joinSentences(sentences: string[], max: number): string {
-  let out = '';
-  for (const s of sentences) {
-    const next = out === '' ? s : `${out} ${s}`;
-    if (next.length > max) {
-      if (out === '') out = clip(s, max);
-      break;
-    }
-    out = next;
-  }
-  return out;
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-function article(word: string): 'a' | 'an' {
-  return /^[aeiou]/i.test(word) ? 'an' : 'a';
-}
-
-function roughTokens(s: string): number {
-  const words = s.match(/\S+/g)?.length ?? 0;
-  let codePoints = 0;
-  for (const _ of s) codePoints++;
-  // Words × 1.3 for spaced scripts; characters / 4 keeps scripts without spaces from counting as one word.
-  return Math.round(Math.max(words * 1.3, codePoints / 4));
-}
-
-/** An ordered set of lowercase tags. */
-class Tags {
-  private readonly items = new Set<string>();
-  add(...values: (string | undefined)[]): void {
-    for (const v of values) {
-      if (v === undefined || this.items.size >= MAX_TAGS) continue;
-      const tag = oneLine(v).toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-      if (tag !== '' && tag.length <= MAX_TAG_CHARS) this.items.add(tag);
-    }
-  }
-  list(): string[] {
-    return [...this.items];
-  }
 }

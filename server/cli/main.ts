@@ -14,10 +14,13 @@ export async function runCli(argv: string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'error USAGE: ')) });
 
-  program.command('serve').description('Run the Trove server on this machine (embedded default).').action(async () => {
-    const { serveCommand } = await import('./serve-command.ts');
-    await serveCommand();
-  });
+  program.command('serve').description('Run the Trove server on this machine (embedded default).')
+    .addOption(new Option('--role <role>', 'what this process runs: all (API and processing, the default), api (HTTP only), worker (processing only); api and worker need DATABASE_URL')
+      .choices(['all', 'api', 'worker']).env('TROVE_ROLE'))
+    .action(async (opts: { role?: 'all' | 'api' | 'worker' }) => {
+      const { serveCommand } = await import('./serve-command.ts');
+      await serveCommand(opts);
+    });
 
   withConnection(program.command('add'))
     .description('Add files and folders (recursively; hidden files inside folders are skipped) to Trove.')

@@ -1,13 +1,14 @@
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { tokenPath } from '../local-secrets.ts';
 import { webUiAvailable } from '../http/web-ui.ts';
-import { startServer } from '../serve.ts';
+import { startServer, type RunningServer } from '../serve.ts';
 
-/** `trove serve`: runs the embedded default until SIGINT/SIGTERM, then shuts down in order. */
-export async function serveCommand(): Promise<void> {
+/** `trove serve [--role all|api|worker]`: runs until SIGINT/SIGTERM, then shuts down in order. */
+export async function serveCommand(opts: { role?: 'all' | 'api' | 'worker' } = {}): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    // --role wins over TROVE_ROLE; config.ts validates it with the rest (api/worker need DATABASE_URL).
+    config = loadConfig(opts.role ? { ...process.env, TROVE_ROLE: opts.role } : process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -16,17 +17,7 @@ export async function serveCommand(): Promise<void> {
     throw err;
   }
   const server = await startServer(config);
-  // The token travels in the fragment, which the browser never sends to a server; the page moves it
-  // into session storage and removes it from the address bar.
-  const link = `${server.url}/#token=${encodeURIComponent(server.token)}`;
-  process.stderr.write(
-    `Trove is running at ${server.url}/ (API docs: ${server.url}/api/v1/docs)\n` +
-    `Data folder: ${config.dataDir}\n` +
-    `Access token: ${config.token ? 'from TROVE_TOKEN' : tokenPath(config.dataDir)}\n` +
-    (await webUiAvailable()
-      ? `Open Trove in your browser: ${link}\n`
-      : `Web UI not built (run "npm run build:web"); once built, open: ${link}\n`),
-  );
+  process.stderr.write(await banner(server, config));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -42,4 +33,17 @@ export async function serveCommand(): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function banner(server: RunningServer, config: Config): Promise<string> {
+  if (server.role === 'worker') return `Trove worker is running (health: ${server.url}/api/v1/health, metrics: ${server.url}/api/v1/metrics)\n`;
+  // The token travels in the fragment, which the browser never sends to a server; the page moves it
+  // into session storage and removes it from the address bar.
+  const link = `${server.url}/#token=${encodeURIComponent(server.token)}`;
+  return `Trove ${server.role === 'api' ? 'API ' : ''}is running at ${server.url}/ (API docs: ${server.url}/api/v1/docs)\n` +
+    `Data folder: ${config.dataDir}\n` +
+    `Access token: ${config.token ? 'from TROVE_TOKEN' : tokenPath(config.dataDir)}\n` +
+    (await webUiAvailable()
+      ? `Open Trove in your browser: ${link}\n`
+      : `Web UI not built (run "npm run build:web"); once built, open: ${link}\n`);
 }

@@ -28,9 +28,21 @@ const types = {
   }) as typeof pg.types.getTypeParser,
 };
 
-export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  poolSize?: number;
+  onIdleError?: (err: Error) => void;
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, types });
+    // Kysely and pg-boss send unnamed statements and keep settings inside transactions (SET LOCAL),
+    // so the pool also works through pgbouncer in transaction mode.
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, types, application_name: 'trove' });
+    // An idle client losing its connection (server restart, failover) must not crash the process;
+    // the pool drops it and the next query opens a new one.
+    pool.on('error', (err) => opts.onIdleError?.(err));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { driver: 'postgres', db, pool, close: () => db.destroy() };
   }
@@ -50,4 +62,15 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
       await lite.close();
     },
   };
+}
+
+/**
+ * The first migration creates the `vector` extension; on a server without pgvector that fails with
+ * a message about a control file. Checked first so the operator reads what to install instead.
+ */
+export async function assertPgvectorAvailable(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ name: string }>("SELECT name FROM pg_available_extensions WHERE name = 'vector'");
+  if (rows.length === 0) {
+    throw new Error('pgvector is not installed on this Postgres: CREATE EXTENSION vector failed. Install pgvector (Cloud SQL and most hosted Postgres include it) or use a server that has it.');
+  }
 }

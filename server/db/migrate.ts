@@ -1,12 +1,14 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001_initial.ts';
 import * as inlineEmbeddings from './migrations/0002_inline_embeddings.ts';
+import * as eventLog from './migrations/0003_event_log.ts';
 import type { DB } from './schema.ts';
 
 /** Migrations are listed here rather than read from disk, so bundlers and tsx see the same set. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_inline_embeddings': inlineEmbeddings,
+  '0003_event_log': eventLog,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
@@ -35,6 +37,8 @@ export async function ensureVectorIndex(db: Kysely<DB>, model: string, dimension
   await db.transaction().execute(async (trx) => {
     // The default 64 MB stops holding the graph at ~25k 512-d vectors and the build slows many-fold
     // (bench/search.ts); this only matters when the index is built over existing rows.
+    // Several processes starting together would race on the same CREATE INDEX IF NOT EXISTS.
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${name}))`.execute(trx);
     await sql`SET LOCAL maintenance_work_mem = '512MB'`.execute(trx);
     await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON uploads
       USING hnsw ((embedding::vector(${sql.raw(String(dimensions))})) vector_cosine_ops)

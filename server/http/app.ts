@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -6,6 +5,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ErrorEnvelope } from '../../shared/api/envelope.ts';
 import { API_PREFIX } from '../../shared/api/schemas.ts';
+import { requestIdFrom, withLogContext } from '../correlation.ts';
+import { authConfigOf, authConfigRoutes, authConnectSources, type FirebaseClientSettings } from '../routes/auth-config.ts';
 import { eventRoutes } from '../routes/events.ts';
 import { fileRoutes } from '../routes/files.ts';
 import { searchRoutes } from '../routes/search.ts';
@@ -15,15 +16,21 @@ import { uploadRoutes } from '../routes/uploads.ts';
 import type { AppContext } from './context.ts';
 import { frameworkErrorReply, registerErrorHandling } from './errors.ts';
 import { loopbackHosts, registerGuards } from './guards.ts';
+import { registerRateLimits, type ApiLimits } from './rate-limit-hooks.ts';
+import { cacheStatusOf } from '../services/search-cache.ts';
 import { validatorCompiler } from './validation.ts';
 import { registerWebUi } from './web-ui.ts';
 
 export interface AppOptions {
   logger: FastifyBaseLogger;
   /** Host headers this server answers to; read on each request because the port may be chosen at listen time. */
-  allowedHosts?: () => Set<string>;
+  allowedHosts?: () => Set<string> | null;
   /** Folder of the web UI build served at `/` (default `dist/renderer`). */
   webRoot?: string;
+  /** Per-user request and upload limits (cloud mode); absent = unlimited. */
+  limits?: ApiLimits | undefined;
+  /** Cloud mode: the Firebase settings the sign-in page needs (`config.cloud.firebase` as is). */
+  firebase?: FirebaseClientSettings | undefined;
 }
 
 declare module 'fastify' {
@@ -36,10 +43,8 @@ declare module 'fastify' {
 export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: opts.logger,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
-    },
+    // The correlation id: the caller's X-Request-ID when acceptable, else a new one.
+    genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     // Node's default of 5 minutes would cut off a slow 100 MB upload mid-body.
@@ -49,6 +54,10 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   app.setValidatorCompiler(validatorCompiler());
   registerErrorHandling(app);
   registerGuards(app, opts.allowedHosts ?? (() => loopbackHosts(80)));
+  // Everything after this hook (auth, handler, services) runs inside the request's log context, so
+  // service log lines and an enqueued job carry the request id. A callback hook, because only the
+  // `done` continuation runs inside `withLogContext`.
+  app.addHook('onRequest', (req, _reply, done) => withLogContext({ requestId: req.id }, done));
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-Request-ID', req.id);
@@ -56,6 +65,13 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     if (req.routeOptions.config.public || url.startsWith(`${API_PREFIX}/docs`) || url === `${API_PREFIX}/openapi.json`) return;
     if (!url.startsWith(API_PREFIX)) return;
     req.user = await ctx.auth.authenticate(req.headers.authorization);
+  });
+  if (opts.limits) registerRateLimits(app, opts.limits);
+  // Whether a search came from the search cache, for clients, load tests and the cache's own tests.
+  app.addHook('preSerialization', async (_req, reply, payload) => {
+    const status = cacheStatusOf((payload as { data?: unknown } | null)?.data);
+    if (status) reply.header('X-Cache', status);
+    return payload;
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -76,8 +92,10 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   });
   await app.register(swaggerUi, { routePrefix: `${API_PREFIX}/docs` });
 
+  const authConfig = authConfigOf(ctx.mode, opts.firebase);
   await app.register(async (api) => {
     await api.register(systemRoutes(ctx));
+    await api.register(authConfigRoutes(authConfig));
     await api.register(uploadRoutes(ctx));
     if (ctx.tus) await api.register(tusRoutes(ctx.tus));
     await api.register(searchRoutes(ctx));
@@ -86,7 +104,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   }, { prefix: API_PREFIX });
   // The web UI (renderer build) at / — or, without a build, a redirect to the API documentation.
-  await registerWebUi(app, { root: opts.webRoot, log: opts.logger });
+  await registerWebUi(app, { root: opts.webRoot, log: opts.logger, connectSources: authConnectSources(authConfig) });
   return app;
 }
 

@@ -5,15 +5,18 @@ import { TroveError } from '../../shared/api/errors.ts';
  * Loopback-only protections for local mode: a Host header that is not this server's own loopback
  * address means DNS rebinding (a web page's name pointed at 127.0.0.1); an Origin that is not ours
  * means another site is scripting us. CORS stays closed: no Access-Control-Allow-* header is ever sent.
+ * `allowedHosts` returning null (cloud mode without a pinned list) accepts any Host, and then only
+ * same-origin pages may call.
  */
-export function registerGuards(app: FastifyInstance, allowedHosts: () => Set<string>): void {
+export function registerGuards(app: FastifyInstance, allowedHosts: () => Set<string> | null): void {
   app.addHook('onRequest', async (req) => {
     const host = (req.headers.host ?? '').toLowerCase();
-    if (!allowedHosts().has(host)) {
-      throw new TroveError('FORBIDDEN_HOST', `Requests must be addressed to this server by its loopback address, not '${host}'.`);
+    const allowed = allowedHosts();
+    if (allowed && !allowed.has(host)) {
+      throw new TroveError('FORBIDDEN_HOST', `Requests must be addressed to this server by one of its own names, not '${host}'.`);
     }
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== 'null' && !allowedHosts().has(originHost(origin))) {
+    if (origin !== undefined && origin !== 'null' && !(allowed ?? new Set([host])).has(originHost(origin))) {
       throw new TroveError('FORBIDDEN', 'Cross-origin requests are not allowed.');
     }
   });

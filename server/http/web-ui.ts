@@ -25,6 +25,15 @@ export const WEB_UI_CSP = [
   "object-src 'none'",
 ].join('; ');
 
+/**
+ * The policy with extra connect-src origins: in cloud mode the page signs in against Firebase Auth
+ * (or its emulator) itself, so those origins — and only those — join 'self'.
+ */
+export function webUiCsp(connectSources: readonly string[] = []): string {
+  if (connectSources.length === 0) return WEB_UI_CSP;
+  return WEB_UI_CSP.replace("connect-src 'self'", `connect-src 'self' ${connectSources.join(' ')}`);
+}
+
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -49,6 +58,8 @@ export interface WebUiOptions {
   /** Folder holding the built renderer (`index.html` + `assets/`). */
   root?: string;
   log: FastifyBaseLogger;
+  /** Origins the page may connect to besides its own (see webUiCsp). */
+  connectSources?: readonly string[];
 }
 
 /** Whether a web build exists to be served. */
@@ -65,6 +76,7 @@ export async function webUiAvailable(root = DEFAULT_WEB_ROOT): Promise<boolean> 
  */
 export async function registerWebUi(app: FastifyInstance, opts: WebUiOptions): Promise<void> {
   const root = path.resolve(opts.root ?? DEFAULT_WEB_ROOT);
+  const csp = webUiCsp(opts.connectSources);
   if (!(await webUiAvailable(root))) {
     opts.log.info(`No web UI build in ${root}: run "npm run build:web" to serve it at /. Until then / shows the API docs.`);
   }
@@ -82,10 +94,10 @@ export async function registerWebUi(app: FastifyInstance, opts: WebUiOptions): P
 
     const resolved = await resolveInside(realRoot, pathname);
     if (resolved.kind === 'refused') return reply.callNotFound();
-    if (resolved.kind === 'file') return sendFile(reply, resolved.path, pathname.startsWith('/assets/'));
+    if (resolved.kind === 'file') return sendFile(reply, resolved.path, pathname.startsWith('/assets/'), csp);
     // A missing asset (it has an extension) is an error, not a page to route in the app.
     if (path.posix.extname(pathname) !== '' && !pathname.endsWith('.html')) return reply.callNotFound();
-    return sendFile(reply, indexFile, false);
+    return sendFile(reply, indexFile, false, csp);
   });
 }
 
@@ -120,13 +132,13 @@ export async function resolveInside(root: string, pathname: string): Promise<Res
   return (await isFile(real)) ? { kind: 'file', path: real } : missing;
 }
 
-async function sendFile(reply: FastifyReply, file: string, immutable: boolean): Promise<FastifyReply> {
+async function sendFile(reply: FastifyReply, file: string, immutable: boolean, csp: string): Promise<FastifyReply> {
   const ext = path.extname(file).toLowerCase();
   const stat = await fs.stat(file);
   reply.header('Content-Type', CONTENT_TYPES[ext] ?? 'application/octet-stream');
   reply.header('Content-Length', String(stat.size));
   // Vite names assets by their content hash; the page itself must always be fresh.
   reply.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-  if (ext === '.html') reply.header('Content-Security-Policy', WEB_UI_CSP);
+  if (ext === '.html') reply.header('Content-Security-Policy', csp);
   return reply.send(createReadStream(file));
 }

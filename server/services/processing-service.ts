@@ -22,6 +22,8 @@ export interface ProcessJobData {
   jobId: string;
   uploadId: string;
   userId: string;
+  /** Correlation id of the request that enqueued the job (X-Request-ID), for the worker's logs. */
+  requestId?: string;
 }
 
 export interface ProcessingOptions {
@@ -156,7 +158,7 @@ export class ProcessingService {
       return {
         summary: analysis.summary, tags: analysis.tags, extractedText: analysis.extractedText, tokenCount: analysis.tokenCount,
         embedding, embeddingModel: embedder.model, analysisModel: analysis.model,
-        metadata: media.metadata, thumbnailUri: await derived(media.thumbnail), previewUri: await derived(media.preview),
+        metadata: { ...media.metadata, ...analysis.metadata }, thumbnailUri: await derived(media.thumbnail), previewUri: await derived(media.preview),
       };
     } finally {
       await source.release();

@@ -9,6 +9,7 @@ import { TroveError } from '../../shared/api/errors.ts';
 import type { FileType } from '../../shared/file-types.ts';
 import { HashingStream, sha256File } from '../../shared/node/hash.ts';
 import { sniffFile } from '../../shared/node/media/index.ts';
+import { currentLogContext } from '../correlation.ts';
 import * as jobs from '../db/jobs-repo.ts';
 import type { DB } from '../db/schema.ts';
 import * as uploads from '../db/uploads-repo.ts';
@@ -105,7 +106,9 @@ export class UploadService {
         }).onConflict((oc) => oc.columns(['user_id', 'file_hash']).where('deleted_at', 'is', null).doNothing())
           .returning('id').executeTakeFirst();
         if (!row) return undefined; // the same bytes won a race a moment ago
-        const data: ProcessJobData = { jobId, uploadId, userId };
+        // The request's correlation id travels with the job, so the worker's log lines carry it too.
+        const { requestId } = currentLogContext();
+        const data: ProcessJobData = { jobId, uploadId, userId, ...(requestId ? { requestId } : {}) };
         const queueJobId = await this.deps.queue.enqueue(trx, PROCESS_QUEUE, data);
         await jobs.insertJob(trx, { id: jobId, uploadId, userId, kind: 'process', queueJobId });
         return uploads.getUpload(trx, userId, uploadId);

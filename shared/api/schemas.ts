@@ -119,6 +119,10 @@ export const SearchBodySchema = Type.Object(
       description: `Leave out results whose meaning similarity is below this (0–1); exact-word matches are always kept. Default ${DEFAULT_MIN_SCORE}.`,
     })),
     sort: Type.Optional(Type.Enum(['relevance', 'date'] as const, { default: 'relevance', description: "'date' orders the same matches newest first." })),
+    nsfw: Type.Optional(Type.Enum(['include', 'exclude', 'only'] as const, {
+      default: 'include',
+      description: "Pictures and videos the offline NSFW check flagged: 'include' (default), 'exclude' them, or 'only' them.",
+    })),
   },
   { additionalProperties: false },
 );
@@ -230,3 +234,22 @@ export const TUS_RESULT_HEADERS = {
   status: 'Trove-Status',
 } as const;
 export const TusIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{32}$' }) });
+
+/**
+ * GET /auth/config (public): how this server's users sign in. `local` servers take the data folder's
+ * token; `cloud` servers take Firebase ID tokens, and the page signs in against Firebase Auth with
+ * these settings (the Web API key is public by design; `emulator_url` is the Auth emulator's origin,
+ * e.g. `http://127.0.0.1:9099`, when the server trusts its unsigned tokens).
+ */
+export const AuthConfigSchema = Type.Object({
+  mode: Type.Union([Type.Literal('local'), Type.Literal('cloud')]),
+  firebase: Type.Union([
+    Type.Object({
+      project_id: Type.String(),
+      api_key: Type.Union([Type.String(), Type.Null()]),
+      emulator_url: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+});
+export type AuthConfig = Static<typeof AuthConfigSchema>;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchHistory, SearchResponse } from '../../shared/api/schemas.ts';
 import { UUID_RE, accept, call, metadata, postJson } from '../helpers/http.ts';
 import { jpegWithExif, pdfWithText } from '../helpers/media.ts';
-import { OTHER_TOKEN, startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
 let startedAt: Date;
@@ -144,7 +144,7 @@ describe('POST /search', () => {
   });
 
   it('shows the other user nothing of the owner', async () => {
-    const data = await search({ query: 'quinceberry', limit: 100 }, OTHER_TOKEN);
+    const data = await search({ query: 'quinceberry', limit: 100 }, s.otherToken);
     expect(data.results).toEqual([]);
   });
 });
@@ -174,7 +174,7 @@ describe('GET /search/history', () => {
   });
 
   it('is kept per user', async () => {
-    const { body } = await call<SearchHistory>(s, '/api/v1/search/history?limit=100', { token: OTHER_TOKEN });
+    const { body } = await call<SearchHistory>(s, '/api/v1/search/history?limit=100', { token: s.otherToken });
     expect(body.data.history.map((h) => h.query)).toEqual(['quinceberry']);
     expect(body.data.total).toBe(1);
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchHistory, SearchResponse, UploadList } from '../../shared/api/schemas.ts';
 import { accept, call, expectEnvelope, followLink, metadata, openEvents, postJson, rawRequest, totalUploads } from '../helpers/http.ts';
 import { jpegWithExif, mp4, truncated } from '../helpers/media.ts';
-import { OTHER_TOKEN, startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
 let port: string;
@@ -129,7 +129,7 @@ describe('Host and Origin guards', () => {
 
 describe('isolation between users', () => {
   it('the other user gets 404 NOT_FOUND for the owner\'s upload, job and file ids on every endpoint', async () => {
-    const o = OTHER_TOKEN;
+    const o = s.otherToken;
     const cases: [string, string][] = [
       ['GET', `/api/v1/upload/status/${owner.photo.jobId}`],
       ['GET', `/api/v1/upload/status/${owner.broken.jobId}`],
@@ -155,7 +155,7 @@ describe('isolation between users', () => {
   });
 
   it('listings, search and history show the other user none of the owner\'s items, in counts too', async () => {
-    const o = OTHER_TOKEN;
+    const o = s.otherToken;
     const own = await accept(s, Buffer.from('The other user keeps notes about ownersecret things too.\n'), 'theirs.txt', { token: o });
     await s.waitForUpload(own.uploadId, { token: o });
 
@@ -177,12 +177,12 @@ describe('isolation between users', () => {
   });
 
   it('the other user\'s event stream carries none of the owner\'s events', async () => {
-    const theirs = await openEvents(s, OTHER_TOKEN);
+    const theirs = await openEvents(s, s.otherToken);
     const mine = await openEvents(s);
     try {
       const { uploadId } = await accept(s, Buffer.from('Owner upload while both users listen for events.\n'), 'ownersecretlive.txt');
       await mine.waitFor((e) => e.upload_id === uploadId && e.status === 'completed');
-      const their = await accept(s, Buffer.from('Their upload while both users listen.\n'), 'theirs-live.txt', { token: OTHER_TOKEN });
+      const their = await accept(s, Buffer.from('Their upload while both users listen.\n'), 'theirs-live.txt', { token: s.otherToken });
       await theirs.waitFor((e) => e.upload_id === their.uploadId && e.status === 'completed');
       expect(theirs.events.length).toBeGreaterThan(0);
       expect(theirs.events.every((e) => e.upload_id === their.uploadId)).toBe(true);

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MIN_SCORE, type SearchResponse, type SimilarResponse } from '../../shared/api/schemas.ts';
 import { accept, call, metadata, postJson } from '../helpers/http.ts';
-import { OTHER_TOKEN, startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
 const ids: Record<string, string> = {};
@@ -104,7 +104,7 @@ describe('GET /search/similar/{id}', () => {
 
   it('answers 404 for an unknown id or another user\'s file, 400 for a bad id or limit', async () => {
     expect((await call(s, '/api/v1/search/similar/00000000-0000-4000-8000-000000000000', { code: 'NOT_FOUND' })).status).toBe(404);
-    expect((await call(s, `/api/v1/search/similar/${ids.photo}`, { token: OTHER_TOKEN, code: 'NOT_FOUND' })).status).toBe(404);
+    expect((await call(s, `/api/v1/search/similar/${ids.photo}`, { token: s.otherToken, code: 'NOT_FOUND' })).status).toBe(404);
     expect((await call(s, '/api/v1/search/similar/not-a-uuid', { code: 'VALIDATION_ERROR' })).status).toBe(400);
     expect((await call(s, `/api/v1/search/similar/${ids.photo}?limit=0`, { code: 'VALIDATION_ERROR' })).status).toBe(400);
     expect((await call(s, `/api/v1/search/similar/${ids.photo}?limit=101`, { code: 'VALIDATION_ERROR' })).status).toBe(400);

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { png } from '../helpers/media.ts';
-import { OTHER_TOKEN, startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -48,7 +48,7 @@ describe('HEAD /uploads/by-hash/{sha256}', () => {
     const res = await s.api(`/api/v1/uploads/by-hash/${hash.toUpperCase()}`, { method: 'HEAD' });
     expect(res.status).toBe(200);
     expect(res.headers.get('trove-upload-id')).toBe(body.data.upload_id);
-    expect((await s.api(`/api/v1/uploads/by-hash/${hash}`, { method: 'HEAD', token: OTHER_TOKEN })).status).toBe(404);
+    expect((await s.api(`/api/v1/uploads/by-hash/${hash}`, { method: 'HEAD', token: s.otherToken })).status).toBe(404);
     expect((await s.api(`/api/v1/uploads/by-hash/${hash}`, { method: 'HEAD', token: null })).status).toBe(401);
     expect((await s.api('/api/v1/uploads/by-hash/not-a-hash', { method: 'HEAD' })).status).toBe(400);
   });
@@ -67,8 +67,8 @@ describe('tus resumable uploads', () => {
     expect(first.status).toBe(204);
     expect(first.headers.get('upload-offset')).toBe(String(half));
     // Another user cannot see, continue or cancel it.
-    expect((await tus(location, { method: 'HEAD', token: OTHER_TOKEN })).status).toBe(404);
-    expect((await patch(location, half, bytes.subarray(half), OTHER_TOKEN)).status).toBe(404);
+    expect((await tus(location, { method: 'HEAD', token: s.otherToken })).status).toBe(404);
+    expect((await patch(location, half, bytes.subarray(half), s.otherToken)).status).toBe(404);
     const head = await tus(location, { method: 'HEAD' });
     expect([head.status, head.headers.get('upload-offset'), head.headers.get('upload-length')]).toEqual([200, String(half), String(bytes.length)]);
     // A wrong offset is refused without writing.
@@ -85,7 +85,7 @@ describe('tus resumable uploads', () => {
     const { status, body } = await s.json<{ upload_id: string; job_id: string; duplicate: boolean; status: string }>(`/api/v1/tus/${id}/result`);
     expect(status).toBe(200);
     expect(body.data).toMatchObject({ upload_id: uploadId, duplicate: false, status: 'queued' });
-    expect((await s.json(`/api/v1/tus/${id}/result`, { token: OTHER_TOKEN })).status).toBe(404);
+    expect((await s.json(`/api/v1/tus/${id}/result`, { token: s.otherToken })).status).toBe(404);
     // After the bytes moved to storage, HEAD still says "complete" (a client whose last response was lost).
     const after = await tus(location, { method: 'HEAD' });
     expect([after.status, after.headers.get('upload-offset'), after.headers.get('trove-upload-id')]).toEqual([200, String(bytes.length), uploadId]);

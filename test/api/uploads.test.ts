@@ -12,7 +12,7 @@ import {
   UUID_RE, accept, call, expectEnvelope, followLink, listTree, metadata, openEvents, postJson, totalUploads,
 } from '../helpers/http.ts';
 import { jpegWithExif, mp3WithTags, mp4, pdfWithText, png, truncated } from '../helpers/media.ts';
-import { OTHER_TOKEN, startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
 
@@ -343,13 +343,13 @@ describe('duplicates', () => {
 
   it('gives the other user their own upload of the same bytes', async () => {
     const mineBefore = await totalUploads(s);
-    const res = await s.upload(sent.photo.bytes, 'theirs.jpg', { token: OTHER_TOKEN });
+    const res = await s.upload(sent.photo.bytes, 'theirs.jpg', { token: s.otherToken });
     expect(res.status).toBe(202);
     expect(res.body.data.duplicate).toBe(false);
     expect(res.body.data.upload_id).not.toBe(sent.photo.uploadId);
-    expect(await totalUploads(s, OTHER_TOKEN)).toBe(1);
+    expect(await totalUploads(s, s.otherToken)).toBe(1);
     expect(await totalUploads(s)).toBe(mineBefore);
-    const theirs = await s.waitForUpload(res.body.data.upload_id, { token: OTHER_TOKEN });
+    const theirs = await s.waitForUpload(res.body.data.upload_id, { token: s.otherToken });
     expect(theirs).toMatchObject({ filename: 'theirs.jpg', processing_status: 'completed', file_hash: sha256(sent.photo.bytes) });
   });
 });

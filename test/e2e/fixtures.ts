@@ -58,3 +58,30 @@ export async function openWithToken(page: Page): Promise<void> {
   await page.goto(`${url}/#token=${encodeURIComponent(token)}`);
   await expect(page.getByRole('searchbox', { name: 'Search your files…' })).toBeVisible();
 }
+
+/**
+ * Drops one file of any size onto the window. The bytes reach the page through an intercepted
+ * same-origin fetch (not a base64 string through `evaluate`, which would cost ~1.4× the file in
+ * the protocol), then go into a DataTransfer dragged and dropped as the OS would.
+ */
+export async function dropBytes(page: Page, file: { name: string; type: string; bytes: Buffer }): Promise<void> {
+  const path = `/__e2e-drop/${encodeURIComponent(file.name)}`;
+  await page.route(`**${path}`, (route) => route.fulfill({ status: 200, body: file.bytes, contentType: file.type }));
+  await page.evaluate(async ({ path, name, type }) => {
+    const blob = await (await fetch(path)).blob();
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], name, { type }));
+    (window as unknown as { __e2eDrop: DataTransfer }).__e2eDrop = dt;
+    const target = document.querySelector('main') ?? document.body;
+    target.dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));
+  }, { path, name: file.name, type: file.type });
+  await expect(page.getByTestId('drop-overlay')).toHaveClass(/is-visible/);
+  await page.evaluate(() => {
+    const dt = (window as unknown as { __e2eDrop: DataTransfer }).__e2eDrop;
+    const target = document.querySelector('.drop-overlay') ?? document.body;
+    target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+  });
+  await page.unroute(`**${path}`);
+}

@@ -5,13 +5,20 @@ import type { Upload } from '../../shared/api/schemas.ts';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer, type ServeOverrides } from '../../server/serve.ts';
 
+import { cloudTestMode, startCloudBackends } from './cloud-backends.ts';
+
 /** A second local user, for isolation tests. */
-export const OTHER_TOKEN = 'other-user-token-0123456789abcdef';
+const OTHER_LOCAL_TOKEN = 'other-user-token-0123456789abcdef';
 
 export interface TestServer {
   server: RunningServer;
   url: string;
+  /** 'cloud' under TROVE_TEST_MODE=cloud: Postgres, Cloud Storage, Firebase ID tokens, Redis. */
+  mode: 'local' | 'cloud';
+  /** The owner's bearer token: the local token, or a Firebase ID token in cloud mode. */
   token: string;
+  /** A second user's bearer token, for isolation tests. */
+  otherToken: string;
   dataDir: string;
   /** fetch against the server with the owner's token unless `token` is given (null sends none). */
   api(pathname: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
@@ -43,13 +50,22 @@ export interface UploadAcceptedBody {
 export async function startTestServer(env: Record<string, string> = {}, overrides: ServeOverrides = {}): Promise<TestServer> {
   // A given TROVE_DATA_DIR (and PORT) restarts a server on an existing data folder.
   const dataDir = env.TROVE_DATA_DIR ?? await fs.mkdtemp(path.join(os.tmpdir(), 'trove-test-'));
-  const config = loadConfig({
-    TROVE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', TROVE_RETRY_DELAYS: '1,1,1',
-    TROVE_QUEUE_MAINTENANCE_S: '1', TROVE_CONCURRENCY: '2', TROVE_SHUTDOWN_GRACE_MS: '2000', ...env,
-  });
-  const server = await startServer(config, { extraTokens: { [OTHER_TOKEN]: 'other' }, ...overrides });
+  const cloud = cloudTestMode ? await startCloudBackends() : undefined;
+  let server: RunningServer;
+  try {
+    const config = loadConfig({
+      TROVE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', TROVE_RETRY_DELAYS: '1,1,1',
+      TROVE_QUEUE_MAINTENANCE_S: '1', TROVE_CONCURRENCY: '2', TROVE_SHUTDOWN_GRACE_MS: '2000', ...cloud?.env, ...env,
+    });
+    server = await startServer(config, { extraTokens: { [OTHER_LOCAL_TOKEN]: 'other' }, ...overrides });
+  } catch (err) {
+    await cloud?.stop();
+    throw err;
+  }
+  const ownerToken = cloud ? await cloud.idToken('owner') : server.token;
+  const otherToken = cloud ? await cloud.idToken('other') : OTHER_LOCAL_TOKEN;
   const api: TestServer['api'] = (pathname, init = {}) => {
-    const { token = server.token, ...rest } = init;
+    const { token = ownerToken, ...rest } = init;
     const headers = new Headers(rest.headers);
     if (token !== null) headers.set('authorization', `Bearer ${token}`);
     return fetch(`${server.url}${pathname}`, { ...rest, headers, redirect: 'manual' });
@@ -59,7 +75,7 @@ export async function startTestServer(env: Record<string, string> = {}, override
     return { status: res.status, body: (await res.json()) as never };
   };
   return {
-    server, url: server.url, token: server.token, dataDir, api, json,
+    server, url: server.url, mode: cloud ? 'cloud' : 'local', token: ownerToken, otherToken, dataDir, api, json,
     async upload(content, filename, opts = {}) {
       const form = new FormData();
       if (opts.metadata !== undefined) form.set('metadata', opts.metadata);
@@ -78,6 +94,7 @@ export async function startTestServer(env: Record<string, string> = {}, override
     },
     async close() {
       await server.close();
+      await cloud?.stop();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useAuth } from '../stores/auth.ts';
 import { useSession } from '../stores/session.ts';
 import { useSettings, type Theme } from '../stores/settings.ts';
 import { FolderIcon, TrashIcon } from './Icons.tsx';
@@ -28,8 +29,22 @@ function ThemeSection() {
   );
 }
 
+/** Cloud mode in the browser: who is signed in, and signing out. */
+function AccountSection() {
+  const email = useAuth((s) => s.email);
+  const serverUrl = useSession((s) => s.serverUrl);
+  return (
+    <fieldset className="settings-card">
+      <legend>Account</legend>
+      <p>Signed in as <strong>{email ?? 'unknown'}</strong> on the Trove server at <strong>{serverUrl}</strong>.</p>
+      <p className="hint">Closing this tab signs you out; files you added stay in your account.</p>
+      <button type="button" className="button" onClick={() => useSession.getState().signOut()}>Sign out</button>
+    </fieldset>
+  );
+}
+
 function ConnectionSection() {
-  const { kind, serverUrl, remembered, live } = useSession(useShallow((s) => ({ kind: s.bridgeKind, serverUrl: s.serverUrl, remembered: s.remembered, live: s.live })));
+  const { kind, serverUrl, remembered, live, sessionMode } = useSession(useShallow((s) => ({ kind: s.bridgeKind, serverUrl: s.serverUrl, remembered: s.remembered, live: s.live, sessionMode: s.mode })));
   const { setRemember, disconnect } = useSession.getState();
   const settings = useSettings((s) => s.settings);
   const { setMode, setCloudUrl } = useSettings.getState();
@@ -37,6 +52,7 @@ function ConnectionSection() {
   const cloudId = useId();
   useEffect(() => setCloudUrlDraft(settings?.cloudUrl ?? ''), [settings?.cloudUrl]);
 
+  if (kind !== 'electron' && sessionMode === 'cloud') return <AccountSection />;
   if (kind !== 'electron') {
     return (
       <fieldset className="settings-card">

@@ -3,19 +3,22 @@
  * token works, and the one live event stream that feeds the other stores.
  */
 import { create } from 'zustand';
-import type { UploadEvent } from '../../../shared/api/schemas.ts';
+import type { AuthConfig, UploadEvent } from '../../../shared/api/schemas.ts';
 import { ApiError } from '../api/errors.ts';
 import type { StreamState } from '../api/sse.ts';
 import { WebBridge } from '../bridge/web-bridge.ts';
 import { parseTokenInput, takeTokenFromLocation } from '../lib/token.ts';
 import { getServices } from '../services.ts';
+import { useAuth } from './auth.ts';
 import { useDetail } from './detail.ts';
 import { useLibrary } from './library.ts';
+import { useNavigation } from './navigation.ts';
 import { useSearch } from './search.ts';
 import { useSettings } from './settings.ts';
 import { useUploads } from './uploads.ts';
 
-export type SessionStatus = 'starting' | 'needs-token' | 'checking' | 'ready' | 'offline';
+/** `needs-sign-in`: a cloud server, and nobody signed in with Firebase (see stores/auth.ts). */
+export type SessionStatus = 'starting' | 'needs-token' | 'needs-sign-in' | 'checking' | 'ready' | 'offline';
 
 export interface SessionState {
   status: SessionStatus;
@@ -37,6 +40,10 @@ export interface SessionState {
   disconnect: () => void;
   /** The server refused the token mid-session. */
   unauthorized: () => void;
+  /** Cloud mode: email/password sign-in (or a new account with `create`); true once the server accepts it. */
+  signIn: (email: string, password: string, create: boolean) => Promise<boolean>;
+  /** Cloud mode: forget the Firebase sign-in and everything shown for that user. */
+  signOut: () => void;
   retry: () => Promise<void>;
 }
 
@@ -64,7 +71,10 @@ export const useSession = create<SessionState>()((set, get) => {
     try {
       await api.listUploads({ limit: 1 });
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'UNAUTHORIZED') {
+      if (err instanceof ApiError && err.code === 'UNAUTHORIZED' && get().mode === 'cloud') {
+        useAuth.getState().signOut();
+        set({ status: 'needs-sign-in', error: `This Trove server did not accept your sign-in: ${err.message}` });
+      } else if (err instanceof ApiError && err.code === 'UNAUTHORIZED') {
         if (getServices().bridge.kind === 'web') getServices().vault.clear();
         set({ status: 'needs-token', error: 'That token was not accepted by this Trove server. Copy the link again from the terminal running "trove serve".' });
       } else {
@@ -82,6 +92,40 @@ export const useSession = create<SessionState>()((set, get) => {
     ]);
   };
 
+  /** Empties what the previous user saw (stores and the page's finished uploads). */
+  const forgetUserData = (): void => {
+    stopLive();
+    void getServices().bridge.clearFinished().catch(() => undefined);
+    useUploads.getState().reset();
+    useSearch.getState().reset();
+    useLibrary.getState().reset();
+    useDetail.getState().close();
+    // The next user starts where everyone starts, not on the previous one's Settings page.
+    useNavigation.getState().go('search');
+  };
+
+  /** A cloud server: sign back in from the stored refresh token, or ask for email and password. */
+  const startCloud = async (firebase: NonNullable<AuthConfig['firebase']>): Promise<void> => {
+    const { api } = getServices();
+    useAuth.getState().configure(firebase, {
+      // A renewed token replaces the old one for every later call; the open event stream stays as is.
+      onToken: (token) => api.setConnection('', token),
+      onExpired: (message) => {
+        forgetUserData();
+        api.setConnection('', null);
+        set({ status: 'needs-sign-in', error: message, live: 'closed' });
+      },
+    });
+    set({ status: 'checking' });
+    const token = await useAuth.getState().restore();
+    if (!token) {
+      set({ status: 'needs-sign-in', error: useAuth.getState().error });
+      return;
+    }
+    api.setConnection('', token);
+    await verify();
+  };
+
   return {
     status: 'starting',
     bridgeKind: null,
@@ -96,6 +140,24 @@ export const useSession = create<SessionState>()((set, get) => {
       const { bridge, api, vault } = getServices();
       set({ bridgeKind: bridge.kind });
       if (bridge.kind === 'web') {
+        const auth = getServices().auth;
+        if (auth) {
+          let config: AuthConfig | null = null;
+          try {
+            config = await auth.loadConfig();
+          } catch (err) {
+            // An older server has no /auth/config (404): it takes local tokens. Unreachable is offline.
+            if (err instanceof ApiError && err.code === 'NETWORK_ERROR') {
+              set({ serverUrl: window.location.origin, status: 'offline', error: err.message });
+              return;
+            }
+          }
+          if (config?.mode === 'cloud' && config.firebase) {
+            set({ serverUrl: window.location.origin, mode: 'cloud' });
+            await startCloud(config.firebase);
+            return;
+          }
+        }
         const fromUrl = takeTokenFromLocation(window.location, window.history);
         if (fromUrl) vault.set(fromUrl, vault.get()?.remembered ?? false);
         const stored = vault.get();
@@ -169,9 +231,48 @@ export const useSession = create<SessionState>()((set, get) => {
 
     unauthorized() {
       if (get().status !== 'ready') return;
+      if (get().mode === 'cloud' && get().bridgeKind === 'web') {
+        // An ID token can lapse between renewals (a sleeping laptop): renew once before giving up.
+        void useAuth.getState().refreshNow().then((token) => {
+          if (token) {
+            getServices().api.setConnection('', token);
+            // The stream may have stopped at the same 401; reopen it with the new token.
+            stopLive();
+            stream = getServices().api.events(dispatch, (live) => set({ live }));
+            return;
+          }
+          forgetUserData();
+          useAuth.getState().signOut();
+          set({ status: 'needs-sign-in', live: 'closed', error: 'Your sign-in has expired. Sign in again.' });
+        });
+        return;
+      }
       stopLive();
       if (getServices().bridge.kind === 'web') getServices().vault.clear();
       set({ status: 'needs-token', live: 'closed', error: 'This Trove server no longer accepts your token (it may have been changed). Open the link "trove serve" prints again.' });
+    },
+
+    async signIn(email, password, create) {
+      const token = await useAuth.getState().signIn(email, password, create);
+      if (!token) {
+        set({ error: null });
+        return false;
+      }
+      getServices().api.setConnection('', token);
+      set({ connecting: true, error: null });
+      try {
+        await verify();
+      } finally {
+        set({ connecting: false });
+      }
+      return get().status === 'ready';
+    },
+
+    signOut() {
+      forgetUserData();
+      useAuth.getState().signOut();
+      getServices().api.setConnection('', null);
+      set({ status: 'needs-sign-in', error: null, live: 'closed' });
     },
 
     async retry() {

@@ -1,0 +1,66 @@
+// Turns what the models found into summary sentences, tags, indexable text and metadata. The NSFW
+// verdict goes into metadata only: never a tag, never a word of the summary.
+import type { Findings, SeenObject } from './content.ts';
+import type { Parts } from './metadata.ts';
+import { clip, oneLine } from './text.ts';
+
+/** Objects at or above this score are named plainly; below it (down to the detector's own floor) as "may also show". */
+const SURE = 0.5;
+const MAX_NAMED = 5;
+const OCR_QUOTE_CHARS = 120;
+const SPEECH_QUOTE_CHARS = 160;
+
+/** Sentences about what is seen, in reading order; they go right after the first (type) sentence. */
+export function seenSentences(f: Findings, fileType: string): string[] {
+  const out: string[] = [];
+  const sure = f.objects.filter((o) => o.score >= SURE).slice(0, MAX_NAMED);
+  const unsure = f.objects.filter((o) => o.score < SURE).slice(0, Math.max(0, MAX_NAMED - sure.length));
+  if (fileType === 'video' && f.pictures > 1) {
+    if (sure.length > 0) out.push(`Shows ${list(sure.map((o) => `${withArticle(o.label)} in ${o.frames ?? 1} of ${f.pictures} frames`))}.`);
+    if (unsure.length > 0) out.push(`${sure.length > 0 ? 'May also show' : 'May show'} ${list(unsure.map((o) => withArticle(o.label)))}.`);
+  } else {
+    if (sure.length > 0) out.push(`Shows ${list(sure.map((o) => withArticle(o.label)))}.`);
+    if (unsure.length > 0) out.push(`${sure.length > 0 ? 'May also show' : 'May show'} ${list(unsure.map((o) => withArticle(o.label)))}.`);
+  }
+  if (f.colours.length > 0) {
+    const light = f.brightness === 'dark' ? '; dark' : f.brightness === 'bright' ? '; bright' : '';
+    out.push(`Mostly ${list(f.colours)}${light}.`);
+  } else if (f.brightness === 'dark' || f.brightness === 'bright') {
+    out.push(f.brightness === 'dark' ? 'Dark picture.' : 'Bright picture.');
+  }
+  if (f.night) out.push('Looks like a night shot.');
+  // A scan's OCR text is the document's own text; the document sentence quotes it instead.
+  if (f.ocr && fileType !== 'document') out.push(`Text: '${clip(oneLine(f.ocr.text), OCR_QUOTE_CHARS)}'.`);
+  return out;
+}
+
+/** Adds findings to the parts (tags, indexable text); returns the metadata to store with the file. */
+export function addFindings(f: Findings, fileType: string, parts: Parts): Record<string, unknown> {
+  for (const o of f.objects) if (o.score >= SURE) parts.tags.add(o.label);
+  parts.tags.add(...f.colours);
+  if (f.brightness === 'dark' || f.brightness === 'bright') parts.tags.add(f.brightness);
+  if (f.night) parts.tags.add('night');
+  if (f.ocr && fileType !== 'document') parts.texts.push(f.ocr.text);
+  if (f.transcript) {
+    parts.sentences.push(`Speech (${f.transcript.confidence}-confidence automatic transcript): '${clip(oneLine(f.transcript.text), SPEECH_QUOTE_CHARS)}'.`);
+    parts.texts.push(f.transcript.text);
+    parts.tags.add('speech');
+  }
+  return {
+    ...(f.objects.length > 0 ? { objects: f.objects.map((o): SeenObject => ({ ...o })) } : {}),
+    ...(f.colours.length > 0 ? { colours: f.colours } : {}),
+    ...(f.brightness ? { brightness: f.brightness } : {}),
+    ...(f.nsfw ? { nsfw: f.nsfw } : {}),
+    ...(f.ocr ? { ocr: { confidence: f.ocr.confidence, characters: f.ocr.text.length } } : {}),
+    ...(f.transcript ? { transcript: { confidence: f.transcript.confidence, characters: f.transcript.text.length } } : {}),
+  };
+}
+
+function withArticle(label: string): string {
+  return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+}
+
+function list(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../http/app.ts';
+import { LocalTokenAuthenticator, type Authenticator } from '../http/auth.ts';
+import { FirebaseAuthenticator } from '../http/firebase-auth.ts';
+import { loopbackHosts } from '../http/guards.ts';
+import { TusUploads } from '../routes/tus.ts';
+import { FileLinks } from '../services/file-links.ts';
+import { SearchService } from '../services/search-service.ts';
+import { VERSION } from '../version.ts';
+import type { Infrastructure, ServeOverrides } from './infrastructure.ts';
+
+export interface ApiParts {
+  app: FastifyInstance;
+  tus: TusUploads;
+  /** The port once listening (the configured one may be 0); the Host guard reads it per request. */
+  setPort(port: number): void;
+}
+
+/**
+ * The API role: HTTP routes over the shared adapters. It enqueues jobs but never runs them.
+ * FIREBASE_PROJECT_ID switches it to cloud mode: Firebase sign-in, per-user limits, any Host name.
+ */
+export async function buildApi(infra: Infrastructure, overrides: ServeOverrides): Promise<ApiParts> {
+  const { config, database, embedder, metrics, events, store, uploads, log } = infra;
+  const links = new FileLinks(infra.linkSigner);
+  const search = new SearchService({ db: database.db, embedder, links, metrics, cache: infra.shared.searchCache });
+  const tus = new TusUploads({ directory: infra.tusDir, maxFileSize: config.maxFileSize, uploads, log });
+  await tus.init();
+  const firebase = config.cloud.firebase;
+  const auth: Authenticator = firebase
+    ? new FirebaseAuthenticator(database.db, firebase)
+    : new LocalTokenAuthenticator(database.db, { [infra.token]: 'owner', ...overrides.extraTokens });
+  let port = config.port;
+  const app = await buildApp(
+    {
+      db: database.db, uploads, search, links, store, signer: infra.blobSigner, events, metrics, auth,
+      maxFileSize: config.maxFileSize, tus, mode: config.mode, version: VERSION,
+    },
+    {
+      logger: log, limits: infra.shared.limits, firebase,
+      // Local mode answers only to its loopback names (DNS rebinding). Cloud mode holds no ambient
+      // credentials (every call carries a bearer ID token), so it answers to whatever name the load
+      // balancer gives it, unless TROVE_PUBLIC_HOSTS pins the list.
+      allowedHosts: () => firebase ? config.publicHosts : loopbackHosts(port),
+    },
+  );
+  return { app, tus, setPort: (p) => (port = p) };
+}

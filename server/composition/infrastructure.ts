@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { createCloudEmbedder } from '../analysis/cloud/index.ts';
+import { openSharedServices, type SharedServices } from '../cache/shared-services.ts';
+import { HashEmbedder, OfflineEmbedder, type Analyzer, type Embedder } from '../analysis/index.ts';
+import type { Config } from '../config.ts';
+import { logContextMixin } from '../correlation.ts';
+import { lockDataDir } from '../db/data-dir-lock.ts';
+import { assertPgvectorAvailable, openDatabase, type Database } from '../db/database.ts';
+import { ensureVectorIndex, migrateToLatest } from '../db/migrate.ts';
+import { LocalEventBus, type EventBus } from '../events/event-bus.ts';
+import { PgEventBus } from '../events/pg-event-bus.ts';
+import { localToken, signingKey } from '../local-secrets.ts';
+import { Metrics } from '../metrics.ts';
+import { PgBossQueue } from '../queue/job-queue.ts';
+import { PROCESS_QUEUE } from '../services/processing-service.ts';
+import { REEMBED_QUEUE } from '../services/reembed-service.ts';
+import { UploadService } from '../services/upload-service.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import { LocalBlobStore } from '../storage/local-store.ts';
+import { createGcsStorage } from '../storage/gcs-storage.ts';
+import { HmacUrlSigner, type UrlSigner } from '../storage/url-signer.ts';
+
+/** Test and embedding hooks: replace an adapter the configuration would choose. */
+export interface ServeOverrides {
+  /** Extra local users (token → name), for shared machines and isolation tests. */
+  extraTokens?: Record<string, string>;
+  embedder?: Embedder;
+  analyzer?: Analyzer;
+}
+
+/** Stops what was started, newest first; every step runs even when an earlier one fails. */
+export class Cleanups {
+  private readonly steps: (() => Promise<unknown>)[] = [];
+  add(step: () => Promise<unknown>): void {
+    this.steps.push(step);
+  }
+  async run(): Promise<void> {
+    for (const step of this.steps.reverse()) await step().catch(() => undefined);
+    this.steps.length = 0;
+  }
+}
+
+/** The adapters every role shares, built once per process. */
+export interface Infrastructure {
+  config: Config;
+  log: PinoLogger;
+  metrics: Metrics;
+  database: Database;
+  token: string;
+  /** Verifies the links this server serves itself (/blob); absent when a bucket serves them. */
+  blobSigner: HmacUrlSigner | undefined;
+  /** Signs the short-lived thumbnail, preview and download links: this server's, or the bucket's V4 links. */
+  linkSigner: UrlSigner;
+  store: BlobStore;
+  /** Rate limits, the search cache and Redis: shared across processes when REDIS_URL is set. */
+  shared: SharedServices;
+  events: EventBus;
+  queue: PgBossQueue;
+  embedder: Embedder;
+  uploads: UploadService;
+  /** Scratch space of this process: half-received uploads and job work dirs. */
+  tmpDir: string;
+  /** Resumable (tus) uploads; shared by every process on the data dir, as a client may resume on any. */
+  tusDir: string;
+  /** True when this process is the only one using its database (embedded): no other process's work to respect. */
+  alone: boolean;
+}
+
+/** Scratch dirs of processes that died without cleaning up are dropped after this long. */
+const STALE_SCRATCH_MS = 24 * 60 * 60 * 1000;
+
+export async function openInfrastructure(config: Config, overrides: ServeOverrides, cleanups: Cleanups): Promise<Infrastructure> {
+  const alone = !config.databaseUrl;
+  const log = pino({
+    level: config.logLevel,
+    // Correlation fields (requestId, uploadId, jobId) of the work in progress go on every line.
+    mixin: logContextMixin,
+    base: { pid: process.pid, hostname: os.hostname(), role: config.role },
+  });
+  await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // The embedded database belongs to one process; with a server, several share the data dir.
+  if (alone) cleanups.add(await lockDataDir(config.dataDir));
+
+  const tusDir = path.join(config.dataDir, 'tmp', 'tus');
+  const tmpDir = await scratchDir(config.dataDir, alone, cleanups);
+
+  const token = await localToken(config.dataDir, config.token);
+  const signer = new HmacUrlSigner(await signingKey(config.dataDir));
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir,
+    onIdleError: (err) => log.warn({ err }, 'idle database connection lost'),
+  });
+  cleanups.add(() => database.close());
+  if (database.driver === 'postgres') await assertPgvectorAvailable(database.pool);
+  // Every process migrates on start; Kysely's migration lock lets only one apply each step.
+  await migrateToLatest(database.db);
+
+  // OPENAI_API_KEY → OpenAI(-compatible) embeddings; otherwise the offline model (or the test hash).
+  const embedder = overrides.embedder ?? createCloudEmbedder(config.cloud, log)
+    ?? (config.embedder === 'hash' ? new HashEmbedder() : new OfflineEmbedder());
+  cleanups.add(() => embedder.close());
+  await ensureVectorIndex(database.db, embedder.model, embedder.dimensions);
+
+  const metrics = new Metrics();
+  const shared = openSharedServices(config, log);
+  cleanups.add(() => shared.close());
+  // Completed uploads and deletes also invalidate that user's cached searches, whichever process did them.
+  const events = shared.withCacheInvalidation(shared.redisEventBus() ?? await createEventBus(config, database, log, cleanups));
+  // GCS_BUCKET → Cloud Storage with V4 signed links; local files with this server's HMAC links otherwise.
+  const gcs = config.cloud.gcs ? await createGcsStorage(config.cloud.gcs, { tmpDir }) : undefined;
+  const store = gcs?.store ?? new LocalBlobStore(path.join(config.dataDir, 'files'));
+  const blobSigner = gcs ? undefined : signer;
+  const queue = new PgBossQueue({
+    pool: database.pool, queues: [PROCESS_QUEUE, REEMBED_QUEUE], pollSec: config.queuePollSec,
+    maintenanceSec: config.queueMaintenanceSec,
+    visibilityTimeoutSec: config.visibilityTimeoutSec,
+    onError: (err) => log.error({ err }, 'job queue error'),
+  });
+  const uploads = new UploadService({
+    db: database.db, queue, store, events, log, tmpDir, concurrency: config.concurrency, retentionDays: config.retentionDays,
+  });
+  return {
+    config, log, metrics, database, token, blobSigner, linkSigner: gcs?.signer ?? signer, store, shared, events, queue, embedder, uploads, tmpDir, tusDir, alone,
+  };
+}
+
+/**
+ * Embedded: the whole temp dir is this process's, and what a previous run left there (no row points
+ * at it) is dropped — except resumable uploads, which a client comes back to finish. Shared data
+ * dir: other processes are writing into it now, so each gets its own subfolder.
+ */
+async function scratchDir(dataDir: string, alone: boolean, cleanups: Cleanups): Promise<string> {
+  const tmpRoot = path.join(dataDir, 'tmp');
+  const tusDir = path.join(tmpRoot, 'tus');
+  await fs.mkdir(tmpRoot, { recursive: true, mode: 0o700 });
+  if (alone) {
+    for (const entry of await fs.readdir(tmpRoot)) {
+      if (path.join(tmpRoot, entry) !== tusDir) await fs.rm(path.join(tmpRoot, entry), { recursive: true, force: true });
+    }
+    return tmpRoot;
+  }
+  for (const entry of await fs.readdir(tmpRoot)) {
+    if (!entry.startsWith('proc-')) continue;
+    const stat = await fs.stat(path.join(tmpRoot, entry)).catch(() => undefined);
+    if (stat && Date.now() - stat.mtimeMs > STALE_SCRATCH_MS) await fs.rm(path.join(tmpRoot, entry), { recursive: true, force: true });
+  }
+  const mine = path.join(tmpRoot, `proc-${randomUUID()}`);
+  await fs.mkdir(mine, { mode: 0o700 });
+  cleanups.add(() => fs.rm(mine, { recursive: true, force: true }));
+  return mine;
+}
+
+/**
+ * Without Redis: through Postgres (PgEventBus) when several processes share a database; in-process
+ * when the process is alone.
+ */
+async function createEventBus(config: Config, database: Database, log: PinoLogger, cleanups: Cleanups): Promise<EventBus> {
+  if (!config.databaseUrl) return new LocalEventBus();
+  const bus = new PgEventBus({
+    pool: database.pool, listenUrl: config.databaseUrl, consume: config.role !== 'worker', log,
+  });
+  await bus.start();
+  cleanups.add(() => bus.stop());
+  return bus;
+}

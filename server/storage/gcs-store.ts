@@ -48,7 +48,9 @@ export class GcsBlobStore implements BlobStore {
   }
 
   /** The temp file is removed only once the object is stored, so a failed upload can be retried from it. */
-  async putFile(key: string, localPath: string, contentType: string): Promise<void> {
+  async putFile(key: string, localPath: string, mime: string): Promise<void> {
+    // The bucket serves the bytes with this type; text without a charset would be guessed at by browsers.
+    const contentType = mime.startsWith('text/') && !mime.includes('charset') ? `${mime}; charset=utf-8` : mime;
     const file = this.file(key);
     const { size } = await fs.stat(localPath);
     const resumable = size >= this.threshold;

@@ -4,7 +4,6 @@
  * processing with their code and are not retried. Names are kept as given but never become paths.
  */
 import http from 'node:http';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobStatus, Upload } from '../../shared/api/schemas.ts';
 import {
@@ -72,11 +71,11 @@ describe('files refused at the door', () => {
   });
 
   it('leaves no stored bytes and no temp files behind', async () => {
-    const stored = await listTree(path.join(s.dataDir, 'files'));
+    const stored = await s.storedTree();
     // Only the damaged-but-accepted uploads from beforeAll are on disk.
     const uploadDirs = new Set(stored.filter((p) => p.split('/').length === 3 && p.endsWith('/')).map((p) => p.split('/')[1]));
     expect([...uploadDirs].sort()).toEqual(Object.values(damaged).map((d) => d.uploadId).sort());
-    expect(await eventually(async () => (await tmpFiles(s.dataDir)).length === 0)).toBe(true);
+    expect(await eventually(async () => (await tmpFiles(s.tmpDir)).length === 0)).toBe(true);
   });
 });
 
@@ -161,7 +160,7 @@ describe('file names', () => {
   });
 
   it('never become paths: everything stored is under <user id>/<upload id>/ with fixed names', async () => {
-    const stored = await listTree(path.join(s.dataDir, 'files'));
+    const stored = await s.storedTree();
     expect(stored.length).toBeGreaterThan(ids.length * 2);
     for (const p of stored) {
       const parts = p.replace(/\/$/, '').split('/');
@@ -171,8 +170,8 @@ describe('file names', () => {
       if (parts[2] !== undefined) expect(parts[2], p).toMatch(FILE_NAME_RE);
     }
     for (const id of ids) expect(stored.some((p) => p.endsWith(`/${id}/original.txt`)), id).toBe(true);
-    // Nothing was written next to the data folder's own files either.
-    expect((await listTree(s.dataDir)).filter((p) => !p.includes('/'))).toEqual(['server.json', 'server.lock', 'signing.key', 'token']);
+    // Nothing was written next to the data folder's own files either (cloud mode keeps none of these).
+    if (s.mode === 'local') expect((await listTree(s.dataDir)).filter((p) => !p.includes('/'))).toEqual(['server.json', 'server.lock', 'signing.key', 'token']);
   });
 });
 
@@ -222,10 +221,10 @@ describe('a request body cut off mid-upload', () => {
     req.on('error', () => undefined);
     req.write(body.subarray(0, Math.floor(body.length / 2)));
     // While the body is arriving, it is being written to a temp file...
-    expect(await eventually(async () => (await tmpFiles(s.dataDir)).length > 0, 5000, 20), 'a temp file while receiving').toBe(true);
+    expect(await eventually(async () => (await tmpFiles(s.tmpDir)).length > 0, 5000, 20), 'a temp file while receiving').toBe(true);
     req.destroy();
     // ...which goes away with the connection, and no row is created.
-    expect(await eventually(async () => (await tmpFiles(s.dataDir)).length === 0), 'temp file removed').toBe(true);
+    expect(await eventually(async () => (await tmpFiles(s.tmpDir)).length === 0), 'temp file removed').toBe(true);
     await sleep(200);
     expect(await totalUploads(s)).toBe(before);
     // The server carries on as before.

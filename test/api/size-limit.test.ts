@@ -3,10 +3,9 @@
  * nothing behind (no row, no stored bytes, no temp file), however it is sent; one at the limit is fine.
  */
 import http from 'node:http';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadList } from '../../shared/api/schemas.ts';
-import { call, eventually, expectEnvelope, listTree, multipartBody, tmpFiles, totalUploads } from '../helpers/http.ts';
+import { call, eventually, expectEnvelope, multipartBody, tmpFiles, totalUploads } from '../helpers/http.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const MB = 1024 * 1024;
@@ -17,8 +16,8 @@ const text = (size: number, seed: string) => Buffer.from(`${seed} `.padEnd(size,
 
 async function expectNothingStored(): Promise<void> {
   expect(await totalUploads(s)).toBe(0);
-  expect(await listTree(path.join(s.dataDir, 'files'))).toEqual([]);
-  expect(await eventually(async () => (await tmpFiles(s.dataDir)).length === 0), 'temp files left behind').toBe(true);
+  expect(await s.storedTree()).toEqual([]);
+  expect(await eventually(async () => (await tmpFiles(s.tmpDir)).length === 0), 'temp files left behind').toBe(true);
 }
 
 /** Keep-alive, as browsers and fetch use: the server decides whether the connection ends. */

@@ -88,7 +88,7 @@ describe.skipIf(!mountDir)('full disk (tmpfs data dir)', () => {
     expect([507, 413], JSON.stringify(res.body)).toContain(res.status);
     expectEnvelope(res.body, { code: res.status === 507 ? 'INSUFFICIENT_STORAGE' : 'FILE_TOO_LARGE' });
     expect(res.body.error!.message).toMatch(/disk|space|storage|large/i);
-    expect(await eventually(async () => (await tmpFiles(s.dataDir)).length === 0)).toBe(true);
+    expect(await eventually(async () => (await tmpFiles(s.tmpDir)).length === 0)).toBe(true);
   });
 
   it('the database still opens and answers: health, listing, earlier uploads intact and searchable', async () => {
@@ -122,7 +122,7 @@ describe.skipIf(!mountDir)('full disk (tmpfs data dir)', () => {
     const search = await s.json('/api/v1/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'lighthouse' }) });
     expect([200, 507], JSON.stringify(search.body)).toContain(search.status);
     if (search.status === 507) expectEnvelope(search.body, { code: 'INSUFFICIENT_STORAGE' });
-    expect(await eventually(async () => (await tmpFiles(s.dataDir)).length === 0)).toBe(true);
+    expect(await eventually(async () => (await tmpFiles(s.tmpDir)).length === 0)).toBe(true);
   });
 
   it('after space is freed, uploads work again', async () => {
@@ -135,7 +135,7 @@ describe.skipIf(!mountDir)('full disk (tmpfs data dir)', () => {
     });
     expect(search.status).toBe(200);
     expect(search.body.data.results.map((r) => r.upload_id)).toContain(uploadId);
-    expect(await tmpFiles(s.dataDir)).toEqual([]);
+    expect(await tmpFiles(s.tmpDir)).toEqual([]);
   });
 });
 

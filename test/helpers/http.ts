@@ -183,9 +183,9 @@ export async function listTree(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Files directly in `<dataDir>/tmp` (half-received uploads); processing runs' own `job-*` folders are left out. */
-export async function tmpFiles(dataDir: string): Promise<string[]> {
-  return (await listTree(path.join(dataDir, 'tmp'))).filter((p) => !p.includes('/'));
+/** Files directly in a server's scratch folder (half-received uploads); processing runs' own `job-*` folders are left out. */
+export async function tmpFiles(tmpDir: string): Promise<string[]> {
+  return (await listTree(tmpDir)).filter((p) => !p.includes('/'));
 }
 
 /** Polls `check` until it returns true or the time runs out; returns the last result. */
@@ -202,8 +202,8 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000
 export async function followLink(s: TestServer, res: Response, headers: Record<string, string> = {}): Promise<Response> {
   expect(res.status).toBe(302);
   const location = res.headers.get('location');
-  expect(location).toMatch(/^\/api\/v1\/blob\?/);
-  return s.api(location!, { token: null, headers });
+  expect(location).toMatch(s.linkPattern);
+  return s.fetchLink(location!, headers);
 }
 
 export async function totalUploads(s: TestServer, token?: string): Promise<number> {

@@ -6,6 +6,7 @@ import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer, type ServeOverrides } from '../../server/serve.ts';
 
 import { cloudTestMode, startCloudBackends } from './cloud-backends.ts';
+import { listTree } from './http.ts';
 
 /** A second local user, for isolation tests. */
 const OTHER_LOCAL_TOKEN = 'other-user-token-0123456789abcdef';
@@ -19,6 +20,16 @@ export interface TestServer {
   token: string;
   /** A second user's bearer token, for isolation tests. */
   otherToken: string;
+  /** This server's scratch folder (half-received uploads). */
+  tmpDir: string;
+  /** What signed thumbnail/preview/download links look like: this server's /blob, or the bucket's V4 links. */
+  linkPattern: RegExp;
+  /** Fetches a signed link as a browser would (no bearer token). */
+  fetchLink(link: string, headers?: Record<string, string>): Promise<Response>;
+  /** The stored `user/upload/name` key a signed link points at. */
+  keyOfLink(link: string): string;
+  /** Everything stored, as listTree() shows a folder: `user/`, `user/upload/`, `user/upload/name`. */
+  storedTree(): Promise<string[]>;
   dataDir: string;
   /** fetch against the server with the owner's token unless `token` is given (null sends none). */
   api(pathname: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
@@ -63,6 +74,10 @@ export async function startTestServer(env: Record<string, string> = {}, override
     throw err;
   }
   const ownerToken = cloud ? await cloud.idToken('owner') : server.token;
+  // With a shared database each process has its own scratch subfolder; this test runs one.
+  const tmpRoot = path.join(dataDir, 'tmp');
+  const tmpDir = cloud ? path.join(tmpRoot, (await fs.readdir(tmpRoot)).find((e) => e.startsWith('proc-')) ?? '') : tmpRoot;
+  const bucketUrl = cloud && `${cloud.env.GCS_API_ENDPOINT}/${cloud.bucket}/`;
   const otherToken = cloud ? await cloud.idToken('other') : OTHER_LOCAL_TOKEN;
   const api: TestServer['api'] = (pathname, init = {}) => {
     const { token = ownerToken, ...rest } = init;
@@ -75,7 +90,22 @@ export async function startTestServer(env: Record<string, string> = {}, override
     return { status: res.status, body: (await res.json()) as never };
   };
   return {
-    server, url: server.url, mode: cloud ? 'cloud' : 'local', token: ownerToken, otherToken, dataDir, api, json,
+    server, url: server.url, mode: cloud ? 'cloud' : 'local', token: ownerToken, otherToken, dataDir, tmpDir, api, json,
+    linkPattern: bucketUrl ? new RegExp(`^${bucketUrl.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`) : /^\/api\/v1\/blob\?/,
+    fetchLink: (link, headers = {}) => bucketUrl ? fetch(link, { headers }) : api(link, { token: null, headers }),
+    keyOfLink: (link) => bucketUrl
+      ? decodeURIComponent(new URL(link).pathname.slice(new URL(bucketUrl).pathname.length))
+      : new URL(link, 'http://x').searchParams.get('key') ?? '',
+    async storedTree() {
+      if (!cloud) return listTree(path.join(dataDir, 'files'));
+      const out = new Set<string>();
+      for (const key of cloud.gcs.buckets.get(cloud.bucket)?.keys() ?? []) {
+        const parts = key.split('/');
+        for (let i = 1; i < parts.length; i++) out.add(`${parts.slice(0, i).join('/')}/`);
+        out.add(key);
+      }
+      return [...out].sort();
+    },
     async upload(content, filename, opts = {}) {
       const form = new FormData();
       if (opts.metadata !== undefined) form.set('metadata', opts.metadata);

@@ -57,7 +57,9 @@ describe('loadConfig — cloud mode', () => {
       FIREBASE_PROJECT_ID: 'demo-trove', DATABASE_URL: 'postgres://db/trove', TROVE_HOST: '0.0.0.0', TROVE_ROLE: 'api',
       GCS_BUCKET: 'trove-files', GEMINI_API_KEY: 'k', OPENAI_API_KEY: 'o', REDIS_URL: 'redis://127.0.0.1:6379',
     });
-    expect(c).toMatchObject({ mode: 'cloud', role: 'api', host: '0.0.0.0' });
+    expect(c).toMatchObject({ mode: 'cloud', role: 'api', host: '0.0.0.0', publicHosts: null });
+    expect(loadConfig({ FIREBASE_PROJECT_ID: 'p', TROVE_PUBLIC_HOSTS: 'Trove.example.com,api.example.com:8443' }).publicHosts)
+      .toEqual(new Set(['trove.example.com', 'api.example.com:8443']));
     expect(c.cloud).toMatchObject({
       gcs: { bucket: 'trove-files' }, gemini: { model: 'gemini-2.5-flash' },
       openai: { embeddingModel: 'text-embedding-3-small', dimensions: 1536 }, firebase: { projectId: 'demo-trove' },
@@ -78,6 +80,9 @@ describe('loadConfig — cloud mode', () => {
     [{ OPENAI_API_KEY: 'o', OPENAI_BASE_URL: 'not a url' }, 'OPENAI_BASE_URL', /must be a URL/],
     [{ ENABLE_CONTENT_MODERATION: 'maybe' }, 'ENABLE_CONTENT_MODERATION', /true or false/],
     [{ TROVE_ROLE: 'worker' }, 'TROVE_ROLE', /needs DATABASE_URL/],
+    [{ TROVE_PUBLIC_HOSTS: 'trove.example.com' }, 'TROVE_PUBLIC_HOSTS', /cloud mode only/],
+    [{ FIREBASE_PROJECT_ID: 'p', TROVE_PUBLIC_HOSTS: 'ok.example.com, bad host' }, 'TROVE_PUBLIC_HOSTS', /host names/],
+    [{ FIREBASE_WEB_API_KEY: 'AIza' }, 'FIREBASE_WEB_API_KEY', /FIREBASE_PROJECT_ID is not/],
     [{ TROVE_ROLE: 'cook', DATABASE_URL: 'postgres://x/y' }, 'TROVE_ROLE', /must be one of all, api, worker/],
   ])('stops on partial or contradictory settings %#, naming the variable', (env, variable, message) => {
     const err = error(env);

@@ -52,6 +52,8 @@ export class TroveApp {
   private lastConnection: Connection = { mode: 'local', url: '', token: null, online: false };
   private unregister: () => void = () => undefined;
   private closed = false;
+  /** The server refused the current ID token; cleared by the next one the renderer sends. */
+  private tokenRejected = false;
 
   private constructor(
     private readonly caps: AppCapabilities,
@@ -92,6 +94,7 @@ export class TroveApp {
       onChange: (item) => ref.app?.queueChanged(item),
       onSettled: (item) => ref.app?.sync.onQueueSettled(item),
       onError: (err) => log('saving the upload queue failed', { err }),
+      onUnauthorized: () => ref.app?.tokenRefused() ?? false,
       online: false,
       ...caps.queueOptions,
     });
@@ -118,6 +121,7 @@ export class TroveApp {
       pick: (folders) => caps.pick(folders),
       reveal: (p) => caps.reveal(p),
       open: (p) => caps.open(p),
+      setAuthToken: (token) => app.setAuthToken(token),
     }), {
       isTrusted: (event: unknown) => caps.isTrustedSender(event, app.appOrigin()),
       checkResults: caps.strictContract ?? false,
@@ -143,6 +147,35 @@ export class TroveApp {
   appOrigin(): string | null {
     const url = this.appUrl();
     return url ? originOf(url) : null;
+  }
+
+  /** Extra connect-src origins for the window's CSP (Firebase Auth in cloud mode; none locally). */
+  connectSources(): string[] {
+    return this.connections.connectSources();
+  }
+
+  /**
+   * Cloud mode: the renderer lends main its ID token after sign-in and each renewal (null: signed
+   * out). Memory only — a restart needs the renderer to sign in again. Ignored in local mode, where
+   * the embedded server's own token is used.
+   */
+  async setAuthToken(token: string | null): Promise<void> {
+    if (!this.connections.setAuthToken(token)) return;
+    this.tokenRejected = false;
+    await this.queue.setAuthorized(this.mayUpload());
+  }
+
+  /** The queue met a 401: in cloud mode it waits for a new token and the renderer is asked for one. */
+  tokenRefused(): boolean {
+    if (this.connection().mode !== 'cloud') return false;
+    this.tokenRejected = true;
+    this.emit('session:authExpired', { message: 'The Trove server did not accept your sign-in.' });
+    return true;
+  }
+
+  /** Uploads need a credential: the local token, or in cloud mode an ID token the server has not refused. */
+  private mayUpload(): boolean {
+    return this.connection().mode === 'local' || (this.connections.hasAuthToken() && !this.tokenRejected);
   }
 
   /** Files handed over from outside (second launch, "Open with"): told to the page, which offers to add them. */
@@ -196,6 +229,8 @@ export class TroveApp {
   private connectionChanged(c: Connection): void {
     const previous = this.lastConnection;
     this.lastConnection = c;
+    if (c.mode !== previous.mode || c.url !== previous.url) this.tokenRejected = false;
+    void this.queue.setAuthorized(this.mayUpload());
     this.queue.setOnline(c.online);
     this.emit('connection:changed', c);
     for (const fn of this.connectionListeners) fn(c, previous);

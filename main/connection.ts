@@ -3,8 +3,11 @@
  * cloud mode the configured URL (watched with health checks). One `Connection` is current at a
  * time; every change goes to `onChange` (the renderer's `connection:changed`, the upload queue).
  */
+import { Value } from 'typebox/value';
+import { API_PREFIX, AuthConfigSchema } from '../shared/api/schemas.ts';
 import type { Connection, Settings } from '../shared/ipc/contract.ts';
 import type { Endpoint } from './api-client.ts';
+import { cloudConnectSources } from './security.ts';
 import { healthy } from './server-supervisor.ts';
 
 interface Source {
@@ -13,13 +16,22 @@ interface Source {
   stop(): Promise<void>;
 }
 
-/** Cloud mode: no process to run, just a server to watch. The token comes from sign-in (not yet part of the app). */
+/**
+ * Cloud mode: no process to run, just a server to watch. Its `Connection.token` stays null: the
+ * Firebase session belongs to the renderer, which lends main its ID token (ConnectionManager.setAuthToken).
+ */
 export class CloudMonitor implements Source {
   private conn: Connection;
   private timer: NodeJS.Timeout | undefined;
+  private emulatorUrl: string | null = null;
 
-  constructor(url: string, private readonly onConnection: (c: Connection) => void, private readonly everyMs = 30_000, token: string | null = null) {
-    this.conn = { mode: 'cloud', url: url.replace(/\/+$/, ''), token, online: false };
+  constructor(url: string, private readonly onConnection: (c: Connection) => void, private readonly everyMs = 30_000) {
+    this.conn = { mode: 'cloud', url: url.replace(/\/+$/, ''), token: null, online: false };
+  }
+
+  /** Origins the page must reach to sign in (the window's CSP connect-src), as far as known. */
+  connectSources(): string[] {
+    return cloudConnectSources(this.emulatorUrl);
   }
 
   connection(): Connection {
@@ -38,9 +50,22 @@ export class CloudMonitor implements Source {
 
   private async check(): Promise<void> {
     const online = await healthy(this.conn.url, 10_000);
+    // Learn the emulator's origin before saying "online": the page (and its CSP) is loaded right after.
+    if (online && !this.conn.online) await this.loadAuthConfig();
     if (online !== this.conn.online) {
       this.conn = { ...this.conn, online };
       this.onConnection(this.connection());
+    }
+  }
+
+  private async loadAuthConfig(): Promise<void> {
+    try {
+      const res = await fetch(`${this.conn.url}${API_PREFIX}/auth/config`, { signal: AbortSignal.timeout(10_000) });
+      const body = (await res.json()) as { data?: unknown };
+      this.emulatorUrl = res.ok && Value.Check(AuthConfigSchema, body.data) ? body.data.firebase?.emulator_url ?? null : null;
+    } catch {
+      // An older server without /auth/config: Google's endpoints only.
+      this.emulatorUrl = null;
     }
   }
 }
@@ -55,6 +80,8 @@ export interface ConnectionManagerOptions {
 export class ConnectionManager {
   private source: Source | null = null;
   private key = '';
+  /** Cloud mode: the renderer's Firebase ID token — in memory only, never written to settings. */
+  private authToken: string | null = null;
 
   constructor(private readonly opts: ConnectionManagerOptions) {}
 
@@ -62,10 +89,27 @@ export class ConnectionManager {
     return this.source?.connection() ?? { mode: 'local', url: '', token: null, online: false };
   }
 
-  /** Where uploads go; null until a server address is known. */
+  /** Where uploads go; null until a server address is known. Cloud mode uses the signed-in user's ID token. */
   endpoint(): Endpoint | null {
     const c = this.current();
-    return c.url ? { url: c.url, token: c.token } : null;
+    if (!c.url) return null;
+    return { url: c.url, token: c.mode === 'cloud' ? this.authToken : c.token };
+  }
+
+  /** Takes the renderer's ID token (null: signed out). False in local mode, where the local token rules. */
+  setAuthToken(token: string | null): boolean {
+    if (this.current().mode !== 'cloud') return false;
+    this.authToken = token;
+    return true;
+  }
+
+  hasAuthToken(): boolean {
+    return this.authToken !== null;
+  }
+
+  /** Extra connect-src origins for the window's CSP: the sign-in endpoints in cloud mode, none locally. */
+  connectSources(): string[] {
+    return this.source instanceof CloudMonitor ? this.source.connectSources() : [];
   }
 
   /** Switches to what the settings ask for (no-op when unchanged). Returns without waiting for the server. */
@@ -73,6 +117,8 @@ export class ConnectionManager {
     const key = settings.mode === 'cloud' ? `cloud:${settings.cloudUrl ?? ''}` : 'local';
     if (key === this.key && this.source) return;
     this.key = key;
+    // A token signed in against one server is not for another one (nor for the local server).
+    this.authToken = null;
     const previous = this.source;
     this.source = null;
     if (previous) await previous.stop();
@@ -91,6 +137,7 @@ export class ConnectionManager {
     const s = this.source;
     this.source = null;
     this.key = '';
+    this.authToken = null;
     if (s) await s.stop();
   }
 }

@@ -22,6 +22,30 @@ export const APP_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Firebase Auth's REST endpoints the renderer signs in and renews tokens against (renderer/src/api/firebase-auth.ts). */
+export const FIREBASE_AUTH_ORIGINS = ['https://identitytoolkit.googleapis.com', 'https://securetoken.googleapis.com'] as const;
+
+/**
+ * The policy with extra connect-src origins — the same rule as the server's webUiCsp: in cloud
+ * mode the page signs in against Firebase Auth itself, so those origins, and only those, join 'self'.
+ */
+export function appCsp(connectSources: readonly string[] = []): string {
+  if (connectSources.length === 0) return APP_CSP;
+  return APP_CSP.replace("connect-src 'self'", `connect-src 'self' ${connectSources.join(' ')}`);
+}
+
+/**
+ * connect-src origins for a cloud server: Google's two auth endpoints, plus the Auth emulator's
+ * origin when the server names one. The emulator URL comes from the server, so only a clean http(s)
+ * origin is used — never the raw string, which could smuggle other directives into the policy.
+ */
+export function cloudConnectSources(emulatorUrl: string | null): string[] {
+  const out: string[] = [...FIREBASE_AUTH_ORIGINS];
+  const origin = emulatorUrl ? originOf(emulatorUrl) : null;
+  if (origin && /^https?:\/\//.test(origin) && !out.includes(origin)) out.push(origin);
+  return out;
+}
+
 /** The origin of a URL, or null for anything unparsable or opaque (data:, about:, file:). */
 export function originOf(url: string): string | null {
   try {

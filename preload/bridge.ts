@@ -11,11 +11,11 @@ const METHODS = {
   'app:connection': true, 'dialog:pick': true, 'queue:add': true, 'queue:list': true, 'queue:pause': true,
   'queue:resume': true, 'queue:cancel': true, 'queue:retry': true, 'queue:pauseAll': true, 'queue:resumeAll': true,
   'queue:clearFinished': true, 'file:reveal': true, 'file:open': true, 'sync:folders': true, 'sync:add': true,
-  'sync:remove': true, 'settings:get': true, 'settings:set': true,
+  'sync:remove': true, 'settings:get': true, 'settings:set': true, 'session:setAuthToken': true,
 } as const satisfies Record<IpcMethod, true>;
 
 const EVENTS = {
-  'queue:changed': true, 'sync:changed': true, 'connection:changed': true, 'files:opened': true,
+  'queue:changed': true, 'sync:changed': true, 'connection:changed': true, 'files:opened': true, 'session:authExpired': true,
 } as const satisfies Record<IpcEvent, true>;
 
 /** The slices of Electron's preload modules the bridge uses. */

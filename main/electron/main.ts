@@ -63,7 +63,7 @@ function appOrigin(): string | null {
 }
 
 async function start(): Promise<void> {
-  hardenSession(session.defaultSession, appOrigin);
+  hardenSession(session.defaultSession, { appOrigin, connectSources: () => trove?.connectSources() ?? [] });
   const appRoot = app.getAppPath();
   trove = await TroveApp.start({
     userDataDir: app.getPath('userData'),

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { BrowserWindow, screen, shell, type Session, type WebContents } from 'electron';
-import { externalUrlToOpen, isAppUrl, withAppCsp } from '../security.ts';
+import { appCsp, externalUrlToOpen, isAppUrl, withAppCsp } from '../security.ts';
 import { loadWindowState, MIN_SIZE, trackWindowState } from '../window-state.ts';
 
 export interface WindowOptions {
@@ -15,10 +15,17 @@ export interface WindowOptions {
   icon?: string;
 }
 
+/** What the session's CSP depends on: the app's origin and the extra connect-src origins (cloud sign-in). */
+export interface CspSource {
+  appOrigin: () => string | null;
+  connectSources: () => readonly string[];
+}
+
 /** Session-wide rules: CSP for app pages, no permissions. Call once, before any window loads. */
-export function hardenSession(session: Session, appOrigin: () => string | null): void {
+export function hardenSession(session: Session, csp: CspSource): void {
   session.webRequest.onHeadersReceived((details, callback) => {
-    const headers = withAppCsp(details.url, details.resourceType, details.responseHeaders, appOrigin());
+    // Asked per document: a mode switch changes which sign-in origins the next page may reach.
+    const headers = withAppCsp(details.url, details.resourceType, details.responseHeaders, csp.appOrigin(), appCsp(csp.connectSources()));
     callback(headers ? { responseHeaders: headers } : {});
   });
   session.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'clipboard-sanitized-write'));

@@ -33,6 +33,8 @@ export interface HandlerDeps {
   reveal(path: string): void | Promise<void>;
   /** Opens the file with its default app. */
   open(path: string): Promise<void>;
+  /** Cloud mode: the renderer's current Firebase ID token, or null after sign-out (kept in memory only). */
+  setAuthToken(token: string | null): void | Promise<void>;
 }
 
 export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
@@ -81,5 +83,6 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     },
     'settings:get': () => deps.settings.get(),
     'settings:set': (patch) => deps.settings.set(patch),
+    'session:setAuthToken': async ({ token }) => (await deps.setAuthToken(token), null),
   };
 }

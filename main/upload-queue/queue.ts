@@ -44,6 +44,11 @@ export interface UploadQueueOptions {
   onError?: (err: unknown) => void;
   /** Whether the server is reachable at start (default true); `setOnline` changes it later. */
   online?: boolean;
+  /**
+   * The server answered 401. Return true to hold the queue until `setAuthorized(true)` (cloud mode:
+   * the renderer renews the ID token) — the item waits instead of failing; false fails it as before.
+   */
+  onUnauthorized?: () => boolean;
 }
 
 export interface AddOptions {
@@ -79,6 +84,8 @@ export class UploadQueue {
   private readonly thumbs = new Map<string, string>();
   private readonly lastEmit = new Map<string, number>();
   private online = true;
+  /** False while there is no usable credential (cloud mode, signed out or token refused): nothing is sent. */
+  private authorized = true;
   private closed = false;
   private pumpTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -225,6 +232,38 @@ export class UploadQueue {
     }
   }
 
+  /**
+   * Whether the queue has a credential to upload with. Taking it away stops running uploads where
+   * they are (back to `queued`, resumed from the server's offset later) — they must not go on with
+   * a signed-out user's token; giving it back resumes at once.
+   */
+  async setAuthorized(authorized: boolean): Promise<void> {
+    const was = this.authorized;
+    this.authorized = authorized;
+    if (authorized && !was) {
+      this.retryAt.clear();
+      this.pump();
+      this.schedulePoll(0);
+    } else if (!authorized && was) {
+      await this.holdActive();
+    }
+  }
+
+  get isAuthorized(): boolean {
+    return this.authorized;
+  }
+
+  private async holdActive(): Promise<void> {
+    for (const item of this.store.items) {
+      if (!this.tasks.has(item.id)) continue;
+      await this.stopTask(item, false);
+      if (ACTIVE.has(item.state)) {
+        item.state = 'queued';
+        await this.changed(item);
+      }
+    }
+  }
+
   /** Quit: stops uploads where they are (they resume next time) and saves. */
   async shutdown(): Promise<void> {
     this.closed = true;
@@ -299,7 +338,7 @@ export class UploadQueue {
     if (this.closed) return;
     clearTimeout(this.pumpTimer);
     this.pumpTimer = undefined;
-    if (!this.online) return;
+    if (!this.online || !this.authorized) return;
     const now = Date.now();
     let nextWake = Infinity;
     for (const item of this.store.items) {
@@ -377,6 +416,7 @@ export class UploadQueue {
         // source_path lets the UI offer "Show in folder" and "Open" for the local original.
         endpoint, file: item.path, size: item.size, filename: item.name, metadata: { ...item.metadata, source_path: item.path },
         fingerprint: fingerprintOf(item), chunkSize: this.chunkSize,
+        authToken: () => this.opts.endpoint()?.token ?? null,
         urlStorage: this.store.urlStorage(() => this.opts.endpoint()?.url ?? endpoint.url),
         onProgress: (sent, total) => {
           if (!isCurrent()) return;
@@ -422,7 +462,22 @@ export class UploadQueue {
     return false;
   }
 
+  /** A 401 the owner wants to fix with a new token: true when the queue is now held for it. */
+  private heldForToken(err: unknown): boolean {
+    if (!(err instanceof ApiError && err.status === 401) || !this.opts.onUnauthorized) return false;
+    if (!this.authorized) return true; // already waiting: one notice per refusal
+    if (!this.opts.onUnauthorized()) return false;
+    void this.setAuthorized(false);
+    return true;
+  }
+
   private async attemptFailed(item: PersistedItem, err: unknown): Promise<void> {
+    if (this.heldForToken(err)) {
+      // Not the item's fault: back in line with no attempt counted, sent again with the next token.
+      item.state = 'queued';
+      await this.changed(item);
+      return;
+    }
     const offline = err instanceof OfflineError;
     const code = err instanceof ApiError ? err.code : offline ? 'OFFLINE' : (err as { code?: string }).code ?? 'UPLOAD_FAILED';
     const retryable = offline || (err instanceof ApiError && (err.status >= 500 || err.status === 409 || err.status === 423 || (isErrorCode(code) && ERROR_CODES[code].retryable)));
@@ -459,7 +514,7 @@ export class UploadQueue {
   }
 
   private async pollOnce(): Promise<void> {
-    if (this.polling || !this.online) return;
+    if (this.polling || !this.online || !this.authorized) return;
     this.polling = true;
     try {
       for (const item of this.store.items) {
@@ -484,7 +539,7 @@ export class UploadQueue {
             this.store.saveLater();
           }
         } catch (err) {
-          if (err instanceof OfflineError) return;
+          if (err instanceof OfflineError || this.heldForToken(err)) return;
           if (err instanceof ApiError && err.code === 'NOT_FOUND') {
             await this.fail(item, 'NOT_FOUND', 'The server no longer knows this upload (it was deleted).');
           }

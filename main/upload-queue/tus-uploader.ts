@@ -23,6 +23,11 @@ export interface TusUploadRequest {
   onChunk?(bytes: number, offset: number): void;
   /** The upload URL is known (created or resumed). */
   onUrl?(url: string): void;
+  /**
+   * The bearer to send right now, asked before every request: a Firebase ID token is renewed hourly,
+   * so a long upload must not keep the one it started with. Defaults to `endpoint.token`.
+   */
+  authToken?(): string | null;
 }
 
 export interface TusOutcome {
@@ -49,8 +54,7 @@ export function startTusUpload(req: TusUploadRequest): TusUploadHandle {
   const done = new Promise<TusOutcome>((resolve, reject) => {
     settle = { resolve, reject };
   });
-  const headers: Record<string, string> = {};
-  if (req.endpoint.token) headers.Authorization = `Bearer ${req.endpoint.token}`;
+  const bearer = () => (req.authToken ? req.authToken() : req.endpoint.token);
   const metadata: Record<string, string> = { filename: req.filename };
   if (req.metadata) metadata.metadata = JSON.stringify(req.metadata);
 
@@ -59,7 +63,10 @@ export function startTusUpload(req: TusUploadRequest): TusUploadHandle {
     uploadSize: req.size,
     chunkSize: req.chunkSize,
     metadata,
-    headers,
+    onBeforeRequest: (httpReq) => {
+      const token = bearer();
+      if (token) httpReq.setHeader('Authorization', `Bearer ${token}`);
+    },
     // Short in-client retries for blips; longer outages are the queue's business (it waits for the server).
     retryDelays: [300, 1000],
     fingerprint: () => Promise.resolve(req.fingerprint),

@@ -52,10 +52,12 @@ function storage(kind: 'sessionStorage' | 'localStorage'): Storage | null {
 export function createServices(onUnauthorized: () => void): Services {
   const api = new ApiClient({ onUnauthorized });
   const vault = new TokenVault(storage('sessionStorage'), storage('localStorage'));
-  if (hasTroveBridge(window)) {
-    return { api, bridge: new ElectronBridge(window.trove), vault };
-  }
+  // The same sign-in in both: /auth/config of the server the API client points at (in Electron, the
+  // configured cloud server, which the session sets before asking).
   const auth: AuthServices = { loadConfig: () => api.request<AuthConfig>('GET', '/auth/config'), storage: storage('sessionStorage') };
+  if (hasTroveBridge(window)) {
+    return { api, bridge: new ElectronBridge(window.trove), vault, auth };
+  }
   const queue = new WebUploadQueue({
     transport: sizeSwitchTransport(
       xhrUploadTransport(() => api.url('/upload'), () => api.authHeaders(), onUnauthorized),

@@ -59,6 +59,13 @@ export const SettingsSchema = Type.Object({
 });
 export type Settings = Static<typeof SettingsSchema>;
 
+/**
+ * A Firebase ID token as the renderer hands it to main: compact JWT (three base64url parts; the Auth
+ * emulator's tokens are unsigned, so the last may be empty), bounded so a page cannot park megabytes
+ * in main's memory. Main only forwards it as a bearer; the server verifies it.
+ */
+export const AuthTokenSchema = Type.String({ minLength: 16, maxLength: 8192, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$' });
+
 const method = <A extends TSchema[], R extends TSchema>(args: [...A], result: R) => ({ args, result });
 
 /** Request/response methods (renderer → main, `ipcRenderer.invoke`). */
@@ -81,6 +88,11 @@ export const IPC_METHODS = {
   'sync:remove': method([AbsolutePath], Type.Array(WatchedFolderSchema)),
   'settings:get': method([], SettingsSchema),
   'settings:set': method([Type.Partial(SettingsSchema)], SettingsSchema),
+  /**
+   * Cloud mode: the renderer's current Firebase ID token (after sign-in and every renewal), or null
+   * on sign-out. Main keeps it in memory only and uploads with it; ignored in local mode.
+   */
+  'session:setAuthToken': method([Type.Object({ token: Type.Union([AuthTokenSchema, Type.Null()]) }, { additionalProperties: false })], Type.Null()),
 } as const;
 
 /** Events (main → renderer, `webContents.send`). */
@@ -90,6 +102,8 @@ export const IPC_EVENTS = {
   'connection:changed': ConnectionSchema,
   /** Files handed to the app from outside (second launch, "open with", command line). */
   'files:opened': Type.Array(Type.String()),
+  /** Cloud mode: the server refused main's ID token (401); uploads wait until the renderer sends a new one. */
+  'session:authExpired': Type.Object({ message: Type.String() }),
 } as const;
 
 export type IpcMethod = keyof typeof IPC_METHODS;

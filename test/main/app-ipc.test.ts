@@ -100,6 +100,16 @@ describe('the preload bridge and the IPC registrar', () => {
     expect((await api('/health')).status).toBe(200);
   });
 
+  it('ignores a Firebase ID token in local mode: the embedded server\'s token stays the bearer, the CSP unchanged', async () => {
+    const before = await bridge.invoke('app:connection');
+    await expect(bridge.invoke('session:setAuthToken', { token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSJ9.' })).resolves.toBeNull();
+    await expect(bridge.invoke('session:setAuthToken', { token: null })).resolves.toBeNull();
+    expect(await bridge.invoke('app:connection')).toEqual(before);
+    expect(app.connections.endpoint()).toEqual({ url: before.url, token: before.token });
+    expect(app.connectSources()).toEqual([]);
+    expect(app.queue.isAuthorized).toBe(true);
+  });
+
   it('refuses messages from another frame, another window or another origin, before any handler runs', async () => {
     const photo = path.join(files, 'guarded.png');
     await fs.writeFile(photo, await png(7));

@@ -41,7 +41,11 @@ function setup() {
   return { ipcMain, win, calls, rejected, invoke };
 }
 
-/** Values of every JSON shape, plus some that look like paths. */
+/** A compact JWT as Firebase issues it (the Auth emulator's are unsigned: empty last part). */
+const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl';
+const UNSIGNED_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSJ9.';
+
+/** Values of every JSON shape, plus some that look like paths or tokens. */
 const anyArg = fc.oneof(
   fc.jsonValue(),
   fc.constantFrom('/', '/tmp/a.png', 'C:\\Users\\a.png', '\\\\server\\share', 'relative.png', '', 'x'.repeat(5000)),
@@ -49,6 +53,10 @@ const anyArg = fc.oneof(
   fc.record({ folders: fc.oneof(fc.boolean(), fc.string()) }),
   fc.record({ mirrorDeletions: fc.oneof(fc.boolean(), fc.integer()) }, { requiredKeys: [] }),
   fc.record({ theme: fc.constantFrom('light', 'dark', 'pink'), mode: fc.constantFrom('local', 'cloud', 'other') }, { requiredKeys: [] }),
+  fc.record({
+    token: fc.oneof(fc.constantFrom(JWT, UNSIGNED_JWT, null, '', 'a.b', 'not a token', `${JWT}.x`, `${JWT} `, 'x'.repeat(9000)), fc.string(), fc.integer()),
+    extra: fc.constant(1),
+  }, { requiredKeys: [] }),
 );
 
 describe('IPC argument validation (property)', () => {
@@ -78,12 +86,46 @@ describe('IPC argument validation (property)', () => {
       'queue:pause': ['id-1'], 'queue:resume': ['id-1'], 'queue:cancel': ['id-1'], 'queue:retry': ['id-1'], 'queue:pauseAll': [],
       'queue:resumeAll': [], 'queue:clearFinished': [], 'file:reveal': ['/tmp/a.png'], 'file:open': ['/tmp/a.png'], 'sync:folders': [],
       'sync:add': ['/tmp', { mirrorDeletions: false }], 'sync:remove': ['/tmp'], 'settings:get': [], 'settings:set': [{ theme: 'dark', syncPaused: true }],
+      'session:setAuthToken': [{ token: JWT }],
     } satisfies Record<IpcMethod, unknown[]>;
     for (const method of METHODS) {
       expect(checkArgs(method, VALID[method]), method).toBeNull();
       await expect(invoke(ipc, method, VALID[method])).resolves.toEqual(RESULTS[method]);
     }
     expect(new Set(calls.map((c) => c.method))).toEqual(new Set(METHODS));
+  });
+
+  it('session:setAuthToken takes a JWT-shaped token of bounded length, or null — nothing else', async () => {
+    const { win, calls, invoke, ipcMain, rejected } = setup();
+    const ipc = rendererFor(ipcMain, win);
+    const segment = 'A'.repeat(2730); // three of these and two dots: exactly the 8192-character limit
+    for (const token of [JWT, UNSIGNED_JWT, null, `${segment}.${segment}.${segment}`]) {
+      await expect(invoke(ipc, 'session:setAuthToken', [{ token }]), String(token).slice(0, 20)).resolves.toBeNull();
+      expect(calls.at(-1)).toEqual({ method: 'session:setAuthToken', args: [{ token }] });
+    }
+    const before = calls.length;
+    const refused: unknown[][] = [
+      [], [JWT], [null], [{}], [{ token: JWT, extra: 1 }], [{ token: '' }], [{ token: 42 }], [{ token: 'a.b' }],
+      [{ token: 'a.b.c.d' }], [{ token: `${JWT}\n` }], [{ token: 'eyJ x.eyJ.sig' }], [{ token: 'ab+/cdef.ghij==.klmnopqr' }],
+      [{ token: `${segment}x.${segment}.${segment}` }], [{ token: JWT }, { token: JWT }],
+    ];
+    for (const args of refused) {
+      await expect(invoke(ipc, 'session:setAuthToken', args), JSON.stringify(args).slice(0, 60)).rejects.toThrow(/\[IPC_INVALID_ARGUMENT\]/);
+    }
+    expect(calls.length).toBe(before);
+    expect(rejected.filter((r) => r.startsWith('session:setAuthToken')).length).toBe(refused.length);
+  });
+
+  it('refuses session:setAuthToken from an iframe, another window or another origin', async () => {
+    const { win, calls, invoke, ipcMain } = setup();
+    const other = new FakeWebContents(`${ORIGIN}/`);
+    const senders = [rendererFor(ipcMain, win, new FakeFrame(`${ORIGIN}/`)), rendererFor(ipcMain, other), rendererFor(ipcMain, win, new FakeFrame('https://evil.example/'))];
+    for (const ipc of senders) {
+      await expect(invoke(ipc, 'session:setAuthToken', [{ token: JWT }])).rejects.toThrow(/\[IPC_FORBIDDEN\]/);
+    }
+    win.mainFrame.url = 'https://evil.example/';
+    await expect(invoke(rendererFor(ipcMain, win), 'session:setAuthToken', [{ token: JWT }])).rejects.toThrow(/\[IPC_FORBIDDEN\]/);
+    expect(calls).toEqual([]);
   });
 
   it('serves only our window’s main frame on our origin (property over frames and origins)', async () => {

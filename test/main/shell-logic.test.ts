@@ -13,7 +13,7 @@ import type { Connection } from '../../shared/ipc/contract.ts';
 import { pathsFromArgv, startsHidden } from '../../main/argv.ts';
 import { ConnectionManager } from '../../main/connection.ts';
 import { readJsonFile, writeJsonAtomic } from '../../main/json-file.ts';
-import { APP_CSP, externalUrlToOpen, isAppUrl, isTrustedIpcEvent, withAppCsp } from '../../main/security.ts';
+import { APP_CSP, appCsp, cloudConnectSources, externalUrlToOpen, isAppUrl, isTrustedIpcEvent, withAppCsp } from '../../main/security.ts';
 import { ServerSupervisor, findFreePort, type ChildHandle, type LaunchSpec, type ProcessLauncher } from '../../main/server-supervisor.ts';
 import { SettingsStore } from '../../main/settings.ts';
 import { buildTrayMenu, syncSummary, type TrayState } from '../../main/sync/tray-model.ts';
@@ -76,6 +76,22 @@ describe('security policy', () => {
     expect(withAppCsp('https://example.com/', 'mainFrame', headers, origin)).toBe(headers);
     for (const directive of ["script-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'none'"]) expect(APP_CSP).toContain(directive);
     expect(APP_CSP).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+  });
+
+  it('lets cloud-mode pages reach Firebase Auth (and a clean emulator origin) in connect-src, nothing else', () => {
+    const google = ['https://identitytoolkit.googleapis.com', 'https://securetoken.googleapis.com'];
+    expect(cloudConnectSources(null)).toEqual(google);
+    expect(cloudConnectSources('http://127.0.0.1:9099/')).toEqual([...google, 'http://127.0.0.1:9099']);
+    // The emulator URL comes from the server: only its origin may enter the policy.
+    for (const hostile of ["http://a.test; script-src 'unsafe-inline'", 'javascript:alert(1)', 'data:text/html,x', 'not a url']) {
+      const sources = cloudConnectSources(hostile);
+      expect(appCsp(sources)).not.toMatch(/unsafe-inline'[^;]*;?\s*$|javascript:|data:text/);
+      expect(sources.every((o) => /^https?:\/\/[^\s;']+$/.test(o))).toBe(true);
+    }
+    const csp = appCsp(cloudConnectSources(null));
+    expect(csp).toBe(APP_CSP.replace("connect-src 'self'", `connect-src 'self' ${google.join(' ')}`));
+    expect(appCsp([])).toBe(APP_CSP);
+    expect(withAppCsp(`${origin}/`, 'mainFrame', {}, origin, csp)).toEqual({ 'Content-Security-Policy': [csp] });
   });
 
   it('opens only http(s) links outside the app in the OS browser', () => {

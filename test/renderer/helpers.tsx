@@ -35,6 +35,8 @@ export class FakeBridge implements Bridge {
   reveal = vi.fn(async (_p: string) => undefined);
   open = vi.fn(async (_p: string) => undefined);
   download = vi.fn((_url: string, _name: string) => undefined);
+  setAuthToken = vi.fn(async (_token: string | null) => undefined);
+  onAuthExpired = vi.fn((_listener: () => void) => () => undefined);
 
   async connection() {
     return { mode: 'local' as const, url: 'http://127.0.0.1:8787', token: 'tok', online: true };

@@ -26,6 +26,15 @@ export class ElectronBridge implements Bridge {
     return this.trove.on('connection:changed', listener);
   }
 
+  /** Main uploads with this token (memory only there too); it is renewed by the page, so it is sent on every renewal. */
+  async setAuthToken(token: string | null): Promise<void> {
+    await this.trove.invoke('session:setAuthToken', { token });
+  }
+
+  onAuthExpired(listener: () => void): Unsubscribe {
+    return this.trove.on('session:authExpired', () => listener());
+  }
+
   async addFiles(files: File[]): Promise<void> {
     const paths = files.map((f) => {
       try {

@@ -30,6 +30,13 @@ export interface Bridge {
   /** The server to talk to and the token to use; the web bridge knows only what the session gave it. */
   connection(): Promise<Connection>;
   onConnectionChanged(listener: (c: Connection) => void): Unsubscribe;
+  /**
+   * Cloud mode: hands the current Firebase ID token (null on sign-out) to whoever uploads besides
+   * the page — main's upload queue in Electron; nothing in the browser, where the page uploads itself.
+   */
+  setAuthToken(token: string | null): Promise<void>;
+  /** Cloud mode: the uploader's server refused the token it was given (Electron main saw a 401). */
+  onAuthExpired(listener: () => void): Unsubscribe;
 
   /** Files dropped on the window or chosen in the browser's picker. */
   addFiles(files: File[]): Promise<void>;

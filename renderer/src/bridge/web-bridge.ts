@@ -31,6 +31,15 @@ export class WebBridge implements Bridge {
     return () => undefined;
   }
 
+  /** The page's own uploads read the token from the API client: nobody else needs it. */
+  async setAuthToken(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  onAuthExpired(): Unsubscribe {
+    return () => undefined;
+  }
+
   async addFiles(files: File[]): Promise<void> {
     this.queue.add(files);
   }

@@ -29,15 +29,17 @@ function ThemeSection() {
   );
 }
 
-/** Cloud mode in the browser: who is signed in, and signing out. */
-function AccountSection() {
+/** Cloud mode (browser or desktop): who is signed in, and signing out. */
+function AccountSection({ desktop = false }: { desktop?: boolean }) {
   const email = useAuth((s) => s.email);
   const serverUrl = useSession((s) => s.serverUrl);
   return (
     <fieldset className="settings-card">
       <legend>Account</legend>
       <p>Signed in as <strong>{email ?? 'unknown'}</strong> on the Trove server at <strong>{serverUrl}</strong>.</p>
-      <p className="hint">Closing this tab signs you out; files you added stay in your account.</p>
+      <p className="hint">{desktop
+        ? 'Quitting Trove or closing its window signs you out; uploads wait until you sign in again.'
+        : 'Closing this tab signs you out; files you added stay in your account.'}</p>
       <button type="button" className="button" onClick={() => useSession.getState().signOut()}>Sign out</button>
     </fieldset>
   );
@@ -72,6 +74,7 @@ function ConnectionSection() {
   }
   const mode = settings?.mode ?? 'local';
   return (
+    <>
     <fieldset className="settings-card">
       <legend>Where your files live</legend>
       <div className="radio-row">
@@ -94,6 +97,8 @@ function ConnectionSection() {
       </form>
       <p className="hint">Currently using <strong>{serverUrl || 'no server'}</strong>.</p>
     </fieldset>
+    {sessionMode === 'cloud' && <AccountSection desktop />}
+    </>
   );
 }
 

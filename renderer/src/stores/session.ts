@@ -49,6 +49,17 @@ export interface SessionState {
 
 let stream: { close(): void } | null = null;
 let offConnection: (() => void) | null = null;
+let offAuthExpired: (() => void) | null = null;
+/** Electron: the cloud server the sign-in was set up for ('' when none), so a health flip does not redo it. */
+let cloudServer = '';
+
+/**
+ * Lends the ID token to the bridge (Electron main uploads with it; a no-op in the browser). A refusal
+ * only holds main's uploads, so it must not break the page's own session.
+ */
+function lend(token: string | null): void {
+  void getServices().bridge.setAuthToken(token).catch(() => undefined);
+}
 
 function dispatch(ev: UploadEvent): void {
   const { bridge } = getServices();
@@ -73,6 +84,7 @@ export const useSession = create<SessionState>()((set, get) => {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'UNAUTHORIZED' && get().mode === 'cloud') {
         useAuth.getState().signOut();
+        lend(null);
         set({ status: 'needs-sign-in', error: `This Trove server did not accept your sign-in: ${err.message}` });
       } else if (err instanceof ApiError && err.code === 'UNAUTHORIZED') {
         if (getServices().bridge.kind === 'web') getServices().vault.clear();
@@ -104,15 +116,23 @@ export const useSession = create<SessionState>()((set, get) => {
     useNavigation.getState().go('search');
   };
 
-  /** A cloud server: sign back in from the stored refresh token, or ask for email and password. */
-  const startCloud = async (firebase: NonNullable<AuthConfig['firebase']>): Promise<void> => {
+  /**
+   * A cloud server (`base`: '' for the page's own origin, the configured URL in Electron): sign back
+   * in from the stored refresh token, or ask for email and password. Every new token also goes to
+   * the bridge, so Electron main uploads as the same user.
+   */
+  const startCloud = async (firebase: NonNullable<AuthConfig['firebase']>, base = ''): Promise<void> => {
     const { api } = getServices();
     useAuth.getState().configure(firebase, {
       // A renewed token replaces the old one for every later call; the open event stream stays as is.
-      onToken: (token) => api.setConnection('', token),
+      onToken: (token) => {
+        api.setConnection(base, token);
+        lend(token);
+      },
       onExpired: (message) => {
         forgetUserData();
-        api.setConnection('', null);
+        api.setConnection(base, null);
+        lend(null);
         set({ status: 'needs-sign-in', error: message, live: 'closed' });
       },
     });
@@ -122,8 +142,60 @@ export const useSession = create<SessionState>()((set, get) => {
       set({ status: 'needs-sign-in', error: useAuth.getState().error });
       return;
     }
-    api.setConnection('', token);
+    api.setConnection(base, token);
+    lend(token);
     await verify();
+  };
+
+  /** The token was refused (by the server to the page, or to Electron main): renew once, else sign in again. */
+  const renewOrSignOut = (): void => {
+    void useAuth.getState().refreshNow().then((token) => {
+      if (token) {
+        getServices().api.setConnection(getServices().api.baseUrl, token);
+        lend(token);
+        // The stream may have stopped at the same 401; reopen it with the new token.
+        stopLive();
+        stream = getServices().api.events(dispatch, (live) => set({ live }));
+        return;
+      }
+      forgetUserData();
+      useAuth.getState().signOut();
+      lend(null);
+      set({ status: 'needs-sign-in', live: 'closed', error: 'Your sign-in has expired. Sign in again.' });
+    });
+  };
+
+  /**
+   * Electron in cloud mode: the same sign-in as the web page, against the configured server's
+   * /auth/config. Redone only when the server changes; a server coming back is checked again.
+   */
+  const applyCloud = async (c: { url: string; online: boolean }): Promise<void> => {
+    const { api, auth } = getServices();
+    set({ serverUrl: c.url, mode: 'cloud' });
+    if (!c.online) {
+      set({ status: 'offline', error: `Trove is not answering at ${c.url}.` });
+      return;
+    }
+    if (cloudServer === c.url) {
+      if (api.hasToken) await verify();
+      else set({ status: 'needs-sign-in' });
+      return;
+    }
+    cloudServer = c.url;
+    api.setConnection(c.url, null);
+    let config: AuthConfig | null = null;
+    try {
+      config = (await auth?.loadConfig()) ?? null;
+    } catch (err) {
+      cloudServer = '';
+      set({ status: 'offline', error: err instanceof ApiError ? err.message : `Trove is not answering at ${c.url}.` });
+      return;
+    }
+    if (config?.mode !== 'cloud' || !config.firebase) {
+      set({ status: 'needs-token', error: `The server at ${c.url} does not offer sign-in (it is not a cloud Trove).` });
+      return;
+    }
+    await startCloud(config.firebase, c.url);
   };
 
   return {
@@ -171,10 +243,17 @@ export const useSession = create<SessionState>()((set, get) => {
         return;
       }
       const apply = async (c: { url: string; token: string | null; mode: 'local' | 'cloud'; online: boolean }) => {
+        if (c.mode === 'cloud') return applyCloud(c);
+        if (cloudServer) {
+          // Left cloud mode: stop renewing a sign-in that no longer applies (it would replace the local token).
+          cloudServer = '';
+          forgetUserData();
+          useAuth.getState().signOut();
+        }
         api.setConnection(c.url, c.token);
         set({ serverUrl: c.url, mode: c.mode });
         if (!c.token) {
-          set({ status: 'needs-token', error: c.mode === 'cloud' ? 'Sign in to your cloud Trove to continue.' : null });
+          set({ status: 'needs-token', error: null });
           return;
         }
         if (!c.online) {
@@ -183,8 +262,15 @@ export const useSession = create<SessionState>()((set, get) => {
         }
         await verify();
       };
+      // A (re)start asks the server how to sign in again rather than trusting an earlier answer.
+      cloudServer = '';
       offConnection?.();
       offConnection = bridge.onConnectionChanged((c) => void apply(c));
+      offAuthExpired?.();
+      // Main's uploads met a 401: renew the token it holds (or ask the user to sign in again).
+      offAuthExpired = bridge.onAuthExpired(() => {
+        if (get().mode === 'cloud' && get().status === 'ready') renewOrSignOut();
+      });
       try {
         await apply(await bridge.connection());
       } catch (err) {
@@ -231,20 +317,9 @@ export const useSession = create<SessionState>()((set, get) => {
 
     unauthorized() {
       if (get().status !== 'ready') return;
-      if (get().mode === 'cloud' && get().bridgeKind === 'web') {
+      if (get().mode === 'cloud') {
         // An ID token can lapse between renewals (a sleeping laptop): renew once before giving up.
-        void useAuth.getState().refreshNow().then((token) => {
-          if (token) {
-            getServices().api.setConnection('', token);
-            // The stream may have stopped at the same 401; reopen it with the new token.
-            stopLive();
-            stream = getServices().api.events(dispatch, (live) => set({ live }));
-            return;
-          }
-          forgetUserData();
-          useAuth.getState().signOut();
-          set({ status: 'needs-sign-in', live: 'closed', error: 'Your sign-in has expired. Sign in again.' });
-        });
+        renewOrSignOut();
         return;
       }
       stopLive();
@@ -258,7 +333,8 @@ export const useSession = create<SessionState>()((set, get) => {
         set({ error: null });
         return false;
       }
-      getServices().api.setConnection('', token);
+      getServices().api.setConnection(getServices().api.baseUrl, token);
+      lend(token);
       set({ connecting: true, error: null });
       try {
         await verify();
@@ -271,7 +347,8 @@ export const useSession = create<SessionState>()((set, get) => {
     signOut() {
       forgetUserData();
       useAuth.getState().signOut();
-      getServices().api.setConnection('', null);
+      getServices().api.setConnection(getServices().api.baseUrl, null);
+      lend(null);
       set({ status: 'needs-sign-in', error: null, live: 'closed' });
     },
 

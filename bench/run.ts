@@ -12,6 +12,7 @@ import { loadBench } from './load.ts';
 import { mediaBench } from './media.ts';
 import { machine, readResults, renderTable, writeDocsTable, type ResultsFile } from './report.ts';
 import { searchBench } from './search.ts';
+import { throughputBench } from './throughput.ts';
 import { uploadBench } from './upload.ts';
 
 const SECTIONS: Record<string, Section> = {
@@ -21,6 +22,7 @@ const SECTIONS: Record<string, Section> = {
   indexing: indexingBench,
   coldstart: coldStartBench,
   load: loadBench,
+  throughput: throughputBench,
 };
 const ORDER = Object.keys(SECTIONS);
 

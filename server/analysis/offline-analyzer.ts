@@ -1,13 +1,12 @@
 import { findContent, WarnOnce, type OfflineDeps } from './offline/content.ts';
 import { addFindings, seenSentences } from './offline/content-words.ts';
-import {
-  describeAudio, describeDocument, describeImage, describeVideo, filenameWords, formatOf, GENERIC_NAME_WORDS, isTagWorthy, type Parts,
-} from './offline/metadata.ts';
+import { describeAudio, describeDocument, describeImage, describeVideo, type Parts } from './offline/metadata.ts';
+import { filenameWords, formatOf, GENERIC_NAME_WORDS, isTagWorthy } from './offline/names.ts';
 import { cleanBlock, clip, clipBlock, dedupeLines, joinSentences, oneLine, rec, roughTokens, Tags } from './offline/text.ts';
 import type { Analysis, AnalysisInput, Analyzer } from './types.ts';
 
-export { filenameWords } from './offline/metadata.ts';
-export { MAX_FRAMES, type OfflineDeps, type SceneCuesFn } from './offline/content.ts';
+export { filenameWords } from './offline/names.ts';
+export type { OfflineDeps, SceneCuesFn } from './offline/content.ts';
 
 /**
  * The built-in analysis: describes a file from what it carries (dimensions, EXIF, durations, audio

@@ -20,6 +20,8 @@ export interface HybridQuery {
   minScore?: number | undefined;
   /** Default 'relevance' (fused rank); 'date' is newest first. */
   sort?: 'relevance' | 'date' | undefined;
+  /** Files the NSFW check flagged (`metadata.nsfw.flagged`): kept (default), left out, or the only ones. */
+  nsfw?: 'include' | 'exclude' | 'only' | undefined;
 }
 
 export interface HybridHit {
@@ -40,6 +42,17 @@ export interface SimilarHit extends Omit<HybridHit, 'fused'> {
 
 /** Reciprocal rank fusion constant; 60 is the value from the original RRF paper and works without tuning. */
 const RRF_K = 60;
+/**
+ * ts_rank_cd weights for {D, C, B, A}; uploads-repo's searchVector puts the file name in A, the
+ * summary and tags in B, the extracted text (document text, OCR, transcript) in C. Chosen on
+ * `npm run eval` (eval/README.md has the runs).
+ */
+const FIELD_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
+/** How much a place in each ranked list counts in the fusion (eval-tuned, see FIELD_WEIGHTS). */
+const VECTOR_WEIGHT = 1;
+const TEXT_WEIGHT = 1;
+/** A file with only some of the query's words is weaker evidence than one with all of them. */
+const PARTIAL_TEXT_WEIGHT = 0.5;
 
 /**
  * Hybrid search in one round trip: the nearest vectors (HNSW, filtered by user with iterative scan
@@ -57,6 +70,8 @@ export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<Hybr
     ...(q.fileTypes?.length ? [sql`file_type IN (${sql.join(q.fileTypes)})`] : []),
     ...(q.dateFrom ? [sql`created_at >= ${q.dateFrom}`] : []),
     ...(q.dateTo ? [sql`created_at <= ${q.dateTo}`] : []),
+    ...(q.nsfw === 'exclude' ? [sql`(metadata->'nsfw'->>'flagged') IS DISTINCT FROM 'true'`] : []),
+    ...(q.nsfw === 'only' ? [sql`(metadata->'nsfw'->>'flagged') = 'true'`] : []),
   ], sql` AND `);
   return db.transaction().execute(async (trx) => {
     // SET LOCAL keeps the setting inside this transaction: safe behind a transaction-mode pooler.
@@ -72,14 +87,22 @@ export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<Hybr
       ), vec_ranked AS (
         SELECT id, row_number() OVER (ORDER BY distance) AS rnk FROM vec
       ), fts AS (
-        SELECT id, row_number() OVER (ORDER BY ts_rank_cd(search_tsv, query, 32) DESC) AS rnk
-        FROM uploads, websearch_to_tsquery('english', ${q.text}) AS query
-        WHERE ${filters} AND search_tsv @@ query
-        ORDER BY ts_rank_cd(search_tsv, query, 32) DESC
+        SELECT id, strict, row_number() OVER (ORDER BY strict DESC, rank DESC) AS rnk
+        FROM (
+          SELECT id, search_tsv @@ q.strict AS strict, ts_rank_cd(${sql.lit(FIELD_WEIGHTS)}::float4[], search_tsv, q.loose, 32) AS rank
+          FROM uploads, (
+            -- Every word (websearch semantics) ranks first; files with only some of the words follow,
+            -- so a natural-language query still has text matches. Negations keep the strict form,
+            -- where OR would turn "-word" into "anything without word".
+            SELECT s AS strict, CASE WHEN s::text LIKE '%!%' THEN s ELSE replace(s::text, ' & ', ' | ')::tsquery END AS loose
+            FROM websearch_to_tsquery('english', ${q.text}) AS s) q
+          WHERE ${filters} AND search_tsv @@ q.loose
+        ) matches
+        ORDER BY rnk
         LIMIT ${q.candidates}
       ), fused AS (
-        SELECT id, COALESCE(1.0 / (${RRF_K} + v.rnk), 0) + COALESCE(1.0 / (${RRF_K} + f.rnk), 0) AS fused,
-          f.rnk IS NOT NULL AS text_match
+        SELECT id, ${sql.lit(VECTOR_WEIGHT)} * COALESCE(1.0 / (${RRF_K} + v.rnk), 0) + COALESCE(CASE WHEN f.strict THEN ${sql.lit(TEXT_WEIGHT)} ELSE ${sql.lit(PARTIAL_TEXT_WEIGHT)} END / (${RRF_K} + f.rnk), 0) AS fused,
+          COALESCE(f.strict, false) AS text_match
         FROM vec_ranked v FULL OUTER JOIN fts f USING (id)
       ), scored AS (
         SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at,

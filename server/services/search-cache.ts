@@ -36,6 +36,7 @@ export function normalisedRequest(body: SearchBody): string {
     body.query.normalize('NFC').trim().replace(/\s+/g, ' '),
     [...(body.file_types ?? [])].sort(),
     body.date_from ?? null, body.date_to ?? null, body.limit, body.min_score ?? null, body.sort ?? 'relevance',
+    body.nsfw ?? 'include',
   ]);
 }
 

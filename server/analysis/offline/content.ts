@@ -41,7 +41,7 @@ export interface Findings {
 }
 
 /** Frames of a video that go through the picture models: enough to see what a clip shows, bounded in time. */
-export const MAX_FRAMES = 6;
+const MAX_FRAMES = 6;
 /** OCR costs ~1 s a picture: a video's text (titles, signs) is read from at most this many frames. */
 const MAX_OCR_FRAMES = 3;
 /** Scanned documents: pages read (the document pipeline renders at most this many anyway). */

@@ -260,8 +260,11 @@ describe('GET /file/{id}/thumbnail|preview|download', () => {
 
     const outside = await followLink(s, link, { range: `bytes=${full.length}-` });
     expect(outside.status).toBe(416);
-    expect(outside.headers.get('content-range')).toBe(`bytes */${full.length}`);
-    expectEnvelope(await outside.json(), { code: 'RANGE_NOT_SATISFIABLE' });
+    // In cloud mode the bucket itself answers (its own XML error body).
+    if (s.mode === 'local') {
+      expect(outside.headers.get('content-range')).toBe(`bytes */${full.length}`);
+      expectEnvelope(await outside.json(), { code: 'RANGE_NOT_SATISFIABLE' });
+    }
   });
 
   it('downloads the original bytes with its non-ASCII name in Content-Disposition', async () => {
@@ -399,7 +402,7 @@ describe('DELETE /upload/{id}', () => {
     // A link signed before the delete finds nothing now.
     const stale = await followLink(s, thumbLink);
     expect(stale.status).toBe(404);
-    expectEnvelope(await stale.json(), { code: 'NOT_FOUND' });
+    if (s.mode === 'local') expectEnvelope(await stale.json(), { code: 'NOT_FOUND' });
     await call(s, `/api/v1/upload/${id}?purge=true`, { method: 'DELETE', code: 'NOT_FOUND' }).then((r) => expect(r.status).toBe(404));
   });
 });

@@ -85,7 +85,8 @@ describe('GcsBlobStore against the fake, with the real SDK', () => {
     await store.putFile(key, tmp, 'text/plain');
     await expect(fs.stat(tmp)).rejects.toThrow();
     const obj = fake.object(BUCKET, key)!;
-    expect(obj.contentType).toBe('text/plain');
+    // Text is stored with its charset, so the bucket serves it as UTF-8 rather than leaving browsers to guess.
+    expect(obj.contentType).toBe('text/plain; charset=utf-8');
     expect(obj.crc32c).toBe(crc32cBase64(Buffer.from('hello trove')));
     expect(fake.log.some((l) => l.method === 'POST' && l.status === 200)).toBe(true);
 

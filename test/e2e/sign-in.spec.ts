@@ -76,8 +76,7 @@ test('sign up, upload, search, sign out; a second account sees nothing of the fi
   test.setTimeout(180_000);
   const url = proc!.url;
   const config = await (await fetch(`${url}/api/v1/auth/config`)).json() as { data: { mode: string; firebase: { emulator_url: string | null } | null } };
-  // Until `trove serve` wires the FirebaseAuthenticator in cloud mode, the server stays local.
-  test.skip(config.data.mode !== 'cloud', 'trove serve does not run in cloud mode with FIREBASE_PROJECT_ID yet (FirebaseAuthenticator not wired)');
+  expect(config.data.mode).toBe('cloud');
   expect(config.data.firebase?.emulator_url).toBe(`http://${authHost}`);
 
   const res = await page.goto(`${url}/`);

@@ -16,22 +16,8 @@ import { getServices, setServices } from '../../renderer/src/services.ts';
 import { useAuth } from '../../renderer/src/stores/auth.ts';
 import { useNavigation } from '../../renderer/src/stores/navigation.ts';
 import { useSession } from '../../renderer/src/stores/session.ts';
-import { setup, type FakeApi } from './helpers.tsx';
+import { setup, startFakeFirebaseAuth, type FakeApi, type FakeFirebaseAuth } from './helpers.tsx';
 
-/** test/fakes/firebase-auth-rest.ts's shape (loaded at run time: this file is browser code, see sign-in.test.tsx). */
-interface FakeFirebaseAuth {
-  url: string;
-  calls: { path: string; key: string | null; body: Record<string, string> }[];
-  issued: string[];
-  expiresIn: number;
-  close(): Promise<void>;
-}
-
-async function startFakeFirebaseAuth(): Promise<FakeFirebaseAuth> {
-  const specifier = '../fakes/firebase-auth-rest.ts';
-  const mod = (await import(/* @vite-ignore */ specifier)) as { startFakeFirebaseAuth(): Promise<FakeFirebaseAuth> };
-  return mod.startFakeFirebaseAuth();
-}
 
 const CLOUD_URL = 'https://trove.example.com';
 let fake: FakeFirebaseAuth;

@@ -186,3 +186,22 @@ export function queueItem(overrides: Partial<UploadItem> = {}): UploadItem {
     uploadId: null, jobId: null, error: null, thumbnail: null, addedAt: new Date().toISOString(), ...overrides,
   };
 }
+
+/** test/fakes/firebase-auth-rest.ts's shape (see there). */
+export interface FakeFirebaseAuth {
+  url: string;
+  calls: { path: string; key: string | null; body: Record<string, string> }[];
+  issued: string[];
+  expiresIn: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The fake is a Node http server, loaded at run time by URL: this file is type-checked as browser
+ * code (tsconfig.web.json), which must not pull Node modules into its program.
+ */
+export async function startFakeFirebaseAuth(): Promise<FakeFirebaseAuth> {
+  const specifier = '../fakes/firebase-auth-rest.ts';
+  const mod = (await import(/* @vite-ignore */ specifier)) as { startFakeFirebaseAuth(): Promise<FakeFirebaseAuth> };
+  return mod.startFakeFirebaseAuth();
+}

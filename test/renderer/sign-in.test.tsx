@@ -13,26 +13,8 @@ import { getServices, setServices } from '../../renderer/src/services.ts';
 import { useAuth } from '../../renderer/src/stores/auth.ts';
 import { useNavigation } from '../../renderer/src/stores/navigation.ts';
 import { useSession } from '../../renderer/src/stores/session.ts';
-import { setup } from './helpers.tsx';
+import { setup, startFakeFirebaseAuth, type FakeFirebaseAuth } from './helpers.tsx';
 
-/** test/fakes/firebase-auth-rest.ts's shape (see there). */
-interface FakeFirebaseAuth {
-  url: string;
-  calls: { path: string; key: string | null; body: Record<string, string> }[];
-  issued: string[];
-  expiresIn: number;
-  close(): Promise<void>;
-}
-
-/**
- * The fake is a Node http server, loaded at run time by URL: this file is type-checked as browser
- * code (tsconfig.web.json), which must not pull Node modules into its program.
- */
-async function startFakeFirebaseAuth(): Promise<FakeFirebaseAuth> {
-  const specifier = '../fakes/firebase-auth-rest.ts';
-  const mod = (await import(/* @vite-ignore */ specifier)) as { startFakeFirebaseAuth(): Promise<FakeFirebaseAuth> };
-  return mod.startFakeFirebaseAuth();
-}
 
 let fake: FakeFirebaseAuth;
 beforeAll(async () => {

@@ -83,6 +83,24 @@ export function mp4(seconds = 2, opts: { faststart?: boolean } = {}): Promise<Bu
   ]);
 }
 
+/**
+ * A silent H.264 clip that shows one still picture for `seconds` (e.g. a real photo from
+ * test/fixtures/images), flattened onto white: what a phone's slideshow or a static shot looks like.
+ */
+export async function mp4OfPicture(picture: string, seconds = 12): Promise<Buffer> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-api-still-'));
+  try {
+    const still = path.join(dir, 'still.jpg');
+    await sharp(picture).flatten({ background: '#ffffff' }).resize({ width: 480, height: 480, fit: 'contain', background: '#ffffff' }).jpeg().toFile(still);
+    return await ffmpegToBuffer('mp4', [
+      '-loop', '1', '-i', still, '-t', String(seconds), '-r', '5',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart',
+    ]);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** An MP3 tone with ID3v2 tags. */
 export function mp3WithTags(tags: { title: string; artist: string; album: string }, seconds = 2): Promise<Buffer> {
   return ffmpegToBuffer('mp3', [

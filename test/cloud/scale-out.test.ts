@@ -181,9 +181,11 @@ describe('2 API + 2 worker processes on one database', () => {
     const video = await makeTestVideo(path.join(dataDir, 'long.mp4'), 8);
     const up = await upload(api1.url, await fs.readFile(video), 'long.mp4');
     let victim: Proc | undefined;
-    await expect.poll(() => {
+    // Mid-job: its worker logged the start and its claim is committed (so the kill costs an attempt).
+    await expect.poll(async () => {
       victim = [w1, w2].find((w) => handledBy(w, 'job started').includes(up.upload_id));
-      return victim !== undefined;
+      const claimed = await pool.query("SELECT 1 FROM processing_jobs WHERE upload_id = $1 AND state = 'processing'", [up.upload_id]);
+      return victim !== undefined && claimed.rows.length === 1;
     }, { timeout: 30_000, interval: 50 }).toBe(true);
     victim!.child.kill('SIGKILL');
     const survivor = victim === w1 ? w2 : w1;

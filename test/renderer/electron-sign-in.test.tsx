@@ -18,7 +18,6 @@ import { useNavigation } from '../../renderer/src/stores/navigation.ts';
 import { useSession } from '../../renderer/src/stores/session.ts';
 import { setup, startFakeFirebaseAuth, type FakeApi, type FakeFirebaseAuth } from './helpers.tsx';
 
-
 const CLOUD_URL = 'https://trove.example.com';
 let fake: FakeFirebaseAuth;
 beforeAll(async () => {

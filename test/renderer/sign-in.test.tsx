@@ -15,7 +15,6 @@ import { useNavigation } from '../../renderer/src/stores/navigation.ts';
 import { useSession } from '../../renderer/src/stores/session.ts';
 import { setup, startFakeFirebaseAuth, type FakeFirebaseAuth } from './helpers.tsx';
 
-
 let fake: FakeFirebaseAuth;
 beforeAll(async () => {
   fake = await startFakeFirebaseAuth();

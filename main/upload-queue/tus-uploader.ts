@@ -4,8 +4,9 @@
  * a crash, a pause or a server restart resumes at the server's offset instead of starting over.
  */
 import { createReadStream } from 'node:fs';
-import { Upload, type DetailedError, type HttpResponse, type UrlStorage } from 'tus-js-client';
-import { TUS_PATH, TUS_RESULT_HEADERS, type UploadAccepted } from '../../shared/api/schemas.ts';
+import { Upload, type DetailedError, type UrlStorage } from 'tus-js-client';
+import { TUS_PATH, type UploadAccepted } from '../../shared/api/schemas.ts';
+import { resumeOrStart, tusResultFromHeaders } from '../../shared/api/tus-client.ts';
 import { ApiError, OfflineError, type Endpoint } from '../api-client.ts';
 
 export interface TusUploadRequest {
@@ -78,17 +79,12 @@ export function startTusUpload(req: TusUploadRequest): TusUploadHandle {
     },
     onProgress: (sent, total) => req.onProgress(sent, total),
     onChunkComplete: (bytes, accepted) => req.onChunk?.(bytes, accepted),
-    onSuccess: ({ lastResponse }) => settle.resolve({ url: upload.url ?? '', result: resultFromHeaders(lastResponse) }),
+    onSuccess: ({ lastResponse }) => settle.resolve({ url: upload.url ?? '', result: tusResultFromHeaders(lastResponse) }),
     onError: (err) => settle.reject(toQueueError(err)),
   });
 
   let aborted = false;
-  void upload.findPreviousUploads().then((previous) => {
-    if (aborted) return; // stopped before it started: never start it behind the caller's back
-    const last = previous.at(-1);
-    if (last) upload.resumeFromPreviousUpload(last);
-    upload.start();
-  }, (err: unknown) => settle.reject(err));
+  resumeOrStart(upload, () => aborted, (err) => settle.reject(err));
 
   return {
     done,
@@ -97,19 +93,6 @@ export function startTusUpload(req: TusUploadRequest): TusUploadHandle {
       settle.reject(new AbortedError());
       await upload.abort(terminate).catch(() => undefined);
     },
-  };
-}
-
-export function resultFromHeaders(res: HttpResponse | undefined): UploadAccepted | null {
-  const uploadId = res?.getHeader(TUS_RESULT_HEADERS.uploadId);
-  if (!res || !uploadId) return null;
-  const jobId = res.getHeader(TUS_RESULT_HEADERS.jobId);
-  return {
-    upload_id: uploadId,
-    job_id: jobId ? jobId : null,
-    duplicate: res.getHeader(TUS_RESULT_HEADERS.duplicate) === 'true',
-    status: (res.getHeader(TUS_RESULT_HEADERS.status) ?? 'queued') as UploadAccepted['status'],
-    estimated_time: 0,
   };
 }
 

@@ -5,9 +5,10 @@
  * pause or a retry continues at the server's offset instead of starting over; while the server is
  * unreachable the client keeps retrying with growing delays.
  */
-import { Upload, type DetailedError, type HttpResponse, type PreviousUpload, type UrlStorage } from 'tus-js-client';
+import { Upload, type DetailedError, type PreviousUpload, type UrlStorage } from 'tus-js-client';
 import type { ApiEnvelope } from '../../../shared/api/envelope.ts';
-import { TUS_RESULT_HEADERS, type UploadAccepted } from '../../../shared/api/schemas.ts';
+import type { UploadAccepted } from '../../../shared/api/schemas.ts';
+import { resumeOrStart, tusResultFromHeaders } from '../../../shared/api/tus-client.ts';
 import { ApiError } from './errors.ts';
 import type { UploadTransport } from './upload.ts';
 
@@ -105,7 +106,7 @@ export function tusUploadTransport(opts: TusTransportOptions): UploadTransport {
       },
       onProgress: (sent, total) => onProgress(sent, total),
       onSuccess: ({ lastResponse }) => {
-        const accepted = resultFromHeaders(lastResponse);
+        const accepted = tusResultFromHeaders(lastResponse);
         if (accepted) settle.resolve(accepted);
         else settle.reject(new ApiError('BAD_RESPONSE', 'The upload finished but the server did not say what became of it.'));
       },
@@ -116,12 +117,7 @@ export function tusUploadTransport(opts: TusTransportOptions): UploadTransport {
       },
     });
     let aborted = false;
-    void upload.findPreviousUploads().then((previous) => {
-      if (aborted) return; // stopped before it started: never start it behind the caller's back
-      const last = previous.at(-1);
-      if (last) upload.resumeFromPreviousUpload(last);
-      upload.start();
-    }, (err: unknown) => settle.reject(toApiError(err as Error)));
+    resumeOrStart(upload, () => aborted, (err) => settle.reject(toApiError(err as Error)));
     return {
       promise,
       abort: () => {
@@ -137,18 +133,6 @@ export function tusUploadTransport(opts: TusTransportOptions): UploadTransport {
 /** Small files as one multipart request, large ones resumably. */
 export function sizeSwitchTransport(small: UploadTransport, large: UploadTransport, minLargeBytes = TUS_MIN_BYTES): UploadTransport {
   return (file, onProgress) => (file.size >= minLargeBytes ? large : small)(file, onProgress);
-}
-
-function resultFromHeaders(res: HttpResponse | undefined): UploadAccepted | null {
-  const uploadId = res?.getHeader(TUS_RESULT_HEADERS.uploadId);
-  if (!res || !uploadId) return null;
-  return {
-    upload_id: uploadId,
-    job_id: res.getHeader(TUS_RESULT_HEADERS.jobId) || null,
-    duplicate: res.getHeader(TUS_RESULT_HEADERS.duplicate) === 'true',
-    status: (res.getHeader(TUS_RESULT_HEADERS.status) ?? 'queued') as UploadAccepted['status'],
-    estimated_time: 0,
-  };
 }
 
 function toApiError(err: Error | DetailedError): ApiError {

@@ -2,7 +2,9 @@ import os from 'node:os';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { loadCloudConfig, type CloudConfig } from './config-cloud.ts';
+import { loadAiConfig, type AiConfig } from './config-ai.ts';
 import { ConfigError, type Env } from './config-errors.ts';
+import { size } from './config-parse.ts';
 
 /** Everything the server can be told through its environment, validated once at start-up. */
 export interface Config {
@@ -31,6 +33,8 @@ export interface Config {
   /** Cloud mode: the Host names the API answers to (host or host:port); null = any. */
   publicHosts: Set<string> | null;
   cloud: CloudConfig;
+  /** Cloud analysis knobs, prices and budgets (config-ai.ts). */
+  ai: AiConfig;
 }
 
 export { ConfigError } from './config-errors.ts';
@@ -53,18 +57,6 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-/** Sizes accept plain bytes or a unit: `100MB`, `1.5GB`, `512kb`. */
-function size(env: Env, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(raw);
-  if (!m) throw new ConfigError(name, `must be a size such as 104857600 or 100MB, got '${raw}'.`);
-  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
-  const value = Math.floor(Number(m[1]) * unit);
-  if (value < 1) throw new ConfigError(name, 'must be at least 1 byte.');
-  return value;
-}
-
 function delays(env: Env, name: string, fallback: number[]): number[] {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
@@ -81,6 +73,7 @@ export function defaultDataDir(): string {
 
 export function loadConfig(env: Env = process.env): Config {
   const cloud = loadCloudConfig(env);
+  const ai = loadAiConfig(env, cloud);
   const mode = cloud.firebase ? 'cloud' : 'local';
   const host = env.TROVE_HOST?.trim() || '127.0.0.1';
   // A local token is meant for one machine; only signed-in users may come from the network.
@@ -128,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     mode,
     publicHosts: publicHosts(env, mode),
     cloud,
+    ai,
   };
 }
 

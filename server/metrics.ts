@@ -25,6 +25,26 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10], registers: [this.registry],
   });
 
+  /** What paid models cost: tokens and dollars by model and by what the call was for. */
+  readonly aiTokens = new Counter({
+    name: 'trove_ai_tokens_total', help: 'Tokens sent to (input) and received from (output) paid AI models.',
+    labelNames: ['model', 'kind', 'direction'] as const, registers: [this.registry],
+  });
+  readonly aiCost = new Counter({
+    name: 'trove_ai_cost_usd_total', help: 'Cost of paid AI calls in US dollars, from the price table.',
+    labelNames: ['model', 'kind'] as const, registers: [this.registry],
+  });
+  readonly budgetDeferred = new Counter({
+    name: 'trove_ai_budget_deferred_total', help: 'Files described offline because their owner\'s AI budget was spent.', registers: [this.registry],
+  });
+  readonly providerErrors = new Counter({
+    name: 'trove_ai_provider_errors_total', help: 'Failed calls to AI providers by error code (e.g. PROVIDER_RATE_LIMITED).',
+    labelNames: ['provider', 'code'] as const, registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: 'trove_queue_depth', help: 'Jobs waiting in each queue (sampled by workers).', labelNames: ['queue'] as const, registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -6,8 +6,11 @@ export interface Embedder {
   readonly model: string;
   /** Length of every vector this embedder returns, e.g. 512. */
   readonly dimensions: number;
-  /** Unit-length vectors, one per text, in the same order. */
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+  /**
+   * Unit-length vectors, one per text, in the same order. A paid embedder reports the tokens this
+   * call used through `onUsage` (its share of a batch shared with other callers).
+   */
+  embed(texts: string[], signal?: AbortSignal, onUsage?: (usage: ModelUsage) => void): Promise<number[][]>;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,10 @@ export interface AnalysisInput {
   /** The image or extracted video frames (unused by the offline v1, used by later analyzers). */
   imagePaths?: string[];
   audioPath?: string;
+  /** The original file (a video may go to a cloud model whole when it is small enough). */
+  sourcePath?: string;
+  /** Size of the original in bytes. */
+  sizeBytes?: number;
 }
 
 export interface Analysis {
@@ -48,6 +55,41 @@ export interface Analysis {
 export interface Analyzer {
   readonly model: string;
   analyze(input: AnalysisInput, signal?: AbortSignal): Promise<Analysis>;
+}
+
+/** Tokens one call to a paid model used; the price table turns them into dollars. */
+export interface ModelUsage {
+  /** The provider's model id as its price list names it, e.g. 'gemini-2.5-flash', 'text-embedding-3-small'. */
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** The part of inputTokens that was audio (Gemini bills it at its own rate). */
+  audioInputTokens?: number;
+}
+
+/** Who wrote the summary a user sees (`analyzer` in the file's metadata). */
+export type AnalyzerName = 'gemini' | 'openai-chat' | 'offline';
+
+/**
+ * A cloud model's answer for one file. A refusal (safety filter, content policy) is an answer too:
+ * final, not retried, and the file keeps its offline description with the reason shown.
+ */
+export type CloudOutcome =
+  | { kind: 'described'; analysis: Analysis; usage: ModelUsage[] }
+  | { kind: 'blocked'; reason: string; usage: ModelUsage[] };
+
+/**
+ * A paid model that describes files (Gemini, an OpenAI-compatible chat model). It never runs alone:
+ * the offline analysis (objects, OCR, EXIF, transcript, document text) is done first and grounds the
+ * prompt, so the summary carries exact names, numbers and dates, and the extracted text is indexed
+ * whatever the model answers. Transient failures (429, 5xx, time-outs, malformed answers) throw a
+ * retryable TroveError; the job queue retries them.
+ */
+export interface CloudAnalyzer {
+  readonly name: Exclude<AnalyzerName, 'offline'>;
+  /** The provider's model id, e.g. 'gemini-2.5-flash'. */
+  readonly model: string;
+  describe(input: AnalysisInput, grounding: Analysis, signal?: AbortSignal): Promise<CloudOutcome>;
 }
 
 // ---------------------------------------------------------------------------------------------

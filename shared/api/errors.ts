@@ -37,6 +37,15 @@ export const ERROR_CODES = {
   PROVIDER_RATE_LIMITED: { status: 503, retryable: true },
   PROVIDER_REJECTED: { status: 422, retryable: false },
   PROVIDER_MISCONFIGURED: { status: 502, retryable: false },
+  // desktop app (raised in main and carried over IPC; the status says what kind of refusal it is)
+  INVALID_SERVER_URL: { status: 400, retryable: false },
+  INSECURE_SERVER_URL: { status: 400, retryable: false },
+  PATH_NOT_GRANTED: { status: 403, retryable: false },
+  SIGN_IN_EXPIRED: { status: 401, retryable: false },
+  GOOGLE_SIGN_IN_UNAVAILABLE: { status: 501, retryable: false },
+  GOOGLE_SIGN_IN_CANCELLED: { status: 400, retryable: false },
+  GOOGLE_SIGN_IN_TIMEOUT: { status: 408, retryable: true },
+  GOOGLE_SIGN_IN_FAILED: { status: 502, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

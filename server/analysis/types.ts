@@ -101,6 +101,8 @@ export interface DetectedObject {
   label: string;
   /** 0..1 */
   score: number;
+  /** Separate instances of it in the picture, when the detector counts them. */
+  count?: number;
 }
 
 /** Objects in a picture (COCO-80). */

@@ -1,4 +1,5 @@
 import { TroveError } from '../../../shared/api/errors.ts';
+import type { ModelUsage } from '../types.ts';
 
 /** Who is being called, so a message can name the service and the variable a person should check. */
 export interface ProviderInfo {
@@ -55,15 +56,20 @@ export function unreachableError(p: ProviderInfo, cause: unknown): TroveError {
     { provider: p.name }, { cause });
 }
 
-export function blockedError(p: ProviderInfo, reason: string): TroveError {
-  return new TroveError('PROVIDER_REJECTED',
-    `${p.name} declined to describe this file (${reason}, its safety filter). It stays stored but is not analysed; retrying will not help.`,
-    { provider: p.name, reason });
+/**
+ * A reply that parses but is not what was asked for (no JSON, or cut off at the token limit): worth
+ * another attempt, a model's output varies. The tokens it cost ride along in `details.usage`, so the
+ * caller can count a failed attempt's cost too (see usageOf).
+ */
+export function malformedError(p: ProviderInfo, what: string, usage?: readonly ModelUsage[]): TroveError {
+  return new TroveError('MODEL_UNAVAILABLE', `${p.name} returned a malformed answer: ${what}; the file will be retried.`,
+    { provider: p.name, ...(usage && usage.length > 0 ? { usage } : {}) });
 }
 
-/** A reply that parses but is not what was asked for: worth another attempt, a model's output varies. */
-export function malformedError(p: ProviderInfo, what: string): TroveError {
-  return new TroveError('MODEL_UNAVAILABLE', `${p.name} returned a malformed answer: ${what}; the file will be retried.`, { provider: p.name });
+/** Tokens a failed call still cost (a malformed answer is billed), or [] when none were reported. */
+export function usageOf(err: unknown): ModelUsage[] {
+  const details = err instanceof TroveError ? (err.details as { usage?: unknown } | undefined) : undefined;
+  return Array.isArray(details?.usage) ? (details.usage as ModelUsage[]) : [];
 }
 
 /** The reason the caller aborted with (e.g. the job's PROCESSING_TIMEOUT), so the caller sees its own error. */

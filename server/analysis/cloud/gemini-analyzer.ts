@@ -1,12 +1,15 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, FileState, FinishReason, GoogleGenAI, Type, type File as GeminiFile, type GenerateContentResponse, type Part, type Schema } from '@google/genai';
+import { ApiError, FinishReason, GoogleGenAI, Type, type File as GeminiFile, type GenerateContentResponse, type Part, type Schema } from '@google/genai';
 import { TroveError } from '../../../shared/api/errors.ts';
 import type { Logger } from '../../logger.ts';
-import { OfflineAnalyzer } from '../offline-analyzer.ts';
-import type { Analysis, AnalysisInput, Analyzer } from '../types.ts';
-import { abortReason, blockedError, httpError, isAbortError, malformedError, timeoutError, unreachableError, type ProviderInfo } from './errors.ts';
-import { DEFAULT_IMAGE_OPTIONS, audioMimeType, prepareImages, type ImageOptions } from './media.ts';
-import { answerSchema, describeInput, instructions, parseAnswer, toAnalysis } from './prompt.ts';
+import { clip, oneLine } from '../offline/text.ts';
+import type { Analysis, AnalysisInput, CloudAnalyzer, CloudOutcome } from '../types.ts';
+import { parseAnswer, toAnalysis } from './answer.ts';
+import { abortReason, httpError, isAbortError, malformedError, timeoutError, unreachableError, type ProviderInfo } from './errors.ts';
+import { GeminiFiles } from './gemini-files.ts';
+import { planMedia } from './media-plan.ts';
+import { DEFAULT_IMAGE_OPTIONS, prepareImages, type ImageOptions } from './media.ts';
+import { answerSchema, groundedPrompt, instructions } from './prompt.ts';
+import { geminiUsage, WarnOnce, type UsageEstimate } from './usage.ts';
 
 export interface GeminiAnalyzerOptions {
   apiKey: string;
@@ -16,134 +19,136 @@ export interface GeminiAnalyzerOptions {
   model: string;
   /** ENABLE_CONTENT_MODERATION: ask for an NSFW judgement and store it as metadata.nsfw. */
   contentModeration: boolean;
+  /** GEMINI_WHOLE_VIDEO_MAX_SIZE: videos up to this size go whole; longer ones as frames + sound track. */
+  wholeVideoMaxBytes: number;
+  /** TROVE_PROMPT_TEXT_MAX_TOKENS: the file's text sent with the prompt. */
+  promptTextMaxTokens: number;
   log?: Logger | undefined;
   /** Each HTTP request (generate, upload, poll); default 120 s. */
   timeoutMs?: number;
   images?: Partial<ImageOptions>;
-  /** How often an uploaded recording is checked for ACTIVE (default 1 s) and for how long at most (default 180 s). */
+  /** Page pictures sent with a scanned document's OCR text; default 3. */
+  maxScanPages?: number;
+  /** How often an upload is checked for ACTIVE (default 1 s) and for how long at most (default 180 s). */
   filePollIntervalMs?: number;
   fileActiveTimeoutMs?: number;
+  /**
+   * Gemini 2.5's thinking tokens are billed as output; describing a file needs little of it. Unset
+   * leaves the model's default; 0 turns thinking off on models that allow it (Flash, Flash-Lite).
+   */
+  thinkingBudget?: number;
 }
 
 /** Finish reasons that mean the model refused, not that it failed: retrying gives the same refusal. */
-const REFUSALS = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'IMAGE_SAFETY', 'RECITATION']);
+const REFUSALS: Record<string, string> = {
+  SAFETY: 'its safety filters judged the content harmful',
+  PROHIBITED_CONTENT: 'the content is prohibited by its usage policies',
+  BLOCKLIST: 'the content contains terms on its blocklist',
+  SPII: 'the content contains sensitive personal information',
+  IMAGE_SAFETY: 'its image safety filters judged a picture harmful',
+  RECITATION: 'the answer would have recited copyrighted material',
+};
+
+/** Tokens Gemini bills for one inline picture up to 384 px a side (larger ones are tiled at 258 per tile). */
+const TOKENS_PER_PICTURE = 258;
 
 /**
- * Describes files with Gemini through `@google/genai`: pictures (an image, or a video's frames) go
- * inline as downscaled JPEGs; recordings (an audio file, or a video's sound track) go through the
- * Files API, because inline requests are capped at ~20 MB and a 10-minute WAV is not; document text
- * goes as text. The uploaded file is deleted afterwards whatever happens, as it would otherwise sit in
- * the project's storage for 48 h.
+ * Describes files with Gemini through `@google/genai`, grounded in the offline analysis. Media go as
+ * media-plan.ts decides: pictures inline as downscaled JPEGs; a short video whole and recordings
+ * through the Files API (deleted afterwards whatever happens); documents as text. A refusal is an
+ * answer (`blocked`), not an error.
  *
  * No retries inside: the SDK's own retry (`retryOptions`) replaces the HTTP status with a generic
  * message, which would hide a 429 from a 400. Errors are classified instead and the job queue retries.
  */
-export class GeminiAnalyzer implements Analyzer {
+export class GeminiAnalyzer implements CloudAnalyzer {
+  readonly name = 'gemini' as const;
   readonly model: string;
   private readonly ai: GoogleGenAI;
-  private readonly offline = new OfflineAnalyzer();
+  private readonly files: GeminiFiles;
   private readonly info: ProviderInfo;
   private readonly timeoutMs: number;
   private readonly imageOpts: ImageOptions;
-  private readonly pollMs: number;
-  private readonly activeTimeoutMs: number;
+  private readonly warnOnce: WarnOnce;
 
   constructor(private readonly opts: GeminiAnalyzerOptions) {
-    this.model = `gemini:${opts.model}`;
+    this.model = opts.model;
     this.timeoutMs = opts.timeoutMs ?? 120_000;
     this.imageOpts = { ...DEFAULT_IMAGE_OPTIONS, ...opts.images };
-    this.pollMs = opts.filePollIntervalMs ?? 1000;
-    this.activeTimeoutMs = opts.fileActiveTimeoutMs ?? 180_000;
     this.info = { name: 'Gemini', keyVar: 'GEMINI_API_KEY', modelVar: 'GEMINI_MODEL', model: opts.model, baseUrl: opts.baseUrl };
+    this.warnOnce = new WarnOnce(opts.log);
     this.ai = new GoogleGenAI({
       apiKey: opts.apiKey,
       vertexai: false,
       httpOptions: { timeout: this.timeoutMs, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}) },
     });
+    this.files = new GeminiFiles(this.ai, (fn, signal) => this.call(fn, signal), {
+      pollMs: opts.filePollIntervalMs ?? 1000, activeTimeoutMs: opts.fileActiveTimeoutMs ?? 180_000, timeoutMs: this.timeoutMs, log: opts.log,
+    });
   }
 
-  async analyze(input: AnalysisInput, signal?: AbortSignal): Promise<Analysis> {
-    signal?.throwIfAborted();
-    // The local facts (dates, camera, format, file-name words) feed the prompt and the tags.
-    const base = await this.offline.analyze(input, signal);
-    const images = await prepareImages(input.imagePaths, this.imageOpts, this.opts.log, signal);
-    let uploaded: GeminiFile | undefined;
+  async describe(input: AnalysisInput, grounding: Analysis, signal?: AbortSignal): Promise<CloudOutcome> {
+    if (signal?.aborted) throw abortReason(signal);
+    const plan = await planMedia(input, { wholeVideoMaxBytes: this.opts.wholeVideoMaxBytes, takesRecordings: true, maxScanPages: this.opts.maxScanPages ?? 3 });
+    const images = await prepareImages(plan.pictures, this.imageOpts, this.opts.log, signal);
+    const uploaded: GeminiFile[] = [];
     try {
-      if (input.audioPath) {
-        const mimeType = audioMimeType(input.audioPath, input.mimeType);
-        uploaded = await this.call(() => this.ai.files.upload({
-          // A generic display name: the user's file name need not be stored at Google.
-          file: input.audioPath!, config: { mimeType, displayName: 'trove-media', abortSignal: signal },
-        }), signal);
-        uploaded = await this.waitUntilActive(uploaded, signal);
-      }
-      const parts: Part[] = [{ text: describeInput(input, base.summary, { images: images.length, audio: uploaded !== undefined }) }];
+      const video = plan.wholeVideo && await this.files.upload(plan.wholeVideo.path, plan.wholeVideo.mimeType, 'video', uploaded, signal);
+      const recording = plan.recording &&
+        await this.files.upload(plan.recording.path, plan.recording.mimeType, input.fileType === 'video' ? 'sound track' : 'recording', uploaded, signal);
+      const prompt = groundedPrompt(input, grounding, {
+        pictures: images.length, wholeVideo: video !== undefined, recording: recording !== undefined, scannedPages: plan.scannedPages,
+      }, this.opts);
+      const system = instructions(this.opts);
+      // Media first, then the text about them: Google's advice for prompts with one file.
+      const parts: Part[] = [];
+      if (video) parts.push({ fileData: { fileUri: video.uri ?? '', mimeType: video.mimeType ?? plan.wholeVideo!.mimeType } });
       for (const img of images) parts.push({ inlineData: { mimeType: img.mimeType, data: img.base64 } });
-      if (uploaded?.uri) parts.push({ fileData: { fileUri: uploaded.uri, mimeType: uploaded.mimeType ?? 'audio/wav' } });
+      if (recording) parts.push({ fileData: { fileUri: recording.uri ?? '', mimeType: recording.mimeType ?? plan.recording!.mimeType } });
+      parts.push({ text: prompt });
 
       const response = await this.call(() => this.ai.models.generateContent({
         model: this.opts.model,
         contents: [{ role: 'user', parts }],
         config: {
-          systemInstruction: instructions(this.opts),
+          systemInstruction: system,
           responseMimeType: 'application/json',
           responseSchema: toGeminiSchema(answerSchema(this.opts)),
           temperature: 0.2,
+          ...(this.opts.thinkingBudget !== undefined ? { thinkingConfig: { thinkingBudget: this.opts.thinkingBudget } } : {}),
           abortSignal: signal,
         },
       }), signal);
-      return this.read(response, input, base);
+      return this.read(response, grounding, { promptText: `${system}\n${prompt}`, images: images.length, tokensPerImage: TOKENS_PER_PICTURE, answerText: '' });
     } finally {
-      if (uploaded?.name) await this.deleteQuietly(uploaded.name);
+      for (const file of uploaded) await this.files.deleteQuietly(file);
     }
   }
 
-  private read(response: GenerateContentResponse, input: AnalysisInput, base: Analysis): Analysis {
-    const blockReason = response.promptFeedback?.blockReason;
-    if (blockReason) throw blockedError(this.info, `blocked: ${blockReason}`);
+  private read(response: GenerateContentResponse, grounding: Analysis, estimate: UsageEstimate): CloudOutcome {
     const candidate = response.candidates?.[0];
-    if (!candidate) throw malformedError(this.info, 'no candidate in the answer');
+    const answerText = (candidate?.content?.parts ?? []).filter((p) => typeof p.text === 'string' && p.thought !== true).map((p) => p.text).join('');
+    const usage = [geminiUsage(this.opts.model, response.usageMetadata, { ...estimate, answerText }, this.warnOnce)];
+
+    const blockReason = response.promptFeedback?.blockReason;
+    if (blockReason) {
+      const why = REFUSALS[blockReason] ?? 'its safety filters';
+      const message = response.promptFeedback?.blockReasonMessage;
+      return { kind: 'blocked', reason: `Gemini refused the request: ${why} (${blockReason}${message ? `: ${clip(oneLine(message), 200)}` : ''}).`, usage };
+    }
+    if (!candidate) throw malformedError(this.info, 'no candidate in the answer', usage);
     const finish = candidate.finishReason;
-    if (finish && REFUSALS.has(finish)) throw blockedError(this.info, `finish reason ${finish}`);
-    const text = (candidate.content?.parts ?? []).filter((p) => typeof p.text === 'string' && p.thought !== true).map((p) => p.text).join('');
-    const answer = parseAnswer(text);
+    if (finish && REFUSALS[finish]) {
+      const categories = (candidate.safetyRatings ?? []).filter((r) => r.blocked === true && r.category)
+        .map((r) => r.category!.replace(/^HARM_CATEGORY_/, '').toLowerCase().replace(/_/g, ' '));
+      return { kind: 'blocked', reason: `Gemini declined to describe this file: ${REFUSALS[finish]} (${finish}${categories.length ? `: ${categories.join(', ')}` : ''}).`, usage };
+    }
+    const answer = parseAnswer(answerText);
     if (!answer) {
-      throw malformedError(this.info, finish === FinishReason.MAX_TOKENS ? 'the JSON was cut off at the output token limit' : 'no JSON object with a summary');
+      throw malformedError(this.info, finish === FinishReason.MAX_TOKENS ? 'the JSON was cut off at the output token limit' : 'no JSON object with a summary', usage);
     }
-    const usage = response.usageMetadata;
-    const tokenCount = usage?.totalTokenCount ?? sumDefined(usage?.promptTokenCount, usage?.candidatesTokenCount);
-    return toAnalysis(answer, input, base, { ...this.opts, model: this.model, tokenCount });
-  }
-
-  /** Files start PROCESSING; generating against one before it is ACTIVE fails with 400. */
-  private async waitUntilActive(file: GeminiFile, signal?: AbortSignal): Promise<GeminiFile> {
-    const deadline = Date.now() + this.activeTimeoutMs;
-    let current = file;
-    for (;;) {
-      if (current.state === FileState.ACTIVE || current.state === undefined) return current;
-      if (current.state === FileState.FAILED) {
-        throw new TroveError('PROVIDER_REJECTED', `Gemini could not process this recording (${current.error?.message ?? 'file state FAILED'}).`,
-          { provider: 'Gemini' });
-      }
-      if (Date.now() >= deadline) {
-        throw new TroveError('MODEL_UNAVAILABLE',
-          `Gemini was still processing the uploaded recording after ${Math.round(this.activeTimeoutMs / 1000)} s; the file will be retried.`,
-          { provider: 'Gemini' });
-      }
-      await this.call(() => sleep(this.pollMs, undefined, { signal }), signal);
-      const name = current.name ?? file.name ?? '';
-      current = await this.call(() => this.ai.files.get({ name, config: { abortSignal: signal } }), signal);
-    }
-  }
-
-  /** Not tied to the job's signal: an aborted job must still not leave its recording behind. */
-  private async deleteQuietly(name: string): Promise<void> {
-    try {
-      await this.ai.files.delete({ name, config: { httpOptions: { timeout: Math.min(this.timeoutMs, 15_000) } } });
-    } catch (err) {
-      // Gemini deletes files itself after 48 h; a failed delete is worth a warning, not a failed file.
-      this.opts.log?.warn({ err, file: name }, 'could not delete the uploaded file from Gemini');
-    }
+    const analysis = toAnalysis(answer, grounding, usage, { contentModeration: this.opts.contentModeration, model: `gemini:${this.opts.model}`, provider: this.name });
+    return { kind: 'described', analysis, usage };
   }
 
   private async call<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -176,9 +181,4 @@ function toGeminiSchema(s: unknown): Schema {
   if (node.items) out.items = toGeminiSchema(node.items);
   if (node.required) out.required = node.required;
   return out;
-}
-
-function sumDefined(...values: (number | undefined)[]): number | undefined {
-  const defined = values.filter((v): v is number => typeof v === 'number');
-  return defined.length > 0 ? defined.reduce((a, b) => a + b, 0) : undefined;
 }

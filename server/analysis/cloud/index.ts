@@ -1,40 +1,44 @@
+import type { AiConfig } from '../../config-ai.ts';
 import type { CloudConfig } from '../../config-cloud.ts';
 import type { Logger } from '../../logger.ts';
-import type { Analyzer, Embedder } from '../types.ts';
+import type { CloudAnalyzer, Embedder } from '../types.ts';
 import { GeminiAnalyzer, type GeminiAnalyzerOptions } from './gemini-analyzer.ts';
 import { OpenAIChatAnalyzer, type OpenAIChatAnalyzerOptions } from './openai-chat-analyzer.ts';
 import { OpenAIEmbedder, type OpenAIEmbedderOptions } from './openai-embedder.ts';
 
 export { GeminiAnalyzer, OpenAIChatAnalyzer, OpenAIEmbedder };
+export { usageOf } from './errors.ts';
 export type { GeminiAnalyzerOptions, OpenAIChatAnalyzerOptions, OpenAIEmbedderOptions };
 
-/** Knobs the configuration does not carry (timeouts, retries, batching); tests shorten them. */
+type Fixed = 'apiKey' | 'baseUrl' | 'model' | 'contentModeration' | 'log' | 'wholeVideoMaxBytes' | 'promptTextMaxTokens';
+
+/** Knobs the configuration does not carry (timeouts, retries, batching, picture sizes); tests shorten them. */
 export interface CloudAdapterTuning {
-  gemini?: Partial<Omit<GeminiAnalyzerOptions, 'apiKey' | 'baseUrl' | 'model' | 'contentModeration' | 'log'>>;
-  openaiChat?: Partial<Omit<OpenAIChatAnalyzerOptions, 'apiKey' | 'baseUrl' | 'model' | 'contentModeration' | 'log'>>;
+  gemini?: Partial<Omit<GeminiAnalyzerOptions, Fixed>>;
+  openaiChat?: Partial<Omit<OpenAIChatAnalyzerOptions, Fixed>>;
   openaiEmbedder?: Partial<Omit<OpenAIEmbedderOptions, 'apiKey' | 'baseUrl' | 'model' | 'dimensions' | 'log'>>;
 }
 
 /**
- * The analyzer cloud configuration asks for: Gemini when GEMINI_API_KEY is set, else an
+ * The cloud analyzer the configuration asks for: Gemini when GEMINI_API_KEY is set, else an
  * OpenAI-compatible chat model when OPENAI_ANALYSIS_MODEL is set (config-cloud.ts refuses both at
- * once), else undefined and the caller keeps the offline analyzer.
+ * once), else undefined and files are described offline only. It always runs after the offline
+ * analysis, which grounds its prompt.
  */
-export function createCloudAnalyzer(cloud: CloudConfig, log: Logger, tuning: CloudAdapterTuning = {}): Analyzer | undefined {
+export function createCloudAnalyzer(cloud: CloudConfig, ai: AiConfig, log: Logger, tuning: CloudAdapterTuning = {}): CloudAnalyzer | undefined {
+  const shared = { contentModeration: cloud.contentModeration, promptTextMaxTokens: ai.promptTextMaxTokens, log };
   if (cloud.gemini) {
-    log.info({ model: cloud.gemini.model, baseUrl: cloud.gemini.baseUrl }, 'file analysis by Gemini');
+    log.info({ model: cloud.gemini.model, baseUrl: cloud.gemini.baseUrl, wholeVideoMaxBytes: ai.wholeVideoMaxBytes }, 'file analysis by Gemini');
     return new GeminiAnalyzer({
-      ...tuning.gemini,
-      apiKey: cloud.gemini.apiKey, baseUrl: cloud.gemini.baseUrl, model: cloud.gemini.model,
-      contentModeration: cloud.contentModeration, log,
+      ...tuning.gemini, ...shared,
+      apiKey: cloud.gemini.apiKey, baseUrl: cloud.gemini.baseUrl, model: cloud.gemini.model, wholeVideoMaxBytes: ai.wholeVideoMaxBytes,
     });
   }
   if (cloud.openai?.analysisModel) {
     log.info({ model: cloud.openai.analysisModel, baseUrl: cloud.openai.baseUrl }, 'file analysis by an OpenAI-compatible chat model');
     return new OpenAIChatAnalyzer({
-      ...tuning.openaiChat,
+      ...tuning.openaiChat, ...shared,
       apiKey: cloud.openai.apiKey, baseUrl: cloud.openai.baseUrl, model: cloud.openai.analysisModel,
-      contentModeration: cloud.contentModeration, log,
     });
   }
   return undefined;

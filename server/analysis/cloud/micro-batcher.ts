@@ -1,21 +1,31 @@
 import { abortReason } from './errors.ts';
+import { apportion } from './usage.ts';
 
-export interface MicroBatcherOptions {
+export interface MicroBatcherOptions<I = unknown> {
   /** Most inputs in one call (OpenAI allows 2048 for embeddings; 100 keeps one failure's blast radius small). */
   maxBatch: number;
   /** How long the first input waits for company (ms). */
   windowMs: number;
   /** Calls in flight at once. */
   maxConcurrent: number;
+  /** An input's share of a call's cost (e.g. its characters); default 1 each. */
+  weight?: (input: I) => number;
 }
 
-type Run<I, O> = (inputs: I[], signal: AbortSignal | undefined) => Promise<O[]>;
+/** A call's outputs, in input order, and what it cost as a whole (e.g. tokens billed), if known. */
+export interface RunResult<O> {
+  outputs: O[];
+  cost?: number | undefined;
+}
+
+type Run<I, O> = (inputs: I[], signal: AbortSignal | undefined) => Promise<RunResult<O>>;
 
 interface Request<O> {
   results: O[];
   remaining: number;
   settled: boolean;
   signal: AbortSignal | undefined;
+  onCost: ((share: number) => void) | undefined;
   resolve(out: O[]): void;
   reject(err: Error): void;
 }
@@ -30,7 +40,8 @@ interface Item<I, O> {
  * Merges the single-text calls the processing service makes concurrently into batched API calls:
  * fewer requests against a per-minute request quota, same latency within a few milliseconds. A
  * caller's abort settles only that caller; a batch carrying inputs of several callers runs on
- * (bounded by the client's timeout), because aborting it would fail the others.
+ * (bounded by the client's timeout), because aborting it would fail the others. A call's cost is
+ * split between the callers whose inputs it carried, by weight, in whole units that add up to it.
  */
 export class MicroBatcher<I, O> {
   private queue: Item<I, O>[] = [];
@@ -38,9 +49,10 @@ export class MicroBatcher<I, O> {
   private active = 0;
   private idle: (() => void)[] = [];
 
-  constructor(private readonly run: Run<I, O>, private readonly opts: MicroBatcherOptions) {}
+  constructor(private readonly run: Run<I, O>, private readonly opts: MicroBatcherOptions<I>) {}
 
-  submit(inputs: I[], signal?: AbortSignal): Promise<O[]> {
+  /** `onCost` hears this caller's share of each call its inputs went into (one call per maxBatch inputs). */
+  submit(inputs: I[], signal?: AbortSignal, onCost?: (share: number) => void): Promise<O[]> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (inputs.length === 0) return Promise.resolve([]);
     return new Promise<O[]>((resolve, reject) => {
@@ -50,6 +62,7 @@ export class MicroBatcher<I, O> {
         remaining: inputs.length,
         settled: false,
         signal,
+        onCost,
         resolve: (out) => {
           if (request.settled) return;
           request.settled = true;
@@ -116,19 +129,38 @@ export class MicroBatcher<I, O> {
     // One caller's batch may be cancelled with that caller; a shared one may not.
     const owners = new Set(batch.map((i) => i.request));
     const signal = owners.size === 1 ? batch[0]!.request.signal : undefined;
-    let outputs: O[];
+    let result: RunResult<O>;
     try {
-      outputs = await this.run(batch.map((i) => i.input), signal);
+      result = await this.run(batch.map((i) => i.input), signal);
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       for (const owner of owners) owner.reject(error);
       return;
     }
+    if (result.cost !== undefined) this.share(batch, owners, result.cost);
+    const { outputs } = result;
     batch.forEach((item, i) => {
       const { request } = item;
       if (request.settled) return;
       request.results[item.index] = outputs[i]!;
       if (--request.remaining === 0) request.resolve(request.results);
+    });
+  }
+
+  /** Reported before the results, so a caller has its cost by the time its promise settles. */
+  private share(batch: Item<I, O>[], owners: Set<Request<O>>, cost: number): void {
+    const list = [...owners];
+    const weight = this.opts.weight ?? (() => 1);
+    const weights = list.map((owner) => batch.reduce((n, item) => n + (item.request === owner ? weight(item.input) : 0), 0));
+    apportion(Math.round(cost), weights).forEach((share, i) => {
+      const owner = list[i]!;
+      // A caller that gave up has no one left to tell; its share was still spent.
+      if (owner.settled) return;
+      try {
+        owner.onCost?.(share);
+      } catch {
+        // One caller's bookkeeping must not keep the batch's results from the others.
+      }
     });
   }
 }

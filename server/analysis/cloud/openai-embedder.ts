@@ -1,10 +1,12 @@
 import OpenAI from 'openai';
 import { TroveError } from '../../../shared/api/errors.ts';
 import type { Logger } from '../../logger.ts';
-import type { Embedder } from '../types.ts';
+import { roughTokens } from '../offline/text.ts';
+import type { Embedder, ModelUsage } from '../types.ts';
 import { malformedError, type ProviderInfo } from './errors.ts';
 import { MicroBatcher } from './micro-batcher.ts';
 import { openAIProvider, translateOpenAIError } from './openai-errors.ts';
+import { WarnOnce } from './usage.ts';
 
 export interface OpenAIEmbedderOptions {
   apiKey: string;
@@ -31,7 +33,9 @@ export interface OpenAIEmbedderOptions {
  * Embeddings from OpenAI or any OpenAI-compatible server (Ollama, LM Studio, vLLM) through the
  * `openai` SDK. Concurrent single-text calls are merged into calls of up to 100 inputs; every
  * vector is checked (count, length, finite, non-zero) and normalised, because pgvector's cosine
- * search and the mixing rule "one model, one dimension" both break silently on a bad vector.
+ * search and the mixing rule "one model, one dimension" both break silently on a bad vector. The
+ * tokens a call is billed for are split between the callers it served by their share of its
+ * characters (exact when a call serves one caller) and reported through `embed`'s `onUsage`.
  */
 export class OpenAIEmbedder implements Embedder {
   readonly model: string;
@@ -43,6 +47,7 @@ export class OpenAIEmbedder implements Embedder {
   private readonly maxInputTokens: number;
   private readonly sendDimensions: boolean;
   private readonly batcher: MicroBatcher<string, number[]>;
+  private readonly warnOnce: WarnOnce;
   private closed = false;
   /** Calls made so far; for tests and metrics. */
   calls = 0;
@@ -57,6 +62,7 @@ export class OpenAIEmbedder implements Embedder {
     // Only the text-embedding-3 family can shorten its vectors; other models reject the field.
     this.sendDimensions = /^text-embedding-3/.test(this.apiModel);
     this.info = openAIProvider(this.apiModel, 'OPENAI_EMBEDDING_MODEL', opts.baseUrl);
+    this.warnOnce = new WarnOnce(opts.log);
     this.client = new OpenAI({
       apiKey: opts.apiKey,
       ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
@@ -67,12 +73,15 @@ export class OpenAIEmbedder implements Embedder {
       maxBatch: opts.maxBatch ?? 100,
       windowMs: opts.batchWindowMs ?? 5,
       maxConcurrent: opts.maxConcurrent ?? 4,
+      weight: (text) => text.length,
     });
   }
 
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
+  /** `onUsage` hears this caller's tokens once per API call its texts went into (one per 100 texts). */
+  embed(texts: string[], signal?: AbortSignal, onUsage?: (usage: ModelUsage) => void): Promise<number[][]> {
     if (this.closed) return Promise.reject(new TroveError('SERVICE_UNAVAILABLE', 'The OpenAI embedder has been closed.'));
-    return this.batcher.submit(texts.map((t) => truncateToTokens(t, this.maxInputTokens)), signal);
+    const onCost = onUsage && ((share: number) => onUsage({ model: this.apiModel, inputTokens: share, outputTokens: 0 }));
+    return this.batcher.submit(texts.map((t) => truncateToTokens(t, this.maxInputTokens)), signal, onCost);
   }
 
   async close(): Promise<void> {
@@ -80,9 +89,10 @@ export class OpenAIEmbedder implements Embedder {
     await this.batcher.drain();
   }
 
-  private async call(texts: string[], signal: AbortSignal | undefined): Promise<number[][]> {
+  private async call(texts: string[], signal: AbortSignal | undefined): Promise<{ outputs: number[][]; cost: number }> {
     this.calls++;
     let data: unknown[];
+    let tokens: number;
     try {
       const res = await this.client.embeddings.create({
         model: this.apiModel,
@@ -93,6 +103,7 @@ export class OpenAIEmbedder implements Embedder {
         ...(this.sendDimensions ? { dimensions: this.dimensions } : {}),
       }, { signal, timeout: this.timeoutMs });
       data = Array.isArray(res.data) ? res.data : [];
+      tokens = this.billedTokens(res.usage, texts);
     } catch (err) {
       throw translateOpenAIError(err, this.info, this.timeoutMs, signal);
     }
@@ -106,7 +117,7 @@ export class OpenAIEmbedder implements Embedder {
         `The embedding model '${this.apiModel}' returns ${vectors[0].length}-dimensional vectors, not ${this.dimensions}; ` +
         `set OPENAI_EMBEDDING_DIMENSIONS=${vectors[0].length}.`, { provider: this.info.name });
     }
-    return vectors.map((v, i) => {
+    const outputs = vectors.map((v, i) => {
       const unit = v && v.length === this.dimensions ? normalise(v) : undefined;
       if (!unit) {
         throw malformedError(this.info, v?.length === this.dimensions || !v
@@ -115,6 +126,14 @@ export class OpenAIEmbedder implements Embedder {
       }
       return unit;
     });
+    return { outputs, cost: tokens };
+  }
+
+  /** `usage.prompt_tokens`, or an estimate for servers that leave usage out (some local ones do). */
+  private billedTokens(usage: { prompt_tokens?: number } | undefined, texts: string[]): number {
+    if (usage && typeof usage.prompt_tokens === 'number' && Number.isFinite(usage.prompt_tokens)) return Math.max(0, Math.round(usage.prompt_tokens));
+    this.warnOnce.warn(`the server reported no token counts for '${this.apiModel}'; its costs are estimated from the text sent`);
+    return texts.reduce((n, t) => n + roughTokens(t), 0);
   }
 }
 

@@ -26,6 +26,8 @@ export interface SeenObject {
   score: number;
   /** Videos: how many of the analysed frames show it. */
   frames?: number;
+  /** Most separate instances seen in one picture, when more than one ("3 people"); cloud prompts carry it. */
+  count?: number;
 }
 
 export interface Findings {
@@ -106,17 +108,25 @@ function spread<T>(items: readonly T[], max: number): T[] {
 }
 
 async function detectAll(detector: ObjectDetector, pictures: string[], signal?: AbortSignal): Promise<SeenObject[]> {
-  const seen = new Map<string, { score: number; frames: number }>();
+  const seen = new Map<string, { score: number; frames: number; count: number }>();
   for (const p of pictures) {
-    const best = new Map<string, number>();
-    for (const o of await detector.detect(p, signal)) best.set(o.label, Math.max(best.get(o.label) ?? 0, o.score));
-    for (const [label, score] of best) {
-      const s = seen.get(label) ?? { score: 0, frames: 0 };
-      seen.set(label, { score: Math.max(s.score, score), frames: s.frames + 1 });
+    const best = new Map<string, { score: number; count: number }>();
+    for (const o of await detector.detect(p, signal)) {
+      const b = best.get(o.label) ?? { score: 0, count: 0 };
+      // A detector that counts reports one entry per label; one that does not reports one per instance.
+      best.set(o.label, { score: Math.max(b.score, o.score), count: typeof o.count === 'number' && o.count >= 1 ? Math.max(b.count, o.count) : b.count + 1 });
+    }
+    for (const [label, b] of best) {
+      const s = seen.get(label) ?? { score: 0, frames: 0, count: 0 };
+      seen.set(label, { score: Math.max(s.score, b.score), frames: s.frames + 1, count: Math.max(s.count, b.count) });
     }
   }
   return [...seen.entries()]
-    .map(([label, s]) => ({ label, score: Math.round(s.score * 1000) / 1000, ...(pictures.length > 1 ? { frames: s.frames } : {}) }))
+    .map(([label, s]) => ({
+      label, score: Math.round(s.score * 1000) / 1000,
+      ...(pictures.length > 1 ? { frames: s.frames } : {}),
+      ...(s.count > 1 ? { count: s.count } : {}),
+    }))
     .sort((a, b) => (b.frames ?? 1) - (a.frames ?? 1) || b.score - a.score);
 }
 

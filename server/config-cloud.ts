@@ -6,7 +6,15 @@ import { ConfigError, type Env } from './config-errors.ts';
  * override without it is an error rather than silently ignored.
  */
 export interface CloudConfig {
-  gcs: { bucket: string; apiEndpoint: string | undefined; credentialsFile: string | undefined } | undefined;
+  gcs: {
+    bucket: string; apiEndpoint: string | undefined;
+    /** A service-account key file: links are signed with its key. Without one, IAM signBlob signs them as the runtime's account. */
+    credentialsFile: string | undefined;
+    /** IAM_CREDENTIALS_ENDPOINT: replaces https://iamcredentials.googleapis.com for signBlob (tests, private endpoints). */
+    iamEndpoint: string | undefined;
+    /** TROVE_LINK_SIGNING_KEY: signs this server's own links, which redirect to IAM-signed bucket links; shared by every API process. */
+    linkSigningKey: Buffer | undefined;
+  } | undefined;
   gemini: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
   openai: {
     apiKey: string; baseUrl: string | undefined; embeddingModel: string; dimensions: number;
@@ -63,8 +71,46 @@ function positiveInt(env: Env, name: string, fallback: number, max: number): num
   return Number(raw);
 }
 
+/**
+ * How links to the bucket are signed: with the key file when GOOGLE_APPLICATION_CREDENTIALS names
+ * one; otherwise (Cloud Run) by IAM signBlob behind this server's own redirecting links, whose key
+ * every process serving links must share — on separate machines no data dir is shared to hold it.
+ */
+function loadGcs(env: Env, bucket: string): NonNullable<CloudConfig['gcs']> {
+  const credentialsFile = trimmed(env, 'GOOGLE_APPLICATION_CREDENTIALS');
+  for (const name of ['IAM_CREDENTIALS_ENDPOINT', 'TROVE_LINK_SIGNING_KEY']) {
+    if (credentialsFile !== undefined && trimmed(env, name) !== undefined) {
+      throw new ConfigError(name, 'is only used without a key file, but GOOGLE_APPLICATION_CREDENTIALS names one (its key signs the links); remove one of them.');
+    }
+  }
+  const key = trimmed(env, 'TROVE_LINK_SIGNING_KEY');
+  if (key !== undefined && key.length < 32) {
+    throw new ConfigError('TROVE_LINK_SIGNING_KEY', `must be at least 32 random characters (e.g. the output of \`openssl rand -base64 32\`), got ${key.length}.`);
+  }
+  const role = trimmed(env, 'TROVE_ROLE') ?? 'all';
+  if (credentialsFile === undefined && key === undefined && role !== 'worker' && trimmed(env, 'DATABASE_URL') !== undefined) {
+    throw new ConfigError('TROVE_LINK_SIGNING_KEY',
+      'is not set. Without a key file (GOOGLE_APPLICATION_CREDENTIALS), download links go through this server, and every API process must sign them ' +
+      'with the same key: set it to 32+ random characters (e.g. `openssl rand -base64 32`) from a secret, or give a service-account key file instead.');
+  }
+  return {
+    bucket,
+    apiEndpoint: url(env, 'GCS_API_ENDPOINT', ['http:', 'https:']),
+    credentialsFile,
+    iamEndpoint: url(env, 'IAM_CREDENTIALS_ENDPOINT', ['http:', 'https:']),
+    linkSigningKey: key === undefined ? undefined : Buffer.from(key, 'utf8'),
+  };
+}
+
 export function loadCloudConfig(env: Env): CloudConfig {
   requires(env, 'GCS_API_ENDPOINT', 'GCS_BUCKET');
+  requires(env, 'IAM_CREDENTIALS_ENDPOINT', 'GCS_BUCKET');
+  requires(env, 'TROVE_LINK_SIGNING_KEY', 'GCS_BUCKET');
+  // Read by Google's auth library, not here; checked so a typo fails with its name rather than as a timeout.
+  const metadataHost = trimmed(env, 'GCE_METADATA_HOST');
+  if (metadataHost !== undefined && !/^[\w.-]+(:\d{1,5})?$/.test(metadataHost)) {
+    throw new ConfigError('GCE_METADATA_HOST', `must be host or host:port of a metadata server such as 169.254.169.254 or 127.0.0.1:8080, got '${metadataHost}'.`);
+  }
   requires(env, 'GEMINI_BASE_URL', 'GEMINI_API_KEY');
   requires(env, 'GEMINI_MODEL', 'GEMINI_API_KEY');
   requires(env, 'OPENAI_BASE_URL', 'OPENAI_API_KEY');
@@ -84,6 +130,7 @@ export function loadCloudConfig(env: Env): CloudConfig {
   if (bucket !== undefined && !/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(bucket)) {
     throw new ConfigError('GCS_BUCKET', `must be a bucket name (lowercase letters, digits, '-', '_', '.'), got '${bucket}'.`);
   }
+  const gcs = bucket === undefined ? undefined : loadGcs(env, bucket);
   const emulatorHost = trimmed(env, 'FIREBASE_AUTH_EMULATOR_HOST');
   if (emulatorHost !== undefined && !/^[\w.-]+:\d{1,5}$/.test(emulatorHost)) {
     throw new ConfigError('FIREBASE_AUTH_EMULATOR_HOST', `must be host:port such as 127.0.0.1:9099, got '${emulatorHost}'.`);
@@ -92,11 +139,7 @@ export function loadCloudConfig(env: Env): CloudConfig {
   const openaiKey = trimmed(env, 'OPENAI_API_KEY');
   const projectId = trimmed(env, 'FIREBASE_PROJECT_ID');
   return {
-    gcs: bucket === undefined ? undefined : {
-      bucket,
-      apiEndpoint: url(env, 'GCS_API_ENDPOINT', ['http:', 'https:']),
-      credentialsFile: trimmed(env, 'GOOGLE_APPLICATION_CREDENTIALS'),
-    },
+    gcs,
     gemini: geminiKey === undefined ? undefined : {
       apiKey: geminiKey,
       baseUrl: url(env, 'GEMINI_BASE_URL', ['http:', 'https:']),

@@ -33,7 +33,7 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   let port = config.port;
   const app = await buildApp(
     {
-      db: database.db, uploads, search, links, store, signer: infra.blobSigner, events, metrics, auth,
+      db: database.db, uploads, search, links, store, signer: infra.blobSigner, bucketLinks: infra.bucketLinks, events, metrics, auth,
       maxFileSize: config.maxFileSize, tus, mode: config.mode, version: VERSION,
     },
     {

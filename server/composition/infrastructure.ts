@@ -21,8 +21,8 @@ import { REEMBED_QUEUE } from '../services/reembed-service.ts';
 import { UploadService } from '../services/upload-service.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { LocalBlobStore } from '../storage/local-store.ts';
-import { createGcsStorage } from '../storage/gcs-storage.ts';
-import { HmacUrlSigner, type UrlSigner } from '../storage/url-signer.ts';
+import { HmacUrlSigner, type AsyncUrlSigner, type UrlSigner } from '../storage/url-signer.ts';
+import { openBucket } from './bucket.ts';
 
 /** Test and embedding hooks: replace an adapter the configuration would choose. */
 export interface ServeOverrides {
@@ -55,6 +55,8 @@ export interface Infrastructure {
   blobSigner: HmacUrlSigner | undefined;
   /** Signs the short-lived thumbnail, preview and download links: this server's, or the bucket's V4 links. */
   linkSigner: UrlSigner;
+  /** Bucket links signed through IAM (no key file), which /blob redirects to; absent otherwise. */
+  bucketLinks: AsyncUrlSigner | undefined;
   store: BlobStore;
   /** Rate limits, the search cache and Redis: shared across processes when REDIS_URL is set. */
   shared: SharedServices;
@@ -110,10 +112,10 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
   cleanups.add(() => shared.close());
   // Completed uploads and deletes also invalidate that user's cached searches, whichever process did them.
   const events = shared.withCacheInvalidation(shared.redisEventBus() ?? await createEventBus(config, database, log, cleanups));
-  // GCS_BUCKET → Cloud Storage with V4 signed links; local files with this server's HMAC links otherwise.
-  const gcs = config.cloud.gcs ? await createGcsStorage(config.cloud.gcs, { tmpDir }) : undefined;
-  const store = gcs?.store ?? new LocalBlobStore(path.join(config.dataDir, 'files'));
-  const blobSigner = gcs ? undefined : signer;
+  // GCS_BUCKET → Cloud Storage, links signed by its key file or through IAM (bucket.ts); local files with this server's HMAC links otherwise.
+  const bucket = config.cloud.gcs ? await openBucket(config.cloud.gcs, { tmpDir, serverSigner: signer }) : undefined;
+  const store = bucket?.store ?? new LocalBlobStore(path.join(config.dataDir, 'files'));
+  const blobSigner = bucket ? bucket.blobSigner : signer;
   const queue = new PgBossQueue({
     pool: database.pool, queues: [PROCESS_QUEUE, REEMBED_QUEUE], pollSec: config.queuePollSec,
     maintenanceSec: config.queueMaintenanceSec,
@@ -124,7 +126,7 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
     db: database.db, queue, store, events, log, tmpDir, concurrency: config.concurrency, retentionDays: config.retentionDays,
   });
   return {
-    config, log, metrics, database, token, blobSigner, linkSigner: gcs?.signer ?? signer, store, shared, events, queue, embedder, uploads, tmpDir, tusDir, alone,
+    config, log, metrics, database, token, blobSigner, linkSigner: bucket?.linkSigner ?? signer, bucketLinks: bucket?.bucketLinks, store, shared, events, queue, embedder, uploads, tmpDir, tusDir, alone,
   };
 }
 

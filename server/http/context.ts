@@ -8,7 +8,7 @@ import type { TusUploads } from '../routes/tus.ts';
 import type { SearchService } from '../services/search-service.ts';
 import type { UploadService } from '../services/upload-service.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-import type { HmacUrlSigner } from '../storage/url-signer.ts';
+import type { AsyncUrlSigner, HmacUrlSigner } from '../storage/url-signer.ts';
 import type { Authenticator } from './auth.ts';
 
 /** What the HTTP layer needs from the rest of the process; built by the composition root. */
@@ -18,8 +18,10 @@ export interface AppContext {
   search: SearchService;
   links: FileLinks;
   store: BlobStore;
-  /** Present in local mode, where this server serves its own signed links. */
+  /** Present when this server's own signed links are in use (local mode; a bucket without a key file). */
   signer: HmacUrlSigner | undefined;
+  /** A bucket without a key file: /blob redirects to a bucket link signed through IAM instead of serving bytes. */
+  bucketLinks?: AsyncUrlSigner | undefined;
   events: EventBus;
   metrics: Metrics;
   auth: Authenticator;

@@ -3,6 +3,7 @@ import { TroveError } from '../../shared/api/errors.ts';
 import { BlobQuery, FileVariantParams } from '../../shared/api/schemas.ts';
 import * as uploadsRepo from '../db/uploads-repo.ts';
 import type { AppContext } from '../http/context.ts';
+import { LINK_TTL_SEC } from '../services/file-links.ts';
 import { notFound } from '../services/upload-service.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -44,6 +45,16 @@ export const fileRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
     if (!ctx.signer) throw new TroveError('NOT_FOUND', 'Signed links are served by the storage service in this mode.');
     ctx.signer.verify(req.query);
     const key = req.query.key;
+    if (ctx.bucketLinks) {
+      // The bytes come from the bucket; the link it gets lasts as long as ours would have.
+      const { name, disposition } = req.query;
+      const url = await ctx.bucketLinks.sign({
+        key, expiresInSec: LINK_TTL_SEC, ...(name !== undefined ? { filename: name, disposition: disposition ?? 'attachment' } : disposition ? { disposition } : {}),
+      });
+      // The same link comes back for a minute (gcs-iam-signer.ts), so the browser may keep the redirect that long.
+      reply.header('Cache-Control', 'private, max-age=60');
+      return reply.redirect(url, 302);
+    }
     const stat = await ctx.store.stat(key).catch(() => null);
     if (!stat) throw new TroveError('NOT_FOUND', 'This file no longer exists.');
     const ext = key.slice(key.lastIndexOf('.') + 1).toLowerCase();

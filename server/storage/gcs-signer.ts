@@ -31,13 +31,54 @@ function stamps(ms: number): { dateTime: string; date: string } {
   return { dateTime, date: dateTime.slice(0, 8) };
 }
 
+export interface V4Link {
+  /** The link without its `X-Goog-Signature`. */
+  unsigned: string;
+  /** What the service account's RSA key signs (SHA-256 with RSA, PKCS#1 v1.5), hex-encoded into the link. */
+  stringToSign: string;
+}
+
 /**
- * V4 signed URLs (GOOG4-RSA-SHA256), computed here rather than with the SDK's `getSignedUrl`
- * because `UrlSigner.sign` is synchronous and the SDK's signer is not. The algorithm is the one the
- * SDK implements (same canonical request, query encoding and scope; a test checks both produce
- * the same signature for Google's endpoint). One deliberate difference: the signed `host` keeps a
- * non-default port (e.g. 127.0.0.1:4443), as the browser's Host header does; the SDK drops it,
- * which only matters for test endpoints.
+ * The GOOG4-RSA-SHA256 canonical request for a GET of one object, as the SDK builds it (same
+ * canonical request, query encoding and scope; a test checks both produce the same signature for
+ * Google's endpoint). One deliberate difference: the signed `host` keeps a non-default port (e.g.
+ * 127.0.0.1:4443), as the browser's Host header does; the SDK drops it, which only matters for
+ * test endpoints. Signing itself is left to the caller: a local key, or IAM signBlob.
+ */
+export function v4Link(target: { bucket: string; clientEmail: string; base: URL }, req: SignRequest, nowMs: number): V4Link {
+  assertSafeKey(req.key);
+  if (req.expiresInSec < 1 || req.expiresInSec > 604_800) throw new Error('V4 signed URLs last between 1 second and 7 days.');
+  const { dateTime, date } = stamps(nowMs);
+  const scope = `${date}/auto/storage/goog4_request`;
+  const query: Record<string, string> = {
+    'X-Goog-Algorithm': 'GOOG4-RSA-SHA256',
+    'X-Goog-Credential': `${target.clientEmail}/${scope}`,
+    'X-Goog-Date': dateTime,
+    'X-Goog-Expires': String(req.expiresInSec),
+    'X-Goog-SignedHeaders': 'host',
+  };
+  // GCS sets Content-Disposition from this signed parameter, so the name cannot be altered.
+  if (req.filename !== undefined) {
+    query['response-content-disposition'] = contentDisposition(req.disposition ?? 'attachment', req.filename);
+  } else if (req.disposition === 'attachment') {
+    query['response-content-disposition'] = 'attachment';
+  }
+  const basePath = target.base.pathname.replace(/\/+$/, '');
+  const resource = `${basePath}/${target.bucket}/${encodePath(req.key)}`;
+  const canonicalQuery = Object.entries(query)
+    .map(([k, v]) => [encodeStrict(k), encodeStrict(v)] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const canonicalRequest = ['GET', resource, canonicalQuery, `host:${target.base.host}\n`, 'host', 'UNSIGNED-PAYLOAD'].join('\n');
+  const stringToSign = ['GOOG4-RSA-SHA256', dateTime, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  return { unsigned: `${target.base.origin}${resource}?${canonicalQuery}`, stringToSign };
+}
+
+/**
+ * V4 signed URLs signed here with a service-account key file, rather than with the SDK's
+ * `getSignedUrl`, because `UrlSigner.sign` is synchronous and the SDK's signer is not. Without a
+ * key file (Cloud Run), gcs-iam-signer.ts signs the same string through IAM instead.
  */
 export class GcsUrlSigner implements UrlSigner {
   private readonly base: URL;
@@ -49,33 +90,8 @@ export class GcsUrlSigner implements UrlSigner {
   }
 
   sign(req: SignRequest): string {
-    assertSafeKey(req.key);
-    if (req.expiresInSec < 1 || req.expiresInSec > 604_800) throw new Error('V4 signed URLs last between 1 second and 7 days.');
-    const { dateTime, date } = stamps(this.now());
-    const scope = `${date}/auto/storage/goog4_request`;
-    const query: Record<string, string> = {
-      'X-Goog-Algorithm': 'GOOG4-RSA-SHA256',
-      'X-Goog-Credential': `${this.opts.clientEmail}/${scope}`,
-      'X-Goog-Date': dateTime,
-      'X-Goog-Expires': String(req.expiresInSec),
-      'X-Goog-SignedHeaders': 'host',
-    };
-    // GCS sets Content-Disposition from this signed parameter, so the name cannot be altered.
-    if (req.filename !== undefined) {
-      query['response-content-disposition'] = contentDisposition(req.disposition ?? 'attachment', req.filename);
-    } else if (req.disposition === 'attachment') {
-      query['response-content-disposition'] = 'attachment';
-    }
-    const basePath = this.base.pathname.replace(/\/+$/, '');
-    const resource = `${basePath}/${this.opts.bucket}/${encodePath(req.key)}`;
-    const canonicalQuery = Object.entries(query)
-      .map(([k, v]) => [encodeStrict(k), encodeStrict(v)] as const)
-      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-      .map(([k, v]) => `${k}=${v}`)
-      .join('&');
-    const canonicalRequest = ['GET', resource, canonicalQuery, `host:${this.base.host}\n`, 'host', 'UNSIGNED-PAYLOAD'].join('\n');
-    const stringToSign = ['GOOG4-RSA-SHA256', dateTime, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
-    const signature = createSign('RSA-SHA256').update(stringToSign).sign(this.opts.privateKey, 'hex');
-    return `${this.base.origin}${resource}?${canonicalQuery}&X-Goog-Signature=${signature}`;
+    const link = v4Link({ bucket: this.opts.bucket, clientEmail: this.opts.clientEmail, base: this.base }, req, this.now());
+    const signature = createSign('RSA-SHA256').update(link.stringToSign).sign(this.opts.privateKey, 'hex');
+    return `${link.unsigned}&X-Goog-Signature=${signature}`;
   }
 }

@@ -2,28 +2,19 @@ import fs from 'node:fs/promises';
 import { IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import type { CloudConfig } from '../config-cloud.ts';
 import { ConfigError } from '../config-errors.ts';
-import { GcsUrlSigner } from './gcs-signer.ts';
 import { GcsBlobStore, type GcsStoreOptions } from './gcs-store.ts';
 
 export interface GcsStorageOptions extends GcsStoreOptions {
   /** SDK retry policy for transient failures (defaults: 5 retries, delays up to 32 s, 10 min in all). */
   retry?: { maxRetries?: number; maxRetryDelaySec?: number; totalTimeoutSec?: number } | undefined;
-  /** Clock for link signing (tests). */
-  now?: () => number;
 }
 
-interface ServiceAccountKey { client_email: string; private_key: string; project_id?: string }
+export interface ServiceAccountKey { client_email: string; private_key: string; project_id?: string }
 
 const VAR = 'GOOGLE_APPLICATION_CREDENTIALS';
 
-/**
- * Links are signed locally with the key's private key (no network call per thumbnail), so cloud
- * mode needs a service-account key file rather than only ambient credentials.
- */
-async function readServiceAccount(file: string | undefined): Promise<ServiceAccountKey> {
-  if (file === undefined) {
-    throw new ConfigError(VAR, 'is not set; GCS_BUCKET needs a service-account key file (JSON) to sign download links.');
-  }
+/** A service-account key file: its private key signs links here, with no network call per link. */
+export async function readServiceAccount(file: string): Promise<ServiceAccountKey> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await fs.readFile(file, 'utf8'));
@@ -41,20 +32,22 @@ async function readServiceAccount(file: string | undefined): Promise<ServiceAcco
 const isLoopback = (endpoint: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(endpoint).hostname);
 
 /**
- * Builds the cloud-mode store and link signer for one bucket. A custom `apiEndpoint` on loopback
- * (a fake or emulator) gets unauthenticated requests; any other endpoint (e.g. a regional or
- * private Google endpoint) still gets the service account's tokens, which the SDK would otherwise
- * drop for custom endpoints.
+ * Builds the cloud-mode store for one bucket, authenticated with the key file when there is one,
+ * otherwise with Application Default Credentials (on Cloud Run: the runtime's service account via
+ * the metadata server). A custom `apiEndpoint` on loopback (a fake or emulator) gets
+ * unauthenticated requests; any other endpoint (e.g. a regional or private Google endpoint) still
+ * gets tokens, which the SDK would otherwise drop for custom endpoints. The Storage client's auth
+ * (`storage.authClient`) is the one that signs links through IAM when there is no key.
  */
-export async function createGcsStorage(
+export function createGcsStorage(
   gcs: NonNullable<CloudConfig['gcs']>,
+  key: ServiceAccountKey | undefined,
   options: GcsStorageOptions = {},
-): Promise<{ store: GcsBlobStore; signer: GcsUrlSigner; storage: Storage }> {
-  const key = await readServiceAccount(gcs.credentialsFile);
+): { store: GcsBlobStore; storage: Storage } {
   const storage = new Storage({
     ...(gcs.apiEndpoint ? { apiEndpoint: gcs.apiEndpoint, useAuthWithCustomEndpoint: !isLoopback(gcs.apiEndpoint) } : {}),
-    credentials: { client_email: key.client_email, private_key: key.private_key },
-    ...(key.project_id ? { projectId: key.project_id } : {}),
+    ...(key ? { credentials: { client_email: key.client_email, private_key: key.private_key } } : {}),
+    ...(key?.project_id ? { projectId: key.project_id } : {}),
     retryOptions: {
       autoRetry: true,
       maxRetries: options.retry?.maxRetries ?? 5,
@@ -69,10 +62,5 @@ export async function createGcsStorage(
       idempotencyStrategy: IdempotencyStrategy.RetryAlways,
     },
   });
-  const store = new GcsBlobStore(storage.bucket(gcs.bucket), options);
-  const signer = new GcsUrlSigner({
-    bucket: gcs.bucket, clientEmail: key.client_email, privateKey: key.private_key,
-    endpoint: gcs.apiEndpoint, ...(options.now ? { now: options.now } : {}),
-  });
-  return { store, signer, storage };
+  return { store: new GcsBlobStore(storage.bucket(gcs.bucket), options), storage };
 }

@@ -15,6 +15,14 @@ export interface UrlSigner {
 }
 
 /**
+ * A signer that needs a network call per link (IAM signBlob, when no key file is at hand). Listings
+ * cannot wait for one per thumbnail, so it signs only where this server redirects to the bucket.
+ */
+export interface AsyncUrlSigner {
+  sign(req: SignRequest): Promise<string>;
+}
+
+/**
  * HMAC-SHA256 over every parameter that changes what is served, so no part of a link can be
  * altered (key, expiry, file name, disposition) without invalidating it.
  */

@@ -56,6 +56,7 @@ describe('loadConfig — cloud mode', () => {
     const c = loadConfig({
       FIREBASE_PROJECT_ID: 'demo-trove', DATABASE_URL: 'postgres://db/trove', TROVE_HOST: '0.0.0.0', TROVE_ROLE: 'api',
       GCS_BUCKET: 'trove-files', GEMINI_API_KEY: 'k', OPENAI_API_KEY: 'o', REDIS_URL: 'redis://127.0.0.1:6379',
+      TROVE_LINK_SIGNING_KEY: 'k'.repeat(32),
     });
     expect(c).toMatchObject({ mode: 'cloud', role: 'api', host: '0.0.0.0', publicHosts: null });
     expect(loadConfig({ FIREBASE_PROJECT_ID: 'p', TROVE_PUBLIC_HOSTS: 'Trove.example.com,api.example.com:8443' }).publicHosts)
@@ -84,9 +85,30 @@ describe('loadConfig — cloud mode', () => {
     [{ FIREBASE_PROJECT_ID: 'p', TROVE_PUBLIC_HOSTS: 'ok.example.com, bad host' }, 'TROVE_PUBLIC_HOSTS', /host names/],
     [{ FIREBASE_WEB_API_KEY: 'AIza' }, 'FIREBASE_WEB_API_KEY', /FIREBASE_PROJECT_ID is not/],
     [{ TROVE_ROLE: 'cook', DATABASE_URL: 'postgres://x/y' }, 'TROVE_ROLE', /must be one of all, api, worker/],
+    [{ IAM_CREDENTIALS_ENDPOINT: 'http://127.0.0.1:1' }, 'IAM_CREDENTIALS_ENDPOINT', /GCS_BUCKET is not/],
+    [{ GCS_BUCKET: 'trove-files', IAM_CREDENTIALS_ENDPOINT: 'iam.local' }, 'IAM_CREDENTIALS_ENDPOINT', /must be a URL/],
+    [{ GCS_BUCKET: 'trove-files', GOOGLE_APPLICATION_CREDENTIALS: '/sa.json', IAM_CREDENTIALS_ENDPOINT: 'http://127.0.0.1:1' }, 'IAM_CREDENTIALS_ENDPOINT', /only used without a key file/],
+    [{ GCS_BUCKET: 'trove-files', GOOGLE_APPLICATION_CREDENTIALS: '/sa.json', TROVE_LINK_SIGNING_KEY: 'k'.repeat(32) }, 'TROVE_LINK_SIGNING_KEY', /only used without a key file/],
+    [{ GCS_BUCKET: 'trove-files', TROVE_LINK_SIGNING_KEY: 'too short' }, 'TROVE_LINK_SIGNING_KEY', /at least 32 random characters/],
+    [{ GCS_BUCKET: 'trove-files', DATABASE_URL: 'postgres://x/y', TROVE_ROLE: 'api' }, 'TROVE_LINK_SIGNING_KEY', /every API process must sign them with the same key/],
+    [{ GCS_BUCKET: 'trove-files', DATABASE_URL: 'postgres://x/y' }, 'TROVE_LINK_SIGNING_KEY', /is not set/],
+    [{ GCE_METADATA_HOST: 'http://metadata/' }, 'GCE_METADATA_HOST', /host:port/],
   ])('stops on partial or contradictory settings %#, naming the variable', (env, variable, message) => {
     const err = error(env);
     expect(err.variable).toBe(variable);
     expect(err.message).toMatch(message);
+  });
+
+  it('signs bucket links with the key file, or through IAM with a shared link key wherever several processes serve links', () => {
+    const keyFile = loadConfig({ GCS_BUCKET: 'trove-files', GOOGLE_APPLICATION_CREDENTIALS: '/secrets/sa.json', DATABASE_URL: 'postgres://x/y', TROVE_ROLE: 'api' });
+    expect(keyFile.cloud.gcs).toMatchObject({ credentialsFile: '/secrets/sa.json', iamEndpoint: undefined, linkSigningKey: undefined });
+    const iam = loadConfig({
+      GCS_BUCKET: 'trove-files', DATABASE_URL: 'postgres://x/y', TROVE_ROLE: 'api',
+      TROVE_LINK_SIGNING_KEY: 'k'.repeat(32), IAM_CREDENTIALS_ENDPOINT: 'http://127.0.0.1:9', GCE_METADATA_HOST: '127.0.0.1:8',
+    });
+    expect(iam.cloud.gcs).toMatchObject({ credentialsFile: undefined, iamEndpoint: 'http://127.0.0.1:9', linkSigningKey: Buffer.from('k'.repeat(32)) });
+    // Workers hand out no links; one embedded process keeps its link key in its data dir.
+    expect(loadConfig({ GCS_BUCKET: 'trove-files', DATABASE_URL: 'postgres://x/y', TROVE_ROLE: 'worker' }).cloud.gcs?.linkSigningKey).toBeUndefined();
+    expect(loadConfig({ GCS_BUCKET: 'trove-files' }).cloud.gcs?.credentialsFile).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TroveError } from '../../../shared/api/errors.ts';
 import { blobKey } from '../../../server/storage/blob-store.ts';
 import { contentDisposition, GcsUrlSigner } from '../../../server/storage/gcs-signer.ts';
-import { createGcsStorage } from '../../../server/storage/gcs-storage.ts';
+import { createGcsStorage, readServiceAccount } from '../../../server/storage/gcs-storage.ts';
 import { GcsBlobStore } from '../../../server/storage/gcs-store.ts';
 import { crc32c, crc32cBase64, FakeGcsServer, md5Base64 } from '../../fakes/gcs-server.ts';
 
@@ -57,7 +57,9 @@ beforeAll(async () => {
     type: 'service_account', project_id: 'trove-test', private_key_id: 'k1', private_key: privateKey, client_email: EMAIL,
     client_id: '1', token_uri: 'http://127.0.0.1:1/token',
   }));
-  ({ store, signer, storage } = await createGcsStorage({ bucket: BUCKET, apiEndpoint: fake.url, credentialsFile }, { tmpDir: dir, retry }));
+  const gcs = { bucket: BUCKET, apiEndpoint: fake.url, credentialsFile, iamEndpoint: undefined, linkSigningKey: undefined };
+  ({ store, storage } = createGcsStorage(gcs, await readServiceAccount(credentialsFile), { tmpDir: dir, retry }));
+  signer = new GcsUrlSigner({ bucket: BUCKET, clientEmail: EMAIL, privateKey, endpoint: fake.url });
 });
 
 afterAll(async () => {
@@ -196,15 +198,11 @@ describe('GcsBlobStore against the fake, with the real SDK', () => {
   });
 });
 
-describe('createGcsStorage', () => {
+describe('readServiceAccount', () => {
   it('names GOOGLE_APPLICATION_CREDENTIALS when the key file is missing or not a service-account key', async () => {
-    await expect(createGcsStorage({ bucket: BUCKET, apiEndpoint: fake.url, credentialsFile: undefined }))
-      .rejects.toThrow(/GOOGLE_APPLICATION_CREDENTIALS is not set/);
-    await expect(createGcsStorage({ bucket: BUCKET, apiEndpoint: fake.url, credentialsFile: path.join(dir, 'nope.json') }))
-      .rejects.toThrow(/GOOGLE_APPLICATION_CREDENTIALS must point at a readable/);
+    await expect(readServiceAccount(path.join(dir, 'nope.json'))).rejects.toThrow(/GOOGLE_APPLICATION_CREDENTIALS must point at a readable/);
     const bad = await tempFile('bad-sa', JSON.stringify({ type: 'authorized_user', client_id: 'x' }));
-    await expect(createGcsStorage({ bucket: BUCKET, apiEndpoint: fake.url, credentialsFile: bad }))
-      .rejects.toThrow(/not a service-account key/);
+    await expect(readServiceAccount(bad)).rejects.toThrow(/not a service-account key/);
   });
 });
 

@@ -36,7 +36,7 @@ beforeAll(async () => {
   [pg, gcs, runtime] = await Promise.all([startPostgres15(), FakeGcsServer.start(), FakeGoogleRuntime.start(EMAIL)]);
   gcs.trustServiceAccount(EMAIL, runtime.publicKeyPem());
   env = {
-    DATABASE_URL: await pg.createDatabase(), TROVE_TOKEN: TOKEN, TROVE_EMBEDDER: 'hash',
+    DATABASE_URL: pg.url, TROVE_TOKEN: TOKEN, TROVE_EMBEDDER: 'hash',
     GCS_BUCKET: BUCKET, GCS_API_ENDPOINT: gcs.url,
     // No key file and no gcloud login: only the (fake) metadata server and IAM endpoint.
     GOOGLE_APPLICATION_CREDENTIALS: '', CLOUDSDK_CONFIG: path.join(dir, 'gcloud'),

@@ -167,7 +167,7 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
       try {
         const user = await ensureUser(database.db, 'local:owner');
         const hq = (i: number): HybridQuery => ({
-          userId: user.id, text: QUERIES[i]!, vector: Array.from(queryVectors[i]!), model: MODEL, dimensions: DIMS, limit: LIMIT, candidates: CANDIDATES,
+          userId: user.id, text: QUERIES[i]!, spaces: [{ vector: Array.from(queryVectors[i]!), model: MODEL, dimensions: DIMS }], limit: LIMIT, candidates: CANDIDATES,
         });
         sqlMs = [];
         for (let r = 0; r < rounds; r++) {

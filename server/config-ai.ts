@@ -13,6 +13,8 @@ export interface AiConfig {
   /** Per user, in USD; undefined = no cap. A user's own row may override them. */
   dailyBudgetUsd: number | undefined;
   monthlyBudgetUsd: number | undefined;
+  /** TROVE_BUDGET_SWEEP_S: how often workers look for files waiting for budget that can now be analysed. */
+  budgetSweepSec: number;
   pricing: Pricing;
 }
 
@@ -29,6 +31,13 @@ function tokens(env: Env, name: string, fallback: number): number {
   if (!/^\d+$/.test(raw) || Number(raw) < 100 || Number(raw) > 2_000_000) {
     throw new ConfigError(name, `must be a whole number of tokens between 100 and 2000000, got '${raw}'.`);
   }
+  return Number(raw);
+}
+
+function seconds(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 86_400) throw new ConfigError(name, `must be a whole number of seconds between 1 and 86400, got '${raw}'.`);
   return Number(raw);
 }
 
@@ -77,6 +86,7 @@ export function loadAiConfig(env: Env, cloud: CloudConfig): AiConfig {
     promptTextMaxTokens: tokens(env, 'TROVE_PROMPT_TEXT_MAX_TOKENS', 8000),
     dailyBudgetUsd: usd(env, 'TROVE_USER_DAILY_BUDGET_USD'),
     monthlyBudgetUsd: usd(env, 'TROVE_USER_MONTHLY_BUDGET_USD'),
+    budgetSweepSec: seconds(env, 'TROVE_BUDGET_SWEEP_S', 600),
     pricing,
   };
 }

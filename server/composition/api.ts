@@ -23,7 +23,8 @@ export interface ApiParts {
 export async function buildApi(infra: Infrastructure, overrides: ServeOverrides): Promise<ApiParts> {
   const { config, database, embedder, metrics, events, store, uploads, log } = infra;
   const links = new FileLinks(infra.linkSigner);
-  const search = new SearchService({ db: database.db, embedder, links, metrics, cache: infra.shared.searchCache });
+  const embedders = embedder === infra.localEmbedder ? [embedder] : [embedder, infra.localEmbedder];
+  const search = new SearchService({ db: database.db, embedders, links, metrics, usage: infra.usage, cache: infra.shared.searchCache });
   const tus = new TusUploads({ directory: infra.tusDir, maxFileSize: config.maxFileSize, uploads, log });
   await tus.init();
   const firebase = config.cloud.firebase;
@@ -33,7 +34,7 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   let port = config.port;
   const app = await buildApp(
     {
-      db: database.db, uploads, search, links, store, signer: infra.blobSigner, bucketLinks: infra.bucketLinks, events, metrics, auth,
+      db: database.db, uploads, search, usage: infra.usage, links, store, signer: infra.blobSigner, bucketLinks: infra.bucketLinks, events, metrics, auth,
       maxFileSize: config.maxFileSize, tus, mode: config.mode, version: VERSION,
     },
     {

@@ -19,6 +19,7 @@ import { PgBossQueue } from '../queue/job-queue.ts';
 import { PROCESS_QUEUE } from '../services/processing-service.ts';
 import { REEMBED_QUEUE } from '../services/reembed-service.ts';
 import { UploadService } from '../services/upload-service.ts';
+import { UsageService } from '../services/usage-service.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { LocalBlobStore } from '../storage/local-store.ts';
 import { HmacUrlSigner, type AsyncUrlSigner, type UrlSigner } from '../storage/url-signer.ts';
@@ -63,6 +64,10 @@ export interface Infrastructure {
   events: EventBus;
   queue: PgBossQueue;
   embedder: Embedder;
+  /** The offline embedder for files no paid model may see; the same object as `embedder` when that is offline. */
+  localEmbedder: Embedder;
+  /** Prices paid calls and keeps each user within budget. */
+  usage: UsageService;
   uploads: UploadService;
   /** Scratch space of this process: half-received uploads and job work dirs. */
   tmpDir: string;
@@ -102,12 +107,21 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
   await migrateToLatest(database.db);
 
   // OPENAI_API_KEY → OpenAI(-compatible) embeddings; otherwise the offline model (or the test hash).
-  const embedder = overrides.embedder ?? createCloudEmbedder(config.cloud, log)
-    ?? (config.embedder === 'hash' ? new HashEmbedder() : new OfflineEmbedder());
+  const offlineEmbedder = (): Embedder => (config.embedder === 'hash' ? new HashEmbedder() : new OfflineEmbedder());
+  const cloudEmbedder = overrides.embedder ? undefined : createCloudEmbedder(config.cloud, log);
+  const embedder = overrides.embedder ?? cloudEmbedder ?? offlineEmbedder();
+  // Files no paid model may see (kept on this device, or waiting for budget) are embedded offline,
+  // in that model's own vector space; it loads on first use, so a deployment that never needs it pays nothing.
+  const localEmbedder = cloudEmbedder ? offlineEmbedder() : embedder;
   cleanups.add(() => embedder.close());
-  await ensureVectorIndex(database.db, embedder.model, embedder.dimensions);
+  if (localEmbedder !== embedder) cleanups.add(() => localEmbedder.close());
+  for (const e of new Set([embedder, localEmbedder])) await ensureVectorIndex(database.db, e.model, e.dimensions);
 
   const metrics = new Metrics();
+  const usage = new UsageService({
+    db: database.db, pricing: config.ai.pricing, metrics,
+    defaults: { dailyUsd: config.ai.dailyBudgetUsd, monthlyUsd: config.ai.monthlyBudgetUsd },
+  });
   const shared = openSharedServices(config, log);
   cleanups.add(() => shared.close());
   // Completed uploads and deletes also invalidate that user's cached searches, whichever process did them.
@@ -126,7 +140,7 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
     db: database.db, queue, store, events, log, tmpDir, concurrency: config.concurrency, retentionDays: config.retentionDays,
   });
   return {
-    config, log, metrics, database, token, blobSigner, linkSigner: bucket?.linkSigner ?? signer, bucketLinks: bucket?.bucketLinks, store, shared, events, queue, embedder, uploads, tmpDir, tusDir, alone,
+    config, log, metrics, database, token, blobSigner, linkSigner: bucket?.linkSigner ?? signer, bucketLinks: bucket?.bucketLinks, store, shared, events, queue, embedder, localEmbedder, usage, uploads, tmpDir, tusDir, alone,
   };
 }
 

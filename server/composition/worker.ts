@@ -1,8 +1,11 @@
+import { createCloudAnalyzer } from '../analysis/cloud/index.ts';
 import { createOfflineAnalyzer } from '../analysis/offline/create.ts';
 import { withLogContext } from '../correlation.ts';
 import type { QueueJob } from '../queue/job-queue.ts';
 import { PROCESS_QUEUE, ProcessingService, type ProcessJobData } from '../services/processing-service.ts';
+import { ReanalysisService } from '../services/reanalysis-service.ts';
 import { REEMBED_QUEUE, ReembedService, type ReembedJobData } from '../services/reembed-service.ts';
+import { Understanding } from '../services/understanding.ts';
 import type { Cleanups, Infrastructure, ServeOverrides } from './infrastructure.ts';
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
@@ -14,25 +17,29 @@ export interface WorkerParts {
 }
 
 /**
- * The worker role: runs processing and re-embedding jobs and the purge sweeps. Any number of
- * workers may share one database: pg-boss hands each job to one of them, and a job whose worker
- * vanished comes back after the visibility timeout. A cloud analyzer (Gemini / OpenAI-compatible)
- * plugs in where OfflineAnalyzer is chosen.
+ * The worker role: runs processing, re-analysis and re-embedding jobs and the purge and budget
+ * sweeps. Any number of workers may share one database: pg-boss hands each job to one of them, and
+ * a job whose worker vanished comes back after the visibility timeout. The configuration chooses
+ * who describes files: Gemini (GEMINI_API_KEY), an OpenAI-compatible chat model
+ * (OPENAI_ANALYSIS_MODEL), or the offline models alone; the offline models always run first.
  */
 export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cleanups: Cleanups): WorkerParts {
-  const { config, database, queue, store, embedder, events, metrics, log, uploads } = infra;
+  const { config, database, queue, store, embedder, localEmbedder, usage, events, metrics, log, uploads } = infra;
   // The offline models (vision, OCR) start lazily in worker threads on the first file that needs them.
-  let analyzer = overrides.analyzer;
-  if (!analyzer) {
-    const offline = createOfflineAnalyzer(log, { maxImagePixels: config.maxImagePixels });
-    cleanups.add(() => offline.close());
-    analyzer = offline.analyzer;
+  let offline = overrides.analyzer;
+  if (!offline) {
+    const built = createOfflineAnalyzer(log, { maxImagePixels: config.maxImagePixels });
+    cleanups.add(() => built.close());
+    offline = built.analyzer;
   }
+  const cloud = createCloudAnalyzer(config.cloud, config.ai, log);
+  const understanding = new Understanding({ offline, cloud, embedder, localEmbedder, usage, metrics, log });
   const processing = new ProcessingService({
-    db: database.db, queue, store, analyzer, embedder, events, metrics, log,
+    db: database.db, queue, store, understanding, usage, events, metrics, log,
     options: { timeoutMs: config.processingTimeoutMs, retryDelaysSec: config.retryDelaysSec, maxImagePixels: config.maxImagePixels, scratchDir: infra.tmpDir },
   });
-  const reembed = new ReembedService({ db: database.db, queue, embedder, log });
+  const reembed = new ReembedService({ db: database.db, queue, embedder, localEmbedder, log });
+  const reanalysis = new ReanalysisService({ db: database.db, queue, usage, log });
 
   /** Every log line written while a job runs carries its ids and the request that caused it. */
   const handleProcess = (job: QueueJob<ProcessJobData>) => withLogContext(
@@ -70,6 +77,12 @@ export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cl
       const purgeTimer = setInterval(() => void purge(), PURGE_EVERY_MS);
       purgeTimer.unref();
       cleanups.add(() => Promise.resolve(clearInterval(purgeTimer)));
+      // Files described offline for want of budget go back to the cloud model once there is budget.
+      const sweepBudget = () => reanalysis.sweep().catch((err: unknown) => log.warn({ err }, 'budget sweep failed'));
+      void sweepBudget();
+      const budgetTimer = setInterval(() => void sweepBudget(), config.ai.budgetSweepSec * 1000);
+      budgetTimer.unref();
+      cleanups.add(() => Promise.resolve(clearInterval(budgetTimer)));
     },
   };
 }

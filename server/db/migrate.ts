@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import * as initial from './migrations/0001_initial.ts';
 import * as inlineEmbeddings from './migrations/0002_inline_embeddings.ts';
 import * as eventLog from './migrations/0003_event_log.ts';
+import * as cloudAnalysis from './migrations/0004_cloud_analysis.ts';
 import type { DB } from './schema.ts';
 
 /** Migrations are listed here rather than read from disk, so bundlers and tsx see the same set. */
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_inline_embeddings': inlineEmbeddings,
   '0003_event_log': eventLog,
+  '0004_cloud_analysis': cloudAnalysis,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

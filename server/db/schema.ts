@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { AnalyzerName, CloudStatus } from '../../shared/api/schemas.ts';
 import type { FileType, ProcessingStatus } from '../../shared/file-types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -11,6 +12,9 @@ export interface UsersTable {
   display_name: string | null;
   suspended: Generated<boolean>;
   created_at: Timestamp;
+  /** USD; null = the deployment's default (TROVE_USER_DAILY_BUDGET_USD / _MONTHLY_). */
+  daily_budget_usd: number | null;
+  monthly_budget_usd: number | null;
 }
 
 export interface UploadsTable {
@@ -36,6 +40,11 @@ export interface UploadsTable {
   embedding: string | null;
   embedding_model: string | null;
   analysis_model: string | null;
+  analyzer: AnalyzerName | null;
+  cloud_status: CloudStatus | null;
+  cloud_reason: string | null;
+  cost_usd: Generated<number>;
+  keep_local: Generated<boolean>;
   /** Full-text document; written with SQL expressions only. */
   search_tsv: ColumnType<string | null, never, string | null>;
   metadata: JSONColumnType<Record<string, unknown>, string, string>;
@@ -49,7 +58,7 @@ export interface UploadsTable {
   purge_after: NullableTimestamp;
 }
 
-export type JobKind = 'process' | 'reembed';
+export type JobKind = 'process' | 'reembed' | 'reanalyze';
 export type JobState = 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled';
 
 export interface ProcessingJobsTable {
@@ -80,7 +89,24 @@ export interface SearchHistoryTable {
   created_at: Timestamp;
 }
 
+export type UsageKind = 'analysis' | 'embedding' | 'search';
+
+export interface AiUsageTable {
+  id: string;
+  user_id: string;
+  upload_id: string | null;
+  kind: UsageKind;
+  model: string;
+  file_type: FileType | null;
+  input_tokens: number;
+  output_tokens: number;
+  audio_input_tokens: Generated<number>;
+  cost_usd: number;
+  created_at: Timestamp;
+}
+
 export interface DB {
+  ai_usage: AiUsageTable;
   users: UsersTable;
   uploads: UploadsTable;
   processing_jobs: ProcessingJobsTable;

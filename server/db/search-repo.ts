@@ -4,12 +4,18 @@ import type { FileType } from '../../shared/file-types.ts';
 import type { DB } from './schema.ts';
 import { toVectorLiteral } from './uploads-repo.ts';
 
-export interface HybridQuery {
-  userId: string;
-  text: string;
+/** The query embedded by one model; files embedded by that model are ranked in this space. */
+export interface VectorSpace {
   vector: number[];
   model: string;
   dimensions: number;
+}
+
+export interface HybridQuery {
+  userId: string;
+  text: string;
+  /** One per embedding model the user's files use (a kept-local file lives in the offline model's space). */
+  spaces: VectorSpace[];
   fileTypes?: FileType[] | undefined;
   dateFrom?: Date | undefined;
   dateTo?: Date | undefined;
@@ -61,8 +67,6 @@ const PARTIAL_TEXT_WEIGHT = 0.5;
  */
 export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<HybridHit[]> {
   await keepPlannerInformed(db);
-  const dims = sql.raw(String(Math.trunc(q.dimensions)));
-  const vec = toVectorLiteral(q.vector);
   const filters = sql.join([
     sql`user_id = ${q.userId}`,
     sql`deleted_at IS NULL`,
@@ -73,20 +77,26 @@ export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<Hybr
     ...(q.nsfw === 'exclude' ? [sql`(metadata->'nsfw'->>'flagged') IS DISTINCT FROM 'true'`] : []),
     ...(q.nsfw === 'only' ? [sql`(metadata->'nsfw'->>'flagged') = 'true'`] : []),
   ], sql` AND `);
+  const spaces = q.spaces.map((s) => ({
+    model: sql.lit(s.model), dims: sql.raw(String(Math.trunc(s.dimensions))), vec: toVectorLiteral(s.vector),
+  }));
+  // Each vector space ranks its own files by its own distance (HNSW per model); the ranks, not the
+  // distances, meet in the fusion, so spaces of different models and sizes combine fairly.
+  const nearest = spaces.length === 0 ? sql`SELECT NULL::uuid AS id, 0::bigint AS rnk WHERE false` : sql.join(spaces.map(({ model, dims, vec }) => sql`
+    SELECT id, row_number() OVER (ORDER BY distance) AS rnk FROM (
+      SELECT id, (embedding::vector(${dims})) <=> ${vec}::vector(${dims}) AS distance
+      FROM uploads
+      WHERE ${filters} AND embedding_model = ${model}
+      ORDER BY (embedding::vector(${dims})) <=> ${vec}::vector(${dims})
+      LIMIT ${q.candidates}) nn`), sql` UNION ALL `);
+  const similarity = spaces.length === 0 ? sql`0` : sql`CASE ${sql.join(spaces.map(({ model, dims, vec }) =>
+    sql`WHEN u.embedding_model = ${model} THEN 1 - ((u.embedding::vector(${dims})) <=> ${vec}::vector(${dims}))`), sql` `)} ELSE 0 END`;
   return db.transaction().execute(async (trx) => {
     // SET LOCAL keeps the setting inside this transaction: safe behind a transaction-mode pooler.
     await sql`SET LOCAL hnsw.iterative_scan = relaxed_order`.execute(trx);
     await sql`SET LOCAL hnsw.ef_search = ${sql.lit(Math.max(40, q.candidates))}`.execute(trx);
     const { rows } = await sql<HybridHit>`
-      WITH vec AS (
-        SELECT id, (embedding::vector(${dims})) <=> ${vec}::vector(${dims}) AS distance
-        FROM uploads
-        WHERE ${filters} AND embedding_model = ${sql.lit(q.model)}
-        ORDER BY (embedding::vector(${dims})) <=> ${vec}::vector(${dims})
-        LIMIT ${q.candidates}
-      ), vec_ranked AS (
-        SELECT id, row_number() OVER (ORDER BY distance) AS rnk FROM vec
-      ), fts AS (
+      WITH vec_ranked AS (${nearest}), fts AS (
         SELECT id, strict, row_number() OVER (ORDER BY strict DESC, rank DESC) AS rnk
         FROM (
           SELECT id, search_tsv @@ q.strict AS strict, ts_rank_cd(${sql.lit(FIELD_WEIGHTS)}::float4[], search_tsv, q.loose, 32) AS rank
@@ -106,9 +116,7 @@ export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<Hybr
         FROM vec_ranked v FULL OUTER JOIN fts f USING (id)
       ), scored AS (
         SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at,
-          CASE WHEN u.embedding_model = ${q.model}
-            THEN 1 - ((u.embedding::vector(${dims})) <=> ${vec}::vector(${dims})) ELSE 0 END AS similarity,
-          fused.fused, fused.text_match
+          ${similarity} AS similarity, fused.fused, fused.text_match
         FROM fused JOIN uploads u USING (id)
       )
       SELECT id, original_filename, file_type, mime_type, summary, thumbnail_uri, created_at, similarity, fused
@@ -119,6 +127,17 @@ export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<Hybr
       LIMIT ${q.limit}`.execute(trx);
     return rows.map((r) => ({ ...r, similarity: Number(r.similarity), fused: Number(r.fused) }));
   });
+}
+
+/** Which of these embedding models the user's live files use: the spaces a search must look in. */
+export async function vectorSpacesOf(db: Kysely<DB>, userId: string, models: readonly string[]): Promise<string[]> {
+  const used: string[] = [];
+  for (const model of models) {
+    const row = await db.selectFrom('uploads').select('id').where('user_id', '=', userId).where('deleted_at', 'is', null)
+      .where('embedding_model', '=', model).limit(1).executeTakeFirst();
+    if (row) used.push(model);
+  }
+  return used;
 }
 
 /** A completed, live upload of this user with its stored vector (text form) and perceptual hash. */

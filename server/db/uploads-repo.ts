@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AnalyzerName, CloudStatus } from '../../shared/api/schemas.ts';
 import type { FileType, ProcessingStatus } from '../../shared/file-types.ts';
 import type { DB, UploadsTable } from './schema.ts';
 
@@ -9,6 +10,7 @@ const listColumns = [
   'id', 'user_id', 'storage_uri', 'original_filename', 'file_type', 'file_size', 'mime_type', 'file_hash',
   'processing_status', 'processing_started_at', 'processing_completed_at', 'processing_error',
   'processing_error_code', 'retry_count', 'summary', 'tags', 'token_count', 'embedding_model', 'analysis_model',
+  'analyzer', 'cloud_status', 'cloud_reason', 'cost_usd', 'keep_local',
   'metadata', 'user_metadata', 'thumbnail_uri', 'preview_uri', 'current_job_id', 'created_at', 'updated_at',
   'deleted_at', 'purge_after',
 ] as const;
@@ -83,6 +85,10 @@ export interface CompletedAnalysis {
   metadata: Record<string, unknown>;
   thumbnailUri: string | null;
   previewUri: string | null;
+  analyzer: AnalyzerName;
+  cloudStatus: CloudStatus;
+  cloudReason: string | null;
+  costUsd: number;
 }
 
 /**
@@ -90,7 +96,7 @@ export interface CompletedAnalysis {
  * which outranks one deep in the text. The name is split into words first (`Invoice_March-2024.pdf`
  * would otherwise be one token).
  */
-function searchVector(a: CompletedAnalysis) {
+function searchVector(a: Pick<CompletedAnalysis, 'summary' | 'tags' | 'extractedText'>) {
   return sql<string>`
     setweight(to_tsvector('english', regexp_replace(regexp_replace(original_filename, '([a-z])([A-Z])', '\\1 \\2', 'g'), '[^[:alnum:]]+', ' ', 'g')), 'A') ||
     setweight(to_tsvector('english', ${a.summary}), 'B') ||
@@ -123,9 +129,93 @@ export async function completeUpload(db: Kysely<DB>, uploadId: string, jobId: st
       preview_uri: a.previewUri,
       updated_at: new Date(),
     })
-    .set({ search_tsv: searchVector(a) })
+    .set((eb) => ({ ...describedBy(a), cost_usd: eb('cost_usd', '+', a.costUsd), search_tsv: searchVector(a) }))
     .where('id', '=', uploadId).where('current_job_id', '=', jobId)
     .where('processing_status', '=', 'processing').where('deleted_at', 'is', null)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+const describedBy = (a: Pick<CompletedAnalysis, 'analyzer' | 'cloudStatus' | 'cloudReason'>) =>
+  ({ analyzer: a.analyzer, cloud_status: a.cloudStatus, cloud_reason: a.cloudReason });
+
+const claimColumns = ['id', 'user_id', 'file_type', 'file_size', 'mime_type', 'original_filename', 'storage_uri', 'metadata'] as const;
+export type ClaimedUpload = Pick<UploadRow, (typeof claimColumns)[number]>;
+
+/** Marks the upload `processing` for this job, if the job still owns it and it is neither deleted nor finished. */
+export function claimForProcessing(db: Kysely<DB>, uploadId: string, jobId: string, retryCount: number): Promise<ClaimedUpload | undefined> {
+  return db.updateTable('uploads')
+    .set({ processing_status: 'processing', processing_started_at: new Date(), updated_at: new Date(), retry_count: retryCount })
+    .where('id', '=', uploadId).where('current_job_id', '=', jobId).where('deleted_at', 'is', null)
+    .where('processing_status', 'in', ['pending', 'processing'])
+    .returning(claimColumns).executeTakeFirst();
+}
+
+export async function markPending(db: Kysely<DB>, uploadId: string, jobId: string, err: { code: string; message: string } | undefined): Promise<void> {
+  await db.updateTable('uploads')
+    .set({ processing_status: 'pending', processing_error: err?.message ?? null, processing_error_code: err?.code ?? null, updated_at: new Date() })
+    .where('id', '=', uploadId).where('current_job_id', '=', jobId).where('deleted_at', 'is', null).execute();
+}
+
+export async function markFailed(db: Kysely<DB>, uploadId: string, jobId: string, err: { code: string; message: string }): Promise<void> {
+  await db.updateTable('uploads')
+    .set({ processing_status: 'failed', processing_error: err.message, processing_error_code: err.code, processing_completed_at: new Date(), updated_at: new Date() })
+    .where('id', '=', uploadId).where('current_job_id', '=', jobId).execute();
+}
+
+/** Asked right before a file's content would leave the machine. */
+export function isKeptLocal(db: Kysely<DB>, uploadId: string): Promise<boolean> {
+  return db.selectFrom('uploads').select('keep_local').where('id', '=', uploadId).executeTakeFirst().then((r) => r?.keep_local ?? false);
+}
+
+/** The user's own metadata, and the "keep on this device" flag it may carry. */
+export async function setUserMetadata(db: Kysely<DB>, uploadId: string, metadata: Record<string, unknown>, keepLocal: boolean): Promise<void> {
+  await db.updateTable('uploads').set({ user_metadata: JSON.stringify(metadata), keep_local: keepLocal }).where('id', '=', uploadId).execute();
+}
+
+/** A waiting file, if this re-analysis job still owns it and it is still waiting, completed and live. */
+export function claimForReanalysis(db: Kysely<DB>, uploadId: string, jobId: string): Promise<ClaimedUpload | undefined> {
+  return db.selectFrom('uploads').select(claimColumns)
+    .where('id', '=', uploadId).where('current_job_id', '=', jobId).where('cloud_status', '=', 'awaiting_budget')
+    .where('processing_status', '=', 'completed').where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Replaces an offline description with the new one, only while the file is still waiting and owned by this job. */
+export async function completeReanalysis(db: Kysely<DB>, uploadId: string, jobId: string, a: Omit<CompletedAnalysis, 'thumbnailUri' | 'previewUri'>): Promise<boolean> {
+  const res = await db.updateTable('uploads')
+    .set({
+      summary: a.summary, tags: a.tags, extracted_text: a.extractedText, token_count: a.tokenCount,
+      embedding: toVectorLiteral(a.embedding), embedding_model: a.embeddingModel, analysis_model: a.analysisModel,
+      metadata: JSON.stringify(a.metadata), updated_at: new Date(),
+    })
+    .set((eb) => ({ ...describedBy(a), cost_usd: eb('cost_usd', '+', a.costUsd), search_tsv: searchVector(a) }))
+    .where('id', '=', uploadId).where('current_job_id', '=', jobId).where('cloud_status', '=', 'awaiting_budget')
+    .where('processing_status', '=', 'completed').where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/**
+ * Files waiting for budget that have no re-analysis queued or running, oldest first; each gets a
+ * new job row and points at it (the caller enqueues the queue entry in the same transaction).
+ */
+export async function waitingForBudget(db: Kysely<DB>, userId: string, limit: number): Promise<{ id: string }[]> {
+  return db.selectFrom('uploads').select('uploads.id')
+    .leftJoin('processing_jobs', 'processing_jobs.id', 'uploads.current_job_id')
+    .where('uploads.user_id', '=', userId).where('uploads.cloud_status', '=', 'awaiting_budget')
+    .where('uploads.processing_status', '=', 'completed').where('uploads.deleted_at', 'is', null)
+    .where((eb) => eb.or([eb('processing_jobs.state', 'is', null), eb('processing_jobs.state', 'not in', ['queued', 'processing'])]))
+    .orderBy('uploads.created_at').limit(limit).execute();
+}
+
+export async function pointAtJob(db: Kysely<DB>, uploadId: string, jobId: string): Promise<void> {
+  await db.updateTable('uploads').set({ current_job_id: jobId }).where('id', '=', uploadId).execute();
+}
+
+/** Users who have files waiting for budget. */
+export async function usersWaitingForBudget(db: Kysely<DB>): Promise<string[]> {
+  const rows = await db.selectFrom('uploads').select('user_id').distinct()
+    .where('cloud_status', '=', 'awaiting_budget').where('deleted_at', 'is', null).execute();
+  return rows.map((r) => r.user_id);
 }

@@ -6,13 +6,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ErrorEnvelope } from '../../shared/api/envelope.ts';
 import { API_PREFIX } from '../../shared/api/schemas.ts';
 import { requestIdFrom, withLogContext } from '../correlation.ts';
-import { authConfigOf, authConfigRoutes, authConnectSources, type FirebaseClientSettings } from '../routes/auth-config.ts';
+import { authConfigOf, authConfigRoutes, authCspSources, type FirebaseClientSettings } from '../routes/auth-config.ts';
 import { eventRoutes } from '../routes/events.ts';
 import { fileRoutes } from '../routes/files.ts';
 import { searchRoutes } from '../routes/search.ts';
 import { systemRoutes } from '../routes/system.ts';
 import { tusRoutes } from '../routes/tus.ts';
 import { uploadRoutes } from '../routes/uploads.ts';
+import { usageRoutes } from '../routes/usage.ts';
 import type { AppContext } from './context.ts';
 import { frameworkErrorReply, registerErrorHandling } from './errors.ts';
 import { loopbackHosts, registerGuards } from './guards.ts';
@@ -99,12 +100,13 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     await api.register(uploadRoutes(ctx));
     if (ctx.tus) await api.register(tusRoutes(ctx.tus));
     await api.register(searchRoutes(ctx));
+    await api.register(usageRoutes(ctx));
     await api.register(fileRoutes(ctx));
     await api.register(eventRoutes(ctx));
     api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   }, { prefix: API_PREFIX });
   // The web UI (renderer build) at / — or, without a build, a redirect to the API documentation.
-  await registerWebUi(app, { root: opts.webRoot, log: opts.logger, connectSources: authConnectSources(authConfig) });
+  await registerWebUi(app, { root: opts.webRoot, log: opts.logger, cspExtras: authCspSources(authConfig) });
   return app;
 }
 

@@ -7,6 +7,7 @@ import type { FileLinks } from '../services/file-links.ts';
 import type { TusUploads } from '../routes/tus.ts';
 import type { SearchService } from '../services/search-service.ts';
 import type { UploadService } from '../services/upload-service.ts';
+import type { UsageService } from '../services/usage-service.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { AsyncUrlSigner, HmacUrlSigner } from '../storage/url-signer.ts';
 import type { Authenticator } from './auth.ts';
@@ -16,6 +17,7 @@ export interface AppContext {
   db: Kysely<DB>;
   uploads: UploadService;
   search: SearchService;
+  usage: UsageService;
   links: FileLinks;
   store: BlobStore;
   /** Present when this server's own signed links are in use (local mode; a bucket without a key file). */

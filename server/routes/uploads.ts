@@ -47,7 +47,7 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
     }
     if (!result) throw new TroveError('MISSING_FILE', 'No file was sent: add a form field named "file".');
     if (metadataAfterFile && !result.duplicate) {
-      await ctx.db.updateTable('uploads').set({ user_metadata: JSON.stringify(metadata) }).where('id', '=', result.upload.id).execute();
+      await ctx.uploads.setUserMetadata(result.upload.id, metadata);
     }
     reply.status(result.duplicate ? 200 : 202);
     return ok({
@@ -164,6 +164,10 @@ function parseMetadata(value: unknown): Record<string, unknown> {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new TroveError('VALIDATION_ERROR', 'The "metadata" field must be a JSON object.', [{ path: 'body/metadata', message: 'must be an object' }]);
+  }
+  const keepLocal = (parsed as Record<string, unknown>).keep_local;
+  if (keepLocal !== undefined && typeof keepLocal !== 'boolean') {
+    throw new TroveError('VALIDATION_ERROR', '"keep_local" in the metadata must be true or false.', [{ path: 'body/metadata/keep_local', message: 'must be boolean' }]);
   }
   return parsed as Record<string, unknown>;
 }

@@ -1,11 +1,8 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { TroveError, isErrorCode } from '../../shared/api/errors.ts';
 import type { UploadEvent } from '../../shared/api/schemas.ts';
-import { embeddingText } from '../analysis/embedding-text.ts';
-import type { Analyzer, Embedder } from '../analysis/types.ts';
 import * as jobs from '../db/jobs-repo.ts';
 import type { DB } from '../db/schema.ts';
 import * as uploads from '../db/uploads-repo.ts';
@@ -15,6 +12,8 @@ import type { Metrics } from '../metrics.ts';
 import { pipelines, runPipeline, type PipelineOutput } from '../pipelines/index.ts';
 import type { JobQueue, QueueJob } from '../queue/job-queue.ts';
 import { blobKey, type BlobStore } from '../storage/blob-store.ts';
+import type { Understanding, Understood } from './understanding.ts';
+import type { UsageService } from './usage-service.ts';
 
 export const PROCESS_QUEUE = 'process-upload';
 
@@ -24,6 +23,8 @@ export interface ProcessJobData {
   userId: string;
   /** Correlation id of the request that enqueued the job (X-Request-ID), for the worker's logs. */
   requestId?: string;
+  /** A completed file described offline for want of budget, now analysed by the cloud model. */
+  reanalyze?: boolean;
 }
 
 export interface ProcessingOptions {
@@ -38,8 +39,8 @@ export interface ProcessingDeps {
   db: Kysely<DB>;
   queue: JobQueue;
   store: BlobStore;
-  analyzer: Analyzer;
-  embedder: Embedder;
+  understanding: Understanding;
+  usage: UsageService;
   events: EventBus;
   metrics: Metrics;
   log: Logger;
@@ -56,25 +57,16 @@ class Shutdown extends Error {}
  */
 export class ProcessingService {
   private readonly inFlight = new Map<string, AbortController>();
-  private stopping = false;
 
   constructor(private readonly deps: ProcessingDeps) {}
 
-  get activeCount(): number {
-    return this.inFlight.size;
-  }
-
   async handle(job: QueueJob<ProcessJobData>): Promise<void> {
+    if (job.data.reanalyze) return this.reanalyze(job);
     const { db, log } = this.deps;
     const claimed = await db.transaction().execute(async (trx) => {
       const row = await jobs.claimJob(trx, job.data.jobId, job.id);
       if (!row) return undefined;
-      const upload = await trx.updateTable('uploads')
-        .set({ processing_status: 'processing', processing_started_at: new Date(), updated_at: new Date(), retry_count: row.attempts - 1 })
-        .where('id', '=', row.upload_id).where('current_job_id', '=', row.id).where('deleted_at', 'is', null)
-        .where('processing_status', 'in', ['pending', 'processing'])
-        .returning(['id', 'user_id', 'file_type', 'mime_type', 'original_filename', 'storage_uri', 'metadata'])
-        .executeTakeFirst();
+      const upload = await uploads.claimForProcessing(trx, row.upload_id, row.id, row.attempts - 1);
       if (!upload) {
         await jobs.finishJob(trx, row.id, job.id, { state: 'cancelled' });
         return undefined;
@@ -100,10 +92,13 @@ export class ProcessingService {
     const started = performance.now();
     const workDir = await fs.mkdtemp(path.join(this.deps.options.scratchDir, 'job-'));
     try {
-      const result = await this.process(job, row.id, upload, workDir, controller.signal);
+      const lastAttempt = row.attempts > this.deps.options.retryDelaysSec.length;
+      const { result, usage } = await this.process(job, row.id, upload, workDir, controller.signal, lastAttempt);
       const done = await db.transaction().execute(async (trx) => {
         const ok = await uploads.completeUpload(trx, upload.id, row.id, result);
         await jobs.finishJob(trx, row.id, job.id, ok ? { state: 'completed' } : { state: 'cancelled' });
+        // Tokens spent count even when a newer attempt won the upload: the provider billed them.
+        await this.deps.usage.record(trx, usage);
         return ok;
       });
       if (done) {
@@ -125,28 +120,13 @@ export class ProcessingService {
 
   private async process(
     job: QueueJob<ProcessJobData>, jobId: string,
-    upload: { id: string; user_id: string; file_type: 'image' | 'video' | 'audio' | 'document'; mime_type: string; original_filename: string; storage_uri: string },
-    workDir: string, signal: AbortSignal,
-  ): Promise<uploads.CompletedAnalysis> {
-    const { store, analyzer, embedder } = this.deps;
+    upload: ClaimedUpload, workDir: string, signal: AbortSignal, lastAttempt: boolean,
+  ): Promise<{ result: uploads.CompletedAnalysis; usage: Understood['usage'] }> {
+    const { store } = this.deps;
     const progress = this.progressReporter(job, jobId, upload);
     const source = await store.localCopy(upload.storage_uri);
-    let media: PipelineOutput;
     try {
-      media = await runPipeline(pipelines[upload.file_type], {
-        fileType: upload.file_type, mimeType: upload.mime_type, filename: upload.original_filename,
-        sourcePath: source.path, workDir, signal, maxImagePixels: this.deps.options.maxImagePixels,
-      }, (stage, fraction) => progress(stage, 5 + fraction * 65));
-      progress('describing', 72);
-      const analysis = await analyzer.analyze({
-        fileType: upload.file_type, filename: upload.original_filename, mimeType: upload.mime_type,
-        metadata: media.metadata, text: media.text, imagePaths: media.imagePaths, audioPath: media.audioPath,
-      }, signal);
-      progress('embedding', 85);
-      const [embedding] = await embedder.embed([embeddingText(upload.original_filename, analysis.summary, analysis.extractedText)], signal);
-      if (!embedding || embedding.length !== embedder.dimensions) {
-        throw new TroveError('MODEL_UNAVAILABLE', 'The embedding model returned a vector of the wrong size.');
-      }
+      const { media, understood } = await this.understand(upload, source.path, workDir, signal, lastAttempt, progress);
       progress('saving previews', 95);
       const derived = async (d: PipelineOutput['thumbnail']) => {
         if (!d) return null;
@@ -154,14 +134,84 @@ export class ProcessingService {
         await store.putFile(key, d.localPath, d.contentType);
         return key;
       };
+      const thumbnailUri = await derived(media.thumbnail);
+      const previewUri = await derived(media.preview);
       signal.throwIfAborted();
-      return {
-        summary: analysis.summary, tags: analysis.tags, extractedText: analysis.extractedText, tokenCount: analysis.tokenCount,
-        embedding, embeddingModel: embedder.model, analysisModel: analysis.model,
-        metadata: { ...media.metadata, ...analysis.metadata }, thumbnailUri: await derived(media.thumbnail), previewUri: await derived(media.preview),
-      };
+      return { result: { ...completedAnalysis(media, understood), thumbnailUri, previewUri }, usage: understood.usage };
     } finally {
       await source.release();
+    }
+  }
+
+  /** Media steps, then the offline analysis, the cloud model where allowed, and the embedding. */
+  private async understand(
+    upload: ClaimedUpload, sourcePath: string, workDir: string, signal: AbortSignal, lastAttempt: boolean,
+    progress: (stage: string, pct: number) => void,
+  ): Promise<{ media: PipelineOutput; understood: Understood }> {
+    const media = await runPipeline(pipelines[upload.file_type], {
+      fileType: upload.file_type, mimeType: upload.mime_type, filename: upload.original_filename,
+      sourcePath, workDir, signal, maxImagePixels: this.deps.options.maxImagePixels,
+    }, (stage, fraction) => progress(stage, 5 + fraction * 60));
+    progress('analysing', 68);
+    const understood = await this.deps.understanding.understand({
+      fileType: upload.file_type, filename: upload.original_filename, mimeType: upload.mime_type,
+      metadata: media.metadata, text: media.text, imagePaths: media.imagePaths, audioPath: media.audioPath,
+      sourcePath, sizeBytes: upload.file_size,
+    }, {
+      userId: upload.user_id, uploadId: upload.id, fileType: upload.file_type, lastAttempt,
+      keepLocal: () => uploads.isKeptLocal(this.deps.db, upload.id),
+    }, signal, (stage) => progress(stage, stage === 'embedding' ? 88 : 75));
+    return { media, understood };
+  }
+
+  /**
+   * A completed file that was described offline while its owner's budget was spent: analysed again
+   * now that there is budget. It stays searchable throughout; only a run that still finds it
+   * waiting (and still owned by this job) writes the new description. Any failure leaves it waiting
+   * for the next sweep: nothing the user sees fails.
+   */
+  private async reanalyze(job: QueueJob<ProcessJobData>): Promise<void> {
+    const { db, log } = this.deps;
+    const claimed = await db.transaction().execute(async (trx) => {
+      const row = await jobs.claimJob(trx, job.data.jobId, job.id);
+      if (!row) return undefined;
+      const upload = await uploads.claimForReanalysis(trx, row.upload_id, row.id);
+      if (!upload) await jobs.finishJob(trx, row.id, job.id, { state: 'cancelled' });
+      return upload && { row, upload };
+    });
+    if (!claimed) return;
+    const { row, upload } = claimed;
+    const controller = new AbortController();
+    this.inFlight.set(row.id, controller);
+    const timer = setTimeout(() => controller.abort(new TroveError('PROCESSING_TIMEOUT', 'Re-analysis took too long.')), this.deps.options.timeoutMs);
+    const workDir = await fs.mkdtemp(path.join(this.deps.options.scratchDir, 'job-'));
+    const source = await this.deps.store.localCopy(upload.storage_uri).catch(() => undefined);
+    try {
+      if (!source) throw new TroveError('NOT_FOUND', 'The original bytes are gone.');
+      const { media, understood } = await this.understand(upload, source.path, workDir, controller.signal, false, () => undefined);
+      if (understood.cloudStatus === 'awaiting_budget' && understood.usage.length === 0) {
+        await jobs.finishJob(db, row.id, job.id, { state: 'cancelled' });
+        return; // the budget was spent again meanwhile; the next sweep tries again
+      }
+      const changed = await db.transaction().execute(async (trx) => {
+        const ok = await uploads.completeReanalysis(trx, upload.id, row.id, completedAnalysis(media, understood));
+        await jobs.finishJob(trx, row.id, job.id, ok ? { state: 'completed' } : { state: 'cancelled' });
+        await this.deps.usage.record(trx, understood.usage);
+        return ok;
+      });
+      if (changed) {
+        log.info({ uploadId: upload.id, cloudStatus: understood.cloudStatus }, 'file analysed again now that budget is available');
+        this.publish(upload.user_id, { upload_id: upload.id, job_id: row.id, status: 'completed', progress: 100, stage: 'completed', error: null });
+      }
+    } catch (err) {
+      const e = toTroveError(controller.signal.aborted ? controller.signal.reason : err);
+      log.warn({ uploadId: upload.id, code: e.code, err: e.message }, 're-analysis failed; the file keeps waiting for the next sweep');
+      await jobs.finishJob(db, row.id, job.id, { state: 'failed', errorCode: e.code, errorMessage: e.message });
+    } finally {
+      clearTimeout(timer);
+      this.inFlight.delete(row.id);
+      await source?.release();
+      await fs.rm(workDir, { recursive: true, force: true });
     }
   }
 
@@ -197,9 +247,7 @@ export class ProcessingService {
     const moved = await this.deps.db.transaction().execute(async (trx) => {
       const next = await this.deps.queue.enqueue(trx, PROCESS_QUEUE, job.data, { startAfterSec: delaySec });
       if (!(await jobs.requeueJob(trx, jobId, job.id, next, err && { code: err.code, message: err.message }, opts))) return false;
-      await trx.updateTable('uploads')
-        .set({ processing_status: 'pending', processing_error: err?.message ?? null, processing_error_code: err?.code ?? null, updated_at: new Date() })
-        .where('id', '=', upload.id).where('current_job_id', '=', jobId).where('deleted_at', 'is', null).execute();
+      await uploads.markPending(trx, upload.id, jobId, err && { code: err.code, message: err.message });
       return true;
     });
     if (moved) {
@@ -213,9 +261,7 @@ export class ProcessingService {
   private async fail(job: QueueJob<ProcessJobData>, jobId: string, upload: { id: string; user_id: string; file_type: string }, err: TroveError): Promise<void> {
     const changed = await this.deps.db.transaction().execute(async (trx) => {
       if (!(await jobs.finishJob(trx, jobId, job.id, { state: 'failed', errorCode: err.code, errorMessage: err.message }))) return false;
-      await trx.updateTable('uploads')
-        .set({ processing_status: 'failed', processing_error: err.message, processing_error_code: err.code, processing_completed_at: new Date(), updated_at: new Date() })
-        .where('id', '=', upload.id).where('current_job_id', '=', jobId).execute();
+      await uploads.markFailed(trx, upload.id, jobId, { code: err.code, message: err.message });
       return true;
     });
     if (changed) {
@@ -241,15 +287,10 @@ export class ProcessingService {
 
   /** Stops taking work; runs still going after the grace period are put back in the queue. */
   async drain(graceMs: number): Promise<void> {
-    this.stopping = true;
     const deadline = Date.now() + graceMs;
     while (this.inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const c of this.inFlight.values()) c.abort(new Shutdown('server shutting down'));
     while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 20));
-  }
-
-  get isStopping(): boolean {
-    return this.stopping;
   }
 
   private publish(userId: string, event: UploadEvent): void {
@@ -266,4 +307,15 @@ function toTroveError(err: unknown): TroveError {
   return new TroveError('PROCESSING_FAILED', `Processing failed unexpectedly: ${message.slice(0, 300)}`, undefined, { cause: err });
 }
 
-export const defaultScratchDir = (): string => os.tmpdir();
+type ClaimedUpload = uploads.ClaimedUpload;
+
+/** What the upload row keeps of one run: the analysis, who wrote it, the vector and what it cost. */
+function completedAnalysis(media: PipelineOutput, u: Understood): Omit<uploads.CompletedAnalysis, 'thumbnailUri' | 'previewUri'> {
+  return {
+    summary: u.analysis.summary, tags: u.analysis.tags, extractedText: u.analysis.extractedText, tokenCount: u.analysis.tokenCount,
+    embedding: u.embedding, embeddingModel: u.embeddingModel, analysisModel: u.analysis.model,
+    metadata: { ...media.metadata, ...u.analysis.metadata },
+    analyzer: u.analyzer, cloudStatus: u.cloudStatus, cloudReason: u.cloudReason,
+    costUsd: u.usage.reduce((sum, r) => sum + r.costUsd, 0),
+  };
+}

@@ -5,9 +5,11 @@ import { hammingDistance } from '../../shared/node/media/index.ts';
 import type { Embedder } from '../analysis/types.ts';
 import type { DB } from '../db/schema.ts';
 import * as search from '../db/search-repo.ts';
+import type { UsageRow } from '../db/usage-repo.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from './file-links.ts';
 import { markCacheStatus, type CachedRow, type SearchCache } from './search-cache.ts';
+import type { UsageService } from './usage-service.ts';
 
 /** Candidates each ranker brings to the fusion; more than any page so fusion has room to reorder. */
 const CANDIDATES = 100;
@@ -17,8 +19,25 @@ const MAX_EMBED_QUERY = 1000;
 /** A flat picture hashes to all zeros whatever its colour, so that hash says nothing about likeness. */
 const informative = (phash: string | null): phash is string => phash !== null && !/^0+$/.test(phash);
 
+export interface SearchDeps {
+  db: Kysely<DB>;
+  /** The configured embedder first, then any other whose vectors a user's files may carry (the offline one, for kept-local files). */
+  embedders: readonly Embedder[];
+  links: FileLinks;
+  metrics: Metrics;
+  /** Prices the query embeddings of paid embedders. */
+  usage?: UsageService | undefined;
+  cache?: SearchCache | undefined;
+}
+
 export class SearchService {
-  constructor(private readonly deps: { db: Kysely<DB>; embedder: Embedder; links: FileLinks; metrics: Metrics; cache?: SearchCache | undefined }) {}
+  private readonly embedder: Embedder;
+
+  constructor(private readonly deps: SearchDeps) {
+    const [first] = deps.embedders;
+    if (!first) throw new Error('SearchService needs at least one embedder');
+    this.embedder = first;
+  }
 
   async search(userId: string, body: SearchBody): Promise<SearchResponse> {
     const started = performance.now();
@@ -29,17 +48,16 @@ export class SearchService {
     if (dateFrom && dateTo && dateFrom > dateTo) {
       throw new TroveError('VALIDATION_ERROR', 'date_from is after date_to.', [{ path: 'body/date_from', message: 'must not be after date_to' }]);
     }
-    const { embedder, db, cache } = this.deps;
+    const { db, cache } = this.deps;
     // A cache that cannot answer (Redis away) only costs the speed-up, never the search.
     const cached = await cache?.get(userId, body).catch(() => undefined);
     let rows: CachedRow[];
     if (cached) {
       rows = cached;
     } else {
-      const [vector] = await embedder.embed([query.slice(0, MAX_EMBED_QUERY)]);
-      if (!vector) throw new TroveError('MODEL_UNAVAILABLE', 'The search model did not answer; try again.');
+      const spaces = await this.embedQuery(userId, query.slice(0, MAX_EMBED_QUERY));
       const hits = await search.hybridSearch(db, {
-        userId, text: query, vector, model: embedder.model, dimensions: embedder.dimensions,
+        userId, text: query, spaces,
         fileTypes: body.file_types, dateFrom, dateTo, limit: body.limit, candidates: Math.max(CANDIDATES, body.limit),
         minScore: body.min_score ?? DEFAULT_MIN_SCORE, sort: body.sort ?? 'relevance', nsfw: body.nsfw ?? 'include',
       });
@@ -62,15 +80,38 @@ export class SearchService {
   }
 
   /**
+   * The query in each vector space the user's files use: usually one; two when some files were kept
+   * on this device (or waited for budget) and carry the offline model's vectors beside the cloud
+   * model's. A user with no files yet still gets the configured space.
+   */
+  private async embedQuery(userId: string, query: string): Promise<search.VectorSpace[]> {
+    const { db, embedders, usage } = this.deps;
+    const used = embedders.length === 1 ? [] : await search.vectorSpacesOf(db, userId, embedders.map((e) => e.model));
+    const chosen = used.length === 0 ? [this.embedder] : embedders.filter((e) => used.includes(e.model));
+    const priced: UsageRow[] = [];
+    const spaces = await Promise.all(chosen.map(async (e) => {
+      const [vector] = await e.embed([query], undefined, (u) => {
+        if (usage) priced.push(usage.price({ userId, uploadId: null, fileType: null, kind: 'search' }, u));
+      });
+      if (!vector) throw new TroveError('MODEL_UNAVAILABLE', 'The search model did not answer; try again.');
+      return { vector, model: e.model, dimensions: e.dimensions };
+    }));
+    if (usage && priced.length > 0) await usage.record(db, priced);
+    return spaces;
+  }
+
+  /**
    * Files like one of the user's own: the nearest neighbours of its stored vector (same model), with
    * pictures that look like the same image (perceptual hash within NEAR_DUPLICATE_MAX_DISTANCE bits)
    * flagged `near_duplicate` and listed first. 404 for an id that is not the caller's live, finished upload.
    */
   async similar(userId: string, uploadId: string, limit: number): Promise<SimilarResponse> {
     const started = performance.now();
-    const { db, embedder } = this.deps;
+    const { db } = this.deps;
     const source = await search.similaritySource(db, userId, uploadId);
     if (!source) throw new TroveError('NOT_FOUND', 'No processed file with that id exists.');
+    // Neighbours live in the source's own vector space.
+    const embedder = this.deps.embedders.find((e) => e.model === source.embedding_model) ?? this.embedder;
     const vector = source.embedding_model === embedder.model ? source.embedding : null;
     const hits = await search.similarUploads(db, {
       userId, excludeId: uploadId, vector, model: embedder.model, dimensions: embedder.dimensions,

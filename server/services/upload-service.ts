@@ -102,7 +102,7 @@ export class UploadService {
         const row = await trx.insertInto('uploads').values({
           id: uploadId, user_id: userId, storage_uri: key, original_filename: filename, file_type: sniffed.fileType,
           file_size: content.bytes, mime_type: sniffed.mime, file_hash: hash, metadata: '{}',
-          user_metadata: JSON.stringify(userMetadata), current_job_id: jobId,
+          user_metadata: JSON.stringify(userMetadata), keep_local: userMetadata.keep_local === true, current_job_id: jobId,
         }).onConflict((oc) => oc.columns(['user_id', 'file_hash']).where('deleted_at', 'is', null).doNothing())
           .returning('id').executeTakeFirst();
         if (!row) return undefined; // the same bytes won a race a moment ago
@@ -174,6 +174,14 @@ export class UploadService {
       removed++;
     }
     return removed;
+  }
+
+  /**
+   * Metadata that arrived after the file in a multipart body. Processing asks for "keep on this
+   * device" right before anything leaves the machine, so clients should still send it first.
+   */
+  async setUserMetadata(uploadId: string, metadata: Record<string, unknown>): Promise<void> {
+    await uploads.setUserMetadata(this.deps.db, uploadId, metadata, metadata.keep_local === true);
   }
 
   /** A failed upload gets a fresh processing job (the UI's Retry). */

@@ -30,6 +30,19 @@ export const JobStatusSchema = Type.Enum(['queued', 'processing', 'completed', '
 
 export const ProcessingErrorSchema = Type.Object({ code: Type.String(), message: Type.String() });
 
+/** Who wrote a file's summary. */
+export const ANALYZERS = ['gemini', 'openai-chat', 'offline'] as const;
+export type AnalyzerName = (typeof ANALYZERS)[number];
+/**
+ * Where a file stands with the cloud model: `done` (it wrote the summary), `awaiting_budget` (the
+ * owner's AI budget was spent; described offline, re-analysed when budget is available again),
+ * `kept_local` (the upload asked to stay on this device; no cloud model saw it), `blocked` (the model
+ * refused it; the reason is in `cloud_reason`), `failed` (the model could not be reached after every
+ * retry; the offline description stands), `not_configured` (no cloud model in this deployment).
+ */
+export const CLOUD_STATUSES = ['done', 'awaiting_budget', 'kept_local', 'blocked', 'failed', 'not_configured'] as const;
+export type CloudStatus = (typeof CLOUD_STATUSES)[number];
+
 export const UploadSchema = Type.Object({
   id: Uuid,
   filename: Type.String(),
@@ -46,6 +59,11 @@ export const UploadSchema = Type.Object({
   user_metadata: Type.Record(Type.String(), Type.Unknown()),
   token_count: Type.Union([Type.Integer(), Type.Null()]),
   embedding_model: Type.Union([Type.String(), Type.Null()]),
+  analyzer: Type.Union([Type.Enum(ANALYZERS), Type.Null()], { description: 'Who wrote the summary; null until processed.' }),
+  cloud_status: Type.Union([Type.Enum(CLOUD_STATUSES), Type.Null()], { description: 'The file and the cloud model; null until processed.' }),
+  cloud_reason: Type.Union([Type.String(), Type.Null()], { description: 'Why the cloud model did not describe it (blocked, failed), for people.' }),
+  cost_usd: Type.Number({ description: 'What the paid models cost for this file so far, in US dollars.' }),
+  keep_local: Type.Boolean({ description: 'Kept away from every cloud model (metadata `keep_local: true` at upload).' }),
   thumbnail_url: Type.Union([Type.String(), Type.Null()]),
   preview_url: Type.Union([Type.String(), Type.Null()]),
   job_id: Type.Union([Uuid, Type.Null()]),
@@ -248,8 +266,50 @@ export const AuthConfigSchema = Type.Object({
       project_id: Type.String(),
       api_key: Type.Union([Type.String(), Type.Null()]),
       emulator_url: Type.Union([Type.String(), Type.Null()]),
+      /** Host of Firebase's sign-in helper pages (Google's popup), default `<project_id>.firebaseapp.com`. */
+      auth_domain: Type.Optional(Type.String()),
+      /** Whether users may sign in with Google (the project must enable the provider). */
+      google: Type.Optional(Type.Boolean()),
+      /**
+       * The OAuth client of type "Desktop app" the desktop app signs in to Google with (system browser +
+       * loopback redirect). Google documents such a client's secret as not confidential.
+       */
+      google_desktop_client: Type.Optional(Type.Union([
+        Type.Object({ client_id: Type.String(), client_secret: Type.Union([Type.String(), Type.Null()]) }),
+        Type.Null(),
+      ])),
     }),
     Type.Null(),
   ]),
 });
 export type AuthConfig = Static<typeof AuthConfigSchema>;
+
+// GET /usage?from&to — what paid AI models cost, for the signed-in user
+export const UsageQuery = Type.Object({
+  from: Type.Optional(Type.String({ format: 'date', description: 'First day (UTC), default: the first of this month.' })),
+  to: Type.Optional(Type.String({ format: 'date', description: 'Last day (UTC, inclusive), default: today.' })),
+});
+export type UsageQuery = Static<typeof UsageQuery>;
+const UsageTotals = {
+  input_tokens: Type.Integer(),
+  output_tokens: Type.Integer(),
+  cost_usd: Type.Number(),
+  calls: Type.Integer(),
+};
+export const UsageSchema = Type.Object({
+  from: Type.String({ format: 'date' }),
+  to: Type.String({ format: 'date' }),
+  total: Type.Object(UsageTotals),
+  by_day: Type.Array(Type.Object({ day: Type.String({ format: 'date' }), ...UsageTotals })),
+  by_model: Type.Array(Type.Object({ model: Type.String(), ...UsageTotals })),
+  by_file_type: Type.Array(Type.Object({ file_type: Type.Union([FileTypeSchema, Type.Literal('search')]), ...UsageTotals })),
+  budget: Type.Object({
+    daily_usd: Type.Union([Type.Number(), Type.Null()], { description: 'null = no daily cap' }),
+    monthly_usd: Type.Union([Type.Number(), Type.Null()], { description: 'null = no monthly cap' }),
+    spent_today_usd: Type.Number(),
+    spent_this_month_usd: Type.Number(),
+    awaiting_budget: Type.Integer({ description: 'Files described offline until budget is available again.' }),
+  }),
+  prices_read: Type.String({ description: 'When the price table was read from the providers\' lists.' }),
+});
+export type Usage = Static<typeof UsageSchema>;

@@ -25,7 +25,10 @@ import { FileLinks } from '../../server/services/file-links.ts';
 import { PROCESS_QUEUE, ProcessingService, type ProcessJobData } from '../../server/services/processing-service.ts';
 import { CacheInvalidatingEventBus, type SearchCache } from '../../server/services/search-cache.ts';
 import { SearchService } from '../../server/services/search-service.ts';
+import { Understanding } from '../../server/services/understanding.ts';
 import { UploadService } from '../../server/services/upload-service.ts';
+import { UsageService } from '../../server/services/usage-service.ts';
+import { DEFAULT_PRICES, Pricing } from '../../server/analysis/pricing.ts';
 import { LocalBlobStore } from '../../server/storage/local-store.ts';
 import { HmacUrlSigner } from '../../server/storage/url-signer.ts';
 
@@ -73,16 +76,18 @@ export async function startCloudApp(opts: CloudAppOptions): Promise<CloudApp> {
     });
     const tmpDir = path.join(dataDir, 'tmp');
     const uploads = new UploadService({ db: database.db, queue, store, events, log, tmpDir, concurrency: 2, retentionDays: 7 });
+    const usage = new UsageService({ db: database.db, pricing: new Pricing(DEFAULT_PRICES), metrics, defaults: { dailyUsd: undefined, monthlyUsd: undefined } });
+    const understanding = new Understanding({ offline: new OfflineAnalyzer(), cloud: undefined, embedder, localEmbedder: embedder, usage, metrics, log });
     const processing = new ProcessingService({
-      db: database.db, queue, store, analyzer: new OfflineAnalyzer(), embedder, events, metrics, log,
+      db: database.db, queue, store, understanding, usage, events, metrics, log,
       options: { timeoutMs: 60_000, retryDelaysSec: [1], maxImagePixels: 100_000_000, scratchDir: tmpDir },
     });
-    const search = new SearchService({ db: database.db, embedder, links, metrics, cache: opts.cache });
+    const search = new SearchService({ db: database.db, embedders: [embedder], links, metrics, cache: opts.cache });
     const tus = new TusUploads({ directory: path.join(tmpDir, 'tus'), maxFileSize: 10 * 1024 * 1024, uploads, log });
     await tus.init();
     let port = 0;
     const app = await buildApp(
-      { db: database.db, uploads, search, links, store, signer: undefined, events, metrics, auth: opts.auth(database.db), maxFileSize: 10 * 1024 * 1024, tus, mode: 'cloud', version: 'test' },
+      { db: database.db, uploads, search, usage, links, store, signer: undefined, events, metrics, auth: opts.auth(database.db), maxFileSize: 10 * 1024 * 1024, tus, mode: 'cloud', version: 'test' },
       { logger: log, allowedHosts: () => loopbackHosts(port), limits: opts.limits },
     );
     await queue.start();

@@ -11,7 +11,7 @@ import type { IpcHandlers } from './registrar.ts';
 export interface HandlerDeps {
   connection(): Connection;
   queue: {
-    add(paths: string[]): Promise<QueueItem[]>;
+    add(paths: string[], opts: { keepLocal: boolean }): Promise<QueueItem[]>;
     list(): QueueItem[];
     pause(id: string): Promise<void>;
     resume(id: string): Promise<void>;
@@ -23,7 +23,7 @@ export interface HandlerDeps {
   };
   sync: {
     folders(): WatchedFolder[];
-    addFolder(path: string, opts: { mirrorDeletions: boolean }): Promise<WatchedFolder[]>;
+    addFolder(path: string, opts: { mirrorDeletions: boolean; keepLocal?: boolean }): Promise<WatchedFolder[]>;
     removeFolder(path: string): Promise<WatchedFolder[]>;
   };
   settings: { get(): Settings; set(patch: Partial<Settings>): Promise<Settings> };
@@ -48,9 +48,11 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
   return {
     'app:connection': () => deps.connection(),
     'dialog:pick': (opts) => deps.pick(opts.folders),
-    'queue:add': async (paths) => {
+    'queue:add': async (request) => {
+      // The paths alone, or with the "Keep on this device" toggle.
+      const { paths, keepLocal } = Array.isArray(request) ? { paths: request, keepLocal: false } : request;
       for (const p of paths) await assertExisting(p);
-      return deps.queue.add(paths);
+      return deps.queue.add(paths, { keepLocal });
     },
     'queue:list': () => deps.queue.list(),
     'queue:pause': async (id) => (await deps.queue.pause(id), null),
@@ -75,7 +77,7 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     'sync:folders': () => deps.sync.folders(),
     'sync:add': async (p, opts) => {
       await assertExisting(p, 'directory');
-      return deps.sync.addFolder(p, { mirrorDeletions: opts.mirrorDeletions });
+      return deps.sync.addFolder(p, { mirrorDeletions: opts.mirrorDeletions, keepLocal: opts.keepLocal });
     },
     'sync:remove': (p) => {
       assertCleanAbsolute(p);

@@ -13,8 +13,17 @@ import { readJsonFile, writeJsonAtomic } from '../json-file.ts';
 
 /** What sync needs from the upload queue. */
 export interface SyncQueue {
-  add(paths: string[], opts: { source: 'sync' }): Promise<QueueItem[]>;
+  add(paths: string[], opts: { source: 'sync'; keepLocal: boolean }): Promise<QueueItem[]>;
   cancel(id: string): Promise<void>;
+  /** Items still waiting to be uploaded are sent with `keep_local: true` after all. */
+  keepLocal(ids: readonly string[]): Promise<string[]>;
+}
+
+/** How a folder is synced. */
+export interface FolderOptions {
+  mirrorDeletions: boolean;
+  /** Its files never reach a cloud AI model (uploaded with `keep_local: true`); absent: unchanged, or false for a new folder. */
+  keepLocal?: boolean;
 }
 
 /** An item the queue has finished with (its `onSettled`). */
@@ -37,7 +46,7 @@ interface FileRecord {
 
 interface SyncFile {
   version: 1;
-  folders: { path: string; mirrorDeletions: boolean }[];
+  folders: { path: string; mirrorDeletions: boolean; keepLocal?: boolean }[];
   files: Record<string, FileRecord>;
 }
 
@@ -62,6 +71,7 @@ export interface SyncOptions {
 interface Folder {
   path: string;
   mirrorDeletions: boolean;
+  keepLocal: boolean;
   scanned: number;
   queued: number;
   status: WatchedFolder['status'];
@@ -91,13 +101,15 @@ export class SyncManager {
     const sync = new SyncManager(opts);
     const saved = await readJsonFile<Partial<SyncFile>>(opts.file);
     sync.files = saved?.files ?? {};
-    for (const f of saved?.folders ?? []) sync.list.push(sync.folder(f.path, f.mirrorDeletions));
+    for (const f of saved?.folders ?? []) sync.list.push(sync.folder(f.path, { mirrorDeletions: f.mirrorDeletions, keepLocal: f.keepLocal === true }));
     if (!sync.paused) await Promise.all(sync.list.map((f) => sync.startWatching(f)));
     return sync;
   }
 
   folders(): WatchedFolder[] {
-    return this.list.map((f) => ({ path: f.path, mirrorDeletions: f.mirrorDeletions, scanned: f.scanned, queued: f.queued, status: f.status, error: f.error }));
+    return this.list.map((f) => ({
+      path: f.path, mirrorDeletions: f.mirrorDeletions, keepLocal: f.keepLocal, scanned: f.scanned, queued: f.queued, status: f.status, error: f.error,
+    }));
   }
 
   isPaused(): boolean {
@@ -109,16 +121,21 @@ export class SyncManager {
     return Object.keys(this.files).length;
   }
 
-  async addFolder(dir: string, opts: { mirrorDeletions: boolean }): Promise<WatchedFolder[]> {
+  async addFolder(dir: string, opts: FolderOptions): Promise<WatchedFolder[]> {
     const stat = await fs.stat(dir).catch(() => null);
     if (!stat?.isDirectory()) throw new Error(`${dir} is not a folder.`);
     const existing = this.list.find((f) => f.path === dir);
     if (existing) {
       existing.mirrorDeletions = opts.mirrorDeletions;
+      if (opts.keepLocal !== undefined && opts.keepLocal !== existing.keepLocal) {
+        existing.keepLocal = opts.keepLocal;
+        // Switched on: what is still waiting in the queue goes with the flag too (not yet seen by anyone).
+        if (opts.keepLocal) await this.keepPendingLocal(existing);
+      }
     } else {
       const overlap = this.list.find((f) => isInside(dir, f.path) || isInside(f.path, dir));
       if (overlap) throw new Error(`${dir} overlaps the watched folder ${overlap.path}; watch one or the other.`);
-      const folder = this.folder(dir, opts.mirrorDeletions);
+      const folder = this.folder(dir, { mirrorDeletions: opts.mirrorDeletions, keepLocal: opts.keepLocal ?? false });
       this.list.push(folder);
       if (!this.paused) await this.startWatching(folder);
     }
@@ -180,8 +197,18 @@ export class SyncManager {
 
   // ——— internals ———
 
-  private folder(dir: string, mirrorDeletions: boolean): Folder {
-    return { path: dir, mirrorDeletions, scanned: 0, queued: 0, status: this.paused ? 'paused' : 'scanning', error: null, watcher: null, batch: new Set(), batchTimer: undefined };
+  private folder(dir: string, opts: { mirrorDeletions: boolean; keepLocal: boolean }): Folder {
+    return { path: dir, mirrorDeletions: opts.mirrorDeletions, keepLocal: opts.keepLocal, scanned: 0, queued: 0, status: this.paused ? 'paused' : 'scanning', error: null, watcher: null, batch: new Set(), batchTimer: undefined };
+  }
+
+  private async keepPendingLocal(folder: Folder): Promise<void> {
+    const ids = [...this.pending].filter(([p]) => isInside(p, folder.path)).map(([, id]) => id);
+    if (ids.length === 0) return;
+    try {
+      await this.opts.queue.keepLocal(ids);
+    } catch (err) {
+      this.opts.log?.('keeping queued files on this device failed', { err, folder: folder.path });
+    }
   }
 
   private mirrors(file: string): boolean {
@@ -189,7 +216,7 @@ export class SyncManager {
   }
 
   private save(): Promise<void> {
-    const data: SyncFile = { version: 1, folders: this.list.map((f) => ({ path: f.path, mirrorDeletions: f.mirrorDeletions })), files: this.files };
+    const data: SyncFile = { version: 1, folders: this.list.map((f) => ({ path: f.path, mirrorDeletions: f.mirrorDeletions, keepLocal: f.keepLocal })), files: this.files };
     this.saving = this.saving.then(() => writeJsonAtomic(this.opts.file, data)).catch((err: unknown) => this.opts.log?.('saving sync state failed', { err }));
     return this.saving;
   }
@@ -283,8 +310,11 @@ export class SyncManager {
     const paths = [...folder.batch];
     folder.batch.clear();
     try {
-      const items = await this.opts.queue.add(paths, { source: 'sync' });
+      const keepLocal = folder.keepLocal;
+      const items = await this.opts.queue.add(paths, { source: 'sync', keepLocal });
       for (const item of items) this.pending.set(item.path, item.id);
+      // Switched on while this batch was being queued: it takes the flag too.
+      if (folder.keepLocal && !keepLocal) await this.opts.queue.keepLocal(items.map((i) => i.id));
       folder.queued += items.length;
     } catch (err) {
       this.opts.log?.('queueing synced files failed', { err, folder: folder.path });

@@ -54,6 +54,8 @@ export interface UploadQueueOptions {
 export interface AddOptions {
   source?: 'user' | 'sync';
   metadata?: Record<string, unknown> | null;
+  /** "Keep on this device": uploaded with metadata `keep_local: true`, so no cloud AI model sees it. */
+  keepLocal?: boolean;
 }
 
 const ACTIVE = new Set<QueueItem['state']>(['hashing', 'uploading']);
@@ -151,6 +153,8 @@ export class UploadQueue {
   private async addOne(file: string, opts: AddOptions, knownSize?: number): Promise<PersistedItem> {
     const existing = this.store.items.find((i) => i.path === file && (OPEN.has(i.state) || i.state === 'failed' || i.state === 'cancelled'));
     if (existing) {
+      // Added again with "keep on this device": the waiting item takes the flag (it may only tighten).
+      if (opts.keepLocal && !isKeptLocal(existing) && existing.uploadId === null) await this.restrictToDevice(existing);
       if (existing.state === 'failed' || existing.state === 'cancelled') this.requeue(existing);
       return existing;
     }
@@ -158,11 +162,46 @@ export class UploadQueue {
     const item: PersistedItem = {
       id: randomUUID(), path: file, name: path.basename(file), size, state: 'queued', progress: 0, bytesSent: 0,
       uploadId: null, jobId: null, error: null, addedAt: new Date().toISOString(),
-      source: opts.source ?? 'user', sha256: null, mtimeMs: null, metadata: opts.metadata ?? null, attempts: 0,
+      source: opts.source ?? 'user', sha256: null, mtimeMs: null,
+      metadata: opts.keepLocal ? { ...opts.metadata, keep_local: true } : opts.metadata ?? null, attempts: 0,
     };
     this.store.items.push(item);
     this.makeThumbnail(item);
     return item;
+  }
+
+  /**
+   * "Keep on this device" for items already in the queue (a synced folder switched to it): each one
+   * the server has not accepted yet is sent with `keep_local: true`. A running upload was created
+   * without the flag, so it is stopped and its partial upload deleted on the server; it starts over.
+   * Items the server already has keep what they were sent with. Returns the ids that took the flag.
+   */
+  async keepLocal(ids: readonly string[]): Promise<string[]> {
+    const changed: string[] = [];
+    for (const id of ids) {
+      const item = this.find(id);
+      if (!item || isKeptLocal(item) || item.uploadId !== null || FINISHED.has(item.state) || item.state === 'processing') continue;
+      await this.restrictToDevice(item);
+      changed.push(id);
+    }
+    if (changed.length > 0) {
+      await this.store.save();
+      this.pump();
+    }
+    return changed;
+  }
+
+  private async restrictToDevice(item: PersistedItem): Promise<void> {
+    const running = this.tasks.has(item.id);
+    if (item.sha256) this.store.removeTusEntries(fingerprintOf(item));
+    if (running) await this.stopTask(item, true);
+    item.metadata = { ...item.metadata, keep_local: true };
+    if (running || ACTIVE.has(item.state)) {
+      item.state = 'queued';
+      item.progress = 0;
+      item.bytesSent = 0;
+    }
+    this.emit(item, true);
   }
 
   async pause(id: string): Promise<void> {
@@ -294,7 +333,7 @@ export class UploadQueue {
     return {
       id: item.id, path: item.path, name: item.name, size: item.size, state: item.state, progress: item.progress,
       bytesSent: item.bytesSent, uploadId: item.uploadId, jobId: item.jobId, error: item.error,
-      thumbnail: this.thumbs.get(item.id) ?? null, addedAt: item.addedAt,
+      thumbnail: this.thumbs.get(item.id) ?? null, addedAt: item.addedAt, keepLocal: isKeptLocal(item),
     };
   }
 
@@ -551,7 +590,13 @@ export class UploadQueue {
   }
 }
 
-const fingerprintOf = (item: PersistedItem): string => `trove-sha256:${item.sha256}:${item.size}`;
+/**
+ * Where a cut-off upload is found again: the content, and whether it is kept on this device — an
+ * upload created without `keep_local` must never be resumed for a file that now asks for it.
+ */
+const fingerprintOf = (item: PersistedItem): string => `trove-sha256:${item.sha256}:${item.size}${isKeptLocal(item) ? ':keep-local' : ''}`;
+
+const isKeptLocal = (item: Pick<PersistedItem, 'metadata'>): boolean => item.metadata?.keep_local === true;
 
 async function hashFile(file: string, signal: AbortSignal, onProgress: (bytes: number) => void): Promise<string> {
   const hasher = new HashingStream();

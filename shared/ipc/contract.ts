@@ -36,12 +36,16 @@ export const QueueItemSchema = Type.Object({
   /** A data: URL of the local thumbnail made before upload, when one could be made. */
   thumbnail: Type.Union([Type.String(), Type.Null()]),
   addedAt: Type.String(),
+  /** Uploaded with metadata `keep_local: true`: no cloud AI model ever sees it (absent: false). */
+  keepLocal: Type.Optional(Type.Boolean()),
 });
 export type QueueItem = Static<typeof QueueItemSchema>;
 
 export const WatchedFolderSchema = Type.Object({
   path: Type.String(),
   mirrorDeletions: Type.Boolean(),
+  /** Its files are uploaded with `keep_local: true`: stored as usual, never shown to a cloud AI model. */
+  keepLocal: Type.Boolean(),
   /** Files seen in the first scan / queued so far. */
   scanned: Type.Integer(),
   queued: Type.Integer(),
@@ -68,11 +72,19 @@ export const AuthTokenSchema = Type.String({ minLength: 16, maxLength: 8192, pat
 
 const method = <A extends TSchema[], R extends TSchema>(args: [...A], result: R) => ({ args, result });
 
+const QueuePaths = Type.Array(AbsolutePath, { minItems: 1, maxItems: 10_000 });
+/**
+ * `queue:add` takes the paths alone, or with how to add them: `keepLocal` uploads them with metadata
+ * `keep_local: true`, so no cloud AI model ever sees them (the "Keep on this device" toggle).
+ */
+export const QueueAddSchema = Type.Union([QueuePaths, Type.Object({ paths: QueuePaths, keepLocal: Type.Boolean() }, { additionalProperties: false })]);
+export type QueueAdd = Static<typeof QueueAddSchema>;
+
 /** Request/response methods (renderer → main, `ipcRenderer.invoke`). */
 export const IPC_METHODS = {
   'app:connection': method([], ConnectionSchema),
   'dialog:pick': method([Type.Object({ folders: Type.Boolean() })], Type.Array(Type.String())),
-  'queue:add': method([Type.Array(AbsolutePath, { minItems: 1, maxItems: 10_000 })], Type.Array(QueueItemSchema)),
+  'queue:add': method([QueueAddSchema], Type.Array(QueueItemSchema)),
   'queue:list': method([], Type.Array(QueueItemSchema)),
   'queue:pause': method([Id], Type.Null()),
   'queue:resume': method([Id], Type.Null()),
@@ -84,7 +96,8 @@ export const IPC_METHODS = {
   'file:reveal': method([AbsolutePath], Type.Null()),
   'file:open': method([AbsolutePath], Type.Null()),
   'sync:folders': method([], Type.Array(WatchedFolderSchema)),
-  'sync:add': method([AbsolutePath, Type.Object({ mirrorDeletions: Type.Boolean() })], Type.Array(WatchedFolderSchema)),
+  /** Watches a folder, or changes a watched one's options (`keepLocal` absent: unchanged, false for a new folder). */
+  'sync:add': method([AbsolutePath, Type.Object({ mirrorDeletions: Type.Boolean(), keepLocal: Type.Optional(Type.Boolean()) }, { additionalProperties: false })], Type.Array(WatchedFolderSchema)),
   'sync:remove': method([AbsolutePath], Type.Array(WatchedFolderSchema)),
   'settings:get': method([], SettingsSchema),
   'settings:set': method([Type.Partial(SettingsSchema)], SettingsSchema),

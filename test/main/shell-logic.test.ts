@@ -131,7 +131,7 @@ describe('command line', () => {
 describe('tray menu', () => {
   const online: Connection = { mode: 'local', url: 'http://127.0.0.1:1', token: 't', online: true };
   const base: TrayState = { connection: online, folders: [], queue: [], syncPaused: false, startAtLogin: false };
-  const folder = { path: '/p', mirrorDeletions: false, scanned: 10, queued: 10, status: 'watching' as const, error: null };
+  const folder = { path: '/p', mirrorDeletions: false, keepLocal: false, scanned: 10, queued: 10, status: 'watching' as const, error: null };
 
   it('shows status and counts, and offers pause/resume, open, start at login and quit', () => {
     const state: TrayState = { ...base, folders: [folder], queue: [{ state: 'uploading' }, { state: 'queued' }, { state: 'completed' }, { state: 'failed' }] };

@@ -16,8 +16,11 @@ class FakeQueue implements SyncQueue {
   cancelled: string[] = [];
   private n = 0;
   readonly ids = new Map<string, string>();
-  async add(paths: string[]): Promise<QueueItem[]> {
+  /** Whether each batch was added with "keep on this device". */
+  keepLocalBatches: boolean[] = [];
+  async add(paths: string[], opts?: { keepLocal: boolean }): Promise<QueueItem[]> {
     this.batches.push(paths);
+    this.keepLocalBatches.push(opts?.keepLocal ?? false);
     return paths.map((p) => {
       const id = `item-${++this.n}`;
       this.ids.set(p, id);
@@ -26,6 +29,11 @@ class FakeQueue implements SyncQueue {
   }
   async cancel(id: string): Promise<void> {
     this.cancelled.push(id);
+  }
+  keptLocal: string[] = [];
+  async keepLocal(ids: readonly string[]): Promise<string[]> {
+    this.keptLocal.push(...ids);
+    return [...ids];
   }
   get queued(): string[] {
     return this.batches.flat();
@@ -167,6 +175,44 @@ describe('folder sync', () => {
     await expect(sync.addFolder(path.join(dir, 'inner'), { mirrorDeletions: false })).rejects.toThrow(/overlaps/);
     await expect(sync.addFolder(path.join(root, 'missing'), { mirrorDeletions: false })).rejects.toThrow(/not a folder/);
     expect(await sync.removeFolder(dir)).toEqual([]);
+  });
+
+  it('keeps a folder\'s files on this device when asked: its batches carry the flag, the setting survives a restart, switching it on flags what still waits', async () => {
+    const priv = path.join(root, 'Private');
+    const open_ = path.join(root, 'Shared');
+    await fs.mkdir(priv);
+    await fs.mkdir(open_);
+    await fs.writeFile(path.join(priv, 'diary.txt'), 'dear diary');
+    await fs.writeFile(path.join(open_, 'poster.txt'), 'a poster');
+    sync = await open();
+    expect(await sync.addFolder(priv, { mirrorDeletions: false, keepLocal: true })).toEqual([expect.objectContaining({ path: priv, keepLocal: true })]);
+    await waitFor('the diary to be queued', () => queue.queued.includes(path.join(priv, 'diary.txt')));
+    await sync.addFolder(open_, { mirrorDeletions: false });
+    await waitFor('the poster to be queued', () => queue.queued.includes(path.join(open_, 'poster.txt')));
+    const flagOf = (file: string) => queue.keepLocalBatches[queue.batches.findIndex((b) => b.includes(file))];
+    expect(flagOf(path.join(priv, 'diary.txt'))).toBe(true);
+    expect(flagOf(path.join(open_, 'poster.txt'))).toBe(false);
+
+    // Changing only the mirror option leaves keep-local as it was.
+    expect((await sync.addFolder(priv, { mirrorDeletions: true })).find((f) => f.path === priv)).toMatchObject({ mirrorDeletions: true, keepLocal: true });
+
+    // Switched on for the shared folder while its poster still waits in the queue: the queue is told.
+    expect(queue.keptLocal).toEqual([]);
+    await sync.addFolder(open_, { mirrorDeletions: false, keepLocal: true });
+    expect(queue.keptLocal).toEqual([queue.ids.get(path.join(open_, 'poster.txt'))]);
+    await fs.writeFile(path.join(open_, 'later.txt'), 'added after the switch');
+    await waitFor('the new file to be queued', () => queue.queued.includes(path.join(open_, 'later.txt')));
+    expect(flagOf(path.join(open_, 'later.txt'))).toBe(true);
+
+    // Remembered across a restart (sync.json).
+    await sync.close();
+    sync = await open();
+    expect(sync.folders().map((f) => [path.basename(f.path), f.keepLocal])).toEqual([['Private', true], ['Shared', true]]);
+    await sync.addFolder(open_, { mirrorDeletions: false, keepLocal: false });
+    expect(JSON.parse(await fs.readFile(path.join(root, 'sync.json'), 'utf8')).folders).toEqual([
+      { path: priv, mirrorDeletions: true, keepLocal: true },
+      { path: open_, mirrorDeletions: false, keepLocal: false },
+    ]);
   });
 
   it('starts paused when sync was paused at quit', async () => {

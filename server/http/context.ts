@@ -26,6 +26,8 @@ export interface AppContext {
   bucketLinks?: AsyncUrlSigner | undefined;
   events: EventBus;
   metrics: Metrics;
+  /** The deployment's own token (TROVE_TOKEN, or the data dir's): the only bearer /metrics accepts. */
+  operatorToken?: string | undefined;
   auth: Authenticator;
   maxFileSize: number;
   /** Resumable uploads at /api/v1/tus; absent where the process takes no uploads of that kind. */

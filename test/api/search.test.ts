@@ -182,7 +182,7 @@ describe('GET /search/history', () => {
 
 describe('metrics', () => {
   it('observes every search in search_latency_seconds', async () => {
-    const text = await (await s.api('/api/v1/metrics')).text();
+    const text = await (await s.api('/api/v1/metrics', { token: s.server.token })).text();
     const count = /^search_latency_seconds_count (\d+)$/m.exec(text);
     expect(count, 'search_latency_seconds_count').not.toBeNull();
     expect(Number(count![1])).toBe(made.length + 1);

@@ -38,8 +38,12 @@ describe('GET /metrics', () => {
     expect((await postJson(s, '/api/v1/search', { query: 'lighthouse' })).status).toBe(200);
     await call(s, '/api/v1/uploads?limit=abc', { code: 'VALIDATION_ERROR' });
 
-    const res = await s.api('/api/v1/metrics');
+    const res = await s.api('/api/v1/metrics', { token: s.server.token });
     expect(res.status).toBe(200);
+    // Only the deployment's token reads them: a user (anyone may sign up in cloud mode) does not.
+    const asUser = await s.api('/api/v1/metrics', { token: s.otherToken });
+    expect(asUser.status).toBe(401);
+    expect(((await asUser.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
     for (const name of ['uploads_total', 'processing_duration_seconds', 'search_latency_seconds', 'active_processing_jobs', 'http_requests_total']) {

@@ -435,7 +435,7 @@ describe('POST /upload/{id}/retry', () => {
 
 describe('bookkeeping', () => {
   it('counts the finished uploads in uploads_total', async () => {
-    const text = await (await s.api('/api/v1/metrics')).text();
+    const text = await (await s.api('/api/v1/metrics', { token: s.server.token })).text();
     // photo, video, audio, pdf, text, meta-after, live.png, twin png, other user's photo, pdf again → completed; broken twice → failed.
     const completed = [...text.matchAll(/^uploads_total\{[^}]*status="completed"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     const failed = [...text.matchAll(/^uploads_total\{[^}]*status="failed"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);

@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
  * `@google/genai` SDK pointed at it with `httpOptions.baseUrl`: `generateContent` and the Files API
  * (resumable upload start → `x-goog-upload-url`, upload + finalize → `{file}` PROCESSING, ACTIVE on a
  * later GET, DELETE). Answers are deterministic, built from the words of the prompt (file name,
- * document text), so an end-to-end test can search for them. Faults are injected per request.
+ * document text, the facts it lists), so an end-to-end test can search for them; token counts are
+ * deterministic too and realistic in shape (text ≈ 4 characters a token, 258 a picture, 32 a second
+ * of audio, 258 a second of video, thinking tokens for 2.5 models). Faults are injected per request.
+ * `mentions` and `uploads` tell a test what reached the fake (e.g. that a kept-local file never did).
  */
 
 export interface RecordedRequest {
@@ -18,7 +21,7 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-export type GeminiFault = 400 | 429 | 500 | 503 | 'hang' | 'safety' | 'prompt-blocked' | 'not-json';
+export type GeminiFault = 400 | 429 | 500 | 503 | 'hang' | 'safety' | 'prompt-blocked' | 'not-json' | 'max-tokens';
 export type GeminiRoute = 'generate' | 'upload' | 'files';
 
 export interface FakeFile {
@@ -40,6 +43,12 @@ export interface FakeGemini {
   files: Map<string, FakeFile>;
   /** Names of deleted files, in order. */
   deleted: string[];
+  /** Every finished upload, with its bytes, in order (kept after deletion). */
+  uploads: FakeUpload[];
+  /** The JSON answers to `generateContent`, in order (their `usageMetadata` is what a file was billed). */
+  responses: GenerateResponse[];
+  /** Whether any request so far carried `needle` (case-insensitive): prompt text, JSON fields or uploaded bytes. */
+  mentions(needle: string): boolean;
   /** The next `count` requests on `route` answer with `fault` instead. */
   fail(fault: GeminiFault, count?: number, route?: GeminiRoute): void;
   /** Drops faults not yet used, so one test's leftovers never reach the next. */
@@ -54,7 +63,30 @@ export interface FakeGeminiOptions {
   /** GETs of a new file answered PROCESSING before it turns ACTIVE (default 1). */
   processingPolls?: number;
   /** Replaces the deterministic answer. */
-  describe?: (prompt: string, attachments: { images: number; files: number }) => FakeAnswer;
+  describe?: (prompt: string, attachments: Attachments) => FakeAnswer;
+}
+
+/** What came with a prompt: inline pictures, Files API references (all), and how many of those are videos. */
+export interface Attachments {
+  images: number;
+  files: number;
+  videos?: number;
+}
+
+export interface FakeUpload {
+  name: string;
+  mimeType: string;
+  displayName?: string;
+  bytes: Buffer;
+}
+
+export interface GenerateResponse {
+  model: string;
+  usageMetadata: {
+    promptTokenCount: number; candidatesTokenCount?: number; thoughtsTokenCount?: number; totalTokenCount: number;
+    promptTokensDetails: { modality: string; tokenCount: number }[];
+  };
+  [key: string]: unknown;
 }
 
 export interface FakeAnswer {
@@ -78,16 +110,24 @@ function words(s: string, max: number): string[] {
 /**
  * The deterministic "model": names the file's kind and repeats the words of its file name and of
  * the start of its text, so summaries differ per file and share words with what a person searches.
+ * Like a grounded model, it carries the date and the detected objects the prompt lists into the summary.
  */
-export function fakeDescribe(prompt: string, attachments: { images: number; files: number }): FakeAnswer {
+export function fakeDescribe(prompt: string, attachments: Attachments): FakeAnswer {
   const name = /^File name: (.*)$/m.exec(prompt)?.[1] ?? '';
   const kind = /^Type: (\w+)/m.exec(prompt)?.[1] ?? 'file';
   const body = /<<<\n([\s\S]*?)\n>>>/.exec(prompt)?.[1] ?? '';
+  const date = /^- Date (?:taken|recorded): (.*?)(?: \(|$)/m.exec(prompt)?.[1];
+  const objects = /^- Objects found by a detector: ([^;\n]*)/m.exec(prompt)?.[1];
   const nameWords = words(name.replace(/\.[a-z0-9]{1,5}$/i, ''), 12);
   const bodyWords = words(body, 12);
-  const seen = [attachments.images > 0 ? `${attachments.images} picture(s)` : '', attachments.files > 0 ? 'a recording' : '']
-    .filter(Boolean).join(' and ');
+  const videos = attachments.videos ?? 0;
+  const seen = [
+    attachments.images > 0 ? `${attachments.images} picture(s)` : '',
+    videos > 0 ? 'the whole video' : '',
+    attachments.files > videos ? 'a recording' : '',
+  ].filter(Boolean).join(' and ');
   const summary = `A ${kind} about ${nameWords.join(' ') || 'something'}` +
+    `${objects ? `, showing ${objects}` : ''}${date ? `, dated ${date}` : ''}` +
     `${bodyWords.length > 0 ? `, mentioning ${bodyWords.join(' ')}` : ''}${seen ? `, seen through ${seen}` : ''}.`;
   const answer: FakeAnswer = { summary, tags: [kind, ...nameWords], text_in_media: attachments.images > 0 ? `sign ${nameWords[0] ?? ''}`.trim() : '' };
   if (/"nsfw"/.test(prompt)) {
@@ -95,6 +135,33 @@ export function fakeDescribe(prompt: string, attachments: { images: number; file
     answer.nsfw = { flagged, score: flagged ? 0.97 : 0.02 };
   }
   return answer;
+}
+
+/** Seconds of sound in a recording: exact for WAV (its header), else as if 128 kbit/s. */
+function audioSeconds(bytes: Buffer): number {
+  if (bytes.length >= 44 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WAVE') {
+    const byteRate = bytes.readUInt32LE(28);
+    if (byteRate > 0) return (bytes.length - 44) / byteRate;
+  }
+  return (bytes.length * 8) / 128_000;
+}
+
+/** The fake's token bill for one prompt, by modality, like Gemini's `promptTokensDetails`. */
+function promptTokens(text: string, images: number, files: FakeUpload[]): { modality: string; tokenCount: number }[] {
+  const by = new Map<string, number>([['TEXT', Math.ceil(text.length / 4)]]);
+  const add = (m: string, n: number) => by.set(m, (by.get(m) ?? 0) + n);
+  if (images > 0) add('IMAGE', 258 * images);
+  for (const f of files) {
+    if (f.mimeType.startsWith('video/')) {
+      // As if 1 Mbit/s: 258 tokens a second for the pictures (1 frame/s) and 32 for the sound.
+      const seconds = Math.max(1, Math.ceil((f.bytes.length * 8) / 1_000_000));
+      add('VIDEO', 258 * seconds);
+      add('AUDIO', 32 * seconds);
+    } else {
+      add('AUDIO', Math.max(1, Math.ceil(32 * audioSeconds(f.bytes))));
+    }
+  }
+  return [...by.entries()].filter(([, n]) => n > 0).map(([modality, tokenCount]) => ({ modality, tokenCount }));
 }
 
 export async function readBody(req: IncomingMessage, limit = 64 * 1024 * 1024): Promise<Buffer> {
@@ -127,6 +194,8 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
   const requests: RecordedRequest[] = [];
   const files = new Map<string, FakeFile>();
   const deleted: string[] = [];
+  const finished: FakeUpload[] = [];
+  const responses: GenerateResponse[] = [];
   const uploads = new Map<string, { meta: Record<string, unknown>; data: Buffer[] }>();
   const faults: { fault: GeminiFault; route: GeminiRoute }[] = [];
   let baseUrl = '';
@@ -205,6 +274,10 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
         polls: 0,
       };
       files.set(file.name, file);
+      finished.push({
+        name: file.name, mimeType: file.mimeType, bytes: Buffer.concat(upload.data),
+        ...(file.displayName !== undefined ? { displayName: file.displayName } : {}),
+      });
       sendJson(res, 200, { file: publicFile(file) }, { 'x-goog-upload-status': 'final' });
       return;
     }
@@ -235,30 +308,43 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
       const texts = [...(request.systemInstruction?.parts ?? []), ...parts].map((p) => p.text ?? '').join('\n');
       const images = parts.filter((p) => p.inlineData?.mimeType?.startsWith('image/')).length;
       const fileRefs = parts.filter((p) => p.fileData).map((p) => p.fileData!.fileUri ?? '');
+      const attached: FakeUpload[] = [];
       for (const uri of fileRefs) {
         const file = [...files.values()].find((f) => f.uri === uri);
         if (!file) return googleError(res, 403, 'PERMISSION_DENIED', `You do not have permission to access the File ${uri} or it may not exist.`);
         if (file.state !== 'ACTIVE') return googleError(res, 400, 'FAILED_PRECONDITION', `The File ${file.name} is not in an ACTIVE state and usage is not allowed.`);
+        attached.push(finished.find((u) => u.name === file.name)!);
       }
-      const promptTokenCount = Math.ceil(texts.length / 4) + 258 * images + 250 * fileRefs.length;
+      const model = m[2]!;
+      const promptTokensDetails = promptTokens(texts, images, attached);
+      const promptTokenCount = promptTokensDetails.reduce((n, d) => n + d.tokenCount, 0);
+      const answer = (extra: Record<string, unknown>, outputText: string | undefined): void => {
+        const candidatesTokenCount = outputText === undefined ? 0 : Math.ceil(outputText.length / 4);
+        // 2.5 models think before they answer, and bill it as output.
+        const thoughtsTokenCount = outputText !== undefined && /2\.5/.test(model) ? 24 : 0;
+        const usageMetadata = {
+          promptTokenCount, promptTokensDetails, totalTokenCount: promptTokenCount + candidatesTokenCount + thoughtsTokenCount,
+          ...(candidatesTokenCount > 0 ? { candidatesTokenCount } : {}), ...(thoughtsTokenCount > 0 ? { thoughtsTokenCount } : {}),
+        };
+        const response: GenerateResponse = { ...extra, usageMetadata, model, modelVersion: model };
+        responses.push(response);
+        const { model: _model, ...wire } = response;
+        sendJson(res, 200, wire);
+      };
       if (fault === 'prompt-blocked') {
-        sendJson(res, 200, { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount, totalTokenCount: promptTokenCount }, modelVersion: m[2] });
-        return;
+        return answer({ promptFeedback: { blockReason: 'SAFETY' } }, undefined);
       }
       if (fault === 'safety') {
-        sendJson(res, 200, {
+        return answer({
           candidates: [{ index: 0, finishReason: 'SAFETY', safetyRatings: [{ category: 'HARM_CATEGORY_SEXUALLY_EXPLICIT', probability: 'HIGH', blocked: true }] }],
-          usageMetadata: { promptTokenCount, totalTokenCount: promptTokenCount }, modelVersion: m[2],
-        });
-        return;
+        }, undefined);
       }
-      const text = fault === 'not-json' ? 'Sorry, I cannot help with that.' : JSON.stringify(describe(texts, { images, files: fileRefs.length }));
-      const candidatesTokenCount = Math.ceil(text.length / 4);
-      sendJson(res, 200, {
-        candidates: [{ index: 0, finishReason: 'STOP', content: { role: 'model', parts: [{ text }] } }],
-        usageMetadata: { promptTokenCount, candidatesTokenCount, totalTokenCount: promptTokenCount + candidatesTokenCount },
-        modelVersion: m[2],
-      });
+      const videos = attached.filter((f) => f.mimeType.startsWith('video/')).length;
+      let text = fault === 'not-json' ? 'Sorry, I cannot help with that.' : JSON.stringify(describe(texts, { images, files: fileRefs.length, videos }));
+      if (fault === 'max-tokens') text = text.slice(0, Math.ceil(text.length / 2)); // cut off mid-JSON
+      answer({
+        candidates: [{ index: 0, finishReason: fault === 'max-tokens' ? 'MAX_TOKENS' : 'STOP', content: { role: 'model', parts: [{ text }] } }],
+      }, text);
       return;
     }
     googleError(res, 404, 'NOT_FOUND', `No route for ${req.method} ${url.pathname}`);
@@ -278,6 +364,14 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
     requests,
     files,
     deleted,
+    uploads: finished,
+    responses,
+    mentions(needle) {
+      const n = needle.toLowerCase();
+      // Inline pictures are base64 (`data`): left out, or a short needle could match by chance.
+      const texts = requests.map((r) => JSON.stringify(r.body, (k, v: unknown) => (k === 'data' ? undefined : v)));
+      return texts.some((t) => t.toLowerCase().includes(n)) || finished.some((u) => u.bytes.toString('latin1').toLowerCase().includes(n));
+    },
     fail(fault, count = 1, route = 'generate') {
       for (let i = 0; i < count; i++) faults.push({ fault, route });
     },

@@ -6,10 +6,13 @@ import { fakeDescribe, readBody, sendJson, type FakeAnswer, type RecordedRequest
  * A fake OpenAI-compatible server on 127.0.0.1 for the real `openai` SDK (`baseURL: fake.url`):
  * `POST /v1/embeddings` answers a deterministic hashed bag of words per input (so texts sharing
  * words are close and a search finds the right file), as base64 float32 or plain floats as asked;
- * `POST /v1/chat/completions` answers the same JSON description as the Gemini fake.
+ * `POST /v1/chat/completions` answers the same JSON description as the Gemini fake. Token counts
+ * are deterministic (≈ 4 characters a token, 85 a low-detail picture); `mentions` tells a test
+ * whether some text ever reached the fake.
  */
 
-export type OpenAIFault = 400 | 401 | 429 | 500 | 503 | 'hang' | 'malformed-count' | 'malformed-dims' | 'malformed-nan' | 'content-filter' | 'not-json';
+export type OpenAIFault = 400 | 401 | 429 | 500 | 503 | 'hang' | 'malformed-count' | 'malformed-dims' | 'malformed-nan'
+  | 'content-filter' | 'refusal' | 'not-json' | 'length' | 'no-usage';
 export type OpenAIRoute = 'embeddings' | 'chat';
 
 export interface FakeOpenAI {
@@ -17,6 +20,10 @@ export interface FakeOpenAI {
   url: string;
   apiKey: string;
   requests: RecordedRequest[];
+  /** The JSON answers (chat and embeddings), in order; their `usage` is what was billed. */
+  responses: { path: string; body: { usage?: { prompt_tokens: number; completion_tokens?: number; total_tokens: number } } & Record<string, unknown> }[];
+  /** Whether any request so far carried `needle` (case-insensitive) in its text, pictures left out. */
+  mentions(needle: string): boolean;
   fail(fault: OpenAIFault, count?: number, route?: OpenAIRoute): void;
   /** Drops faults not yet used, so one test's leftovers never reach the next. */
   clearFaults(): void;
@@ -74,6 +81,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   const nativeDims = opts.nativeDims ?? ((model: string) => (model.endsWith('-large') ? 3072 : 1536));
   const describe = opts.describe ?? fakeDescribe;
   const requests: RecordedRequest[] = [];
+  const responses: FakeOpenAI['responses'] = [];
   const faults: { fault: OpenAIFault; route: OpenAIRoute }[] = [];
 
   const takeFault = (route: OpenAIRoute): OpenAIFault | undefined => {
@@ -109,7 +117,8 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     if (fault === 'malformed-dims') vectors = vectors.map((v) => v.slice(0, -1));
     if (fault === 'malformed-nan') vectors[0]![0] = Number.NaN;
     const base64 = body.encoding_format === 'base64' && opts.alwaysFloat !== true;
-    sendJson(res, 200, {
+    const tokens = (input as string[]).reduce((n, t) => n + Math.ceil(t.length / 4), 0);
+    reply(res, '/v1/embeddings', fault, {
       object: 'list',
       data: vectors.map((v, index) => ({
         object: 'embedding', index,
@@ -117,7 +126,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
         embedding: base64 ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v.map((x) => (Number.isNaN(x) ? null : x)),
       })),
       model,
-      usage: { prompt_tokens: input.length * 8, total_tokens: input.length * 8 },
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
     });
   };
 
@@ -142,18 +151,27 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
         }
       }
     }
-    const content = fault === 'not-json' ? 'I think this is a nice picture.' : JSON.stringify(describe(text, { images, files: 0 }));
+    let content: string | null = fault === 'not-json' ? 'I think this is a nice picture.' : JSON.stringify(describe(text, { images, files: 0 }));
+    if (fault === 'length') content = content.slice(0, Math.ceil(content.length / 2)); // cut off mid-JSON
+    if (fault === 'content-filter' || fault === 'refusal') content = null;
     const prompt = Math.ceil(text.length / 4) + 85 * images;
-    const completion = Math.ceil(content.length / 4);
-    sendJson(res, 200, {
+    const completion = Math.ceil((content ?? '').length / 4);
+    reply(res, '/v1/chat/completions', fault, {
       id: 'chatcmpl-fake', object: 'chat.completion', created: 0, model: body.model,
       choices: [{
         index: 0,
-        message: { role: 'assistant', content: fault === 'content-filter' ? null : content, refusal: null },
-        finish_reason: fault === 'content-filter' ? 'content_filter' : 'stop',
+        message: { role: 'assistant', content, refusal: fault === 'refusal' ? 'I can\'t help with describing this image.' : null },
+        finish_reason: fault === 'content-filter' ? 'content_filter' : fault === 'length' ? 'length' : 'stop',
       }],
       usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
     });
+  };
+
+  /** Sends and records an answer; 'no-usage' drops `usage`, as Ollama and some other servers do. */
+  const reply = (res: ServerResponse, path: string, fault: OpenAIFault | undefined, body: Record<string, unknown>): void => {
+    if (fault === 'no-usage') delete body.usage;
+    responses.push({ path, body });
+    sendJson(res, 200, body);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -188,6 +206,13 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     url,
     apiKey,
     requests,
+    responses,
+    mentions(needle) {
+      const n = needle.toLowerCase();
+      // Pictures are base64 `data:` URLs: left out, or a short needle could match by chance.
+      const strip = (k: string, v: unknown) => (typeof v === 'string' && v.startsWith('data:') ? undefined : v);
+      return requests.some((r) => JSON.stringify(r.body, strip).toLowerCase().includes(n));
+    },
     fail(fault, count = 1, route = 'embeddings') {
       for (let i = 0; i < count; i++) faults.push({ fault, route });
     },

@@ -59,12 +59,20 @@ const AUDIO_TYPES: Record<string, string> = {
   '.webm': 'audio/webm', '.weba': 'audio/webm',
 };
 
+/** The names Gemini's list uses for types that browsers and sniffers name otherwise. */
+const AUDIO_ALIASES: Record<string, string> = {
+  'audio/mpeg': 'audio/mp3', 'audio/x-wav': 'audio/wav', 'audio/wave': 'audio/wav', 'audio/vnd.wave': 'audio/wav',
+  'audio/x-aiff': 'audio/aiff', 'audio/x-flac': 'audio/flac', 'audio/mp4': 'audio/aac', 'audio/x-m4a': 'audio/aac', 'audio/opus': 'audio/ogg',
+};
+
 /**
  * The audio MIME type to declare on upload. A video's sound track arrives as a .wav next to a video
- * MIME type, so the extension decides first and the file's own type only for audio files.
+ * MIME type, so the extension decides first, and the file's own type only for audio files (stored
+ * copies often have no extension).
  */
 export function audioMimeType(audioPath: string, fileMime: string): string {
   const byExt = AUDIO_TYPES[path.extname(audioPath).toLowerCase()];
   if (byExt) return byExt;
-  return fileMime.startsWith('audio/') ? fileMime : 'audio/wav';
+  const mime = fileMime.toLowerCase().split(';')[0]!.trim();
+  return AUDIO_ALIASES[mime] ?? (mime.startsWith('audio/') ? mime : 'audio/wav');
 }

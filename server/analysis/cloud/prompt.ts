@@ -81,7 +81,7 @@ function attachedLine(input: AnalysisInput, a: Attached): string | undefined {
     } else items.push(a.pictures === 1 ? 'the image' : `${a.pictures} images`);
   }
   if (a.recording) items.push(input.fileType === 'video' ? 'the video\'s sound track' : 'the recording');
-  return items.length > 0 ? items.join(' and ') : undefined;
+  return items.length > 0 ? items.join('; ') : undefined;
 }
 
 /** JSON Schema (OpenAPI subset) of the answer; Gemini's `responseSchema` and OpenAI's `json_schema` both take it. */

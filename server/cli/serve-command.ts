@@ -6,9 +6,12 @@ import { startServer, type RunningServer } from '../serve.ts';
 /** `trove serve [--role all|api|worker]`: runs until SIGINT/SIGTERM, then shuts down in order. */
 export async function serveCommand(opts: { role?: 'all' | 'api' | 'worker' } = {}): Promise<void> {
   let config;
+  let server;
   try {
     // --role wins over TROVE_ROLE; config.ts validates it with the rest (api/worker need DATABASE_URL).
     config = loadConfig(opts.role ? { ...process.env, TROVE_ROLE: opts.role } : process.env);
+    // Some settings can only be checked against what they point at (a key file, pgvector on the server).
+    server = await startServer(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -16,7 +19,6 @@ export async function serveCommand(opts: { role?: 'all' | 'api' | 'worker' } = {
     }
     throw err;
   }
-  const server = await startServer(config);
   process.stderr.write(await banner(server, config));
   let stopping = false;
   const stop = (signal: string) => {

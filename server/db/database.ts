@@ -5,6 +5,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { ConfigError } from '../config-errors.ts';
 import type { DB } from './schema.ts';
 
 /**
@@ -71,6 +72,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 export async function assertPgvectorAvailable(pool: pg.Pool): Promise<void> {
   const { rows } = await pool.query<{ name: string }>("SELECT name FROM pg_available_extensions WHERE name = 'vector'");
   if (rows.length === 0) {
-    throw new Error('pgvector is not installed on this Postgres: CREATE EXTENSION vector failed. Install pgvector (Cloud SQL and most hosted Postgres include it) or use a server that has it.');
+    throw new ConfigError('DATABASE_URL', 'points at a PostgreSQL server without pgvector (the `vector` extension is not installed there), '
+      + 'which Trove needs to store and search embeddings. Install pgvector on that server (Cloud SQL and most hosted '
+      + 'Postgres include it; on Debian or Ubuntu it is the postgresql-<version>-pgvector package, from the distribution or '
+      + 'apt.postgresql.org) or point DATABASE_URL at a server that has it.');
   }
 }

@@ -1,48 +1,167 @@
 /**
- * Everything but vectors against a real PostgreSQL server (Debian's 15, which has no pgvector):
- * the start-up check for pgvector, the job queue's exactly-once delivery over several queue
- * instances (as several worker processes would hold), and LISTEN/NOTIFY in PgEventBus.
+ * Against real PostgreSQL 15 servers: one without pgvector (whatever this machine has installed),
+ * where the server refuses to start and says what to install; and one with pgvector, for the
+ * filtered HNSW search with iterative scan, the job queue's exactly-once delivery over several
+ * queue instances (as several worker processes hold), and LISTEN/NOTIFY in PgEventBus. Each test on
+ * the pgvector server has a database of its own.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadEvent } from '../../shared/api/schemas.ts';
 import { assertPgvectorAvailable } from '../../server/db/database.ts';
+import { ensureVectorIndex, migrateToLatest, vectorIndexName } from '../../server/db/migrate.ts';
 import type { DB } from '../../server/db/schema.ts';
+import { similarUploads } from '../../server/db/search-repo.ts';
+import { toVectorLiteral } from '../../server/db/uploads-repo.ts';
+import { ensureUser } from '../../server/db/users-repo.ts';
 import { PgEventBus } from '../../server/events/pg-event-bus.ts';
 import { PgBossQueue } from '../../server/queue/job-queue.ts';
-import { postgres15Available, startPostgres15, type TestPostgres } from '../helpers/postgres.ts';
+import { startPostgres15, type TestPostgres } from '../helpers/postgres.ts';
+import { prng } from '../helpers/prng.ts';
+import { repoRoot } from '../helpers/serve-process.ts';
 
-const available = await postgres15Available();
 let server: TestPostgres;
+let bare: TestPostgres;
 const pools: pg.Pool[] = [];
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-const newPool = (max = 5) => {
-  const p = new pg.Pool({ connectionString: server.url, max });
+const newPool = (url: string, max = 5) => {
+  const p = new pg.Pool({ connectionString: url, max });
   pools.push(p);
   return p;
 };
 
 beforeAll(async () => {
-  if (available) server = await startPostgres15();
+  [server, bare] = await Promise.all([startPostgres15(), startPostgres15({ pgvector: false })]);
 }, 120_000);
 
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
-  await server?.stop();
+  await Promise.all([server?.stop(), bare?.stop()]);
 });
 
-describe.skipIf(!available)('PostgreSQL 15 (no pgvector)', () => {
-  it('says plainly that pgvector is missing', async () => {
-    await expect(assertPgvectorAvailable(newPool(1))).rejects.toThrow('pgvector is not installed on this Postgres: CREATE EXTENSION vector failed');
+describe('PostgreSQL 15 without pgvector', () => {
+  it('the start-up check names DATABASE_URL and says to install pgvector; it passes where pgvector is installed', async () => {
+    await expect(assertPgvectorAvailable(newPool(bare.url, 1))).rejects.toThrow(
+      'Invalid configuration: DATABASE_URL points at a PostgreSQL server without pgvector');
+    await expect(assertPgvectorAvailable(newPool(server.url, 1))).resolves.toBeUndefined();
   });
 
+  it('`trove serve` stops with that message and exit code 2, before touching the database', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-nopgvector-'));
+    try {
+      const child = spawn(process.execPath, ['bin/trove.js', 'serve', '--role', 'api'], {
+        cwd: repoRoot,
+        env: { ...process.env, DATABASE_URL: bare.url, TROVE_DATA_DIR: dataDir, TROVE_TOKEN: 'no-pgvector-test-token-0123456789', PORT: '0', LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(stderr).toContain('Invalid configuration: DATABASE_URL points at a PostgreSQL server without pgvector');
+      expect(stderr).toContain('Install pgvector on that server');
+      expect(stderr).not.toContain('INTERNAL');
+      expect(code).toBe(2);
+      // Nothing was migrated: the check runs before the first migration.
+      const { rows } = await newPool(bare.url, 1).query<{ n: string }>("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'");
+      expect(rows[0]?.n).toBe('0');
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('PostgreSQL 15 with pgvector', () => {
+  it('filtered HNSW search with iterative scan returns the full top-k of one user among many (similar files)', async () => {
+    const url = await server.createDatabase();
+    // One connection that is never closed while idle, so the session setting below holds for the
+    // search's own transaction.
+    const pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
+    pools.push(pool);
+    const captured: CompiledQuery[] = [];
+    const db = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool }),
+      log: (e) => { if (e.level === 'query') captured.push(e.query); },
+    });
+    await migrateToLatest(db);
+    const model = 'test-vectors-16';
+    const dims = 16;
+    const mine = (await ensureUser(db, 'mine')).id;
+    const others = (await ensureUser(db, 'others')).id;
+    // 150 of my files among 3 000 of someone else's: only ~5 % of the index's nearest neighbours are mine.
+    const random = prng(15);
+    const rows = Array.from({ length: 3150 }, (_, i) => ({
+      id: randomUUID(), user: i < 150 ? mine : others,
+      vector: toVectorLiteral(Array.from({ length: dims }, () => Number(random().toFixed(4)))),
+    }));
+    await sql`
+      INSERT INTO uploads (id, user_id, storage_uri, original_filename, file_type, file_size, mime_type, file_hash,
+                           processing_status, embedding, embedding_model)
+      SELECT id, user_id, 'test://' || id, 'f.txt', 'document', 1, 'text/plain', md5(id::text) || md5(id::text),
+             'completed', vec::vector, ${model}
+      FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.user)}::uuid[], ${rows.map((r) => r.vector)}::text[])
+        AS t(id, user_id, vec)`.execute(db);
+    // Built after the load, as when a model is added to a full library.
+    await ensureVectorIndex(db, model, dims);
+    await sql`ANALYZE uploads`.execute(db);
+    // Left to itself the planner reads my 150 rows through the user_id index and sorts them (exact,
+    // and right at this size); a sort made prohibitively expensive sends it to the HNSW index, the
+    // plan of large libraries, which is what this test is about.
+    await sql`SET enable_sort = off`.execute(db);
+
+    const query = Array.from({ length: dims }, () => Number(random().toFixed(4)));
+    const excluded = rows[0]!.id; // the file whose similar files are asked for
+    captured.length = 0;
+    const hits = await similarUploads(db, {
+      userId: mine, excludeId: excluded, vector: toVectorLiteral(query), model, dimensions: dims, phash: null, maxHashDistance: 0, limit: 20,
+    });
+    const sent = captured.splice(0);
+    const ids = new Set<string>(rows.filter((r) => r.user === mine && r.id !== excluded).map((r) => r.id));
+    expect(hits).toHaveLength(20);
+    expect(hits.every((h) => ids.has(h.id))).toBe(true);
+
+    // The exact 20 nearest of mine (no index): the approximate search finds nearly all of them.
+    const exact = await db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL enable_indexscan = off`.execute(trx);
+      await sql`SET LOCAL enable_sort = on`.execute(trx);
+      return (await sql<{ id: string }>`SELECT id FROM uploads WHERE user_id = ${mine} AND id <> ${excluded}
+        ORDER BY embedding::vector(16) <=> ${toVectorLiteral(query)}::vector(16) LIMIT 20`.execute(trx)).rows.map((r) => r.id);
+    });
+    const recall = exact.filter((id) => hits.some((h) => h.id === id)).length / exact.length;
+    expect(recall).toBeGreaterThanOrEqual(0.9);
+
+    // The same statement, as the server sent it, goes through the HNSW index; with iterative scan
+    // turned off that index stops after its first candidates and returns only a few of mine.
+    const statement = sent.find((c) => c.sql.includes('<=>'))!;
+    const settings = sent.filter((c) => /^\s*SET LOCAL/i.test(c.sql));
+    expect(settings.map((c) => c.sql).join('\n')).toContain('hnsw.iterative_scan = relaxed_order');
+    const rerun = (iterative: string) => db.transaction().execute(async (trx) => {
+      for (const s of settings) await trx.executeQuery(s);
+      await sql`SET LOCAL hnsw.iterative_scan = ${sql.raw(iterative)}`.execute(trx);
+      const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${statement.sql}`, [...statement.parameters]));
+      const found = await trx.executeQuery(statement);
+      return { plan: plan.rows.map((r) => r['QUERY PLAN']).join('\n'), count: found.rows.length };
+    });
+    const relaxed = await rerun('relaxed_order');
+    expect(relaxed.plan).toContain(`Index Scan using ${vectorIndexName(model)}`);
+    expect(relaxed.count).toBe(20);
+    const off = await rerun('off');
+    expect(off.count).toBeLessThan(20);
+    await db.destroy();
+  }, 60_000);
+
   it('hands each of 300 jobs to exactly one of three queue instances', async () => {
+    const url = await server.createDatabase();
     const queues = [0, 1, 2].map(() => new PgBossQueue({
-      pool: newPool(), queues: ['exactly-once'], pollSec: 0.5, maintenanceSec: 1, visibilityTimeoutSec: 30, onError: () => undefined,
+      pool: newPool(url), queues: ['exactly-once'], pollSec: 0.5, maintenanceSec: 1, visibilityTimeoutSec: 30, onError: () => undefined,
     }));
     for (const q of queues) await q.start();
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: newPool() }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: newPool(url) }) });
     const runs = new Map<number, number>();
     const byQueue = [0, 0, 0];
     for (const [i, q] of queues.entries()) {
@@ -70,11 +189,12 @@ describe.skipIf(!available)('PostgreSQL 15 (no pgvector)', () => {
   }, 120_000);
 
   it('PgEventBus delivers through LISTEN/NOTIFY and reconnects after losing its connection', async () => {
-    await newPool(1).query(`CREATE TABLE IF NOT EXISTS event_log (
+    const url = await server.createDatabase();
+    await newPool(url, 1).query(`CREATE TABLE IF NOT EXISTS event_log (
       id bigserial PRIMARY KEY, user_id uuid NOT NULL, origin text NOT NULL, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
-    const a = new PgEventBus({ pool: newPool(), listenUrl: undefined, consume: false, log: silent });
+    const a = new PgEventBus({ pool: newPool(url), listenUrl: undefined, consume: false, log: silent });
     // A poll slower than the test: only a NOTIFY can deliver in time.
-    const b = new PgEventBus({ pool: newPool(), listenUrl: server.url, consume: true, log: silent, pollMs: 60_000 });
+    const b = new PgEventBus({ pool: newPool(url), listenUrl: url, consume: true, log: silent, pollMs: 60_000 });
     await a.start();
     await b.start();
     const user = '00000000-0000-4000-8000-000000000001';
@@ -85,7 +205,7 @@ describe.skipIf(!available)('PostgreSQL 15 (no pgvector)', () => {
     a.publish(user, event(1));
     await expect.poll(() => got, { timeout: 5000, interval: 50 }).toEqual([1]);
 
-    await newPool(1).query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'trove-events'`);
+    await newPool(url, 1).query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'trove-events'`);
     a.publish(user, event(2)); // published while the listener is down: read after it reconnects
     await expect.poll(() => got, { timeout: 10_000, interval: 50 }).toEqual([1, 2]);
     a.publish(user, event(3));

@@ -1,6 +1,6 @@
 /**
  * Scale-out: 2 API and 2 worker processes (`trove serve --role api|worker`, the real entry point)
- * against ONE database (PGlite + pgvector served over a socket) and one shared data dir. 200
+ * against ONE database (a real PostgreSQL 15 + pgvector server) and one shared data dir. 200
  * uploads spread over both APIs are each processed exactly once, by both workers; live events
  * reach an SSE client on API #1 whichever worker did the work; a worker SIGKILLed mid-job has its
  * job finished by the other after the visibility timeout.
@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startPgliteServer, type TestPostgres } from '../helpers/postgres.ts';
+import { freePort, startPostgres15, type TestPostgres } from '../helpers/postgres.ts';
 import { makeTestVideo } from '../unit/media/fixtures.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -96,7 +96,7 @@ async function upload(url: string, body: Buffer, name: string): Promise<{ upload
 const handledBy = (proc: Proc, msg: string) => proc.logs.filter((l) => l.msg === msg).map((l) => String(l.uploadId));
 
 beforeAll(async () => {
-  db = await startPgliteServer();
+  db = await startPostgres15();
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-scale-'));
   // The first process migrates; the rest start together, as a deployment's instances would.

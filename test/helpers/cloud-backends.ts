@@ -1,8 +1,8 @@
 /**
- * Cloud mode's outside services, each played locally: Postgres with pgvector (PGlite over the wire
- * protocol), Cloud Storage (a fake of its JSON API that checks hashes and V4 signatures), Firebase
- * (Google's JWKS played by a local RSA key, so ID tokens take the production RS256 path) and Redis
- * (a real redis-server when installed). startTestServer uses them when TROVE_TEST_MODE=cloud, so the
+ * Cloud mode's outside services, each played locally: Postgres with pgvector (a real PostgreSQL 15
+ * server with pgvector, one per backend set), Cloud Storage (a fake of its JSON API that checks
+ * hashes and V4 signatures), Firebase (Google's JWKS played by a local RSA key, so ID tokens take
+ * the production RS256 path) and Redis (a real redis-server when installed). startTestServer uses them when TROVE_TEST_MODE=cloud, so the
  * same API suite runs against both shapes of the server.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FakeGcsServer } from '../fakes/gcs-server.ts';
 import { startFakeJwks } from '../fakes/jwks-server.ts';
-import { startPgliteServer } from './postgres.ts';
+import { startPostgres15 } from './postgres.ts';
 import { redisSkipReason, startRedis } from './redis.ts';
 
 export const cloudTestMode = process.env.TROVE_TEST_MODE === 'cloud';
@@ -35,7 +35,7 @@ export async function startCloudBackends(): Promise<CloudBackends> {
   try {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-cloud-'));
     stops.push(() => fs.rm(dir, { recursive: true, force: true }));
-    const db = await startPgliteServer();
+    const db = await startPostgres15();
     stops.push(() => db.stop());
     const gcs = await FakeGcsServer.start();
     stops.push(() => gcs.close());

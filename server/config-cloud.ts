@@ -1,4 +1,5 @@
 import { ConfigError, type Env } from './config-errors.ts';
+import { loadSignInConfig, type SignInConfig } from './config-sign-in.ts';
 
 /**
  * Cloud-mode settings. Each outside service is switched on by its own variable; the optional
@@ -25,8 +26,12 @@ export interface CloudConfig {
     projectId: string; jwksUrl: string | undefined; emulatorHost: string | undefined;
     /** The project's public Web API key; the sign-in page sends it to Firebase (it is not a secret). */
     webApiKey: string | undefined;
+    /** Google sign-in and the popup's host (config-sign-in.ts). */
+    signIn: SignInConfig;
   } | undefined;
   redisUrl: string | undefined;
+  /** TROVE_METRICS_PORT: also serve /metrics, without a token, on this loopback-only port (a collector beside the process). */
+  metricsPort: number | undefined;
   contentModeration: boolean;
   /** Uploads one user may start per day, and API requests per user per minute. */
   uploadsPerDay: number;
@@ -102,6 +107,13 @@ function loadGcs(env: Env, bucket: string): NonNullable<CloudConfig['gcs']> {
   };
 }
 
+function metricsPort(env: Env): number | undefined {
+  if (trimmed(env, 'TROVE_METRICS_PORT') === undefined) return undefined;
+  const port = positiveInt(env, 'TROVE_METRICS_PORT', 0, 65_535);
+  if (String(port) === trimmed(env, 'PORT')) throw new ConfigError('TROVE_METRICS_PORT', `must differ from PORT (${port}), where the API or worker listens.`);
+  return port;
+}
+
 export function loadCloudConfig(env: Env): CloudConfig {
   requires(env, 'GCS_API_ENDPOINT', 'GCS_BUCKET');
   requires(env, 'IAM_CREDENTIALS_ENDPOINT', 'GCS_BUCKET');
@@ -138,6 +150,7 @@ export function loadCloudConfig(env: Env): CloudConfig {
   const geminiKey = trimmed(env, 'GEMINI_API_KEY');
   const openaiKey = trimmed(env, 'OPENAI_API_KEY');
   const projectId = trimmed(env, 'FIREBASE_PROJECT_ID');
+  const signIn = loadSignInConfig(env);
   return {
     gcs,
     gemini: geminiKey === undefined ? undefined : {
@@ -157,8 +170,10 @@ export function loadCloudConfig(env: Env): CloudConfig {
       jwksUrl: url(env, 'FIREBASE_JWKS_URL', ['http:', 'https:']),
       emulatorHost,
       webApiKey: trimmed(env, 'FIREBASE_WEB_API_KEY'),
+      signIn,
     },
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    metricsPort: metricsPort(env),
     contentModeration: bool(env, 'ENABLE_CONTENT_MODERATION', true),
     uploadsPerDay: positiveInt(env, 'TROVE_UPLOADS_PER_DAY', 100, 1_000_000),
     requestsPerMinute: positiveInt(env, 'TROVE_REQUESTS_PER_MINUTE', 600, 1_000_000),

@@ -6,6 +6,7 @@ import { Cleanups, openInfrastructure, type ServeOverrides } from './composition
 import { buildWorker } from './composition/worker.ts';
 import { buildWorkerHttp } from './composition/worker-http.ts';
 import type { Config } from './config.ts';
+import { startMetricsListener } from './http/metrics-listener.ts';
 import { serverInfoPath } from './local-secrets.ts';
 import type { ProcessingService } from './services/processing-service.ts';
 import type { UploadService } from './services/upload-service.ts';
@@ -80,6 +81,12 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
     if (config.role === 'all') {
       await fs.writeFile(serverInfoPath(config.dataDir), JSON.stringify({ url, pid: process.pid, version: VERSION }), { mode: 0o600 });
       cleanups.add(() => fs.rm(serverInfoPath(config.dataDir), { force: true }));
+    }
+
+    // TROVE_METRICS_PORT: the same metrics on loopback, for a collector beside this process (Cloud Run's Prometheus sidecar).
+    if (config.cloud.metricsPort !== undefined) {
+      const local = await startMetricsListener(infra.metrics, config.cloud.metricsPort);
+      cleanups.add(() => local.close());
     }
 
     // Warm the model in the background so the first search or job does not pay for loading it.

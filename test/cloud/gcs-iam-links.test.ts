@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGcsServer } from '../fakes/gcs-server.ts';
 import { FakeGoogleRuntime } from '../fakes/google-runtime.ts';
 import { startPostgres15, type TestPostgres } from '../helpers/postgres.ts';
-import { startServeProcess, type ServeProcess } from '../helpers/serve-process.ts';
+import { freePort, startServeProcess, type ServeProcess } from '../helpers/serve-process.ts';
 
 const BUCKET = 'trove-runtime-links';
 const EMAIL = 'trove-api@trove-test.iam.gserviceaccount.com';
@@ -25,6 +25,7 @@ let gcs: FakeGcsServer;
 let runtime: FakeGoogleRuntime;
 let dir: string;
 let env: Record<string, string>;
+let metricsPort: number;
 const procs: ServeProcess[] = [];
 
 const get = (base: string, pathname: string, token: string | null = TOKEN) =>
@@ -44,7 +45,8 @@ beforeAll(async () => {
     TROVE_LINK_SIGNING_KEY: 'a-shared-secret-of-at-least-32-characters',
   };
   // One after the other: the first applies the migrations.
-  procs.push(await startServeProcess({ ...env, TROVE_DATA_DIR: path.join(dir, 'a') }, { args: ['--role', 'api'] }));
+  metricsPort = await freePort();
+  procs.push(await startServeProcess({ ...env, TROVE_DATA_DIR: path.join(dir, 'a'), TROVE_METRICS_PORT: String(metricsPort) }, { args: ['--role', 'api'] }));
   procs.push(await startServeProcess({ ...env, TROVE_DATA_DIR: path.join(dir, 'b') }, { args: ['--role', 'api'] }));
 });
 
@@ -98,6 +100,10 @@ describe('download links on Cloud Run (no key file)', () => {
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('SIGNATURE_INVALID');
     expect(runtime.signBlobCalls()).toHaveLength(1);
+
+    // What the Prometheus sidecar beside the instance scrapes: the same counters, on loopback, without a token.
+    const scraped = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(scraped).toMatch(/^http_requests_total\{method="GET",route="\/api\/v1\/file\/:id\/:variant",status="302"\} 1$/m);
   });
 
   it('says which role to grant when IAM refuses to sign, and works once it is granted', async () => {

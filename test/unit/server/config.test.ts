@@ -93,6 +93,8 @@ describe('loadConfig — cloud mode', () => {
     [{ GCS_BUCKET: 'trove-files', DATABASE_URL: 'postgres://x/y', TROVE_ROLE: 'api' }, 'TROVE_LINK_SIGNING_KEY', /every API process must sign them with the same key/],
     [{ GCS_BUCKET: 'trove-files', DATABASE_URL: 'postgres://x/y' }, 'TROVE_LINK_SIGNING_KEY', /is not set/],
     [{ GCE_METADATA_HOST: 'http://metadata/' }, 'GCE_METADATA_HOST', /host:port/],
+    [{ TROVE_METRICS_PORT: 'nine' }, 'TROVE_METRICS_PORT', /whole number between 1 and 65535/],
+    [{ TROVE_METRICS_PORT: '8080', PORT: '8080' }, 'TROVE_METRICS_PORT', /must differ from PORT/],
   ])('stops on partial or contradictory settings %#, naming the variable', (env, variable, message) => {
     const err = error(env);
     expect(err.variable).toBe(variable);
@@ -110,5 +112,6 @@ describe('loadConfig — cloud mode', () => {
     // Workers hand out no links; one embedded process keeps its link key in its data dir.
     expect(loadConfig({ GCS_BUCKET: 'trove-files', DATABASE_URL: 'postgres://x/y', TROVE_ROLE: 'worker' }).cloud.gcs?.linkSigningKey).toBeUndefined();
     expect(loadConfig({ GCS_BUCKET: 'trove-files' }).cloud.gcs?.credentialsFile).toBeUndefined();
+    expect(loadConfig({ TROVE_METRICS_PORT: '9464', PORT: '8080' }).cloud.metricsPort).toBe(9464);
   });
 });

@@ -37,12 +37,8 @@ export async function userBudgets(db: Kysely<DB>, userId: string): Promise<{ dai
   return { daily: row?.daily_budget_usd ?? null, monthly: row?.monthly_budget_usd ?? null };
 }
 
-export async function setUserBudgets(db: Kysely<DB>, externalId: string, budgets: { daily?: number | null; monthly?: number | null }): Promise<boolean> {
-  const res = await db.updateTable('users').set({
-    ...(budgets.daily !== undefined ? { daily_budget_usd: budgets.daily } : {}),
-    ...(budgets.monthly !== undefined ? { monthly_budget_usd: budgets.monthly } : {}),
-  }).where('external_id', '=', externalId).executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+export async function setUserBudgets(db: Kysely<DB>, userId: string, budgets: { daily: number | null; monthly: number | null }): Promise<void> {
+  await db.updateTable('users').set({ daily_budget_usd: budgets.daily, monthly_budget_usd: budgets.monthly }).where('id', '=', userId).execute();
 }
 
 export interface UsageTotals {

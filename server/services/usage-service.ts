@@ -66,6 +66,22 @@ export class UsageService {
     return { daily: own.daily ?? this.deps.defaults.dailyUsd ?? null, monthly: own.monthly ?? this.deps.defaults.monthlyUsd ?? null };
   }
 
+  /**
+   * A user's own caps (null: the deployment's default). Where the deployment sets a default, a
+   * user may lower it, never raise it: the default is what the operator agreed to pay for. The
+   * embedded default's one owner pays their own bills and may set anything.
+   */
+  async setBudgets(userId: string, caps: { daily_usd: number | null; monthly_usd: number | null }, ownerPays: boolean): Promise<void> {
+    const { defaults } = this.deps;
+    for (const [field, value, cap] of [['daily_usd', caps.daily_usd, defaults.dailyUsd], ['monthly_usd', caps.monthly_usd, defaults.monthlyUsd]] as const) {
+      if (!ownerPays && value !== null && cap !== undefined && value > cap) {
+        throw new TroveError('VALIDATION_ERROR', `This deployment allows at most $${cap.toFixed(2)} per ${field === 'daily_usd' ? 'day' : 'month'}; choose that or less.`,
+          [{ path: `body/${field}`, message: `must be at most ${cap}` }]);
+      }
+    }
+    await usage.setUserBudgets(this.deps.db, userId, { daily: caps.daily_usd, monthly: caps.monthly_usd });
+  }
+
   /** Whether this user may send one more file to a paid model now; the answer names the spent budget. */
   async allowance(userId: string): Promise<{ ok: true } | { ok: false; reason: string }> {
     const { daily, monthly } = await this.budgetsOf(userId);

@@ -311,5 +311,15 @@ export const UsageSchema = Type.Object({
     awaiting_budget: Type.Integer({ description: 'Files described offline until budget is available again.' }),
   }),
   prices_read: Type.String({ description: 'When the price table was read from the providers\' lists.' }),
+  paid_models: Type.Optional(Type.Array(Type.String(), {
+    description: 'The paid models this deployment calls (analysis, embeddings); empty when every file is analysed by Trove\'s own models.',
+  })),
 });
 export type Usage = Static<typeof UsageSchema>;
+
+// PUT /usage/budget — your own AI spending caps (null: the deployment's default)
+export const BudgetBodySchema = Type.Object({
+  daily_usd: Type.Union([Type.Number({ minimum: 0, maximum: 1_000_000 }), Type.Null()]),
+  monthly_usd: Type.Union([Type.Number({ minimum: 0, maximum: 1_000_000 }), Type.Null()]),
+}, { additionalProperties: false });
+export type BudgetBody = Static<typeof BudgetBodySchema>;

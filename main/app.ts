@@ -5,9 +5,15 @@
  * Under Node the same object runs with fakes of those capabilities (test/main).
  */
 import path from 'node:path';
-import type { Connection, IpcEvent, IpcPayload, QueueItem, Settings } from '../shared/ipc/contract.ts';
+import { TroveError } from '../shared/api/errors.ts';
+import type { AuthSession, Connection, IpcEvent, IpcPayload, QueueItem, Settings } from '../shared/ipc/contract.ts';
 import { ApiClient } from './api-client.ts';
+import { GoogleLoopbackSignIn, type GoogleOAuthEndpoints } from './auth/google-loopback.ts';
+import { KeptSessionFile } from './auth/kept-session.ts';
+import type { SecretBox } from './auth/secret-box.ts';
+import { SessionKeeper, type SessionKeeperOptions } from './auth/session-keeper.ts';
 import { ConnectionManager } from './connection.ts';
+import { PathGrants } from './ipc/grants.ts';
 import { createIpcHandlers } from './ipc/handlers.ts';
 import { createEventSender, registerIpcHandlers, type EventSink, type IpcMainLike } from './ipc/registrar.ts';
 import { originOf } from './security.ts';
@@ -33,6 +39,10 @@ export interface AppCapabilities {
   pick(folders: boolean): Promise<string[]>;
   reveal(path: string): void | Promise<void>;
   open(path: string): Promise<void>;
+  /** Opens an https link in the user's browser (Google sign-in). */
+  openExternal(url: string): Promise<void>;
+  /** Encrypts the kept sign-in with the OS keychain (Electron's safeStorage). */
+  secretBox: SecretBox;
   setStartAtLogin(enabled: boolean): void;
   /** In development: the renderer's dev server (ELECTRON_RENDERER_URL), used instead of the server's own UI. */
   devRendererUrl?: string | null;
@@ -41,6 +51,9 @@ export interface AppCapabilities {
   queueOptions?: { chunkSize?: number; pollMs?: number; retryDelaysMs?: number[] };
   syncOptions?: { stabilityMs?: number; batchMs?: number };
   supervisorOptions?: { restartDelaysMs?: number[]; watchEveryMs?: number };
+  sessionOptions?: Pick<SessionKeeperOptions, 'renewMarginS' | 'minRenewDelayMs' | 'retryDelaysMs' | 'freshForMs'>;
+  /** Google's OAuth endpoints (tests point them at a local fake). */
+  googleOAuth?: GoogleOAuthEndpoints;
   /** Validate every result and event against the contract (tests, development). */
   strictContract?: boolean;
   log?: (message: string, extra?: Record<string, unknown>) => void;
@@ -52,7 +65,7 @@ export class TroveApp {
   private lastConnection: Connection = { mode: 'local', url: '', token: null, online: false };
   private unregister: () => void = () => undefined;
   private closed = false;
-  /** The server refused the current ID token; cleared by the next one the renderer sends. */
+  /** The server refused the current ID token; cleared by the next one. */
   private tokenRejected = false;
 
   private constructor(
@@ -61,6 +74,9 @@ export class TroveApp {
     readonly connections: ConnectionManager,
     readonly queue: UploadQueue,
     readonly sync: SyncManager,
+    readonly session: SessionKeeper,
+    readonly grants: PathGrants,
+    private readonly google: GoogleLoopbackSignIn,
     readonly emit: EventSink,
   ) {}
 
@@ -70,8 +86,15 @@ export class TroveApp {
     const settings = await SettingsStore.open(path.join(dir, 'settings.json'));
     const emit = createEventSender((channel, payload) => caps.send(channel, payload), caps.strictContract ?? false);
     // The services are created before the app object, so their callbacks reach it through this holder.
-    const ref: { app?: TroveApp } = {};
+    const ref: { app?: TroveApp; connections?: ConnectionManager } = {};
 
+    const session = await SessionKeeper.open({
+      file: new KeptSessionFile(path.join(dir, 'session.json'), caps.secretBox),
+      cloud: () => ref.connections?.cloudSignIn() ?? null,
+      onChange: (s, reason) => ref.app?.sessionChanged(s, reason),
+      log,
+      ...caps.sessionOptions,
+    });
     const connections = new ConnectionManager({
       createLocal: (onConnection) => new ServerSupervisor({
         launcher: caps.launcher,
@@ -83,7 +106,9 @@ export class TroveApp {
         ...caps.supervisorOptions,
       }),
       onChange: (c) => ref.app?.connectionChanged(c),
+      cloudToken: () => session.idToken(),
     });
+    ref.connections = connections;
     const endpoint = () => connections.endpoint();
     const api = new ApiClient(endpoint);
     const queue = await UploadQueue.open({
@@ -111,17 +136,25 @@ export class TroveApp {
       ...caps.syncOptions,
     });
 
-    const app = new TroveApp(caps, settings, connections, queue, sync, emit);
+    const google = new GoogleLoopbackSignIn({ openExternal: (url) => caps.openExternal(url), ...(caps.googleOAuth ? { endpoints: caps.googleOAuth } : {}) });
+    const app = new TroveApp(caps, settings, connections, queue, sync, session, new PathGrants(), google, emit);
     ref.app = app;
     app.unregister = registerIpcHandlers(caps.ipcMain, createIpcHandlers({
       connection: () => connections.current(),
       queue,
       sync,
       settings,
+      grants: app.grants,
       pick: (folders) => caps.pick(folders),
       reveal: (p) => caps.reveal(p),
       open: (p) => caps.open(p),
-      setAuthToken: (token) => app.setAuthToken(token),
+      session: {
+        current: () => session.current(),
+        adopt: (idToken, refreshToken) => session.adopt(idToken, refreshToken),
+        renew: () => session.renew(),
+        end: () => session.end(null),
+        google: () => app.googleSignIn(),
+      },
     }), {
       isTrusted: (event: unknown) => caps.isTrustedSender(event, app.appOrigin()),
       checkResults: caps.strictContract ?? false,
@@ -155,37 +188,57 @@ export class TroveApp {
   }
 
   /**
-   * Cloud mode: the renderer lends main its ID token after sign-in and each renewal (null: signed
-   * out). Memory only — a restart needs the renderer to sign in again. Ignored in local mode, where
-   * the embedded server's own token is used.
+   * Google sign-in through the system browser (auth/google-loopback.ts) with the OAuth client the
+   * connected cloud server names; the page exchanges the ID token for a Firebase sign-in.
    */
-  async setAuthToken(token: string | null): Promise<void> {
-    if (!this.connections.setAuthToken(token)) return;
-    this.tokenRejected = false;
-    await this.queue.setAuthorized(this.mayUpload());
+  async googleSignIn(): Promise<{ idToken: string }> {
+    const client = this.connection().mode === 'cloud' ? this.connections.cloudSignIn()?.googleDesktopClient : null;
+    if (!client) {
+      throw new TroveError('GOOGLE_SIGN_IN_UNAVAILABLE', 'This Trove server does not offer Google sign-in for the desktop app. Sign in with your email address, or ask its administrator to set GOOGLE_OAUTH_DESKTOP_CLIENT_ID.');
+    }
+    return this.google.signIn(client);
   }
 
-  /** The queue met a 401: in cloud mode it waits for a new token and the renderer is asked for one. */
+  /**
+   * The queue met a 401. In cloud mode it holds while main renews the sign-in (or ends it, when the
+   * server refuses even a fresh token); the page hears about either through `session:changed`.
+   */
   tokenRefused(): boolean {
-    if (this.connection().mode !== 'cloud') return false;
+    const c = this.connection();
+    if (c.mode !== 'cloud') return false;
     this.tokenRejected = true;
-    this.emit('session:authExpired', { message: 'The Trove server did not accept your sign-in.' });
+    void this.session.refused(c.url).catch((err: unknown) => this.caps.log?.('renewing a refused sign-in failed', { err: String(err) }));
     return true;
+  }
+
+  /** The kept sign-in changed (renewed, adopted, ended): uploads follow it, and so does the page. */
+  private sessionChanged(session: AuthSession | null, reason: string | null): void {
+    this.tokenRejected = false;
+    void this.queue.setAuthorized(this.mayUpload());
+    this.emit('session:changed', { session, reason });
+    this.trayChanged();
   }
 
   /** Uploads need a credential: the local token, or in cloud mode an ID token the server has not refused. */
   private mayUpload(): boolean {
-    return this.connection().mode === 'local' || (this.connections.hasAuthToken() && !this.tokenRejected);
+    return this.connection().mode === 'local' || (this.session.idToken() !== null && !this.tokenRejected);
   }
 
   /** Files handed over from outside (second launch, "Open with"): told to the page, which offers to add them. */
   openFiles(paths: string[]): void {
-    if (paths.length > 0) this.emit('files:opened', paths);
+    if (paths.length === 0) return;
+    // The OS handed these over at the user's request ("Open with", a second launch): they may be added.
+    this.grants.grant(paths);
+    this.emit('files:opened', paths);
   }
 
   trayState(): TrayState {
     const s = this.settings.get();
-    return { connection: this.connection(), folders: this.sync.folders(), queue: this.queue.list(), syncPaused: s.syncPaused, startAtLogin: s.startAtLogin };
+    const c = this.connection();
+    return {
+      connection: c, folders: this.sync.folders(), queue: this.queue.list(), syncPaused: s.syncPaused, startAtLogin: s.startAtLogin,
+      needsSignIn: c.mode === 'cloud' && this.session.current() === null,
+    };
   }
 
   trayMenu(): TrayEntry[] {
@@ -219,6 +272,8 @@ export class TroveApp {
     if (this.closed) return;
     this.closed = true;
     this.unregister();
+    this.google.cancel();
+    this.session.close();
     await this.sync.close();
     await this.queue.shutdown();
     await this.connections.stop();
@@ -230,6 +285,8 @@ export class TroveApp {
     const previous = this.lastConnection;
     this.lastConnection = c;
     if (c.mode !== previous.mode || c.url !== previous.url) this.tokenRejected = false;
+    // A sign-in kept for this server is renewed now; one for another server is forgotten.
+    this.session.attach(c.mode === 'cloud' && c.url ? c.url : null);
     void this.queue.setAuthorized(this.mayUpload());
     this.queue.setOnline(c.online);
     this.emit('connection:changed', c);

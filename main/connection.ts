@@ -4,9 +4,10 @@
  * time; every change goes to `onChange` (the renderer's `connection:changed`, the upload queue).
  */
 import { Value } from 'typebox/value';
-import { API_PREFIX, AuthConfigSchema } from '../shared/api/schemas.ts';
+import { API_PREFIX, AuthConfigSchema, type AuthConfig } from '../shared/api/schemas.ts';
 import type { Connection, Settings } from '../shared/ipc/contract.ts';
 import type { Endpoint } from './api-client.ts';
+import { cloudSignInOf, type CloudSignIn } from './auth/cloud-sign-in.ts';
 import { cloudConnectSources } from './security.ts';
 import { healthy } from './server-supervisor.ts';
 
@@ -17,13 +18,14 @@ interface Source {
 }
 
 /**
- * Cloud mode: no process to run, just a server to watch. Its `Connection.token` stays null: the
- * Firebase session belongs to the renderer, which lends main its ID token (ConnectionManager.setAuthToken).
+ * Cloud mode: no process to run, just a server to watch. Its `Connection.token` stays null: uploads
+ * go with the ID token of the sign-in main keeps (auth/session-keeper.ts).
  */
 export class CloudMonitor implements Source {
   private conn: Connection;
   private timer: NodeJS.Timeout | undefined;
   private emulatorUrl: string | null = null;
+  private firebase: AuthConfig['firebase'] = null;
 
   constructor(url: string, private readonly onConnection: (c: Connection) => void, private readonly everyMs = 30_000) {
     this.conn = { mode: 'cloud', url: url.replace(/\/+$/, ''), token: null, online: false };
@@ -32,6 +34,11 @@ export class CloudMonitor implements Source {
   /** Origins the page must reach to sign in (the window's CSP connect-src), as far as known. */
   connectSources(): string[] {
     return cloudConnectSources(this.emulatorUrl);
+  }
+
+  /** The server's sign-in settings, as far as known (learnt when it first answers). */
+  signIn(): CloudSignIn | null {
+    return cloudSignInOf(this.conn.url, this.firebase);
   }
 
   connection(): Connection {
@@ -62,11 +69,12 @@ export class CloudMonitor implements Source {
     try {
       const res = await fetch(`${this.conn.url}${API_PREFIX}/auth/config`, { signal: AbortSignal.timeout(10_000) });
       const body = (await res.json()) as { data?: unknown };
-      this.emulatorUrl = res.ok && Value.Check(AuthConfigSchema, body.data) ? body.data.firebase?.emulator_url ?? null : null;
+      this.firebase = res.ok && Value.Check(AuthConfigSchema, body.data) ? body.data.firebase : null;
     } catch {
       // An older server without /auth/config: Google's endpoints only.
-      this.emulatorUrl = null;
+      this.firebase = null;
     }
+    this.emulatorUrl = this.firebase?.emulator_url ?? null;
   }
 }
 
@@ -74,14 +82,14 @@ export interface ConnectionManagerOptions {
   /** Makes the local-mode source (a ServerSupervisor) reporting to the given callback. */
   createLocal: (onConnection: (c: Connection) => void) => Source;
   onChange: (c: Connection) => void;
+  /** Cloud mode: the signed-in user's current ID token (from the sign-in main keeps), or null. */
+  cloudToken: () => string | null;
   cloudCheckEveryMs?: number;
 }
 
 export class ConnectionManager {
   private source: Source | null = null;
   private key = '';
-  /** Cloud mode: the renderer's Firebase ID token — in memory only, never written to settings. */
-  private authToken: string | null = null;
 
   constructor(private readonly opts: ConnectionManagerOptions) {}
 
@@ -93,18 +101,12 @@ export class ConnectionManager {
   endpoint(): Endpoint | null {
     const c = this.current();
     if (!c.url) return null;
-    return { url: c.url, token: c.mode === 'cloud' ? this.authToken : c.token };
+    return { url: c.url, token: c.mode === 'cloud' ? this.opts.cloudToken() : c.token };
   }
 
-  /** Takes the renderer's ID token (null: signed out). False in local mode, where the local token rules. */
-  setAuthToken(token: string | null): boolean {
-    if (this.current().mode !== 'cloud') return false;
-    this.authToken = token;
-    return true;
-  }
-
-  hasAuthToken(): boolean {
-    return this.authToken !== null;
+  /** The cloud server's sign-in settings (null in local mode, or before it first answered). */
+  cloudSignIn(): CloudSignIn | null {
+    return this.source instanceof CloudMonitor ? this.source.signIn() : null;
   }
 
   /** Extra connect-src origins for the window's CSP: the sign-in endpoints in cloud mode, none locally. */
@@ -117,8 +119,6 @@ export class ConnectionManager {
     const key = settings.mode === 'cloud' ? `cloud:${settings.cloudUrl ?? ''}` : 'local';
     if (key === this.key && this.source) return;
     this.key = key;
-    // A token signed in against one server is not for another one (nor for the local server).
-    this.authToken = null;
     const previous = this.source;
     this.source = null;
     if (previous) await previous.stop();
@@ -137,7 +137,6 @@ export class ConnectionManager {
     const s = this.source;
     this.source = null;
     this.key = '';
-    this.authToken = null;
     if (s) await s.stop();
   }
 }

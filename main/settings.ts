@@ -1,5 +1,7 @@
 import { Value } from 'typebox/value';
+import { TroveError } from '../shared/api/errors.ts';
 import { SettingsSchema, type Settings } from '../shared/ipc/contract.ts';
+import { checkServerUrl } from '../shared/ipc/server-url.ts';
 import { readJsonFile, writeJsonAtomic } from './json-file.ts';
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -23,6 +25,9 @@ export class SettingsStore {
     const merged = { ...DEFAULT_SETTINGS, ...(typeof saved === 'object' && saved ? saved : {}) };
     // A file from another version, or edited by hand, falls back to the defaults rather than half-applying.
     store.current = Value.Check(SettingsSchema, merged) ? merged : { ...DEFAULT_SETTINGS };
+    // An address saved before http:// was refused (or edited in by hand) is not connected to: the app
+    // starts on this computer and Settings still shows the address, to be corrected.
+    if (store.current.cloudUrl !== null && checkServerUrl(store.current.cloudUrl)) store.current = { ...store.current, mode: 'local' };
     return store;
   }
 
@@ -33,10 +38,11 @@ export class SettingsStore {
   async set(patch: Partial<Settings>): Promise<Settings> {
     const next = { ...this.current, ...patch };
     if (!Value.Check(SettingsSchema, next)) throw new Error('These settings are not valid.');
-    if (next.mode === 'cloud' && !isHttpUrl(next.cloudUrl)) {
-      throw new Error('Cloud mode needs a server address starting with https:// (or http://).');
+    if (next.mode === 'cloud' && !next.cloudUrl) {
+      throw new TroveError('INVALID_SERVER_URL', 'Cloud mode needs the server\u2019s address, such as https://trove.example.com. Enter it, then switch.');
     }
-    if (next.cloudUrl !== null && !isHttpUrl(next.cloudUrl)) throw new Error('The server address must start with https:// or http://.');
+    const problem = next.cloudUrl === null ? null : checkServerUrl(next.cloudUrl);
+    if (problem) throw new TroveError(problem.code, problem.message);
     const previous = this.current;
     this.current = next;
     await writeJsonAtomic(this.file, next);
@@ -47,15 +53,5 @@ export class SettingsStore {
   onChange(fn: (next: Settings, previous: Settings) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
-  }
-}
-
-export function isHttpUrl(value: string | null | undefined): value is string {
-  if (!value) return false;
-  try {
-    const u = new URL(value);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
-  } catch {
-    return false;
   }
 }

@@ -1,4 +1,5 @@
 import { ConfigError, type Env } from './config-errors.ts';
+import { loadSignInConfig, type SignInConfig } from './config-sign-in.ts';
 
 /**
  * Cloud-mode settings. Each outside service is switched on by its own variable; the optional
@@ -25,6 +26,8 @@ export interface CloudConfig {
     projectId: string; jwksUrl: string | undefined; emulatorHost: string | undefined;
     /** The project's public Web API key; the sign-in page sends it to Firebase (it is not a secret). */
     webApiKey: string | undefined;
+    /** Google sign-in and the popup's host (config-sign-in.ts). */
+    signIn: SignInConfig;
   } | undefined;
   redisUrl: string | undefined;
   /** TROVE_METRICS_PORT: also serve /metrics, without a token, on this loopback-only port (a collector beside the process). */
@@ -147,6 +150,7 @@ export function loadCloudConfig(env: Env): CloudConfig {
   const geminiKey = trimmed(env, 'GEMINI_API_KEY');
   const openaiKey = trimmed(env, 'OPENAI_API_KEY');
   const projectId = trimmed(env, 'FIREBASE_PROJECT_ID');
+  const signIn = loadSignInConfig(env);
   return {
     gcs,
     gemini: geminiKey === undefined ? undefined : {
@@ -166,6 +170,7 @@ export function loadCloudConfig(env: Env): CloudConfig {
       jwksUrl: url(env, 'FIREBASE_JWKS_URL', ['http:', 'https:']),
       emulatorHost,
       webApiKey: trimmed(env, 'FIREBASE_WEB_API_KEY'),
+      signIn,
     },
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     metricsPort: metricsPort(env),

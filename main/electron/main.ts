@@ -12,6 +12,7 @@ import { pathsFromArgv, startsHidden } from '../argv.ts';
 import { isAppUrl, isTrustedIpcEvent } from '../security.ts';
 import type { TrayAction } from '../sync/tray-model.ts';
 import { buildAppMenu } from './menu.ts';
+import { electronSecretBox } from './safe-storage.ts';
 import { createTray } from './tray.ts';
 import { setupAutoUpdates } from './updater.ts';
 import { UtilityProcessLauncher } from './utility-launcher.ts';
@@ -89,6 +90,9 @@ async function start(): Promise<void> {
       const error = await shell.openPath(p);
       if (error) throw new Error(error);
     },
+    // Only ever main's own Google sign-in links (auth/google-loopback.ts), never a URL from the page.
+    openExternal: (url) => shell.openExternal(url),
+    secretBox: electronSecretBox,
     setStartAtLogin: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] }),
     devRendererUrl,
     log,

@@ -1,10 +1,12 @@
 /**
  * The implementation of every IPC method, over the app's services. Arguments have already passed
  * the sender check and the contract's schemas (registrar.ts); paths are checked again here for what
- * a schema cannot see: normalised, existing, and — for reveal/open — known to the app.
+ * a schema cannot see: normalised, existing, chosen by the user (grants.ts) — and for reveal/open,
+ * known to the app.
  */
-import type { Connection, QueueItem, Settings, WatchedFolder } from '../../shared/ipc/contract.ts';
+import type { AuthSession, Connection, QueueItem, Settings, WatchedFolder } from '../../shared/ipc/contract.ts';
 import { hasSupportedExtension, isInside } from '../files.ts';
+import type { PathGrants } from './grants.ts';
 import { assertCleanAbsolute, assertExisting, PathError } from './paths.ts';
 import type { IpcHandlers } from './registrar.ts';
 
@@ -27,14 +29,22 @@ export interface HandlerDeps {
     removeFolder(path: string): Promise<WatchedFolder[]>;
   };
   settings: { get(): Settings; set(patch: Partial<Settings>): Promise<Settings> };
+  /** What the user chose (dialog, drop, "Open with"): the only paths the page may queue or sync. */
+  grants: PathGrants;
   /** The OS file picker; [] when cancelled. */
   pick(folders: boolean): Promise<string[]>;
   /** Shows the file in the OS file manager. */
   reveal(path: string): void | Promise<void>;
   /** Opens the file with its default app. */
   open(path: string): Promise<void>;
-  /** Cloud mode: the renderer's current Firebase ID token, or null after sign-out (kept in memory only). */
-  setAuthToken(token: string | null): void | Promise<void>;
+  /** Cloud mode: the sign-in main keeps (auth/session-keeper.ts) and Google's desktop sign-in. */
+  session: {
+    current(): AuthSession | null;
+    adopt(idToken: string, refreshToken: string): Promise<AuthSession>;
+    renew(): Promise<AuthSession | null>;
+    end(): Promise<void>;
+    google(): Promise<{ idToken: string }>;
+  };
 }
 
 export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
@@ -47,11 +57,20 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
 
   return {
     'app:connection': () => deps.connection(),
-    'dialog:pick': (opts) => deps.pick(opts.folders),
+    'dialog:pick': async (opts) => {
+      const picked = await deps.pick(opts.folders);
+      deps.grants.grant(picked);
+      return picked;
+    },
+    'grant:dropped': (paths) => {
+      deps.grants.grant(paths);
+      return null;
+    },
     'queue:add': async (request) => {
       // The paths alone, or with the "Keep on this device" toggle.
       const { paths, keepLocal } = Array.isArray(request) ? { paths: request, keepLocal: false } : request;
-      for (const p of paths) await assertExisting(p);
+      const synced = deps.sync.folders().map((f) => f.path);
+      for (const p of paths) await deps.grants.assertUploadable(p, synced);
       return deps.queue.add(paths, { keepLocal });
     },
     'queue:list': () => deps.queue.list(),
@@ -76,7 +95,7 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     },
     'sync:folders': () => deps.sync.folders(),
     'sync:add': async (p, opts) => {
-      await assertExisting(p, 'directory');
+      await deps.grants.assertFolderChosen(p, deps.sync.folders().map((f) => f.path));
       return deps.sync.addFolder(p, { mirrorDeletions: opts.mirrorDeletions, keepLocal: opts.keepLocal });
     },
     'sync:remove': (p) => {
@@ -85,6 +104,10 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     },
     'settings:get': () => deps.settings.get(),
     'settings:set': (patch) => deps.settings.set(patch),
-    'session:setAuthToken': async ({ token }) => (await deps.setAuthToken(token), null),
+    'session:get': () => deps.session.current(),
+    'session:adopt': ({ idToken, refreshToken }) => deps.session.adopt(idToken, refreshToken),
+    'session:renew': () => deps.session.renew(),
+    'session:end': async () => (await deps.session.end(), null),
+    'session:google': () => deps.session.google(),
   };
 }

@@ -7,7 +7,7 @@
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import {
-  IPC_CHANNEL_PREFIX, IPC_EVENTS, IPC_METHODS, type IpcArgs, type IpcEvent, type IpcMethod, type IpcPayload, type IpcResult,
+  HANDLED_METHODS, IPC_CHANNEL_PREFIX, IPC_EVENTS, type HandledMethod, type IpcArgs, type IpcEvent, type IpcPayload, type IpcResult,
 } from '../../shared/ipc/contract.ts';
 
 /** The slice of Electron's `ipcMain` used here. */
@@ -16,7 +16,7 @@ export interface IpcMainLike<E = unknown> {
   removeHandler(channel: string): void;
 }
 
-export type IpcHandlers = { [M in IpcMethod]: (...args: IpcArgs<M>) => Promise<IpcResult<M>> | IpcResult<M> };
+export type IpcHandlers = { [M in HandledMethod]: (...args: IpcArgs<M>) => Promise<IpcResult<M>> | IpcResult<M> };
 
 /**
  * Errors cross the IPC boundary as their message only, so the stable code leads the message: `[CODE] text`.
@@ -37,7 +37,7 @@ export interface RegistrarOptions<E> {
   onRejected?: (method: string, reason: string) => void;
 }
 
-export const channelOf = (name: IpcMethod | IpcEvent): string => `${IPC_CHANNEL_PREFIX}${name}`;
+export const channelOf = (name: HandledMethod | IpcEvent): string => `${IPC_CHANNEL_PREFIX}${name}`;
 
 /** Describes the first few validation errors of a value, e.g. `argument 1/0: must be string`. */
 export function describeInvalid(schema: TSchema, value: unknown, label: string): string {
@@ -47,8 +47,8 @@ export function describeInvalid(schema: TSchema, value: unknown, label: string):
 }
 
 /** Validates a method's argument list against the contract; returns a reason, or null when valid. */
-export function checkArgs(method: IpcMethod, args: unknown[]): string | null {
-  const schemas = IPC_METHODS[method].args as readonly TSchema[];
+export function checkArgs(method: HandledMethod, args: unknown[]): string | null {
+  const schemas = HANDLED_METHODS[method].args as readonly TSchema[];
   if (args.length !== schemas.length) return `${method} takes ${schemas.length} argument(s), got ${args.length}`;
   for (let i = 0; i < schemas.length; i++) {
     if (!Value.Check(schemas[i]!, args[i])) return describeInvalid(schemas[i]!, args[i], `argument ${i + 1}`);
@@ -57,7 +57,7 @@ export function checkArgs(method: IpcMethod, args: unknown[]): string | null {
 }
 
 export function registerIpcHandlers<E>(ipcMain: IpcMainLike<E>, handlers: IpcHandlers, opts: RegistrarOptions<E>): () => void {
-  const methods = Object.keys(IPC_METHODS) as IpcMethod[];
+  const methods = Object.keys(HANDLED_METHODS) as HandledMethod[];
   for (const method of methods) {
     const channel = channelOf(method);
     const handler = handlers[method] as (...args: unknown[]) => unknown;
@@ -79,8 +79,8 @@ export function registerIpcHandlers<E>(ipcMain: IpcMainLike<E>, handlers: IpcHan
         const code = (err as { code?: unknown }).code;
         throw new IpcError(typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'IPC_FAILED', err instanceof Error ? err.message : String(err));
       }
-      if (opts.checkResults && !Value.Check(IPC_METHODS[method].result, result)) {
-        throw new IpcError('IPC_FAILED', `${method} produced a result outside the contract: ${describeInvalid(IPC_METHODS[method].result, result, 'result')}`);
+      if (opts.checkResults && !Value.Check(HANDLED_METHODS[method].result, result)) {
+        throw new IpcError('IPC_FAILED', `${method} produced a result outside the contract: ${describeInvalid(HANDLED_METHODS[method].result, result, 'result')}`);
       }
       return result;
     });

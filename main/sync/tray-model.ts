@@ -20,6 +20,8 @@ export interface TrayState {
   queue: Pick<QueueItem, 'state'>[];
   syncPaused: boolean;
   startAtLogin: boolean;
+  /** Cloud mode with nobody signed in: uploads and sync wait until someone signs in. */
+  needsSignIn?: boolean;
 }
 
 export interface TrayCounts {
@@ -47,6 +49,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** One line for the tray's tooltip and the menu's first (disabled) entry. */
 export function syncSummary(s: TrayState): string {
   if (!s.connection.online) return s.connection.url ? 'Trove — server not reachable' : 'Trove — starting…';
+  if (s.needsSignIn) return 'Trove — signed out: open Trove to sign in';
   const c = countQueue(s.queue);
   const busy = [c.uploading && `${c.uploading} uploading`, c.waiting && `${c.waiting} waiting`, c.processing && `${c.processing} processing`, c.failed && `${c.failed} failed`]
     .filter(Boolean).join(', ');

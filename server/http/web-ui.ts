@@ -25,13 +25,24 @@ export const WEB_UI_CSP = [
   "object-src 'none'",
 ].join('; ');
 
+/** Extra sources next to 'self', per directive (cloud sign-in: see routes/auth-config.ts). */
+export interface CspExtras {
+  connect?: readonly string[];
+  script?: readonly string[];
+  frame?: readonly string[];
+}
+
 /**
- * The policy with extra connect-src origins: in cloud mode the page signs in against Firebase Auth
- * (or its emulator) itself, so those origins — and only those — join 'self'.
+ * The policy with extra origins: in cloud mode the page signs in against Firebase Auth (or its
+ * emulator) itself, so those origins — and only those — join 'self'; Google's popup also needs its
+ * API loader (script-src) and its helper frame (frame-src).
  */
-export function webUiCsp(connectSources: readonly string[] = []): string {
-  if (connectSources.length === 0) return WEB_UI_CSP;
-  return WEB_UI_CSP.replace("connect-src 'self'", `connect-src 'self' ${connectSources.join(' ')}`);
+export function webUiCsp(extra: CspExtras = {}): string {
+  let csp = WEB_UI_CSP;
+  if (extra.connect?.length) csp = csp.replace("connect-src 'self'", `connect-src 'self' ${extra.connect.join(' ')}`);
+  if (extra.script?.length) csp = csp.replace("script-src 'self'", `script-src 'self' ${extra.script.join(' ')}`);
+  if (extra.frame?.length) csp = `${csp}; frame-src 'self' ${extra.frame.join(' ')}`;
+  return csp;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -58,8 +69,8 @@ export interface WebUiOptions {
   /** Folder holding the built renderer (`index.html` + `assets/`). */
   root?: string;
   log: FastifyBaseLogger;
-  /** Origins the page may connect to besides its own (see webUiCsp). */
-  connectSources?: readonly string[];
+  /** Origins the page may reach besides its own (see webUiCsp). */
+  cspExtras?: CspExtras;
 }
 
 /** Whether a web build exists to be served. */
@@ -76,7 +87,7 @@ export async function webUiAvailable(root = DEFAULT_WEB_ROOT): Promise<boolean> 
  */
 export async function registerWebUi(app: FastifyInstance, opts: WebUiOptions): Promise<void> {
   const root = path.resolve(opts.root ?? DEFAULT_WEB_ROOT);
-  const csp = webUiCsp(opts.connectSources);
+  const csp = webUiCsp(opts.cspExtras);
   if (!(await webUiAvailable(root))) {
     opts.log.info(`No web UI build in ${root}: run "npm run build:web" to serve it at /. Until then / shows the API docs.`);
   }

@@ -70,6 +70,27 @@ export type Settings = Static<typeof SettingsSchema>;
  */
 export const AuthTokenSchema = Type.String({ minLength: 16, maxLength: 8192, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$' });
 
+/** A Firebase refresh token (opaque; Google's and the emulator's use URL-safe or base64 characters). */
+export const RefreshTokenSchema = Type.String({ minLength: 16, maxLength: 4096, pattern: '^[A-Za-z0-9_.:=+/-]+$' });
+
+/**
+ * Cloud mode in the desktop app: the sign-in main keeps. The page signs in with the Firebase SDK and
+ * hands main the refresh token; main keeps it encrypted with the OS keychain (Electron safeStorage),
+ * renews ID tokens itself — so uploads and folder sync go on with the window closed and after a
+ * restart — and hands each new ID token back to the page.
+ */
+export const AuthSessionSchema = Type.Object({
+  idToken: AuthTokenSchema,
+  uid: Type.String({ minLength: 1, maxLength: 128 }),
+  email: Type.Union([Type.String({ maxLength: 320 }), Type.Null()]),
+  emailVerified: Type.Boolean(),
+  /** When the ID token expires (ISO 8601); main renews it a few minutes before. */
+  expiresAt: Type.String(),
+  /** Kept across restarts (false when this computer offers no keychain: the sign-in lasts until Quit). */
+  kept: Type.Boolean(),
+});
+export type AuthSession = Static<typeof AuthSessionSchema>;
+
 const method = <A extends TSchema[], R extends TSchema>(args: [...A], result: R) => ({ args, result });
 
 const QueuePaths = Type.Array(AbsolutePath, { minItems: 1, maxItems: 10_000 });
@@ -101,11 +122,29 @@ export const IPC_METHODS = {
   'sync:remove': method([AbsolutePath], Type.Array(WatchedFolderSchema)),
   'settings:get': method([], SettingsSchema),
   'settings:set': method([Type.Partial(SettingsSchema)], SettingsSchema),
+  /** Cloud mode: the sign-in main keeps for the connected server (restored at start), or null. */
+  'session:get': method([], Type.Union([AuthSessionSchema, Type.Null()])),
+  /** Cloud mode: the page signed in; main keeps this sign-in from now on (replacing any other). */
+  'session:adopt': method([Type.Object({ idToken: AuthTokenSchema, refreshToken: RefreshTokenSchema }, { additionalProperties: false })], AuthSessionSchema),
+  /** Cloud mode: the server refused the page's ID token; a fresh one, or null when the sign-in is over. */
+  'session:renew': method([], Type.Union([AuthSessionSchema, Type.Null()])),
+  /** Sign-out: main forgets the kept sign-in (memory and disk) and holds uploads. */
+  'session:end': method([], Type.Null()),
   /**
-   * Cloud mode: the renderer's current Firebase ID token (after sign-in and every renewal), or null
-   * on sign-out. Main keeps it in memory only and uploads with it; ignored in local mode.
+   * Google sign-in through the system browser: main opens Google's consent page, receives the answer
+   * on a 127.0.0.1 loopback port (state and PKCE checked) and returns Google's ID token, which the
+   * page exchanges for a Firebase sign-in (signInWithCredential).
    */
-  'session:setAuthToken': method([Type.Object({ token: Type.Union([AuthTokenSchema, Type.Null()]) }, { additionalProperties: false })], Type.Null()),
+  'session:google': method([], Type.Object({ idToken: AuthTokenSchema })),
+} as const;
+
+/**
+ * Methods only the preload calls, never the page: `window.trove.invoke` does not offer them, and
+ * with context isolation the page cannot reach `ipcRenderer`. Main still checks sender and arguments.
+ */
+export const IPC_PRELOAD_METHODS = {
+  /** Paths of files or folders the user dropped on the window (webUtils.getPathForFile gave them). */
+  'grant:dropped': method([Type.Array(AbsolutePath, { minItems: 1, maxItems: 10_000 })], Type.Null()),
 } as const;
 
 /** Events (main → renderer, `webContents.send`). */
@@ -115,23 +154,33 @@ export const IPC_EVENTS = {
   'connection:changed': ConnectionSchema,
   /** Files handed to the app from outside (second launch, "open with", command line). */
   'files:opened': Type.Array(Type.String()),
-  /** Cloud mode: the server refused main's ID token (401); uploads wait until the renderer sends a new one. */
-  'session:authExpired': Type.Object({ message: Type.String() }),
+  /**
+   * Cloud mode: main's sign-in changed — a renewed ID token, or null when it ended (`reason` says why
+   * when main ended it, e.g. the account was disabled; null after the page's own sign-out).
+   */
+  'session:changed': Type.Object({ session: Type.Union([AuthSessionSchema, Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]) }),
 } as const;
 
 export type IpcMethod = keyof typeof IPC_METHODS;
+export type PreloadMethod = keyof typeof IPC_PRELOAD_METHODS;
+/** Every method main handles: the page's and the preload's own. */
+export type HandledMethod = IpcMethod | PreloadMethod;
+export const HANDLED_METHODS = { ...IPC_METHODS, ...IPC_PRELOAD_METHODS } as const;
 export type IpcEvent = keyof typeof IPC_EVENTS;
 
 type StaticArgs<T extends readonly TSchema[]> = { [K in keyof T]: T[K] extends TSchema ? Static<T[K]> : never };
-export type IpcArgs<M extends IpcMethod> = StaticArgs<(typeof IPC_METHODS)[M]['args']>;
-export type IpcResult<M extends IpcMethod> = Static<(typeof IPC_METHODS)[M]['result']>;
+export type IpcArgs<M extends HandledMethod> = StaticArgs<(typeof HANDLED_METHODS)[M]['args']>;
+export type IpcResult<M extends HandledMethod> = Static<(typeof HANDLED_METHODS)[M]['result']>;
 export type IpcPayload<E extends IpcEvent> = Static<(typeof IPC_EVENTS)[E]>;
 
 /** What the preload puts on `window.trove`: one typed function per method, one subscription per event. */
 export interface TroveBridge {
   invoke<M extends IpcMethod>(method: M, ...args: IpcArgs<M>): Promise<IpcResult<M>>;
   on<E extends IpcEvent>(event: E, listener: (payload: IpcPayload<E>) => void): () => void;
-  /** Path of a dropped File (Electron's webUtils.getPathForFile). */
+  /**
+   * Path of a dropped File (Electron's webUtils.getPathForFile; '' for files that did not come from
+   * this computer). The preload tells main the user chose it, so `queue:add` accepts it.
+   */
   pathForFile(file: File): string;
 }
 

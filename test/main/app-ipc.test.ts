@@ -8,13 +8,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IPC_EVENTS, IPC_METHODS, type Connection, type IpcEvent, type QueueItem, type TroveBridge, type WatchedFolder } from '../../shared/ipc/contract.ts';
+import { HANDLED_METHODS, IPC_EVENTS, IPC_METHODS, type Connection, type IpcEvent, type QueueItem, type TroveBridge, type WatchedFolder } from '../../shared/ipc/contract.ts';
 import { TroveApp } from '../../main/app.ts';
 import { channelOf } from '../../main/ipc/registrar.ts';
 import { NodeProcessLauncher } from '../../main/node-process-launcher.ts';
 import { isTrustedIpcEvent, type IpcEventLike } from '../../main/security.ts';
 import { BRIDGE_EVENTS, BRIDGE_METHODS, createBridge } from '../../preload/bridge.ts';
 import { png } from '../helpers/media.ts';
+import { AesSecretBox } from './aes-secret-box.ts';
 import { FakeIpcMain, FakeFrame, FakeWebContents, rendererFor } from './fake-ipc.ts';
 import { tempDir, textFile, waitFor } from './helpers.ts';
 
@@ -42,6 +43,8 @@ const settled = (id: string) => waitFor(`queue item ${id} to settle`, async () =
   return item && ['completed', 'duplicate', 'failed', 'cancelled'].includes(item.state) ? item : undefined;
 }, 60_000);
 const code = (p: Promise<unknown>) => p.then(() => 'resolved', (err: Error) => /\[([A-Z_]+)\]/.exec(err.message)?.[1] ?? err.message);
+/** The user drops these on the window: the page asks the preload for their paths, which grants them. */
+const drop = (...paths: string[]) => paths.map((p) => bridge.pathForFile(Object.assign(new File([], path.basename(p)), { path: p })));
 
 beforeAll(async () => {
   [userData, files] = await Promise.all([tempDir('trove-userdata-'), tempDir('trove-files-')]);
@@ -57,6 +60,8 @@ beforeAll(async () => {
     pick: async () => picks,
     reveal: (p) => void revealed.push(p),
     open: async (p) => void opened.push(p),
+    openExternal: async () => undefined,
+    secretBox: new AesSecretBox(),
     setStartAtLogin: (v) => void loginItems.push(v),
     strictContract: true,
     queueOptions: { chunkSize: 64 * 1024, pollMs: 200, retryDelaysMs: [200, 500, 1000] },
@@ -86,7 +91,9 @@ describe('the preload bridge and the IPC registrar', () => {
     expect(Object.isFrozen(bridge)).toBe(true);
     expect([...BRIDGE_METHODS].sort()).toEqual(Object.keys(IPC_METHODS).sort());
     expect([...BRIDGE_EVENTS].sort()).toEqual(Object.keys(IPC_EVENTS).sort());
-    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.keys(IPC_METHODS).map((m) => channelOf(m as never)).sort());
+    // Main also serves the preload's own channel (drop grants), which the page's bridge does not offer.
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.keys(HANDLED_METHODS).map((m) => channelOf(m as never)).sort());
+    await expect((bridge.invoke as (m: string, ...a: unknown[]) => Promise<unknown>)('grant:dropped', ['/etc/passwd'])).rejects.toThrow(/Unknown Trove method/);
     await expect((bridge.invoke as (m: string) => Promise<unknown>)('app:quit')).rejects.toThrow(/Unknown Trove method/);
     expect(() => bridge.on('app:secret' as never, () => undefined)).toThrow(/Unknown Trove event/);
     expect(bridge.pathForFile(Object.assign(new File(['x'], 'a.txt'), { path: '/tmp/a.txt' }))).toBe('/tmp/a.txt');
@@ -100,10 +107,12 @@ describe('the preload bridge and the IPC registrar', () => {
     expect((await api('/health')).status).toBe(200);
   });
 
-  it('ignores a Firebase ID token in local mode: the embedded server\'s token stays the bearer, the CSP unchanged', async () => {
+  it('has no cloud sign-in in local mode: the embedded server\'s token stays the bearer, the CSP unchanged', async () => {
     const before = await bridge.invoke('app:connection');
-    await expect(bridge.invoke('session:setAuthToken', { token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSJ9.' })).resolves.toBeNull();
-    await expect(bridge.invoke('session:setAuthToken', { token: null })).resolves.toBeNull();
+    expect(await bridge.invoke('session:get')).toBeNull();
+    expect(await code(bridge.invoke('session:adopt', { idToken: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSJ9.', refreshToken: 'refresh-token-0123456789' }))).toBe('SIGN_IN_EXPIRED');
+    expect(await code(bridge.invoke('session:google'))).toBe('GOOGLE_SIGN_IN_UNAVAILABLE');
+    expect(await bridge.invoke('session:end')).toBeNull();
     expect(await bridge.invoke('app:connection')).toEqual(before);
     expect(app.connections.endpoint()).toEqual({ url: before.url, token: before.token });
     expect(app.connectSources()).toEqual([]);
@@ -162,6 +171,7 @@ describe('queue, files, sync and settings over IPC', () => {
     const photo = path.join(files, 'holiday.png');
     await fs.writeFile(photo, await png(3, 200));
     const note = await textFile(files, 'meeting notes.txt', 20_000);
+    drop(photo, note.path);
     const added = await bridge.invoke('queue:add', [photo, note.path]);
     expect(added.map((i) => [i.name, i.state])).toEqual([['holiday.png', 'queued'], ['meeting notes.txt', 'queued']]);
     const done = await Promise.all(added.map((i) => settled(i.id)));
@@ -175,6 +185,7 @@ describe('queue, files, sync and settings over IPC', () => {
     // The same bytes again: skipped by hash.
     const copy = path.join(files, 'holiday copy.png');
     await fs.copyFile(photo, copy);
+    drop(copy);
     const [dup] = await bridge.invoke('queue:add', [copy]);
     expect((await settled(dup!.id)).state).toBe('duplicate');
 
@@ -197,6 +208,7 @@ describe('queue, files, sync and settings over IPC', () => {
 
   it('pauses, resumes, cancels and retries through the bridge', async () => {
     const big = await textFile(files, 'long read.txt', 6 * 1024 * 1024);
+    drop(big.path);
     const [item] = await bridge.invoke('queue:add', [big.path]);
     const id = item!.id;
     await waitFor('upload progress', async () => (await bridge.invoke('queue:list')).find((i) => i.id === id)?.state === 'uploading');
@@ -218,6 +230,8 @@ describe('queue, files, sync and settings over IPC', () => {
     await fs.writeFile(path.join(folder, 'nested', 'two.png'), await png(12));
     await fs.writeFile(path.join(folder, '.hidden.png'), await png(13));
     await fs.writeFile(path.join(folder, 'download.png.crdownload'), 'partial');
+    picks = [folder];
+    expect(await bridge.invoke('dialog:pick', { folders: true })).toEqual([folder]);
     const folders = await bridge.invoke('sync:add', folder, { mirrorDeletions: true });
     expect(folders).toEqual([expect.objectContaining({ path: folder, mirrorDeletions: true })]);
     const completedPaths = async () => (await bridge.invoke('queue:list')).filter((i) => i.state === 'completed').map((i) => i.path);
@@ -257,7 +271,7 @@ describe('queue, files, sync and settings over IPC', () => {
     expect(s).toEqual({ mode: 'local', cloudUrl: null, theme: 'system', startAtLogin: false, syncPaused: false });
     expect(await bridge.invoke('settings:set', { theme: 'dark', startAtLogin: true })).toMatchObject({ theme: 'dark', startAtLogin: true });
     expect(loginItems.at(-1)).toBe(true);
-    expect(await code(bridge.invoke('settings:set', { mode: 'cloud' }))).toBe('IPC_FAILED'); // cloud needs a URL
+    expect(await code(bridge.invoke('settings:set', { mode: 'cloud' }))).toBe('INVALID_SERVER_URL'); // cloud needs a URL
     expect(JSON.parse(await fs.readFile(path.join(userData, 'settings.json'), 'utf8'))).toMatchObject({ theme: 'dark', startAtLogin: true });
   });
 
@@ -283,6 +297,7 @@ describe('the embedded server supervisor', () => {
     await waitFor('the server to be back', () => app.connection().online, 90_000, 100);
     expect(app.connection().url).toBe(before.url);
     const note = await textFile(files, 'after restart.txt', 10_000);
+    drop(note.path);
     const [item] = await bridge.invoke('queue:add', [note.path]);
     expect((await settled(item!.id)).state).toBe('completed');
   }, 150_000);

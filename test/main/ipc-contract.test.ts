@@ -8,7 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IPC_METHODS, type IpcMethod } from '../../shared/ipc/contract.ts';
+import { HANDLED_METHODS, IPC_METHODS, type HandledMethod, type IpcMethod } from '../../shared/ipc/contract.ts';
 import { assertCleanAbsolute, assertExisting } from '../../main/ipc/paths.ts';
 import { checkArgs, createEventSender, registerIpcHandlers, type IpcHandlers } from '../../main/ipc/registrar.ts';
 import { isTrustedIpcEvent, type IpcEventLike } from '../../main/security.ts';
@@ -17,16 +17,28 @@ import { FakeFrame, FakeIpcMain, FakeWebContents, rendererFor } from './fake-ipc
 import { tempDir } from './helpers.ts';
 
 const ORIGIN = 'http://127.0.0.1:43210';
+/** What the page may call; main also handles the preload's own channel (HANDLED_METHODS). */
 const METHODS = Object.keys(IPC_METHODS) as IpcMethod[];
+const HANDLED = Object.keys(HANDLED_METHODS) as HandledMethod[];
 
-/** A valid result for each method, so stub handlers satisfy the result check. */
-const RESULTS = Object.fromEntries(METHODS.map((m) => [m, Value.Create(IPC_METHODS[m].result)])) as Record<IpcMethod, unknown>;
+/** A compact JWT as Firebase issues it (the Auth emulator's are unsigned: empty last part). */
+const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl';
+const UNSIGNED_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSJ9.';
+/** Refresh tokens: Google's are URL-safe base64 ("AMf-vB…"), the emulator's plain base64 JSON. */
+const REFRESH = 'AMf-vBx0123456789_abcdefghijklmnopqrstuvwxyz';
+const EMULATOR_REFRESH = 'eyJfQXV0aEVtdWxhdG9yUmVmcmVzaFRva2VuIjoiRE8gTk9UIE1PRElGWSJ9==';
+const SESSION = { idToken: JWT, uid: 'u1', email: 'ada@example.com', emailVerified: true, expiresAt: '2030-01-01T00:00:00.000Z', kept: true };
+
+/** A valid result for each method, so stub handlers satisfy the result check (tokens have no default value). */
+const RESULTS = Object.fromEntries(HANDLED.map((m) => [m, m.startsWith('session:') ? null : Value.Create(HANDLED_METHODS[m].result)])) as Record<HandledMethod, unknown>;
+RESULTS['session:adopt'] = SESSION;
+RESULTS['session:google'] = { idToken: JWT };
 
 function setup() {
   const ipcMain = new FakeIpcMain();
   const win = new FakeWebContents(`${ORIGIN}/`);
-  const calls: { method: IpcMethod; args: unknown[] }[] = [];
-  const handlers = Object.fromEntries(METHODS.map((m) => [m, (...args: unknown[]) => {
+  const calls: { method: HandledMethod; args: unknown[] }[] = [];
+  const handlers = Object.fromEntries(HANDLED.map((m) => [m, (...args: unknown[]) => {
     calls.push({ method: m, args });
     return RESULTS[m];
   }])) as unknown as IpcHandlers;
@@ -38,12 +50,10 @@ function setup() {
   });
   const invoke = (ipc: ReturnType<typeof rendererFor>, method: string, args: unknown[]) =>
     (createBridge(ipc, { getPathForFile: () => '' }).invoke as (m: string, ...a: unknown[]) => Promise<unknown>)(method, ...args);
-  return { ipcMain, win, calls, rejected, invoke };
+  /** The preload's own channel, sent as the preload does (ipcRenderer.invoke), not through the page's bridge. */
+  const invokePreload = (ipc: ReturnType<typeof rendererFor>, method: string, args: unknown[]) => ipc.invoke(`trove:${method}`, ...args);
+  return { ipcMain, win, calls, rejected, invoke, invokePreload };
 }
-
-/** A compact JWT as Firebase issues it (the Auth emulator's are unsigned: empty last part). */
-const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl';
-const UNSIGNED_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSJ9.';
 
 /** Values of every JSON shape, plus some that look like paths or tokens. */
 const anyArg = fc.oneof(
@@ -54,7 +64,8 @@ const anyArg = fc.oneof(
   fc.record({ mirrorDeletions: fc.oneof(fc.boolean(), fc.integer()) }, { requiredKeys: [] }),
   fc.record({ theme: fc.constantFrom('light', 'dark', 'pink'), mode: fc.constantFrom('local', 'cloud', 'other') }, { requiredKeys: [] }),
   fc.record({
-    token: fc.oneof(fc.constantFrom(JWT, UNSIGNED_JWT, null, '', 'a.b', 'not a token', `${JWT}.x`, `${JWT} `, 'x'.repeat(9000)), fc.string(), fc.integer()),
+    idToken: fc.oneof(fc.constantFrom(JWT, UNSIGNED_JWT, null, '', 'a.b', 'not a token', `${JWT}.x`, `${JWT} `, 'x'.repeat(9000)), fc.string(), fc.integer()),
+    refreshToken: fc.oneof(fc.constantFrom(REFRESH, 'short', '', `${REFRESH} `, 'x'.repeat(5000)), fc.string(), fc.integer()),
     extra: fc.constant(1),
   }, { requiredKeys: [] }),
 );
@@ -86,7 +97,7 @@ describe('IPC argument validation (property)', () => {
       'queue:pause': ['id-1'], 'queue:resume': ['id-1'], 'queue:cancel': ['id-1'], 'queue:retry': ['id-1'], 'queue:pauseAll': [],
       'queue:resumeAll': [], 'queue:clearFinished': [], 'file:reveal': ['/tmp/a.png'], 'file:open': ['/tmp/a.png'], 'sync:folders': [],
       'sync:add': ['/tmp', { mirrorDeletions: false }], 'sync:remove': ['/tmp'], 'settings:get': [], 'settings:set': [{ theme: 'dark', syncPaused: true }],
-      'session:setAuthToken': [{ token: JWT }],
+      'session:get': [], 'session:adopt': [{ idToken: JWT, refreshToken: REFRESH }], 'session:renew': [], 'session:end': [], 'session:google': [],
     } satisfies Record<IpcMethod, unknown[]>;
     for (const method of METHODS) {
       expect(checkArgs(method, VALID[method]), method).toBeNull();
@@ -95,37 +106,65 @@ describe('IPC argument validation (property)', () => {
     expect(new Set(calls.map((c) => c.method))).toEqual(new Set(METHODS));
   });
 
-  it('session:setAuthToken takes a JWT-shaped token of bounded length, or null — nothing else', async () => {
+  it('session:adopt takes a JWT-shaped ID token and a refresh token of bounded length — nothing else', async () => {
     const { win, calls, invoke, ipcMain, rejected } = setup();
     const ipc = rendererFor(ipcMain, win);
     const segment = 'A'.repeat(2730); // three of these and two dots: exactly the 8192-character limit
-    for (const token of [JWT, UNSIGNED_JWT, null, `${segment}.${segment}.${segment}`]) {
-      await expect(invoke(ipc, 'session:setAuthToken', [{ token }]), String(token).slice(0, 20)).resolves.toBeNull();
-      expect(calls.at(-1)).toEqual({ method: 'session:setAuthToken', args: [{ token }] });
+    for (const [idToken, refreshToken] of [[JWT, REFRESH], [UNSIGNED_JWT, EMULATOR_REFRESH], [`${segment}.${segment}.${segment}`, 'r'.repeat(4096)]] as const) {
+      await expect(invoke(ipc, 'session:adopt', [{ idToken, refreshToken }]), idToken.slice(0, 20)).resolves.toEqual(RESULTS['session:adopt']);
+      expect(calls.at(-1)).toEqual({ method: 'session:adopt', args: [{ idToken, refreshToken }] });
     }
     const before = calls.length;
     const refused: unknown[][] = [
-      [], [JWT], [null], [{}], [{ token: JWT, extra: 1 }], [{ token: '' }], [{ token: 42 }], [{ token: 'a.b' }],
-      [{ token: 'a.b.c.d' }], [{ token: `${JWT}\n` }], [{ token: 'eyJ x.eyJ.sig' }], [{ token: 'ab+/cdef.ghij==.klmnopqr' }],
-      [{ token: `${segment}x.${segment}.${segment}` }], [{ token: JWT }, { token: JWT }],
+      [], [JWT], [null], [{}], [{ idToken: JWT }], [{ refreshToken: REFRESH }], [{ idToken: JWT, refreshToken: REFRESH, extra: 1 }],
+      [{ idToken: '', refreshToken: REFRESH }], [{ idToken: 42, refreshToken: REFRESH }], [{ idToken: 'a.b', refreshToken: REFRESH }],
+      [{ idToken: 'a.b.c.d', refreshToken: REFRESH }], [{ idToken: `${JWT}\n`, refreshToken: REFRESH }], [{ idToken: 'ab+/cdef.ghij==.klmnopqr', refreshToken: REFRESH }],
+      [{ idToken: `${segment}x.${segment}.${segment}`, refreshToken: REFRESH }], [{ idToken: JWT, refreshToken: 'short' }],
+      [{ idToken: JWT, refreshToken: `${REFRESH} ` }], [{ idToken: JWT, refreshToken: `${REFRESH}\n` }], [{ idToken: JWT, refreshToken: 'r'.repeat(4097) }],
+      [{ idToken: JWT, refreshToken: null }], [{ idToken: JWT, refreshToken: REFRESH }, {}],
     ];
     for (const args of refused) {
-      await expect(invoke(ipc, 'session:setAuthToken', args), JSON.stringify(args).slice(0, 60)).rejects.toThrow(/\[IPC_INVALID_ARGUMENT\]/);
+      await expect(invoke(ipc, 'session:adopt', args), JSON.stringify(args).slice(0, 60)).rejects.toThrow(/\[IPC_INVALID_ARGUMENT\]/);
+    }
+    for (const method of ['session:get', 'session:renew', 'session:end', 'session:google']) {
+      await expect(invoke(ipc, method, [{}]), method).rejects.toThrow(/\[IPC_INVALID_ARGUMENT\]/);
     }
     expect(calls.length).toBe(before);
-    expect(rejected.filter((r) => r.startsWith('session:setAuthToken')).length).toBe(refused.length);
+    expect(rejected.filter((r) => r.startsWith('session:')).length).toBe(refused.length + 4);
   });
 
-  it('refuses session:setAuthToken from an iframe, another window or another origin', async () => {
+  it('refuses the session methods from an iframe, another window or another origin', async () => {
     const { win, calls, invoke, ipcMain } = setup();
     const other = new FakeWebContents(`${ORIGIN}/`);
     const senders = [rendererFor(ipcMain, win, new FakeFrame(`${ORIGIN}/`)), rendererFor(ipcMain, other), rendererFor(ipcMain, win, new FakeFrame('https://evil.example/'))];
     for (const ipc of senders) {
-      await expect(invoke(ipc, 'session:setAuthToken', [{ token: JWT }])).rejects.toThrow(/\[IPC_FORBIDDEN\]/);
+      await expect(invoke(ipc, 'session:adopt', [{ idToken: JWT, refreshToken: REFRESH }])).rejects.toThrow(/\[IPC_FORBIDDEN\]/);
+      await expect(invoke(ipc, 'session:get', [])).rejects.toThrow(/\[IPC_FORBIDDEN\]/);
     }
     win.mainFrame.url = 'https://evil.example/';
-    await expect(invoke(rendererFor(ipcMain, win), 'session:setAuthToken', [{ token: JWT }])).rejects.toThrow(/\[IPC_FORBIDDEN\]/);
+    await expect(invoke(rendererFor(ipcMain, win), 'session:google', [])).rejects.toThrow(/\[IPC_FORBIDDEN\]/);
     expect(calls).toEqual([]);
+  });
+
+  it('the preload grants dropped paths on its own channel, once per drop and before the next call; the page cannot use that channel', async () => {
+    const { win, calls, invoke, invokePreload, ipcMain } = setup();
+    const paths = Array.from({ length: 12_001 }, (_, i) => `/home/me/Pictures/p${i}.jpg`);
+    const bridge = createBridge(rendererFor(ipcMain, win), { getPathForFile: (f) => (f as File & { path?: string }).path ?? '' });
+    // A drop: the page asks for every file's path, then queues them at once.
+    const got = paths.map((p) => bridge.pathForFile(Object.assign(new File([], 'x.jpg'), { path: p })));
+    expect(got).toEqual(paths);
+    // A File the page made itself has no path, and grants nothing.
+    expect(bridge.pathForFile(new File(['x'], 'made-up.jpg'))).toBe('');
+    await bridge.invoke('queue:add', paths.slice(0, 3));
+    expect(calls.map((c) => c.method)).toEqual(['grant:dropped', 'grant:dropped', 'queue:add']);
+    expect(calls[0]!.args).toEqual([paths.slice(0, 10_000)]);
+    expect(calls[1]!.args).toEqual([paths.slice(10_000)]);
+
+    // The page's bridge does not offer the channel; sent from an iframe it is refused like any other.
+    await expect(invoke(rendererFor(ipcMain, win), 'grant:dropped', [['/etc/shadow']])).rejects.toThrow(/Unknown Trove method/);
+    await expect(invokePreload(rendererFor(ipcMain, win, new FakeFrame(`${ORIGIN}/`)), 'grant:dropped', [['/etc/shadow']])).rejects.toThrow(/IPC_FORBIDDEN/);
+    await expect(invokePreload(rendererFor(ipcMain, win), 'grant:dropped', [['relative/x.jpg']])).rejects.toThrow(/IPC_INVALID_ARGUMENT/);
+    expect(calls.length).toBe(3);
   });
 
   it('serves only our window’s main frame on our origin (property over frames and origins)', async () => {
@@ -153,7 +192,7 @@ describe('IPC argument validation (property)', () => {
   it('checks handler results and event payloads against the contract', async () => {
     const ipcMain = new FakeIpcMain();
     const win = new FakeWebContents(`${ORIGIN}/`);
-    const handlers = Object.fromEntries(METHODS.map((m) => [m, () => RESULTS[m]])) as unknown as IpcHandlers;
+    const handlers = Object.fromEntries(HANDLED.map((m) => [m, () => RESULTS[m]])) as unknown as IpcHandlers;
     (handlers as unknown as Record<string, () => unknown>)['queue:list'] = () => [{ id: 'x' }];
     (handlers as unknown as Record<string, () => unknown>)['settings:get'] = () => {
       throw Object.assign(new Error('disk on fire'), { code: 'SETTINGS_UNREADABLE' });

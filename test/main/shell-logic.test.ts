@@ -325,6 +325,7 @@ describe('connection manager', () => {
     const manager = new ConnectionManager({
       createLocal: (onConnection) => new ServerSupervisor({ launcher, command: { entry: 'x', args: [] }, dataDir: path.join(dir, 'cm-data'), onConnection, stopTimeoutMs: 200 }),
       onChange: (c) => changes.push(c),
+      cloudToken: () => null,
       cloudCheckEveryMs: 50,
     });
     try {

@@ -77,6 +77,12 @@ export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cl
       const purgeTimer = setInterval(() => void purge(), PURGE_EVERY_MS);
       purgeTimer.unref();
       cleanups.add(() => Promise.resolve(clearInterval(purgeTimer)));
+      // Queue depth for the "more than 1000 waiting" alert: sampled by every worker, the same number from each.
+      const sampleDepth = () => Promise.all([PROCESS_QUEUE, REEMBED_QUEUE].map(async (name) => metrics.queueDepth.set({ queue: name }, await queue.depth(name))))
+        .catch((err: unknown) => log.debug({ err }, 'queue depth not sampled'));
+      const depthTimer = setInterval(() => void sampleDepth(), config.queueMaintenanceSec * 1000);
+      depthTimer.unref();
+      cleanups.add(() => Promise.resolve(clearInterval(depthTimer)));
       // Files described offline for want of budget go back to the cloud model once there is budget.
       const sweepBudget = () => reanalysis.sweep().catch((err: unknown) => log.warn({ err }, 'budget sweep failed'));
       void sweepBudget();

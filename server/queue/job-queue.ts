@@ -20,6 +20,8 @@ export interface JobQueue {
   start(): Promise<void>;
   enqueue<T extends object>(trx: Kysely<DB>, queue: string, data: T, opts?: EnqueueOptions): Promise<string>;
   work<T>(queue: string, concurrency: number, handler: (job: QueueJob<T>) => Promise<void>): Promise<void>;
+  /** Jobs waiting in a queue (created or waiting to retry), for the queue-depth gauge. */
+  depth(queue: string): Promise<number>;
   stop(opts: { graceful: boolean; timeoutMs: number }): Promise<void>;
 }
 
@@ -85,6 +87,10 @@ export class PgBossQueue implements JobQueue {
         if (job) await handler({ id: job.id, data: job.data });
       });
     }
+  }
+
+  depth(queue: string): Promise<number> {
+    return this.boss.getQueueSize(queue, { before: 'active' });
   }
 
   async stop({ graceful, timeoutMs }: { graceful: boolean; timeoutMs: number }): Promise<void> {

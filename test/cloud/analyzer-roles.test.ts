@@ -84,13 +84,24 @@ async function settled(base: string, id: string, until: (u: Upload) => boolean =
 
 describe('Gemini + OpenAI embeddings, API and workers as separate processes', () => {
   let apiProc: ServeProcess;
+  let workers: ServeProcess[];
 
   beforeAll(async () => {
     const env = { ...(await deployment('gemini_split')), ...GEMINI(), ...OPENAI_EMBEDDINGS() };
     apiProc = await serve(env, 'api');
     // Two workers compete for every job: each file must still reach Gemini exactly once.
-    await Promise.all([serve(env, 'worker'), serve(env, 'worker')]);
+    workers = await Promise.all([serve(env, 'worker'), serve(env, 'worker')]);
   });
+
+  /** Sum of one Prometheus series over both workers (each process counts only its own calls). */
+  async function workerMetric(series: RegExp): Promise<number> {
+    let sum = 0;
+    for (const w of workers) {
+      const text = await (await fetch(`${w.url}/api/v1/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+      for (const line of text.split('\n')) if (series.test(line)) sum += Number(line.split(' ').pop());
+    }
+    return sum;
+  }
 
   it('Gemini writes every new file\'s summary, once per file, and /usage counts its tokens and cost', async () => {
     const before = gemini.generateCalls().length;
@@ -122,6 +133,11 @@ describe('Gemini + OpenAI embeddings, API and workers as separate processes', ()
     expect(usage.by_model.map((m) => m.model).sort()).toEqual(['gemini-2.5-flash', 'text-embedding-3-small']);
     expect(usage.by_file_type.find((t) => t.file_type === 'image')?.calls).toBeGreaterThanOrEqual(4); // 2 files × (analysis + embedding)
     expect(usage.budget.daily_usd).toBeNull();
+    // Prometheus: the workers' counters add up to the same dollars and tokens.
+    const analysisUsd = usage.by_model.find((m) => m.model === 'gemini-2.5-flash')!.cost_usd;
+    expect(await workerMetric(/^trove_ai_cost_usd_total\{model="gemini-2.5-flash",kind="analysis"\}/)).toBeCloseTo(analysisUsd, 5);
+    expect(await workerMetric(/^trove_ai_tokens_total\{model="gemini-2.5-flash",kind="analysis",direction="input"\}/))
+      .toBe(usage.by_model.find((m) => m.model === 'gemini-2.5-flash')!.input_tokens);
   });
 
   it('a "keep on this device" file reaches neither Gemini nor the embeddings endpoint, and is still found', async () => {

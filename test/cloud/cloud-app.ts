@@ -1,7 +1,8 @@
 /**
- * A small composition of the real server pieces (PGlite, pg-boss, local storage, hash embedder,
- * offline analyzer) with a chosen authenticator, limits, search cache and event bus — for the
- * cloud-mode tests of those pieces until server/serve.ts wires them from configuration.
+ * A small composition of the real server pieces (a PostgreSQL 15 + pgvector server of its own,
+ * pg-boss, local storage, hash embedder, offline analyzer) with a chosen authenticator, limits,
+ * search cache and event bus — for the cloud-mode tests of those pieces until server/serve.ts
+ * wires them from configuration.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -31,6 +32,7 @@ import { UsageService } from '../../server/services/usage-service.ts';
 import { DEFAULT_PRICES, Pricing } from '../../server/analysis/pricing.ts';
 import { LocalBlobStore } from '../../server/storage/local-store.ts';
 import { HmacUrlSigner } from '../../server/storage/url-signer.ts';
+import { startPostgres15 } from '../helpers/postgres.ts';
 
 export interface CloudAppOptions {
   auth: (db: Kysely<DB>) => Authenticator;
@@ -60,7 +62,9 @@ export async function startCloudApp(opts: CloudAppOptions): Promise<CloudApp> {
     for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
   };
   try {
-    const database = await openDatabase({ dataDir });
+    const server = await startPostgres15();
+    cleanups.push(() => server.stop());
+    const database = await openDatabase({ databaseUrl: server.url, dataDir });
     cleanups.push(() => database.close());
     await migrateToLatest(database.db);
     const embedder = new HashEmbedder();

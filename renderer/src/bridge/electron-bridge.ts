@@ -1,5 +1,5 @@
 import type { TroveBridge } from '../../../shared/ipc/contract.ts';
-import { downloadViaAnchor, type Bridge, type BridgeCapabilities, type Connection, type QueueItem, type Settings, type Unsubscribe, type WatchedFolder } from './types.ts';
+import { downloadViaAnchor, type AddOptions, type Bridge, type BridgeCapabilities, type Connection, type QueueItem, type FolderOptions, type Settings, type Unsubscribe, type WatchedFolder } from './types.ts';
 
 /** The desktop app: every call goes through the preload's `window.trove` (validated again in main). */
 export class ElectronBridge implements Bridge {
@@ -7,10 +7,14 @@ export class ElectronBridge implements Bridge {
   readonly capabilities: BridgeCapabilities = { pickDialog: true, localFiles: true, watchedFolders: true, modeSwitch: true, pauseAll: true };
   private readonly offOpened: Unsubscribe;
 
-  constructor(private readonly trove: TroveBridge) {
+  /**
+   * `addOptions`: how files handed to the app from outside are added — like files added in the
+   * window at that moment (the "Keep on this device" toggle).
+   */
+  constructor(private readonly trove: TroveBridge, private readonly addOptions: () => AddOptions = () => ({ keepLocal: false })) {
     // Files handed to the app from outside (open-with, a second launch) go to the queue like a drop.
     this.offOpened = trove.on('files:opened', (paths) => {
-      if (paths.length > 0) void this.queuePaths(paths);
+      if (paths.length > 0) void this.queuePaths(paths, this.addOptions());
     });
   }
 
@@ -35,7 +39,7 @@ export class ElectronBridge implements Bridge {
     return this.trove.on('session:authExpired', () => listener());
   }
 
-  async addFiles(files: File[]): Promise<void> {
+  async addFiles(files: File[], opts: AddOptions): Promise<void> {
     const paths = files.map((f) => {
       try {
         return this.trove.pathForFile(f);
@@ -43,17 +47,17 @@ export class ElectronBridge implements Bridge {
         return '';
       }
     }).filter((p) => p !== '');
-    await this.queuePaths(paths);
+    await this.queuePaths(paths, opts);
   }
 
-  async pickFiles(): Promise<void> {
+  async pickFiles(opts: AddOptions): Promise<void> {
     const paths = await this.trove.invoke('dialog:pick', { folders: false });
-    await this.queuePaths(paths);
+    await this.queuePaths(paths, opts);
   }
 
-  private async queuePaths(paths: string[]): Promise<void> {
+  private async queuePaths(paths: string[], opts: AddOptions): Promise<void> {
     for (let i = 0; i < paths.length; i += 10_000) {
-      await this.trove.invoke('queue:add', paths.slice(i, i + 10_000));
+      await this.trove.invoke('queue:add', { paths: paths.slice(i, i + 10_000), keepLocal: opts.keepLocal });
     }
   }
 
@@ -109,14 +113,18 @@ export class ElectronBridge implements Bridge {
     return this.trove.invoke('sync:folders');
   }
 
-  async addWatchedFolder(mirrorDeletions: boolean): Promise<WatchedFolder[]> {
+  async addWatchedFolder(opts: FolderOptions): Promise<WatchedFolder[]> {
     const [folder] = await this.trove.invoke('dialog:pick', { folders: true });
     if (!folder) return this.watchedFolders();
-    return this.trove.invoke('sync:add', folder, { mirrorDeletions });
+    return this.trove.invoke('sync:add', folder, { mirrorDeletions: opts.mirrorDeletions, keepLocal: opts.keepLocal });
   }
 
   setMirrorDeletions(path: string, mirrorDeletions: boolean): Promise<WatchedFolder[]> {
     return this.trove.invoke('sync:add', path, { mirrorDeletions });
+  }
+
+  setFolderKeepLocal(folder: WatchedFolder, keepLocal: boolean): Promise<WatchedFolder[]> {
+    return this.trove.invoke('sync:add', folder.path, { mirrorDeletions: folder.mirrorDeletions, keepLocal });
   }
 
   removeWatchedFolder(path: string): Promise<WatchedFolder[]> {

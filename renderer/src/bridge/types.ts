@@ -8,6 +8,17 @@ import type { UploadItem } from './upload-item.ts';
 
 export type { Connection, QueueItem, Settings, UploadItem, WatchedFolder };
 export type QueueState = QueueItem['state'];
+
+/** How files are added: `keepLocal` uploads them with metadata `keep_local: true` (no cloud AI model sees them). */
+export interface AddOptions {
+  keepLocal: boolean;
+}
+
+/** How a folder is synced. */
+export interface FolderOptions {
+  mirrorDeletions: boolean;
+  keepLocal: boolean;
+}
 export type Unsubscribe = () => void;
 
 export interface BridgeCapabilities {
@@ -39,9 +50,9 @@ export interface Bridge {
   onAuthExpired(listener: () => void): Unsubscribe;
 
   /** Files dropped on the window or chosen in the browser's picker. */
-  addFiles(files: File[]): Promise<void>;
+  addFiles(files: File[], opts: AddOptions): Promise<void>;
   /** The native picker (Electron); resolves after the chosen files were queued. */
-  pickFiles(): Promise<void>;
+  pickFiles(opts: AddOptions): Promise<void>;
   listQueue(): Promise<UploadItem[]>;
   onQueueChanged(listener: (item: UploadItem) => void): Unsubscribe;
   cancel(id: string): Promise<void>;
@@ -59,8 +70,10 @@ export interface Bridge {
   setSettings(patch: Partial<Settings>): Promise<Settings>;
   watchedFolders(): Promise<WatchedFolder[]>;
   /** Lets the user choose a folder (native dialog) and starts watching it. */
-  addWatchedFolder(mirrorDeletions: boolean): Promise<WatchedFolder[]>;
+  addWatchedFolder(opts: FolderOptions): Promise<WatchedFolder[]>;
   setMirrorDeletions(path: string, mirrorDeletions: boolean): Promise<WatchedFolder[]>;
+  /** Its files from now on (and those still waiting in the queue) are kept on this device, or no longer. */
+  setFolderKeepLocal(folder: WatchedFolder, keepLocal: boolean): Promise<WatchedFolder[]>;
   removeWatchedFolder(path: string): Promise<WatchedFolder[]>;
   onWatchedFoldersChanged(listener: (folders: WatchedFolder[]) => void): Unsubscribe;
 }

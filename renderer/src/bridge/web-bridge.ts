@@ -1,5 +1,5 @@
 import type { UploadEvent } from '../../../shared/api/schemas.ts';
-import { downloadViaAnchor, type Bridge, type BridgeCapabilities, type Connection, type Settings, type Unsubscribe, type WatchedFolder } from './types.ts';
+import { downloadViaAnchor, type AddOptions, type Bridge, type BridgeCapabilities, type Connection, type Settings, type Unsubscribe, type WatchedFolder } from './types.ts';
 import type { UploadItem } from './upload-item.ts';
 import type { WebUploadQueue } from './web-queue.ts';
 
@@ -40,8 +40,8 @@ export class WebBridge implements Bridge {
     return () => undefined;
   }
 
-  async addFiles(files: File[]): Promise<void> {
-    this.queue.add(files);
+  async addFiles(files: File[], opts: AddOptions): Promise<void> {
+    this.queue.add(files, opts);
   }
 
   async pickFiles(): Promise<void> {
@@ -111,6 +111,10 @@ export class WebBridge implements Bridge {
   }
 
   async setMirrorDeletions(): Promise<WatchedFolder[]> {
+    return [];
+  }
+
+  async setFolderKeepLocal(): Promise<WatchedFolder[]> {
     return [];
   }
 

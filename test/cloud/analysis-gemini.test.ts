@@ -302,7 +302,7 @@ describe('GeminiAnalyzer: refusals, failures and clean-up', () => {
 describe('cloud factories', () => {
   const base: CloudConfig = {
     gcs: undefined, gemini: undefined, openai: undefined, firebase: undefined, redisUrl: undefined,
-    contentModeration: true, uploadsPerDay: 100, requestsPerMinute: 600,
+    contentModeration: true, uploadsPerDay: 100, requestsPerMinute: 600, metricsPort: undefined,
   };
   const openai = { apiKey: 'k', baseUrl: 'http://127.0.0.1:1/v1', embeddingModel: 'text-embedding-3-small', dimensions: 1536, analysisModel: undefined };
 

@@ -4,10 +4,12 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TroveError, type ErrorCode } from '../../shared/api/errors.ts';
-import { OpenAIChatAnalyzer, OpenAIEmbedder, type OpenAIEmbedderOptions } from '../../server/analysis/cloud/index.ts';
-import type { AnalysisInput } from '../../server/analysis/types.ts';
+import { OpenAIChatAnalyzer, OpenAIEmbedder, usageOf, type OpenAIEmbedderOptions } from '../../server/analysis/cloud/index.ts';
+import type { ModelUsage } from '../../server/analysis/types.ts';
 import { truncateToTokens } from '../../server/analysis/cloud/openai-embedder.ts';
 import { fakeEmbedding, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.ts';
+import { mp3WithTags, mp4 } from '../helpers/media.ts';
+import { prepare, type Prepared } from './cloud-inputs.ts';
 
 // The real `openai` SDK against the local fake: no mocks of the SDK.
 
@@ -30,6 +32,7 @@ afterAll(async () => {
 beforeEach(() => {
   fake.clearFaults();
   fake.requests.length = 0;
+  fake.responses.length = 0;
 });
 
 const embedders: OpenAIEmbedder[] = [];
@@ -164,47 +167,145 @@ describe('OpenAIEmbedder', () => {
   });
 });
 
+describe('OpenAIEmbedder token usage', () => {
+  const billed = (from = 0) => fake.responses.slice(from).filter((r) => r.path === '/v1/embeddings').reduce((n, r) => n + r.body.usage!.prompt_tokens, 0);
+
+  it('reports a lone caller exactly what each of its calls was billed', async () => {
+    const e = embedder();
+    const seen: ModelUsage[] = [];
+    const texts = Array.from({ length: 250 }, (_, i) => `document number ${i} about topic${i % 7}`);
+    await e.embed(texts, undefined, (u) => seen.push(u));
+    expect(fake.embeddingCalls()).toHaveLength(3);
+    // The three calls run side by side, so they may finish in any order.
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    expect(sorted(seen.map((u) => u.inputTokens))).toEqual(sorted(fake.responses.map((r) => r.body.usage!.prompt_tokens)));
+    expect(seen.every((u) => u.model === 'text-embedding-3-small' && u.outputTokens === 0)).toBe(true);
+  });
+
+  it('splits a batch shared by several callers by their characters, adding up to the batch total', async () => {
+    const e = embedder();
+    const texts = ['a short note', 'a somewhat longer description of a beach at sunset with people walking', 'x'.repeat(400), 'medium length text here'];
+    const shares = texts.map(() => 0);
+    await Promise.all(texts.map((t, i) => e.embed([t], undefined, (u) => void (shares[i]! += u.inputTokens))));
+    expect(fake.embeddingCalls()).toHaveLength(1);
+    const total = billed();
+    expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
+    const chars = texts.reduce((n, t) => n + t.length, 0);
+    texts.forEach((t, i) => expect(Math.abs(shares[i]! - (total * t.length) / chars)).toBeLessThan(1));
+  });
+
+  it('estimates the tokens of a server that reports no usage, and says so once', async () => {
+    const warned: string[] = [];
+    const e = embedder({ log: { info: () => undefined, debug: () => undefined, error: () => undefined, warn: (_o, msg?: string) => void warned.push(msg ?? '') } });
+    const seen: ModelUsage[] = [];
+    fake.fail('no-usage', 2);
+    await e.embed(['a photo of a red bicycle leaning on a wall'], undefined, (u) => seen.push(u));
+    await e.embed(['another one'], undefined, (u) => seen.push(u));
+    // 10 words × 1.3 and 2 words × 1.3 (or characters / 4), rounded: the estimate offline/text.ts makes.
+    expect(seen.map((u) => u.inputTokens)).toEqual([13, 3]);
+    expect(warned.filter((w) => /reported no token counts/.test(w))).toHaveLength(1);
+  });
+});
+
 describe('OpenAIChatAnalyzer', () => {
   const analyzer = (over: Partial<ConstructorParameters<typeof OpenAIChatAnalyzer>[0]> = {}): OpenAIChatAnalyzer =>
-    new OpenAIChatAnalyzer({ apiKey: fake.apiKey, baseUrl: fake.url, model: 'llava', contentModeration: true, maxRetries: 0, timeoutMs: 5000, ...over });
-  // A getter: `jpg` exists only once beforeAll has run.
-  const input = (): AnalysisInput => ({ fileType: 'image', filename: 'red_balloon.png', mimeType: 'image/png', metadata: { width: 1600, height: 1200 }, imagePaths: [jpg] });
+    new OpenAIChatAnalyzer({
+      apiKey: fake.apiKey, baseUrl: fake.url, model: 'gpt-4o-mini', contentModeration: true, promptTextMaxTokens: 8000,
+      maxRetries: 0, timeoutMs: 5000, ...over,
+    });
+  interface ChatBody {
+    model: string; response_format?: { type: string; json_schema?: { schema: { required: string[] } } };
+    messages: { role: string; content: string | { type: string; text?: string; image_url?: { url: string } }[] }[];
+  }
+  const chat = (i = 0) => fake.chatCalls()[i]!.body as ChatBody;
+  const userParts = (i = 0) => chat(i).messages[1]!.content as { type: string; text?: string; image_url?: { url: string } }[];
+  const billedChat = (i = 0) => {
+    const u = fake.responses.filter((r) => r.path === '/v1/chat/completions')[i]!.body.usage!;
+    return [{ model: 'gpt-4o-mini', inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens }];
+  };
+  let balloon: Prepared;
+  let clip: Prepared;
+  let song: Prepared;
+  beforeAll(async () => {
+    balloon = await prepare(dir, await fs.readFile(jpg), { filename: 'red_balloon.png', mimeType: 'image/png', fileType: 'image' });
+    clip = await prepare(dir, await mp4(21), { filename: 'ski_trip.mp4', mimeType: 'video/mp4', fileType: 'video' });
+    song = await prepare(dir, await mp3WithTags({ title: 'Morning Birdsong', artist: 'Field Recordings', album: 'Dawn' }, 2),
+      { filename: 'birdsong.mp3', mimeType: 'audio/mpeg', fileType: 'audio' });
+  }, 120_000);
 
-  it('sends the picture as a data: URL with a JSON schema and returns the same contract as Gemini', async () => {
-    const result = await analyzer().analyze(input());
-    expect(result.model).toBe('openai:llava');
-    expect(result.summary).toMatch(/red balloon/);
-    expect(result.tags).toEqual(expect.arrayContaining(['image', 'red', 'balloon']));
-    expect(result.metadata).toEqual({ nsfw: { flagged: false, score: 0.02 } });
-    expect(result.tokenCount).toBeGreaterThan(85);
-    const body = fake.chatCalls()[0]!.body as {
-      model: string; response_format: { type: string; json_schema: { schema: { required: string[] } } };
-      messages: { role: string; content: string | { type: string; image_url?: { url: string } }[] }[];
-    };
-    expect(body.model).toBe('llava');
-    expect(body.response_format.type).toBe('json_schema');
-    expect(body.response_format.json_schema.schema.required).toContain('nsfw');
-    const parts = body.messages[1]!.content as { type: string; image_url?: { url: string } }[];
-    const url = parts.find((p) => p.type === 'image_url')!.image_url!.url;
+  it('sends the picture as a data: URL with the grounded prompt and returns the same contract as Gemini', async () => {
+    const outcome = await analyzer().describe(balloon.input, balloon.grounding);
+    if (outcome.kind !== 'described') throw new Error(outcome.reason);
+    const { analysis, usage } = outcome;
+    expect(analysis.model).toBe('openai-chat:gpt-4o-mini');
+    expect(analysis.summary).toMatch(/red balloon/);
+    expect(analysis.tags).toEqual(expect.arrayContaining(['image', 'red', 'balloon', 'png']));
+    expect(analysis.metadata).toEqual({ ...balloon.grounding.metadata, nsfw: { flagged: false, score: 0.02, by: 'openai-chat' } });
+    expect(usage).toEqual(billedChat());
+    expect(analysis.tokenCount).toBe(usage[0]!.inputTokens + usage[0]!.outputTokens);
+    expect(chat().model).toBe('gpt-4o-mini');
+    expect(chat().response_format!.type).toBe('json_schema');
+    expect(chat().response_format!.json_schema!.schema.required).toContain('nsfw');
+    expect(chat().messages[0]!.content).toMatch(/verbatim/);
+    expect(userParts()[0]!.text).toContain(`Local description (from the file's metadata and the local models): ${balloon.grounding.summary}`);
+    const url = userParts().find((p) => p.type === 'image_url')!.image_url!.url;
     expect(url.startsWith('data:image/jpeg;base64,')).toBe(true);
     const meta = await sharp(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64')).metadata();
     expect([meta.width, meta.height, meta.hasAlpha]).toEqual([1024, 768, false]);
   });
 
-  it('maps content filtering to non-retryable, unreadable answers and 429 to retryable', async () => {
+  it('sends a video as its frames only and a recording as its facts only (chat completions take no audio or video)', async () => {
+    await analyzer().describe(clip.input, clip.grounding);
+    expect(userParts().filter((p) => p.type === 'image_url')).toHaveLength(clip.input.imagePaths!.length);
+    expect(userParts()[0]!.text).toContain('Attached: 3 frames sampled from the video, in order.');
+    await analyzer().describe(song.input, song.grounding);
+    expect(userParts(1)).toHaveLength(1);
+    expect(userParts(1)[0]!.text).not.toContain('Attached:');
+    expect(userParts(1)[0]!.text).toMatch(/- Duration: 2 s[\s\S]*Morning Birdsong/);
+  });
+
+  it('returns a content filter or a refusal as a blocked outcome with its cost', async () => {
     fake.fail('content-filter', 1, 'chat');
-    await expectTrove(analyzer().analyze(input()), 'PROVIDER_REJECTED', false, /content_filter/);
+    expect(await analyzer().describe(balloon.input, balloon.grounding)).toEqual({
+      kind: 'blocked', usage: billedChat(0),
+      reason: 'The OpenAI-compatible server declined to describe this file: its content filter stopped the answer (finish reason content_filter).',
+    });
+    fake.fail('refusal', 1, 'chat');
+    expect(await analyzer().describe(balloon.input, balloon.grounding)).toEqual({
+      kind: 'blocked', usage: billedChat(1),
+      reason: 'The OpenAI-compatible server refused to describe this file: \'I can\'t help with describing this image.\'.',
+    });
+  });
+
+  it('retries unreadable or cut-off answers, maps 429 and 5xx, and estimates usage a server leaves out', async () => {
     fake.fail('not-json', 1, 'chat');
-    await expectTrove(analyzer().analyze(input()), 'MODEL_UNAVAILABLE', true, /malformed answer/);
+    const err = await expectTrove(analyzer().describe(balloon.input, balloon.grounding), 'MODEL_UNAVAILABLE', true, /malformed answer/);
+    expect(usageOf(err)).toEqual(billedChat(0));
+    fake.fail('length', 1, 'chat');
+    await expectTrove(analyzer().describe(balloon.input, balloon.grounding), 'MODEL_UNAVAILABLE', true, /cut off at the output token limit/);
     fake.fail(429, 1, 'chat');
-    await expectTrove(analyzer().analyze(input()), 'PROVIDER_RATE_LIMITED', true);
+    await expectTrove(analyzer().describe(balloon.input, balloon.grounding), 'PROVIDER_RATE_LIMITED', true);
+    fake.fail(503, 1, 'chat');
+    await expectTrove(analyzer().describe(balloon.input, balloon.grounding), 'MODEL_UNAVAILABLE', true, /HTTP 503/);
+    fake.fail('no-usage', 1, 'chat');
+    const estimated = await analyzer().describe(balloon.input, balloon.grounding);
+    // The prompt's words plus 85 tokens for the picture, and the answer's words.
+    expect(estimated.usage[0]!.inputTokens).toBeGreaterThan(85 + 100);
+    expect(estimated.usage[0]!.outputTokens).toBeGreaterThan(10);
   });
 
   it('can ask older servers for json_object or no format at all', async () => {
-    await analyzer({ responseFormat: 'json_object', contentModeration: false }).analyze(input());
-    await analyzer({ responseFormat: 'none' }).analyze(input());
-    const [a, b] = fake.chatCalls().map((c) => c.body as { response_format?: { type: string } });
-    expect(a!.response_format).toEqual({ type: 'json_object' });
-    expect(b!.response_format).toBeUndefined();
+    await analyzer({ responseFormat: 'json_object', contentModeration: false }).describe(balloon.input, balloon.grounding);
+    await analyzer({ responseFormat: 'none' }).describe(balloon.input, balloon.grounding);
+    expect(chat(0).response_format).toEqual({ type: 'json_object' });
+    expect(chat(1).response_format).toBeUndefined();
+  });
+
+  it('lets a test see which words reached the fake, embeddings included', async () => {
+    await analyzer().describe(balloon.input, balloon.grounding);
+    await embedder().embed(['zebra crossing at night']);
+    expect(fake.mentions('RED_BALLOON')).toBe(true);
+    expect(fake.mentions('zebra crossing')).toBe(true);
+    expect(fake.mentions('ski_trip')).toBe(false);
   });
 });

@@ -113,8 +113,8 @@ async function detectAll(detector: ObjectDetector, pictures: string[], signal?: 
     const best = new Map<string, { score: number; count: number }>();
     for (const o of await detector.detect(p, signal)) {
       const b = best.get(o.label) ?? { score: 0, count: 0 };
-      // A detector that counts reports one entry per label; one that does not reports one per instance.
-      best.set(o.label, { score: Math.max(b.score, o.score), count: typeof o.count === 'number' && o.count >= 1 ? Math.max(b.count, o.count) : b.count + 1 });
+      // Only a detector's own count is trusted: entries without one may be overlapping boxes of one thing.
+      best.set(o.label, { score: Math.max(b.score, o.score), count: Math.max(b.count, typeof o.count === 'number' && o.count >= 1 ? Math.round(o.count) : 1) });
     }
     for (const [label, b] of best) {
       const s = seen.get(label) ?? { score: 0, frames: 0, count: 0 };

@@ -6,11 +6,12 @@ import type { AuthConfig } from '../../shared/api/schemas.ts';
 import { ApiClient } from './api/client.ts';
 import { sizeSwitchTransport, tusUploadTransport } from './api/tus-upload.ts';
 import { xhrUploadTransport } from './api/upload.ts';
-import { ElectronBridge, hasTroveBridge } from './bridge/electron-bridge.ts';
+import { ElectronBridge, hasTroveBridge, withCleanErrors } from './bridge/electron-bridge.ts';
 import type { Bridge } from './bridge/types.ts';
 import { WebBridge } from './bridge/web-bridge.ts';
 import { WebUploadQueue } from './bridge/web-queue.ts';
 import { TokenVault } from './lib/token.ts';
+import { currentUploadOptions } from './stores/upload-options.ts';
 
 /** Cloud-mode sign-in's outside world; absent (tests, older setups) means local tokens only. */
 export interface AuthServices {
@@ -56,7 +57,7 @@ export function createServices(onUnauthorized: () => void): Services {
   // configured cloud server, which the session sets before asking).
   const auth: AuthServices = { loadConfig: () => api.request<AuthConfig>('GET', '/auth/config'), storage: storage('sessionStorage') };
   if (hasTroveBridge(window)) {
-    return { api, bridge: new ElectronBridge(window.trove), vault, auth };
+    return { api, bridge: new ElectronBridge(withCleanErrors(window.trove), currentUploadOptions), vault, auth };
   }
   const queue = new WebUploadQueue({
     transport: sizeSwitchTransport(

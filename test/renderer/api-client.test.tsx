@@ -80,16 +80,21 @@ describe('ElectronBridge', () => {
     expect(hasTroveBridge({ trove: { invoke: () => undefined } } as unknown as Window)).toBe(false);
   });
 
-  it('queues dropped files by their paths, picked files through the dialog, and opened files', async () => {
+  it('queues dropped files by their paths, picked files through the dialog, and opened files — each with the keep-local toggle', async () => {
     const { trove, invoke, listeners } = fakeTrove();
-    const bridge = new ElectronBridge(trove);
-    await bridge.addFiles([new File(['x'], 'x.png'), new File(['y'], 'y.pdf')]);
-    expect(invoke).toHaveBeenCalledWith('queue:add', ['/home/me/x.png', '/home/me/y.pdf']);
-    await bridge.pickFiles();
+    let keepLocal = false;
+    const bridge = new ElectronBridge(trove, () => ({ keepLocal }));
+    await bridge.addFiles([new File(['x'], 'x.png'), new File(['y'], 'y.pdf')], { keepLocal: false });
+    expect(invoke).toHaveBeenCalledWith('queue:add', { paths: ['/home/me/x.png', '/home/me/y.pdf'], keepLocal: false });
+    await bridge.pickFiles({ keepLocal: true });
     expect(invoke).toHaveBeenCalledWith('dialog:pick', { folders: false });
-    expect(invoke).toHaveBeenCalledWith('queue:add', ['/home/me/a.jpg']);
+    expect(invoke).toHaveBeenCalledWith('queue:add', { paths: ['/home/me/a.jpg'], keepLocal: true });
     listeners.get('files:opened')!(['/home/me/opened.mp4']);
-    expect(invoke).toHaveBeenCalledWith('queue:add', ['/home/me/opened.mp4']);
+    expect(invoke).toHaveBeenCalledWith('queue:add', { paths: ['/home/me/opened.mp4'], keepLocal: false });
+    // Files handed over from outside follow the toggle as it is when they arrive.
+    keepLocal = true;
+    listeners.get('files:opened')!(['/home/me/private.mp4']);
+    expect(invoke).toHaveBeenCalledWith('queue:add', { paths: ['/home/me/private.mp4'], keepLocal: true });
     await bridge.reveal('/home/me/x.png');
     expect(invoke).toHaveBeenCalledWith('file:reveal', '/home/me/x.png');
     await bridge.pauseAll();

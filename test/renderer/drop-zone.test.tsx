@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
-import { act, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { DropZone } from '../../renderer/src/components/DropZone.tsx';
+import { KeepLocalToggle } from '../../renderer/src/components/KeepLocalToggle.tsx';
 import { useUploads } from '../../renderer/src/stores/uploads.ts';
 import { setup } from './helpers.tsx';
 
@@ -38,8 +39,33 @@ describe('DropZone', () => {
     expect(drop.defaultPrevented).toBe(true);
     expect(overlay.className).not.toContain('is-visible');
     await act(async () => undefined);
-    expect(bridge.addFiles).toHaveBeenCalledWith(files);
+    expect(bridge.addFiles).toHaveBeenCalledWith(files, { keepLocal: false });
     expect(useUploads.getState().panelOpen).toBe(true);
+  });
+
+  it('with "Keep on this device" on, says so on the target and adds the dropped files kept local', async () => {
+    const { bridge } = setup();
+    render(<><KeepLocalToggle /><DropZone /></>);
+    const toggle = screen.getByRole<HTMLInputElement>('switch', { name: 'Keep on this device' });
+    expect(toggle.checked).toBe(false);
+    fireEvent.click(toggle);
+    expect(toggle.checked).toBe(true);
+
+    const files = [new File(['c'], 'passport.jpg', { type: 'image/jpeg' })];
+    drag('dragenter', files);
+    expect(screen.getByText('Kept on this device: no cloud AI model will see them')).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toBe('Drop the files to add them to your Trove, kept on this device.');
+    drag('drop', files);
+    await act(async () => undefined);
+    expect(bridge.addFiles).toHaveBeenLastCalledWith(files, { keepLocal: true });
+
+    // Off again: the next files go as usual.
+    fireEvent.click(toggle);
+    drag('dragenter', files);
+    expect(screen.queryByText('Kept on this device: no cloud AI model will see them')).toBeNull();
+    drag('drop', files);
+    await act(async () => undefined);
+    expect(bridge.addFiles).toHaveBeenLastCalledWith(files, { keepLocal: false });
   });
 
   it('hides the target when the drag leaves the window', () => {

@@ -10,7 +10,7 @@ const SIZE = { width: 1040, height: 700 };
 function items(n: number): GridItem[] {
   return Array.from({ length: n }, (_, i) => ({
     id: `id-${i}`, filename: `photo-${i}.jpg`, fileType: 'image', mimeType: 'image/jpeg', summary: null, thumbnailUrl: null,
-    createdAt: '2024-01-01T00:00:00.000Z', score: null, status: 'completed',
+    createdAt: '2024-01-01T00:00:00.000Z', score: null, status: 'completed', cloudStatus: null, keepLocal: false,
   }));
 }
 

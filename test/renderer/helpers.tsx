@@ -6,7 +6,7 @@ import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 import type { SearchResult, Upload } from '../../shared/api/schemas.ts';
 import type { ApiClient } from '../../renderer/src/api/client.ts';
-import type { Bridge, Settings, UploadItem, WatchedFolder } from '../../renderer/src/bridge/types.ts';
+import type { AddOptions, Bridge, FolderOptions, Settings, UploadItem, WatchedFolder } from '../../renderer/src/bridge/types.ts';
 import { TokenVault } from '../../renderer/src/lib/token.ts';
 import { setServices } from '../../renderer/src/services.ts';
 import { resetSimilarSupport, useDetail } from '../../renderer/src/stores/detail.ts';
@@ -16,7 +16,9 @@ import { useMedia } from '../../renderer/src/stores/media.ts';
 import { useNavigation } from '../../renderer/src/stores/navigation.ts';
 import { useSearch } from '../../renderer/src/stores/search.ts';
 import { useSession } from '../../renderer/src/stores/session.ts';
+import { useUploadOptions } from '../../renderer/src/stores/upload-options.ts';
 import { useUploads } from '../../renderer/src/stores/uploads.ts';
+import { useUsage } from '../../renderer/src/stores/usage.ts';
 
 export class FakeBridge implements Bridge {
   kind: 'web' | 'electron' = 'web';
@@ -25,8 +27,8 @@ export class FakeBridge implements Bridge {
   private listeners = new Set<(i: UploadItem) => void>();
   settings: Settings = { mode: 'local', cloudUrl: null, theme: 'system', startAtLogin: false, syncPaused: false };
 
-  addFiles = vi.fn(async (_files: File[]) => undefined);
-  pickFiles = vi.fn(async () => undefined);
+  addFiles = vi.fn(async (_files: File[], _opts: AddOptions) => undefined);
+  pickFiles = vi.fn(async (_opts: AddOptions) => undefined);
   cancel = vi.fn(async (_id: string) => undefined);
   retry = vi.fn(async (_id: string) => undefined);
   pauseAll = vi.fn(async () => undefined);
@@ -65,15 +67,18 @@ export class FakeBridge implements Bridge {
     this.settings = { ...this.settings, ...patch };
     return this.settings;
   }
+  folders: WatchedFolder[] = [];
   async watchedFolders(): Promise<WatchedFolder[]> {
-    return [];
+    return this.folders;
   }
-  async addWatchedFolder(): Promise<WatchedFolder[]> {
-    return [];
-  }
+  addWatchedFolder = vi.fn(async (_opts: FolderOptions): Promise<WatchedFolder[]> => this.folders);
   async setMirrorDeletions(): Promise<WatchedFolder[]> {
-    return [];
+    return this.folders;
   }
+  setFolderKeepLocal = vi.fn(async (folder: WatchedFolder, keepLocal: boolean): Promise<WatchedFolder[]> => {
+    this.folders = this.folders.map((f) => (f.path === folder.path ? { ...f, keepLocal } : f));
+    return this.folders;
+  });
   async removeWatchedFolder(): Promise<WatchedFolder[]> {
     return [];
   }
@@ -100,6 +105,7 @@ export function fakeApi(): FakeApi {
     jobStatus: vi.fn(),
     deleteUpload: vi.fn(),
     retryUpload: vi.fn(),
+    usage: vi.fn(),
     similar: vi.fn(async () => null),
     fileUrl: vi.fn(async (id: string, variant: string) => `/api/v1/blob?key=${id}/${variant}`),
     forgetFileUrl: vi.fn(),
@@ -137,7 +143,7 @@ export function setup(): { bridge: FakeBridge; api: FakeApi; session: MemoryStor
   const session = new MemoryStorage();
   const local = new MemoryStorage();
   setServices({ bridge, api: api as unknown as ApiClient, vault: new TokenVault(session, local) });
-  for (const reset of [() => useSearch.getState().reset(), () => useUploads.getState().reset(), () => useLibrary.getState().reset(), () => useDetail.getState().close(), () => useMedia.getState().reset()]) reset();
+  for (const reset of [() => useSearch.getState().reset(), () => useUploads.getState().reset(), () => useLibrary.getState().reset(), () => useDetail.getState().close(), () => useMedia.getState().reset(), () => useUsage.getState().reset(), () => useUploadOptions.getState().setKeepLocal(false)]) reset();
   useDeletion.setState({ pending: null, busy: false, error: null, lastDeleted: null });
   useNavigation.setState({ view: 'search', searchFocus: 0 });
   useSession.setState({ status: 'ready', bridgeKind: bridge.kind, serverUrl: 'http://127.0.0.1:8787', error: null, live: 'open', connecting: false });
@@ -174,7 +180,8 @@ export function upload(overrides: Partial<Upload> = {}): Upload {
   return {
     id: r.upload_id, filename: r.filename, file_type: 'image', mime_type: 'image/jpeg', file_size: 1234, file_hash: 'abc',
     processing_status: 'completed', processing_error: null, retry_count: 0, summary: null, tags: [], metadata: {}, user_metadata: {},
-    token_count: null, embedding_model: null, thumbnail_url: null, preview_url: null, job_id: null, processing_started_at: null,
+    token_count: null, embedding_model: null, analyzer: 'offline', cloud_status: 'not_configured', cloud_reason: null, cost_usd: 0, keep_local: false,
+    thumbnail_url: null, preview_url: null, job_id: null, processing_started_at: null,
     processing_completed_at: null, created_at: r.created_at, updated_at: r.created_at, ...overrides,
   };
 }

@@ -2,13 +2,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { JobStatus, UploadAccepted } from '../../shared/api/schemas.ts';
 import { ApiError } from '../../renderer/src/api/errors.ts';
-import type { UploadHandle } from '../../renderer/src/api/upload.ts';
+import type { UploadHandle, UploadRequest } from '../../renderer/src/api/upload.ts';
 import type { UploadItem } from '../../renderer/src/bridge/upload-item.ts';
 import { WebUploadQueue } from '../../renderer/src/bridge/web-queue.ts';
 import { deferred } from './helpers.tsx';
 
 interface Sent {
   file: File;
+  request: UploadRequest | undefined;
   progress: (sent: number, total: number) => void;
   done: ReturnType<typeof deferred<UploadAccepted>>;
   aborted: boolean;
@@ -16,9 +17,9 @@ interface Sent {
 
 function harness(opts: { concurrency?: number } = {}) {
   const sent: Sent[] = [];
-  const transport = vi.fn((file: File, progress: (s: number, t: number) => void): UploadHandle => {
+  const transport = vi.fn((file: File, progress: (s: number, t: number) => void, request?: UploadRequest): UploadHandle => {
     const done = deferred<UploadAccepted>();
-    const entry: Sent = { file, progress, done, aborted: false };
+    const entry: Sent = { file, request, progress, done, aborted: false };
     sent.push(entry);
     return {
       promise: done.promise,
@@ -40,6 +41,23 @@ function harness(opts: { concurrency?: number } = {}) {
 }
 
 describe('WebUploadQueue', () => {
+  it('sends files added with "Keep on this device" with metadata keep_local: true, and others without; retries keep it', async () => {
+    const h = harness();
+    const [kept] = h.queue.add([new File(['secret'], 'passport.jpg')], { keepLocal: true });
+    const [plain] = h.queue.add([new File(['poster'], 'poster.jpg')]);
+    expect(h.sent.map((s) => [s.file.name, s.request?.metadata ?? null])).toEqual([['passport.jpg', { keep_local: true }], ['poster.jpg', null]]);
+    expect(h.states.get(kept!.id)?.keepLocal).toBe(true);
+    expect(h.states.get(plain!.id)?.keepLocal).toBe(false);
+
+    // A failed upload sent again still carries the flag.
+    h.sent[0]!.done.reject(new ApiError('NETWORK_ERROR', 'gone'));
+    await h.flush();
+    expect(h.states.get(kept!.id)?.state).toBe('failed');
+    await h.queue.retry(kept!.id);
+    expect(h.sent[2]!.file.name).toBe('passport.jpg');
+    expect(h.sent[2]!.request?.metadata).toEqual({ keep_local: true });
+  });
+
   it('uploads three at a time with per-file progress', async () => {
     const h = harness();
     const added = h.queue.add(h.files(5));

@@ -6,7 +6,7 @@
 import type { ApiEnvelope } from '../../../shared/api/envelope.ts';
 import type {
   Deleted, FileVariant, Health, JobStatus, ListUploadsQuery, SearchBody, SearchResponse, Upload, UploadAccepted,
-  UploadEvent, UploadList,
+  UploadEvent, UploadList, Usage, UsageQuery,
 } from '../../../shared/api/schemas.ts';
 import { ApiError } from './errors.ts';
 import { openEventStream, type StreamState } from './sse.ts';
@@ -136,6 +136,11 @@ export class ApiClient {
 
   deleteUpload(id: string): Promise<Deleted> {
     return this.request('DELETE', `/upload/${encodeURIComponent(id)}`);
+  }
+
+  /** What paid AI models cost this user (`GET /usage`; default: this month so far). */
+  usage(query: UsageQuery = {}, signal?: AbortSignal): Promise<Usage> {
+    return this.request('GET', '/usage', { query: { ...query }, signal });
   }
 
   retryUpload(id: string): Promise<{ job_id: string; upload_id: string }> {

@@ -5,7 +5,7 @@
  * pause or a retry continues at the server's offset instead of starting over; while the server is
  * unreachable the client keeps retrying with growing delays.
  */
-import { Upload, type DetailedError, type PreviousUpload, type UrlStorage } from 'tus-js-client';
+import { defaultOptions, Upload, type DetailedError, type PreviousUpload, type UrlStorage } from 'tus-js-client';
 import type { ApiEnvelope } from '../../../shared/api/envelope.ts';
 import type { UploadAccepted } from '../../../shared/api/schemas.ts';
 import { resumeOrStart, tusResultFromHeaders } from '../../../shared/api/tus-client.ts';
@@ -88,7 +88,7 @@ export interface TusTransportOptions {
 
 export function tusUploadTransport(opts: TusTransportOptions): UploadTransport {
   const urlStorage = new SessionUrlStorage(opts.storage);
-  return (file, onProgress) => {
+  return (file, onProgress, request) => {
     let settle!: { resolve: (a: UploadAccepted) => void; reject: (e: unknown) => void };
     const promise = new Promise<UploadAccepted>((resolve, reject) => {
       settle = { resolve, reject };
@@ -96,9 +96,16 @@ export function tusUploadTransport(opts: TusTransportOptions): UploadTransport {
     const upload = new Upload(file, {
       endpoint: opts.endpoint(),
       chunkSize: opts.chunkSize ?? TUS_CHUNK_BYTES,
-      metadata: { filename: file.name },
+      // The upload's `metadata` JSON rides in Upload-Metadata beside the name, as the server reads it.
+      metadata: { filename: file.name, ...(request?.metadata ? { metadata: JSON.stringify(request.metadata) } : {}) },
       retryDelays: opts.retryDelays ?? TUS_RETRY_DELAYS,
       urlStorage,
+      // An upload begun without "keep on this device" is never resumed for a file added with it.
+      fingerprint: async (f, options) => {
+        // null: this input has no stable identity (Node's Files), so nothing is kept to resume from.
+        const base = (await defaultOptions.fingerprint(f, options)) as string | null;
+        return (base !== null && request?.metadata?.keep_local === true ? `${base}-keep-local` : base) as string;
+      },
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       onBeforeRequest: (req) => {
@@ -132,7 +139,7 @@ export function tusUploadTransport(opts: TusTransportOptions): UploadTransport {
 
 /** Small files as one multipart request, large ones resumably. */
 export function sizeSwitchTransport(small: UploadTransport, large: UploadTransport, minLargeBytes = TUS_MIN_BYTES): UploadTransport {
-  return (file, onProgress) => (file.size >= minLargeBytes ? large : small)(file, onProgress);
+  return (file, onProgress, request) => (file.size >= minLargeBytes ? large : small)(file, onProgress, request);
 }
 
 function toApiError(err: Error | DetailedError): ApiError {

@@ -7,15 +7,20 @@ export interface UploadHandle {
   abort: () => void;
 }
 
+/** What goes with a file: the upload's `metadata` JSON (e.g. `{keep_local: true}`), or null. */
+export interface UploadRequest {
+  metadata: Record<string, unknown> | null;
+}
+
 /** Sends one file; reports bytes sent as they go. */
-export type UploadTransport = (file: File, onProgress: (sent: number, total: number) => void) => UploadHandle;
+export type UploadTransport = (file: File, onProgress: (sent: number, total: number) => void, request?: UploadRequest) => UploadHandle;
 
 /**
  * `POST /api/v1/upload` with XMLHttpRequest, the one browser API that reports upload progress.
  * Resolves with the accepted upload (202, or 200 for a duplicate), rejects with an ApiError.
  */
 export function xhrUploadTransport(url: () => string, headers: () => Record<string, string>, onUnauthorized?: () => void): UploadTransport {
-  return (file, onProgress) => {
+  return (file, onProgress, request) => {
     const xhr = new XMLHttpRequest();
     const promise = new Promise<UploadAccepted>((resolve, reject) => {
       xhr.open('POST', url());
@@ -42,6 +47,8 @@ export function xhrUploadTransport(url: () => string, headers: () => Record<stri
       xhr.ontimeout = xhr.onerror;
       xhr.onabort = () => reject(new ApiError('ABORTED', 'The upload was cancelled.'));
       const form = new FormData();
+      // Before the file, so the server has it when the upload is stored (not patched on afterwards).
+      if (request?.metadata) form.append('metadata', JSON.stringify(request.metadata));
       form.append('file', file, file.name);
       xhr.send(form);
     });

@@ -21,6 +21,8 @@ export interface WebQueueOptions {
 interface Entry {
   item: UploadItem;
   file: File;
+  /** The upload's `metadata` JSON (`keep_local: true` for "Keep on this device"), or null. */
+  metadata: Record<string, unknown> | null;
   abort: (() => void) | null;
   /** Why the running upload was aborted: to tell a cancel from a pause. */
   abortReason: 'cancel' | 'pause' | null;
@@ -58,7 +60,9 @@ export class WebUploadQueue {
     return [...this.entries.values()].map((e) => ({ ...e.item }));
   }
 
-  add(files: File[]): UploadItem[] {
+  /** Queues files; with `keepLocal` they are sent with metadata `keep_local: true` (no cloud AI model sees them). */
+  add(files: File[], opts: { keepLocal?: boolean } = {}): UploadItem[] {
+    const keepLocal = opts.keepLocal === true;
     const added: UploadItem[] = [];
     for (const file of files) {
       counter += 1;
@@ -68,9 +72,10 @@ export class WebUploadQueue {
       const item: UploadItem = {
         id, path: file.name, name: file.name, size: file.size, state: this.paused ? 'paused' : 'queued',
         progress: 0, bytesSent: 0, uploadId: null, jobId: null, error: null, thumbnail: objectUrl,
-        addedAt: new Date(this.now()).toISOString(), stage: null,
+        addedAt: new Date(this.now()).toISOString(), stage: null, keepLocal,
       };
-      this.entries.set(id, { item, file, abort: null, abortReason: null, lastHeardAt: this.now(), objectUrl });
+      const metadata = keepLocal ? { keep_local: true } : null;
+      this.entries.set(id, { item, file, metadata, abort: null, abortReason: null, lastHeardAt: this.now(), objectUrl });
       added.push({ ...item });
       this.emit(id);
     }
@@ -199,7 +204,7 @@ export class WebUploadQueue {
     const handle = this.opts.transport(e.file, (sent, total) => {
       const progress = total > 0 ? Math.min(100, Math.floor((sent / total) * 100)) : 0;
       if (progress !== e.item.progress || sent === total) this.update(id, { progress, bytesSent: Math.min(sent, e.file.size) });
-    });
+    }, { metadata: e.metadata });
     e.abort = () => handle.abort();
     handle.promise.then((accepted) => {
       e.lastHeardAt = this.now();

@@ -5,6 +5,7 @@ import { useDeletion } from '../stores/deletion.ts';
 import { localPathOf, useDetail } from '../stores/detail.ts';
 import { mediaKey, useMedia } from '../stores/media.ts';
 import { useSession } from '../stores/session.ts';
+import { AiFacts } from './AiFacts.tsx';
 import { CloseIcon, DownloadIcon, ExternalIcon, FolderIcon, SparkleIcon, TrashIcon, TypeIcon } from './Icons.tsx';
 import { Modal } from './Modal.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
@@ -174,6 +175,7 @@ export function DetailDialog() {
               <p className="detail-summary">{upload.summary}</p>
             </section>
           )}
+          {upload && <AiFacts upload={upload} />}
           {upload && upload.tags.length > 0 && (
             <section aria-labelledby="detail-tags">
               <h3 id="detail-tags">Tags</h3>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
+import { useUploadOptions } from '../stores/upload-options.ts';
 import { useUploads } from '../stores/uploads.ts';
-import { UploadIcon } from './Icons.tsx';
+import { LockIcon, UploadIcon } from './Icons.tsx';
 
 function carriesFiles(e: DragEvent): boolean {
   return !!e.dataTransfer && [...e.dataTransfer.types].includes('Files');
@@ -12,6 +13,7 @@ function carriesFiles(e: DragEvent): boolean {
  */
 export function DropZone() {
   const dragging = useUploads((s) => s.dragging);
+  const keepLocal = useUploadOptions((s) => s.keepLocal);
 
   useEffect(() => {
     let depth = 0;
@@ -59,8 +61,9 @@ export function DropZone() {
         <UploadIcon size={44} />
         <p className="drop-title">Drop to add to your Trove</p>
         <p className="drop-sub">Images, videos, audio and documents</p>
+        {keepLocal && <p className="drop-local"><LockIcon size={14} />Kept on this device: no cloud AI model will see them</p>}
       </div>
-      <p className="visually-hidden" role="status">{dragging ? 'Drop the files to add them to your Trove.' : ''}</p>
+      <p className="visually-hidden" role="status">{dragging ? `Drop the files to add them to your Trove${keepLocal ? ', kept on this device' : ''}.` : ''}</p>
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useSession } from '../stores/session.ts';
 import { uploadTotals, useUploads } from '../stores/uploads.ts';
 import { BrowseButton } from './BrowseButton.tsx';
 import { LibraryIcon, Logo, SearchIcon, SettingsIcon } from './Icons.tsx';
+import { KeepLocalToggle } from './KeepLocalToggle.tsx';
 
 const VIEWS: { view: View; label: string; icon: typeof SearchIcon }[] = [
   { view: 'search', label: 'Search', icon: SearchIcon },
@@ -39,6 +40,7 @@ export function Header() {
           <span className="visually-hidden">{live === 'open' ? 'Live updates on' : 'Reconnecting to live updates'}</span>
         </span>
         {active > 0 && <span className="uploading-pill" aria-live="polite">{active} in progress</span>}
+        <KeepLocalToggle />
         <BrowseButton onFiles={(files) => void addFiles(files)} primary label="Add files" />
       </div>
     </header>

@@ -1,10 +1,12 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { FILE_TYPES, PROCESSING_STATUSES, type FileType, type ProcessingStatus } from '../../../shared/file-types.ts';
+import { cloudBadge } from '../lib/cloud.ts';
 import { TYPE_LABELS, formatBytes, formatDate, fromUpload } from '../lib/items.ts';
 import { useDeletion } from '../stores/deletion.ts';
 import { useDetail } from '../stores/detail.ts';
 import { LIBRARY_PAGE_SIZE, useLibrary } from '../stores/library.ts';
+import { CloudBadge } from './CloudBadge.tsx';
 import { RetryIcon, TrashIcon } from './Icons.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
 
@@ -65,7 +67,9 @@ export function LibraryView() {
             </tr>
           </thead>
           <tbody>
-            {s.items.map((u) => (
+            {s.items.map((u) => {
+              const cloud = cloudBadge(u.cloud_status, u.keep_local);
+              return (
               <tr key={u.id}>
                 <td className="cell-thumb">
                   <Thumbnail id={u.id} url={u.thumbnail_url} fileType={u.file_type} pending={u.processing_status === 'pending' || u.processing_status === 'processing'} />
@@ -76,7 +80,12 @@ export function LibraryView() {
                   {s.rowErrors[u.id] && <p className="row-error" role="alert">{s.rowErrors[u.id]}</p>}
                 </td>
                 <td><span className={`badge badge-${u.file_type}`}>{TYPE_LABELS[u.file_type].one}</span></td>
-                <td><span className={`status status-${u.processing_status}`}>{STATUS_LABELS[u.processing_status]}</span></td>
+                <td>
+                  <div className="cell-status">
+                    <span className={`status status-${u.processing_status}`}>{STATUS_LABELS[u.processing_status]}</span>
+                    {cloud && <CloudBadge badge={cloud} />}
+                  </div>
+                </td>
                 <td className="num">{formatBytes(u.file_size)}</td>
                 <td>{formatDate(u.created_at)}</td>
                 <td className="cell-actions">
@@ -91,7 +100,8 @@ export function LibraryView() {
                   </button>
                 </td>
               </tr>
-            ))}
+              );
+            })}
           </tbody>
         </table>
         {s.loaded && s.items.length === 0 && !s.loading && (

@@ -1,6 +1,8 @@
 import { memo, useEffect, useRef, useState, type CSSProperties, type MouseEvent } from 'react';
+import { cloudBadge } from '../lib/cloud.ts';
 import { TYPE_LABELS, formatDate, type GridItem } from '../lib/items.ts';
 import { mediaKey, useMedia } from '../stores/media.ts';
+import { CloudBadge } from './CloudBadge.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
 
 interface ResultCardProps {
@@ -35,6 +37,7 @@ export const ResultCard = memo(function ResultCard({ item, index, active, style,
   };
   const typeLabel = TYPE_LABELS[item.fileType].one;
   const processing = item.status === 'pending' || item.status === 'processing';
+  const cloud = cloudBadge(item.cloudStatus, item.keepLocal);
 
   return (
     <div
@@ -42,7 +45,7 @@ export const ResultCard = memo(function ResultCard({ item, index, active, style,
       data-index={index}
       tabIndex={active ? 0 : -1}
       aria-selected={active}
-      aria-label={`${item.filename}, ${typeLabel}${processing ? ', processing' : item.status === 'failed' ? ', failed' : ''}`}
+      aria-label={`${item.filename}, ${typeLabel}${processing ? ', processing' : item.status === 'failed' ? ', failed' : ''}${cloud ? `, ${cloud.label.toLowerCase()}` : ''}`}
       className={`card${hovering ? ' is-hovering' : ''}`}
       style={style}
       title={item.summary ?? item.filename}
@@ -57,7 +60,7 @@ export const ResultCard = memo(function ResultCard({ item, index, active, style,
           <video className="card-preview" src={previewUrl} muted autoPlay loop playsInline aria-hidden="true" tabIndex={-1} />
         )}
         <span className={`badge badge-${item.fileType}`}>{typeLabel}</span>
-        {item.status === 'failed' && <span className="badge badge-failed">Failed</span>}
+        {item.status === 'failed' ? <span className="badge badge-failed">Failed</span> : cloud && <span className="card-cloud"><CloudBadge badge={cloud} short /></span>}
       </div>
       <div className="card-meta">
         <span className="card-name">{item.filename}</span>

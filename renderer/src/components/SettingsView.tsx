@@ -3,7 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { useAuth } from '../stores/auth.ts';
 import { useSession } from '../stores/session.ts';
 import { useSettings, type Theme } from '../stores/settings.ts';
-import { FolderIcon, TrashIcon } from './Icons.tsx';
+import { FolderIcon, LockIcon, TrashIcon } from './Icons.tsx';
+import { UsageSection } from './UsageSection.tsx';
 
 const THEMES: { value: Theme; label: string }[] = [
   { value: 'system', label: 'Match my system' },
@@ -32,14 +33,17 @@ function ThemeSection() {
 /** Cloud mode (browser or desktop): who is signed in, and signing out. */
 function AccountSection({ desktop = false }: { desktop?: boolean }) {
   const email = useAuth((s) => s.email);
+  const kept = useAuth((s) => s.kept);
   const serverUrl = useSession((s) => s.serverUrl);
   return (
     <fieldset className="settings-card">
       <legend>Account</legend>
       <p>Signed in as <strong>{email ?? 'unknown'}</strong> on the Trove server at <strong>{serverUrl}</strong>.</p>
-      <p className="hint">{desktop
-        ? 'Quitting Trove or closing its window signs you out; uploads wait until you sign in again.'
-        : 'Closing this tab signs you out; files you added stay in your account.'}</p>
+      <p className="hint">{!desktop
+        ? 'Closing this tab signs you out; files you added stay in your account.'
+        : kept === false
+          ? 'This computer offers Trove no keychain to keep your sign-in in, so quitting Trove signs you out; until then uploads and folder sync go on with the window closed.'
+          : 'Trove keeps you signed in on this computer (in its keychain), so uploads and folder sync go on with the window closed and after a restart.'}</p>
       <button type="button" className="button" onClick={() => useSession.getState().signOut()}>Sign out</button>
     </fieldset>
   );
@@ -104,8 +108,9 @@ function ConnectionSection() {
 
 function FoldersSection() {
   const folders = useSettings((s) => s.folders);
-  const { addFolder, removeFolder, setMirror } = useSettings.getState();
+  const { addFolder, removeFolder, setMirror, setFolderKeepLocal } = useSettings.getState();
   const [mirror, setMirrorDraft] = useState(false);
+  const [keepLocal, setKeepLocalDraft] = useState(false);
   return (
     <fieldset className="settings-card">
       <legend>Watched folders</legend>
@@ -120,11 +125,18 @@ function FoldersSection() {
                 <span className="muted">
                   {f.status === 'scanning' ? `Scanning \u00b7 ${f.scanned} files found` : f.status === 'error' ? `Error: ${f.error ?? 'unknown'}` : `${f.status === 'paused' ? 'Paused' : 'Watching'} \u00b7 ${f.queued} added`}
                 </span>
+                {f.keepLocal && <span className="folder-local"><LockIcon size={12} />No cloud AI model sees files from this folder</span>}
               </div>
-              <label className="checkbox">
-                <input type="checkbox" checked={f.mirrorDeletions} onChange={(e) => void setMirror(f.path, e.target.checked)} />
-                <span>Delete from Trove when deleted here</span>
-              </label>
+              <div className="folder-options">
+                <label className="checkbox">
+                  <input type="checkbox" checked={f.mirrorDeletions} onChange={(e) => void setMirror(f.path, e.target.checked)} />
+                  <span>Delete from Trove when deleted here</span>
+                </label>
+                <label className="checkbox" title="Files from this folder are stored as usual but never sent to a cloud AI model. Applies to files added from now on and to those still waiting to upload.">
+                  <input type="checkbox" checked={f.keepLocal} onChange={(e) => void setFolderKeepLocal(f, e.target.checked)} />
+                  <span>Keep on this device</span>
+                </label>
+              </div>
               <button type="button" className="icon-button" aria-label={`Stop watching ${f.path}`} title="Stop watching" onClick={() => void removeFolder(f.path)}>
                 <TrashIcon size={16} />
               </button>
@@ -133,12 +145,17 @@ function FoldersSection() {
         </ul>
       )}
       <div className="inline-form-row">
-        <button type="button" className="button" onClick={() => void addFolder(mirror)}><FolderIcon size={16} />Add folder…</button>
+        <button type="button" className="button" onClick={() => void addFolder({ mirrorDeletions: mirror, keepLocal })}><FolderIcon size={16} />Add folder…</button>
         <label className="checkbox">
           <input type="checkbox" checked={mirror} onChange={(e) => setMirrorDraft(e.target.checked)} />
           <span>Mirror deletions</span>
         </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={keepLocal} onChange={(e) => setKeepLocalDraft(e.target.checked)} />
+          <span>Keep on this device</span>
+        </label>
       </div>
+      <p className="hint">&ldquo;Keep on this device&rdquo;: the folder&rsquo;s files are stored and searchable as usual, but never sent to a cloud AI model. It applies to files added from then on; files already in Trove stay as they are.</p>
     </fieldset>
   );
 }
@@ -156,6 +173,7 @@ export function SettingsView() {
         <p className="visually-hidden" role="status">{saved ?? ''}</p>
         <ConnectionSection />
         {kind === 'electron' && <FoldersSection />}
+        <UsageSection />
         <ThemeSection />
       </div>
     </section>

@@ -4,7 +4,7 @@ import type { UploadItem } from '../bridge/upload-item.ts';
 import { formatBytes, formatStage, guessTypeFromName } from '../lib/items.ts';
 import { useSession } from '../stores/session.ts';
 import { uploadTotals, useUploads } from '../stores/uploads.ts';
-import { AlertIcon, CheckIcon, ChevronDownIcon, ChevronUpIcon, CloseIcon, PauseIcon, PlayIcon, RetryIcon, TypeIcon } from './Icons.tsx';
+import { AlertIcon, CheckIcon, ChevronDownIcon, ChevronUpIcon, CloseIcon, LockIcon, PauseIcon, PlayIcon, RetryIcon, TypeIcon } from './Icons.tsx';
 
 /** How many rows the panel lists; the rest are counted. */
 const MAX_ROWS = 200;
@@ -43,13 +43,14 @@ const UploadRow = memo(function UploadRow({ item }: { item: UploadItem }) {
   const { cancel, retry } = useUploads.getState();
   const view = describeItem(item, stage);
   return (
-    <li className={`upload-row tone-${view.tone}`} aria-label={`${item.name}: ${view.label}`}>
+    <li className={`upload-row tone-${view.tone}`} aria-label={`${item.name}: ${view.label}${item.keepLocal ? ' (kept on this device)' : ''}`}>
       <div className={`upload-thumb type-${guessTypeFromName(item.name)}`} aria-hidden="true">
         {item.thumbnail ? <img src={item.thumbnail} alt="" /> : <TypeIcon type={guessTypeFromName(item.name)} size={18} />}
       </div>
       <div className="upload-body">
         <div className="upload-line">
           <span className="upload-name" title={item.path}>{item.name}</span>
+          {item.keepLocal && <span className="upload-local" title="Kept on this device: no cloud AI model sees it"><LockIcon size={12} />On this device</span>}
           <span className="upload-size">{formatBytes(item.size)}</span>
         </div>
         <div className="upload-state">

@@ -1,4 +1,4 @@
-import type { SearchResult, Upload } from '../../../shared/api/schemas.ts';
+import type { CloudStatus, SearchResult, Upload } from '../../../shared/api/schemas.ts';
 import type { FileType, ProcessingStatus } from '../../../shared/file-types.ts';
 
 /** One file as the grid shows it, from a search result or from the uploads list. */
@@ -13,12 +13,17 @@ export interface GridItem {
   /** Relevance (search results only). */
   score: number | null;
   status: ProcessingStatus;
+  /** Where it stands with the cloud AI model (uploads list only; search results do not say). */
+  cloudStatus: CloudStatus | null;
+  /** Uploaded with "Keep on this device" (uploads list only). */
+  keepLocal: boolean;
 }
 
 export function fromSearchResult(r: SearchResult, absolute: (u: string) => string): GridItem {
   return {
     id: r.upload_id, filename: r.filename, fileType: r.file_type, mimeType: r.mime_type, summary: r.summary,
     thumbnailUrl: r.thumbnail_url ? absolute(r.thumbnail_url) : null, createdAt: r.created_at, score: r.similarity_score, status: 'completed',
+    cloudStatus: null, keepLocal: false,
   };
 }
 
@@ -26,6 +31,7 @@ export function fromUpload(u: Upload, absolute: (u: string) => string): GridItem
   return {
     id: u.id, filename: u.filename, fileType: u.file_type, mimeType: u.mime_type, summary: u.summary,
     thumbnailUrl: u.thumbnail_url ? absolute(u.thumbnail_url) : null, createdAt: u.created_at, score: null, status: u.processing_status,
+    cloudStatus: u.cloud_status, keepLocal: u.keep_local,
   };
 }
 

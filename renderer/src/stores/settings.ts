@@ -1,6 +1,7 @@
 /** Settings: theme, local or cloud mode (desktop), watched folders (desktop). */
 import { create } from 'zustand';
-import type { Settings, WatchedFolder } from '../bridge/types.ts';
+import { checkServerUrl } from '../../../shared/ipc/server-url.ts';
+import type { FolderOptions, Settings, WatchedFolder } from '../bridge/types.ts';
 import { getServices } from '../services.ts';
 
 export type Theme = Settings['theme'];
@@ -17,9 +18,10 @@ export interface SettingsState {
   setTheme: (theme: Theme) => Promise<void>;
   setMode: (mode: Settings['mode']) => Promise<void>;
   setCloudUrl: (url: string) => Promise<void>;
-  addFolder: (mirrorDeletions: boolean) => Promise<void>;
+  addFolder: (opts: FolderOptions) => Promise<void>;
   removeFolder: (path: string) => Promise<void>;
   setMirror: (path: string, mirrorDeletions: boolean) => Promise<void>;
+  setFolderKeepLocal: (folder: WatchedFolder, keepLocal: boolean) => Promise<void>;
   reset: () => void;
 }
 
@@ -69,24 +71,22 @@ export const useSettings = create<SettingsState>()((set) => {
 
     async setCloudUrl(url) {
       const trimmed = url.trim();
-      if (trimmed !== '') {
-        let parsed: URL | null = null;
-        try {
-          parsed = new URL(trimmed);
-        } catch {
-          parsed = null;
-        }
-        if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-          set({ error: 'Enter the cloud server\u2019s address, starting with https://', saved: null });
-          return;
-        }
+      // The same rule main applies: https://, or http:// to this computer only.
+      const problem = trimmed === '' ? null : checkServerUrl(trimmed);
+      if (problem) {
+        set({ error: problem.message, saved: null });
+        return;
       }
       await save({ cloudUrl: trimmed === '' ? null : trimmed }, 'Cloud address saved.');
     },
 
-    addFolder: (mirrorDeletions) => run(async () => set({ folders: await getServices().bridge.addWatchedFolder(mirrorDeletions) })),
+    addFolder: (opts) => run(async () => set({ folders: await getServices().bridge.addWatchedFolder(opts) })),
     removeFolder: (path) => run(async () => set({ folders: await getServices().bridge.removeWatchedFolder(path) })),
     setMirror: (path, mirrorDeletions) => run(async () => set({ folders: await getServices().bridge.setMirrorDeletions(path, mirrorDeletions) })),
+    setFolderKeepLocal: (folder, keepLocal) => run(
+      async () => set({ folders: await getServices().bridge.setFolderKeepLocal(folder, keepLocal) }),
+      keepLocal ? `Files from ${folder.path} are kept on this device from now on.` : `Files from ${folder.path} may be described by the cloud AI model from now on.`,
+    ),
 
     reset() {
       unsubscribe?.();

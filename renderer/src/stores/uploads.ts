@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { UploadEvent } from '../../../shared/api/schemas.ts';
 import type { UploadItem } from '../bridge/upload-item.ts';
 import { getServices } from '../services.ts';
+import { currentUploadOptions } from './upload-options.ts';
 
 export interface UploadsState {
   items: Record<string, UploadItem>;
@@ -60,13 +61,15 @@ export const useUploads = create<UploadsState>()((set, get) => {
     async addFiles(files) {
       if (files.length === 0) return;
       set({ panelOpen: true });
-      await guard(() => getServices().bridge.addFiles(files));
+      // Read when the files arrive: the toggle applies to files added while it is on.
+      const opts = currentUploadOptions();
+      await guard(() => getServices().bridge.addFiles(files, opts));
     },
 
     async browse() {
       await guard(async () => {
         set({ panelOpen: true });
-        await getServices().bridge.pickFiles();
+        await getServices().bridge.pickFiles(currentUploadOptions());
       });
     },
 

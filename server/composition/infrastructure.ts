@@ -16,8 +16,7 @@ import { PgEventBus } from '../events/pg-event-bus.ts';
 import { localToken, signingKey } from '../local-secrets.ts';
 import { Metrics } from '../metrics.ts';
 import { PgBossQueue } from '../queue/job-queue.ts';
-import { PROCESS_QUEUE } from '../services/processing-service.ts';
-import { REEMBED_QUEUE } from '../services/reembed-service.ts';
+import { ALL_JOBS } from '../queue/jobs.ts';
 import { UploadService } from '../services/upload-service.ts';
 import { UsageService } from '../services/usage-service.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -131,7 +130,7 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
   const store = bucket?.store ?? new LocalBlobStore(path.join(config.dataDir, 'files'));
   const blobSigner = bucket ? bucket.blobSigner : signer;
   const queue = new PgBossQueue({
-    pool: database.pool, queues: [PROCESS_QUEUE, REEMBED_QUEUE], pollSec: config.queuePollSec,
+    pool: database.pool, queues: ALL_JOBS, pollSec: config.queuePollSec,
     maintenanceSec: config.queueMaintenanceSec,
     visibilityTimeoutSec: config.visibilityTimeoutSec,
     onError: (err) => log.error({ err }, 'job queue error'),

@@ -2,9 +2,10 @@ import { createCloudAnalyzer } from '../analysis/cloud/index.ts';
 import { createOfflineAnalyzer } from '../analysis/offline/create.ts';
 import { withLogContext } from '../correlation.ts';
 import type { QueueJob } from '../queue/job-queue.ts';
-import { PROCESS_QUEUE, ProcessingService, type ProcessJobData } from '../services/processing-service.ts';
+import { ALL_JOBS, JobName, type ProcessJobData } from '../queue/jobs.ts';
+import { ProcessingService } from '../services/processing-service.ts';
 import { ReanalysisService } from '../services/reanalysis-service.ts';
-import { REEMBED_QUEUE, ReembedService, type ReembedJobData } from '../services/reembed-service.ts';
+import { ReembedService } from '../services/reembed-service.ts';
 import { Understanding } from '../services/understanding.ts';
 import type { Cleanups, Infrastructure, ServeOverrides } from './infrastructure.ts';
 
@@ -67,8 +68,8 @@ export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cl
         const recovered = await processing.recoverOrphans();
         if (recovered > 0) log.warn({ recovered }, 'requeued jobs interrupted by a previous crash');
       }
-      await queue.work<ProcessJobData>(PROCESS_QUEUE, config.concurrency, handleProcess);
-      await queue.work<ReembedJobData>(REEMBED_QUEUE, 1, (job) => reembed.handle(job));
+      await queue.work(JobName.Process, config.concurrency, handleProcess);
+      await queue.work(JobName.Reembed, 1, (job) => reembed.handle(job));
       await reembed.enqueueStale();
 
       const purge = () => Promise.all([uploads.purgeDue(), uploads.sweepOrphans(), extraSweeps?.()])
@@ -78,7 +79,7 @@ export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cl
       purgeTimer.unref();
       cleanups.add(() => Promise.resolve(clearInterval(purgeTimer)));
       // Queue depth for the "more than 1000 waiting" alert: sampled by every worker, the same number from each.
-      const sampleDepth = () => Promise.all([PROCESS_QUEUE, REEMBED_QUEUE].map(async (name) => metrics.queueDepth.set({ queue: name }, await queue.depth(name))))
+      const sampleDepth = () => Promise.all(ALL_JOBS.map(async (name) => metrics.queueDepth.set({ queue: name }, await queue.depth(name))))
         .catch((err: unknown) => log.debug({ err }, 'queue depth not sampled'));
       const depthTimer = setInterval(() => void sampleDepth(), config.queueMaintenanceSec * 1000);
       depthTimer.unref();

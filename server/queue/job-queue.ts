@@ -2,6 +2,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
 import type { DB } from '../db/schema.ts';
+import type { JobName, JobOf } from './jobs.ts';
 
 export interface QueueJob<T> {
   id: string;
@@ -18,16 +19,16 @@ export interface EnqueueOptions {
  */
 export interface JobQueue {
   start(): Promise<void>;
-  enqueue<T extends object>(trx: Kysely<DB>, queue: string, data: T, opts?: EnqueueOptions): Promise<string>;
-  work<T>(queue: string, concurrency: number, handler: (job: QueueJob<T>) => Promise<void>): Promise<void>;
+  enqueue<N extends JobName>(trx: Kysely<DB>, queue: N, data: JobOf<N>, opts?: EnqueueOptions): Promise<string>;
+  work<N extends JobName>(queue: N, concurrency: number, handler: (job: QueueJob<JobOf<N>>) => Promise<void>): Promise<void>;
   /** Jobs waiting in a queue (created or waiting to retry), for the queue-depth gauge. */
-  depth(queue: string): Promise<number>;
+  depth(queue: JobName): Promise<number>;
   stop(opts: { graceful: boolean; timeoutMs: number }): Promise<void>;
 }
 
 export interface PgBossQueueOptions {
   pool: pg.Pool;
-  queues: string[];
+  queues: readonly JobName[];
   pollSec: number;
   maintenanceSec: number;
   /** A job whose worker vanished (crash, kill) becomes visible again after this long. */
@@ -70,7 +71,7 @@ export class PgBossQueue implements JobQueue {
     }
   }
 
-  async enqueue<T extends object>(trx: Kysely<DB>, queue: string, data: T, opts: EnqueueOptions = {}): Promise<string> {
+  async enqueue<N extends JobName>(trx: Kysely<DB>, queue: N, data: JobOf<N>, opts: EnqueueOptions = {}): Promise<string> {
     const id = await this.boss.send(queue, data, {
       startAfter: Math.max(0, Math.round(opts.startAfterSec ?? 0)),
       expireInSeconds: this.opts.visibilityTimeoutSec,
@@ -80,16 +81,16 @@ export class PgBossQueue implements JobQueue {
     return id;
   }
 
-  async work<T>(queue: string, concurrency: number, handler: (job: QueueJob<T>) => Promise<void>): Promise<void> {
+  async work<N extends JobName>(queue: N, concurrency: number, handler: (job: QueueJob<JobOf<N>>) => Promise<void>): Promise<void> {
     // pg-boss 10 runs one job at a time per worker; several workers give the concurrency.
     for (let i = 0; i < concurrency; i++) {
-      await this.boss.work<T>(queue, { pollingIntervalSeconds: this.opts.pollSec, batchSize: 1 }, async ([job]) => {
+      await this.boss.work<JobOf<N>>(queue, { pollingIntervalSeconds: this.opts.pollSec, batchSize: 1 }, async ([job]) => {
         if (job) await handler({ id: job.id, data: job.data });
       });
     }
   }
 
-  depth(queue: string): Promise<number> {
+  depth(queue: JobName): Promise<number> {
     return this.boss.getQueueSize(queue, { before: 'active' });
   }
 

@@ -11,21 +11,11 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { pipelines, runPipeline, type PipelineOutput } from '../pipelines/index.ts';
 import type { JobQueue, QueueJob } from '../queue/job-queue.ts';
+import { JobName, type ProcessJobData } from '../queue/jobs.ts';
 import { blobKey, type BlobStore } from '../storage/blob-store.ts';
 import type { Understanding, Understood } from './understanding.ts';
 import type { UsageService } from './usage-service.ts';
 
-export const PROCESS_QUEUE = 'process-upload';
-
-export interface ProcessJobData {
-  jobId: string;
-  uploadId: string;
-  userId: string;
-  /** Correlation id of the request that enqueued the job (X-Request-ID), for the worker's logs. */
-  requestId?: string;
-  /** A completed file described offline for want of budget, now analysed by the cloud model. */
-  reanalyze?: boolean;
-}
 
 export interface ProcessingOptions {
   timeoutMs: number;
@@ -245,7 +235,7 @@ export class ProcessingService {
     opts: { refundAttempt?: boolean } = {},
   ): Promise<void> {
     const moved = await this.deps.db.transaction().execute(async (trx) => {
-      const next = await this.deps.queue.enqueue(trx, PROCESS_QUEUE, job.data, { startAfterSec: delaySec });
+      const next = await this.deps.queue.enqueue(trx, JobName.Process, job.data, { startAfterSec: delaySec });
       if (!(await jobs.requeueJob(trx, jobId, job.id, next, err && { code: err.code, message: err.message }, opts))) return false;
       await uploads.markPending(trx, upload.id, jobId, err && { code: err.code, message: err.message });
       return true;

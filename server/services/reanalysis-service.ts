@@ -5,7 +5,7 @@ import type { DB } from '../db/schema.ts';
 import * as uploads from '../db/uploads-repo.ts';
 import type { Logger } from '../logger.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
-import { PROCESS_QUEUE, type ProcessJobData } from './processing-service.ts';
+import { JobName } from '../queue/jobs.ts';
 import type { UsageService } from './usage-service.ts';
 
 /** Files queued per user per sweep: a new day's budget is spent file by file, not all at once. */
@@ -28,8 +28,7 @@ export class ReanalysisService {
       for (const { id: uploadId } of waiting) {
         const jobId = randomUUID();
         await db.transaction().execute(async (trx) => {
-          const data: ProcessJobData = { jobId, uploadId, userId, reanalyze: true };
-          const queueJobId = await queue.enqueue(trx, PROCESS_QUEUE, data);
+          const queueJobId = await queue.enqueue(trx, JobName.Process, { jobId, uploadId, userId, reanalyze: true });
           await jobs.insertJob(trx, { id: jobId, uploadId, userId, kind: 'reanalyze', queueJobId });
           // Pointing the file at its newest job makes any older run's result stale.
           await uploads.pointAtJob(trx, uploadId, jobId);

@@ -5,12 +5,8 @@ import type { DB } from '../db/schema.ts';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../logger.ts';
 import type { JobQueue, QueueJob } from '../queue/job-queue.ts';
+import { JobName, type ReembedJobData } from '../queue/jobs.ts';
 
-export const REEMBED_QUEUE = 'reembed-upload';
-
-export interface ReembedJobData {
-  uploadIds: string[];
-}
 
 const BATCH = 32;
 
@@ -33,7 +29,7 @@ export class ReembedService {
     if (stale.length === 0) return 0;
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < stale.length; i += BATCH) {
-        await queue.enqueue(trx, REEMBED_QUEUE, { uploadIds: stale.slice(i, i + BATCH) } satisfies ReembedJobData);
+        await queue.enqueue(trx, JobName.Reembed, { uploadIds: stale.slice(i, i + BATCH) });
       }
     });
     this.deps.log.info({ count: stale.length, model: this.models.cloud }, 'embedding model changed; re-embedding in the background');

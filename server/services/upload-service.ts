@@ -16,8 +16,8 @@ import * as uploads from '../db/uploads-repo.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
+import { JobName, type ProcessJobData } from '../queue/jobs.ts';
 import { blobKey, uploadPrefix, type BlobStore } from '../storage/blob-store.ts';
-import { PROCESS_QUEUE, type ProcessJobData } from './processing-service.ts';
 
 export interface IngestResult {
   upload: uploads.UploadRecord;
@@ -109,7 +109,7 @@ export class UploadService {
         // The request's correlation id travels with the job, so the worker's log lines carry it too.
         const { requestId } = currentLogContext();
         const data: ProcessJobData = { jobId, uploadId, userId, ...(requestId ? { requestId } : {}) };
-        const queueJobId = await this.deps.queue.enqueue(trx, PROCESS_QUEUE, data);
+        const queueJobId = await this.deps.queue.enqueue(trx, JobName.Process, data);
         await jobs.insertJob(trx, { id: jobId, uploadId, userId, kind: 'process', queueJobId });
         return uploads.getUpload(trx, userId, uploadId);
       });
@@ -193,7 +193,7 @@ export class UploadService {
       if (upload.processing_status !== 'failed') {
         throw new TroveError('VALIDATION_ERROR', `Only failed uploads can be retried; this one is ${upload.processing_status}.`);
       }
-      const queueJobId = await this.deps.queue.enqueue(trx, PROCESS_QUEUE, { jobId, uploadId, userId } satisfies ProcessJobData);
+      const queueJobId = await this.deps.queue.enqueue(trx, JobName.Process, { jobId, uploadId, userId });
       await jobs.insertJob(trx, { id: jobId, uploadId, userId, kind: 'process', queueJobId });
       const res = await trx.updateTable('uploads')
         .set({ current_job_id: jobId, processing_status: 'pending', processing_error: null, processing_error_code: null, retry_count: 0, updated_at: new Date() })

@@ -23,7 +23,8 @@ import { Metrics } from '../../server/metrics.ts';
 import { PgBossQueue } from '../../server/queue/job-queue.ts';
 import { TusUploads } from '../../server/routes/tus.ts';
 import { FileLinks } from '../../server/services/file-links.ts';
-import { PROCESS_QUEUE, ProcessingService, type ProcessJobData } from '../../server/services/processing-service.ts';
+import { JobName } from '../../server/queue/jobs.ts';
+import { ProcessingService } from '../../server/services/processing-service.ts';
 import { CacheInvalidatingEventBus, type SearchCache } from '../../server/services/search-cache.ts';
 import { SearchService } from '../../server/services/search-service.ts';
 import { Understanding } from '../../server/services/understanding.ts';
@@ -76,7 +77,7 @@ export async function startCloudApp(opts: CloudAppOptions): Promise<CloudApp> {
     const store = new LocalBlobStore(path.join(dataDir, 'files'));
     const links = new FileLinks(new HmacUrlSigner(Buffer.alloc(32, 7)));
     const queue = new PgBossQueue({
-      pool: database.pool, queues: [PROCESS_QUEUE], pollSec: 0.5, maintenanceSec: 1, visibilityTimeoutSec: 120, onError: () => undefined,
+      pool: database.pool, queues: [JobName.Process], pollSec: 0.5, maintenanceSec: 1, visibilityTimeoutSec: 120, onError: () => undefined,
     });
     const tmpDir = path.join(dataDir, 'tmp');
     const uploads = new UploadService({ db: database.db, queue, store, events, log, tmpDir, concurrency: 2, retentionDays: 7 });
@@ -96,7 +97,7 @@ export async function startCloudApp(opts: CloudAppOptions): Promise<CloudApp> {
     );
     await queue.start();
     cleanups.push(() => Promise.all([queue.stop({ graceful: false, timeoutMs: 2000 }), processing.drain(1000)]));
-    if (opts.worker) await queue.work<ProcessJobData>(PROCESS_QUEUE, 2, (job) => processing.handle(job));
+    if (opts.worker) await queue.work(JobName.Process, 2, (job) => processing.handle(job));
     await app.listen({ host: '127.0.0.1', port: 0 });
     cleanups.push(() => app.close());
     port = (app.server.address() as { port: number }).port;

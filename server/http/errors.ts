@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, TroveError, type ErrorCode } from '../../shared/api/errors.ts';
+import { isDiskFull } from '../disk-full.ts';
+import { fail } from './envelope.ts';
 
 /** Fastify's own error codes, mapped to ours with a message a person can act on. */
 const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
@@ -14,18 +16,13 @@ const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
   FST_FIELDS_LIMIT: ['VALIDATION_ERROR', 'Too many form fields; send "file" and optionally "metadata".'],
 };
 
-/** ENOSPC from Node, or Postgres SQLSTATE 53100 disk_full / "could not extend file …: No space left on device". */
-function isDiskFull(err: { code?: unknown; message?: unknown }): boolean {
-  return err.code === 'ENOSPC' || err.code === '53100' || (typeof err.message === 'string' && /No space left on device/.test(err.message));
-}
-
 /**
  * Fastify's `frameworkErrors`: errors raised before routing (a path parameter over `maxParamLength`,
  * a malformed URL) get the envelope too instead of Fastify's own JSON shape.
  */
 export function frameworkErrorReply(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
   const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long.' : 'The request URL is not valid.';
-  void reply.status(400).send({ status: 'error', data: null, error: { code: 'VALIDATION_ERROR', message }, timestamp: new Date().toISOString() });
+  void reply.status(400).send(fail('VALIDATION_ERROR', message));
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -59,13 +56,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // Refused before its body was read in full (an upload over the limit): nothing reads the rest
     // any more, so keeping the connection would leave it stuck until the client gives up.
     if (!req.raw.complete) reply.header('Connection', 'close');
-    return reply.status(status >= 400 && status < 600 ? status : 500).send({
-      status: 'error', data: null, error: { code, message, ...(details === undefined ? {} : { details }) }, timestamp: new Date().toISOString(),
-    });
+    return reply.status(status >= 400 && status < 600 ? status : 500).send(fail(code, message, details));
   });
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({
-      status: 'error', data: null, error: { code: 'NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}.` }, timestamp: new Date().toISOString(),
-    }),
+    reply.status(404).send(fail('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`)),
   );
 }

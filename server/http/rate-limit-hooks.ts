@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { API_PREFIX } from '../../shared/api/schemas.ts';
 import type { RateDecision, RateLimiter } from './rate-limit.ts';
+import { fail } from './envelope.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -79,11 +80,8 @@ async function guarded(req: FastifyRequest, pending: Promise<RateDecision> | und
 function refuse(req: FastifyRequest, reply: FastifyReply, d: RateDecision, message: string): FastifyReply {
   // A refused upload's body is never read; keeping the connection would leave it stuck.
   if (!req.raw.complete) reply.header('Connection', 'close');
-  return reply.status(429).header('Retry-After', String(d.retryAfterSec)).send({
-    status: 'error', data: null,
-    error: { code: 'RATE_LIMITED', message, details: { limit: d.limit, retry_after: d.retryAfterSec, reset_at: d.resetAt.toISOString() } },
-    timestamp: new Date().toISOString(),
-  });
+  return reply.status(429).header('Retry-After', String(d.retryAfterSec))
+    .send(fail('RATE_LIMITED', message, { limit: d.limit, retry_after: d.retryAfterSec, reset_at: d.resetAt.toISOString() }));
 }
 
 function humanDuration(sec: number): string {

@@ -23,6 +23,7 @@ import { ok } from '../http/envelope.ts';
 import type { Logger } from '../logger.ts';
 import type { UploadService } from '../services/upload-service.ts';
 import { cleanFilename } from './uploads.ts';
+import { fail } from '../http/envelope.ts';
 
 /** What a finished upload left behind: who owns it and what ingesting it gave. */
 interface TusResult extends UploadAccepted {
@@ -187,7 +188,7 @@ class TusHookError extends Error {
   constructor(err: TroveError) {
     super(err.message);
     this.status_code = err.status;
-    this.body = JSON.stringify({ status: 'error', data: null, error: { code: err.code, message: err.message }, timestamp: new Date().toISOString() });
+    this.body = JSON.stringify(fail(err.code, err.message));
   }
 }
 const tusError = (err: TroveError) => new TusHookError(err);

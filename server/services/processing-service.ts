@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { TroveError, isErrorCode } from '../../shared/api/errors.ts';
 import type { UploadEvent } from '../../shared/api/schemas.ts';
+import { isDiskFull } from '../disk-full.ts';
 import * as jobs from '../db/jobs-repo.ts';
 import type { DB } from '../db/schema.ts';
 import * as uploads from '../db/uploads-repo.ts';
@@ -293,7 +294,7 @@ function toTroveError(err: unknown): TroveError {
   const code: unknown = (err as { code?: unknown } | null)?.code;
   if (err instanceof Error && isErrorCode(code)) return new TroveError(code, err.message);
   const message = err instanceof Error ? err.message : String(err);
-  if (/ENOSPC/.test(message)) return new TroveError('INSUFFICIENT_STORAGE', 'The disk is full; free some space and retry.');
+  if (isDiskFull(err)) return new TroveError('INSUFFICIENT_STORAGE', 'The disk is full; free some space and retry.');
   return new TroveError('PROCESSING_FAILED', `Processing failed unexpectedly: ${message.slice(0, 300)}`, undefined, { cause: err });
 }
 

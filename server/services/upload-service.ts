@@ -10,6 +10,7 @@ import type { FileType } from '../../shared/file-types.ts';
 import { HashingStream, sha256File } from '../../shared/node/hash.ts';
 import { sniffFile } from '../../shared/node/media/index.ts';
 import { currentLogContext } from '../correlation.ts';
+import { isDiskFull } from '../disk-full.ts';
 import * as jobs from '../db/jobs-repo.ts';
 import type { DB } from '../db/schema.ts';
 import * as uploads from '../db/uploads-repo.ts';
@@ -214,6 +215,6 @@ function streamError(err: unknown): TroveError {
   if (err instanceof TroveError) return err;
   const code = (err as { code?: string } | null)?.code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') return new TroveError('FILE_TOO_LARGE', (err as Error).message);
-  if (code === 'ENOSPC') return new TroveError('INSUFFICIENT_STORAGE', 'The disk is full. Free some space, then upload again.');
+  if (isDiskFull(err)) return new TroveError('INSUFFICIENT_STORAGE', 'The disk is full. Free some space, then upload again.');
   return new TroveError('UPLOAD_INCOMPLETE', 'The upload was cut off before the whole file arrived; nothing was stored. Try again.', undefined, { cause: err });
 }

@@ -49,6 +49,8 @@ describe('grounded prompt', () => {
     expect(prompt).toContain('- Date recorded: 2 January 2023');
     expect(prompt).toContain('- Duration: 1 min 5 s');
     expect(prompt).toContain('- Objects found by a detector: dog (in 4 sampled frames)');
+    expect(groundedPrompt({ ...input, metadata: { hasAudio: false } }, grounding, { ...none, wholeVideo: true }, limits))
+      .toContain('Attached: the whole video (it has no sound).');
     expect(groundedPrompt({ ...input, fileType: 'document', mimeType: 'application/pdf' }, grounding, { pictures: 3, wholeVideo: false, recording: false, scannedPages: 5 }, limits))
       .toContain('Attached: the first 3 of its 5 scanned pages.');
   });
@@ -140,6 +142,9 @@ describe('media plan', () => {
     // The size is read from disk when the caller gives none.
     expect(await planMedia(v, gemini)).toEqual({ pictures: [], wholeVideo: { path: video, mimeType: 'video/mov' } });
     expect(await planMedia({ ...v, sizeBytes: 20_000 }, gemini)).toEqual({ pictures: ['f1', 'f2'], recording: { path: '/a.wav', mimeType: 'audio/wav' } });
+    // Small but long (a low bit rate): whole it would cost ~300 tokens a second.
+    expect(await planMedia({ ...v, metadata: { durationSec: 301 } }, gemini)).toMatchObject({ pictures: ['f1', 'f2'] });
+    expect(await planMedia({ ...v, metadata: { durationSec: 301 } }, { ...gemini, wholeVideoMaxSeconds: 400 })).toMatchObject({ pictures: [] });
     expect(await planMedia({ ...v, mimeType: 'video/x-matroska', filename: 'x.mkv' }, gemini)).toMatchObject({ pictures: ['f1', 'f2'] });
     expect(await planMedia(v, chat)).toEqual({ pictures: ['f1', 'f2'] });
     expect(await planMedia({ ...base, fileType: 'audio', mimeType: 'audio/mpeg', audioPath: '/stored/abc' }, gemini))

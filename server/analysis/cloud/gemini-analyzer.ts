@@ -21,6 +21,8 @@ export interface GeminiAnalyzerOptions {
   contentModeration: boolean;
   /** GEMINI_WHOLE_VIDEO_MAX_SIZE: videos up to this size go whole; longer ones as frames + sound track. */
   wholeVideoMaxBytes: number;
+  /** Longest video sent whole (see media-plan.ts); default 300 s. */
+  wholeVideoMaxSeconds?: number;
   /** TROVE_PROMPT_TEXT_MAX_TOKENS: the file's text sent with the prompt. */
   promptTextMaxTokens: number;
   log?: Logger | undefined;
@@ -89,7 +91,10 @@ export class GeminiAnalyzer implements CloudAnalyzer {
 
   async describe(input: AnalysisInput, grounding: Analysis, signal?: AbortSignal): Promise<CloudOutcome> {
     if (signal?.aborted) throw abortReason(signal);
-    const plan = await planMedia(input, { wholeVideoMaxBytes: this.opts.wholeVideoMaxBytes, takesRecordings: true, maxScanPages: this.opts.maxScanPages ?? 3 });
+    const plan = await planMedia(input, {
+      wholeVideoMaxBytes: this.opts.wholeVideoMaxBytes, wholeVideoMaxSeconds: this.opts.wholeVideoMaxSeconds,
+      takesRecordings: true, maxScanPages: this.opts.maxScanPages ?? 3,
+    });
     const images = await prepareImages(plan.pictures, this.imageOpts, this.opts.log, signal);
     const uploaded: GeminiFile[] = [];
     try {

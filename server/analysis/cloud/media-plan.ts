@@ -20,6 +20,12 @@ export interface MediaPlan {
 export interface MediaPlanOptions {
   /** GEMINI_WHOLE_VIDEO_MAX_SIZE; undefined when the provider takes no video files (OpenAI chat). */
   wholeVideoMaxBytes: number | undefined;
+  /**
+   * Longest video sent whole. Size alone does not bound the cost: Gemini bills ~300 tokens per second
+   * of video, so a long clip at a low bit rate would fit under the size and still cost a hundred times
+   * its frames. Default 300 s.
+   */
+  wholeVideoMaxSeconds?: number | undefined;
   /** Whether the provider takes recordings (Gemini's Files API) or only pictures and text. */
   takesRecordings: boolean;
   /** Page pictures of a scanned document; its OCR text goes as text anyway. */
@@ -51,7 +57,7 @@ export async function planMedia(input: AnalysisInput, opts: MediaPlanOptions): P
     case 'image':
       return { pictures };
     case 'video': {
-      const whole = await wholeVideo(input, opts.wholeVideoMaxBytes);
+      const whole = await wholeVideo(input, opts.wholeVideoMaxBytes, opts.wholeVideoMaxSeconds ?? 300);
       if (whole) return { pictures: [], wholeVideo: whole };
       const track = opts.takesRecordings && input.audioPath ? { path: input.audioPath, mimeType: audioMimeType(input.audioPath, input.mimeType) } : undefined;
       return { pictures, ...(track ? { recording: track } : {}) };
@@ -70,9 +76,11 @@ export async function planMedia(input: AnalysisInput, opts: MediaPlanOptions): P
   }
 }
 
-/** The original goes whole when it is small enough, in a container Gemini reads, and still on disk. */
-async function wholeVideo(input: AnalysisInput, maxBytes: number | undefined): Promise<MediaPlan['wholeVideo']> {
+/** The original goes whole when it is small and short enough, in a container Gemini reads, and still on disk. */
+async function wholeVideo(input: AnalysisInput, maxBytes: number | undefined, maxSeconds: number): Promise<MediaPlan['wholeVideo']> {
   if (maxBytes === undefined || !input.sourcePath) return undefined;
+  const duration = input.metadata.durationSec;
+  if (typeof duration === 'number' && duration > maxSeconds) return undefined;
   const mimeType = geminiVideoType(input.mimeType, input.filename);
   if (!mimeType) return undefined;
   let size = input.sizeBytes;

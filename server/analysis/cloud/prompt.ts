@@ -72,7 +72,7 @@ export function groundedPrompt(
 
 function attachedLine(input: AnalysisInput, a: Attached): string | undefined {
   const items: string[] = [];
-  if (a.wholeVideo) items.push('the whole video, with its sound');
+  if (a.wholeVideo) items.push(input.metadata.hasAudio === false ? 'the whole video (it has no sound)' : 'the whole video, with its sound');
   if (a.pictures > 0) {
     if (input.fileType === 'video') items.push(`${a.pictures} frame${a.pictures === 1 ? '' : 's'} sampled from the video, in order`);
     else if (input.fileType === 'document') {

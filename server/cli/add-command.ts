@@ -12,6 +12,8 @@ export interface AddOptions extends ConnectionFlags {
   wait?: boolean;
   json?: boolean;
   concurrency?: number;
+  /** "Keep on this device": uploaded with metadata `keep_local: true`, so no cloud AI model sees them. */
+  keepLocal?: boolean;
 }
 
 export interface LocalFile {
@@ -79,7 +81,7 @@ export async function addCommand(paths: string[], opts: AddOptions): Promise<num
         const file = files[next++]!;
         let accepted: UploadAccepted;
         try {
-          accepted = await uploadWithRetry(client, file, reporter, abort.signal);
+          accepted = await uploadWithRetry(client, file, reporter, abort.signal, opts.keepLocal ? { keep_local: true } : undefined);
         } catch (err) {
           reporter.uploadEnded(file);
           if (abort.signal.aborted) return;
@@ -114,24 +116,24 @@ export async function addCommand(paths: string[], opts: AddOptions): Promise<num
   }
 
   if (fatal) {
-    if (!opts.json && outcomes.length > 0) process.stdout.write(summaryText(outcomes, wait, files.length + problems.length));
+    if (!opts.json && outcomes.length > 0) process.stdout.write(summaryText(outcomes, wait, files.length + problems.length, opts.keepLocal ?? false));
     throw fatal;
   }
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(jsonSummary(outcomes), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(jsonSummary(outcomes, opts.keepLocal ?? false), null, 2)}\n`);
   } else if (files.length + problems.length === 0) {
     process.stdout.write('Nothing to add: no files found.\n');
   } else {
-    process.stdout.write(summaryText(outcomes, wait, files.length + problems.length));
+    process.stdout.write(summaryText(outcomes, wait, files.length + problems.length, opts.keepLocal ?? false));
   }
   return outcomes.some((o) => o.kind === 'failed') ? 1 : 0;
 }
 
-async function uploadWithRetry(client: TroveClient, file: LocalFile, reporter: Reporter, signal: AbortSignal): Promise<UploadAccepted> {
+async function uploadWithRetry(client: TroveClient, file: LocalFile, reporter: Reporter, signal: AbortSignal, metadata: Record<string, unknown> | undefined): Promise<UploadAccepted> {
   reporter.uploadStarted(file);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await client.upload(file.path, { signal, onProgress: (sent, total) => reporter.uploadProgress(file, sent, total) });
+      return await client.upload(file.path, { signal, metadata, onProgress: (sent, total) => reporter.uploadProgress(file, sent, total) });
     } catch (err) {
       const e = asCliError(err);
       const delay = RETRY_DELAYS_MS[attempt];
@@ -495,7 +497,7 @@ function fit(s: string, width: number): string {
   return s.length <= width ? s.padEnd(width) : `…${s.slice(s.length - width + 1)}`;
 }
 
-function summaryText(outcomes: Outcome[], wait: boolean, considered: number): string {
+function summaryText(outcomes: Outcome[], wait: boolean, considered: number, keepLocal: boolean): string {
   const added = outcomes.filter((o) => o.kind === 'added').length;
   const dups = outcomes.filter((o) => o.kind === 'duplicate').length;
   const failed = outcomes.filter((o): o is Extract<Outcome, { kind: 'failed' }> => o.kind === 'failed');
@@ -506,14 +508,17 @@ function summaryText(outcomes: Outcome[], wait: boolean, considered: number): st
     text += 'Failures:\n';
     for (const f of failed) text += `  ${f.file.display}: ${f.code} ${f.message}\n`;
   }
+  if (keepLocal && added > 0) text += `Kept on this device: no cloud AI model sees the ${added === 1 ? 'file' : `${added} files`} added.\n`;
+  // A duplicate is the file already in Trove, with the setting it was first added with.
+  if (keepLocal && dups > 0) text += 'Files already in Trove keep the setting they were first added with.\n';
   if (added > 0 && !wait) text += 'Processing continues in the background; `npx trove status` shows how far it got.\n';
   return text;
 }
 
-function jsonSummary(outcomes: Outcome[]) {
+function jsonSummary(outcomes: Outcome[], keepLocal: boolean) {
   const pick = <K extends Outcome['kind']>(kind: K) => outcomes.filter((o): o is Extract<Outcome, { kind: K }> => o.kind === kind);
   const added = pick('added').map((o) => ({ path: o.file.path, upload_id: o.uploadId, job_id: o.jobId, status: o.status, file_type: o.fileType }));
   const duplicates = pick('duplicate').map((o) => ({ path: o.file.path, upload_id: o.uploadId, status: o.status }));
   const failed = pick('failed').map((o) => ({ path: o.file.path, code: o.code, message: o.message, upload_id: o.uploadId, stage: o.stage }));
-  return { added, duplicates, failed, counts: { added: added.length, duplicates: duplicates.length, failed: failed.length } };
+  return { added, duplicates, failed, counts: { added: added.length, duplicates: duplicates.length, failed: failed.length }, keep_local: keepLocal };
 }

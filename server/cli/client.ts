@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ApiEnvelope } from '../../shared/api/envelope.ts';
 import {
   API_PREFIX, type Health, type JobStatus, type ListUploadsQuery, type SearchBody, type SearchResponse,
-  type UploadAccepted, type UploadEvent, type UploadList,
+  type UploadAccepted, type UploadEvent, type UploadList, type Usage, type UsageQuery,
 } from '../../shared/api/schemas.ts';
 
 /**
@@ -80,6 +80,11 @@ export class TroveClient {
 
   listUploads(q: Partial<ListUploadsQuery> = {}, signal?: AbortSignal): Promise<UploadList> {
     return this.request<UploadList>('/uploads', { query: { ...q }, signal });
+  }
+
+  /** What paid AI models cost (GET /usage; default: this month so far). */
+  usage(q: UsageQuery = {}, signal?: AbortSignal): Promise<Usage> {
+    return this.request<Usage>('/usage', { query: { ...q }, signal });
   }
 
   search(body: Omit<SearchBody, 'limit'> & { limit?: number }, signal?: AbortSignal): Promise<SearchResponse> {

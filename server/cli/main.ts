@@ -3,7 +3,7 @@ import { VERSION } from '../version.ts';
 import { CliError } from './client.ts';
 
 /**
- * `trove serve | add | search | status`. Each command module is imported only when it runs, so the
+ * `trove serve | add | search | usage | status`. Each command module is imported only when it runs, so the
  * client commands start without loading the server (database, models, HTTP stack).
  */
 export async function runCli(argv: string[]): Promise<void> {
@@ -28,7 +28,8 @@ export async function runCli(argv: string[]): Promise<void> {
     .option('--wait', 'wait until every file is processed and searchable')
     .option('--json', 'print a JSON summary instead of progress')
     .option('--concurrency <n>', 'files uploaded at once (1-16)', intOption(1, 16), 3)
-    .action(async (paths: string[], opts: { wait?: boolean; json?: boolean; concurrency: number; url?: string; token?: string }) => {
+    .option('--keep-local', 'keep these files on this device: stored and searchable as usual, never sent to a cloud AI model')
+    .action(async (paths: string[], opts: { wait?: boolean; json?: boolean; concurrency: number; keepLocal?: boolean; url?: string; token?: string }) => {
       const { addCommand } = await import('./add-command.ts');
       await run(() => addCommand(paths, opts));
     });
@@ -44,8 +45,18 @@ export async function runCli(argv: string[]): Promise<void> {
       await run(() => searchCommand(query, opts));
     });
 
+  withConnection(program.command('usage'))
+    .description('Show what paid AI models cost: tokens and US dollars by model and file type, and your AI budget (default: this month).')
+    .option('--from <day>', 'first day, YYYY-MM-DD (UTC; default: the first of this month)', dayOption)
+    .option('--to <day>', 'last day, YYYY-MM-DD (UTC, inclusive; default: today)', dayOption)
+    .option('--json', 'print the raw usage report as JSON')
+    .action(async (opts: { from?: string; to?: string; json?: boolean; url?: string; token?: string }) => {
+      const { usageCommand } = await import('./usage-command.ts');
+      await run(() => usageCommand(opts));
+    });
+
   withConnection(program.command('status'))
-    .description('Show the server, its health, and how many uploads are pending, processing, completed or failed.')
+    .description('Show the server, its health, how many uploads are pending, processing, completed or failed, and this month\'s AI usage.')
     .option('--json', 'print the status as JSON')
     .action(async (opts: { json?: boolean; url?: string; token?: string }) => {
       const { statusCommand } = await import('./status-command.ts');
@@ -94,6 +105,13 @@ function reportError(err: unknown): number {
   if (process.env.TROVE_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('(set TROVE_DEBUG=1 to see where it happened)\n');
   return 1;
+}
+
+function dayOption(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new InvalidArgumentError('expected a day as YYYY-MM-DD, e.g. 2026-03-01.');
+  }
+  return value;
 }
 
 function intOption(min: number, max: number) {

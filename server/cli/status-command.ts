@@ -1,7 +1,8 @@
 import type { ProcessingStatus } from '../../shared/file-types.ts';
-import type { Health } from '../../shared/api/schemas.ts';
-import { CliError } from './client.ts';
+import type { Health, Usage } from '../../shared/api/schemas.ts';
+import { CliError, type TroveClient } from './client.ts';
 import { connect, type ConnectionFlags } from './locate.ts';
+import { isAllLocal, totalsText } from './usage-command.ts';
 
 export interface StatusOptions extends ConnectionFlags {
   json?: boolean;
@@ -31,14 +32,23 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
     updated_at: u.updated_at,
   }));
 
+  const ai = await aiUsage(client);
+
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ url: located.url, health, counts, recent_failures: recentFailures }, null, 2)}\n`);
+    const aiJson = ai.kind === 'reported' ? { from: ai.usage.from, to: ai.usage.to, total: ai.usage.total, budget: ai.usage.budget } : null;
+    process.stdout.write(`${JSON.stringify({ url: located.url, health, counts, recent_failures: recentFailures, ai_usage: aiJson }, null, 2)}\n`);
   } else {
     const lines = [
       `Trove ${health.version} at ${located.url} (${located.urlSource === 'server.json' ? 'from server.json' : located.urlSource === 'default' ? 'default address' : `from ${located.urlSource === 'env' ? 'TROVE_URL' : '--url'}`})`,
       `Health:     ${health.status} (database ${health.database}, up ${formatDuration(health.uptime_s)}, ${health.mode} mode)`,
       `Uploads:    ${counts.total} total — ${counts.completed} completed, ${counts.processing} processing, ${counts.pending} pending, ${counts.failed} failed`,
     ];
+    if (ai.kind === 'reported') {
+      lines.push(isAllLocal(ai.usage) ? 'AI usage:   none this month (files are analysed on this device)' : `AI usage:   ${totalsText(ai.usage.total)} this month`);
+      if (ai.usage.budget.awaiting_budget > 0) lines.push(`            ${ai.usage.budget.awaiting_budget} waiting for AI budget (\`npx trove usage\` for details)`);
+    } else if (ai.kind === 'failed') {
+      lines.push(`AI usage:   unavailable (${ai.error.code}: ${ai.error.message})`);
+    }
     if (recentFailures.length > 0) {
       lines.push(`Recent failures${counts.failed > recentFailures.length ? ` (latest ${recentFailures.length} of ${counts.failed})` : ''}:`);
       for (const f of recentFailures) lines.push(`  ${f.filename}: ${f.code} ${f.message}`);
@@ -46,6 +56,17 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return 0;
+}
+
+/** This month's AI usage, when the server reports it (an older server has no /usage; that is no error). */
+async function aiUsage(client: TroveClient): Promise<{ kind: 'reported'; usage: Usage } | { kind: 'absent' } | { kind: 'failed'; error: CliError }> {
+  try {
+    return { kind: 'reported', usage: await client.usage() };
+  } catch (err) {
+    if (err instanceof CliError && err.httpStatus === 404) return { kind: 'absent' };
+    if (err instanceof CliError) return { kind: 'failed', error: err };
+    throw err;
+  }
 }
 
 function formatDuration(seconds: number): string {

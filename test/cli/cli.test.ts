@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchResponse, UploadList } from '../../shared/api/schemas.ts';
+import type { SearchResponse, Upload, UploadList } from '../../shared/api/schemas.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 /**
@@ -180,6 +180,44 @@ describe('trove CLI against a real server', () => {
     expect(plain.stdout).toContain(`at ${server.url}`);
     expect(plain.stdout).toContain('6 total — 5 completed, 0 processing, 0 pending, 1 failed');
     expect(plain.stdout).toMatch(/broken\.jpg: CORRUPT_FILE/);
+  });
+
+  it('add --keep-local: sent with keep_local: true; usage and status tell this month\'s AI use', async () => {
+    await write(path.join(root, 'private', 'passport.md'), '# Passport\n\nNumber X1234567, renewed at the consulate in Lyon.\n');
+    await write(path.join(root, 'private2', 'diary.md'), '# Diary\n\nThe heron came back to the pond today.\n');
+    const run = await trove(['add', path.join(root, 'private'), '--keep-local', '--wait', '--json'], byToken);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as { added: { upload_id: string; status: string }[]; keep_local: boolean };
+    expect(out.keep_local).toBe(true);
+    expect(out.added).toHaveLength(1);
+    const { body } = await server.json<Upload>(`/api/v1/file/${out.added[0]!.upload_id}/metadata`);
+    expect(body.data.user_metadata).toEqual({ keep_local: true });
+    expect(body.data.keep_local).toBe(true);
+    expect(body.data.cloud_status).toBe('kept_local');
+
+    const plain = await trove(['add', path.join(root, 'private2'), '--keep-local'], byToken);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('Kept on this device: no cloud AI model sees the file added.');
+    const [diary] = (await server.json<UploadList>('/api/v1/uploads?limit=100')).body.data.uploads.filter((u) => u.filename === 'diary.md');
+    expect(diary!.keep_local).toBe(true);
+
+    // The embedded default calls no paid model: usage says so, and so does status.
+    const usage = await trove(['usage'], byToken);
+    expect(usage.stderr).toBe('');
+    expect(usage.code).toBe(0);
+    expect(usage.stdout).toMatch(/^AI usage \d{4}-\d{2}-01 – \d{4}-\d{2}-\d{2} \(UTC\)\n/);
+    expect(usage.stdout).toMatch(/everything (is|was) analysed on this device/);
+    const usageJson = await trove(['usage', '--json', '--from', '2026-01-01', '--to', '2026-01-31'], byToken);
+    expect(JSON.parse(usageJson.stdout)).toMatchObject({ from: '2026-01-01', to: '2026-01-31', total: { calls: 0, cost_usd: 0 } });
+    const status = await trove(['status'], byToken);
+    expect(status.stdout).toContain('AI usage:   none this month (files are analysed on this device)');
+    const statusJson = JSON.parse((await trove(['status', '--json'], byToken)).stdout) as { ai_usage: { total: { calls: number }; budget: { awaiting_budget: number } } };
+    expect(statusJson.ai_usage).toMatchObject({ total: { calls: 0 }, budget: { awaiting_budget: 0 } });
+
+    const bad = await trove(['usage', '--from', 'March'], byToken);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error USAGE: .*expected a day as YYYY-MM-DD/);
   });
 
   it('errors: unreachable server, wrong token, bad usage — a clear message, non-zero exit, no stack trace', async () => {

@@ -93,11 +93,12 @@ describe('detail view: who described the file, and the cloud model', () => {
 
 describe('costs as people read them', () => {
   it('formats small and large amounts', () => {
-    expect(formatUsd(0)).toBe('$0');
+    expect(formatUsd(0)).toBe('$0.00');
     expect(formatUsd(0.0004)).toBe('$0.0004');
     expect(formatUsd(0.000412)).toBe('$0.0004');
     expect(formatUsd(0.0125)).toBe('$0.0125');
-    expect(formatUsd(0.1)).toBe('$0.1');
+    expect(formatUsd(0.1)).toBe('$0.10');
+    expect(formatUsd(0.5)).toBe('$0.50');
     expect(formatUsd(0.000002)).toBe('$0.000002');
     expect(formatUsd(12.3456)).toBe('$12.35');
   });
@@ -166,8 +167,8 @@ describe('Settings: AI usage this month', () => {
     expect(totals('Tokens in')).toBe('1,234,567');
     expect(totals('Tokens out')).toBe('45,678');
     expect(totals('Calls')).toBe('812');
-    expect(within(section).getByText('Daily budget: $0.5012 of $0.5 spent today — reached')).toBeTruthy();
-    expect(within(section).getByRole('meter', { name: 'Daily budget: $0.5012 of $0.5 spent today' })).toBeTruthy();
+    expect(within(section).getByText('Daily budget: $0.5012 of $0.50 spent today — reached')).toBeTruthy();
+    expect(within(section).getByRole('meter', { name: 'Daily budget: $0.5012 of $0.50 spent today' })).toBeTruthy();
     expect(within(section).getByText(/Monthly budget: no cap/)).toBeTruthy();
     expect(within(section).getByText(/3 files are waiting for AI budget/)).toBeTruthy();
     const byModel = within(section).getByRole('table', { name: 'By model' });
@@ -204,7 +205,7 @@ describe('Settings: AI usage this month', () => {
     api.usage.mockResolvedValue(usage({ paid_models: ['gemini-2.5-flash'], budget: { daily_usd: 0, monthly_usd: 0, spent_today_usd: 0, spent_this_month_usd: 0, awaiting_budget: 1 } }));
     render(<SettingsView />);
     expect(await screen.findByText(/1 file is waiting for AI budget/)).toBeTruthy();
-    expect(screen.getByText('Daily budget: $0 of $0 spent today — reached')).toBeTruthy();
+    expect(screen.getByText('Daily budget: $0.00 of $0.00 spent today — reached')).toBeTruthy();
   });
 
   it('a failed request shows the reason and can be tried again', async () => {

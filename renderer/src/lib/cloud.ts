@@ -63,21 +63,4 @@ export function cloudBadge(status: CloudStatus | null, keepLocal: boolean): Clou
   return null;
 }
 
-/**
- * US dollars as people read small AI costs: cents for a dollar or more, four decimals below that,
- * and enough digits for the tiny amounts one embedding costs ($0.000002) rather than "$0.0000".
- */
-export function formatUsd(usd: number): string {
-  if (!Number.isFinite(usd) || usd === 0) return '$0';
-  const abs = Math.abs(usd);
-  const digits = abs >= 1 ? 2 : abs >= 0.0001 ? 4 : Math.min(10, Math.ceil(-Math.log10(abs)) + 1);
-  const text = usd.toFixed(digits);
-  return `$${abs >= 1 ? text : text.replace(/(\.\d*?[1-9])0+$/, '$1')}`;
-}
-
-const integer = new Intl.NumberFormat('en-US');
-
-/** Token counts with thousands separators: 1,234,567. */
-export function formatCount(n: number): string {
-  return integer.format(n);
-}
+export { formatCount, formatUsd } from '../../../shared/format.ts';

@@ -36,7 +36,7 @@ export function mapGcsError(err: unknown, bucket: string, what: string): TroveEr
   }
   if (status === 401 || status === 403) {
     return new TroveError('INTERNAL_ERROR',
-      `Cloud Storage refused access to bucket '${bucket}' (HTTP ${status}). Check that the service account Trove runs as (the key file in GOOGLE_APPLICATION_CREDENTIALS, or on Cloud Run the service's own account) has the Storage Object Admin role on it.`,
+      `Cloud Storage refused access to bucket '${bucket}' (HTTP ${status}). Check that the service account Trove runs as (the key file in GOOGLE_APPLICATION_CREDENTIALS, or on Cloud Run the service's own account) may read and write objects in it (roles/storage.objectUser, as infra/terraform grants).`,
       details, opts);
   }
   const checksum = code === 'FILE_NO_UPLOAD' || code === 'CONTENT_DOWNLOAD_MISMATCH' || /checksum|mismatch/i.test(message);

@@ -1,9 +1,10 @@
 /**
  * Against real PostgreSQL 15 servers: one without pgvector (whatever this machine has installed),
  * where the server refuses to start and says what to install; and one with pgvector, for the
- * filtered HNSW search with iterative scan, the job queue's exactly-once delivery over several
- * queue instances (as several worker processes hold), and LISTEN/NOTIFY in PgEventBus. Each test on
- * the pgvector server has a database of its own.
+ * filtered HNSW searches with iterative scan (similar files; hybrid search over two vector spaces),
+ * the job queue's exactly-once delivery over several queue instances (as several worker processes
+ * hold), and LISTEN/NOTIFY in PgEventBus. Each group of tests on the pgvector server has a database
+ * of its own.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -17,11 +18,12 @@ import type { UploadEvent } from '../../shared/api/schemas.ts';
 import { assertPgvectorAvailable } from '../../server/db/database.ts';
 import { ensureVectorIndex, migrateToLatest, vectorIndexName } from '../../server/db/migrate.ts';
 import type { DB } from '../../server/db/schema.ts';
-import { similarUploads } from '../../server/db/search-repo.ts';
+import { hybridSearch, similarUploads } from '../../server/db/search-repo.ts';
 import { toVectorLiteral } from '../../server/db/uploads-repo.ts';
 import { ensureUser } from '../../server/db/users-repo.ts';
 import { PgEventBus } from '../../server/events/pg-event-bus.ts';
 import { PgBossQueue } from '../../server/queue/job-queue.ts';
+import { JobName } from '../../server/queue/jobs.ts';
 import { startPostgres15, type TestPostgres } from '../helpers/postgres.ts';
 import { prng } from '../helpers/prng.ts';
 import { repoRoot } from '../helpers/serve-process.ts';
@@ -76,107 +78,143 @@ describe('PostgreSQL 15 without pgvector', () => {
   }, 60_000);
 });
 
-describe('PostgreSQL 15 with pgvector', () => {
-  it('filtered HNSW search with iterative scan returns the full top-k of one user among many (similar files)', async () => {
+describe('PostgreSQL 15 with pgvector: filtered HNSW search with iterative scan', () => {
+  const A = { model: 'test-space-a', dims: 16 };
+  const B = { model: 'test-space-b', dims: 8 };
+  const random = prng(15);
+  const vectorOf = (dims: number) => Array.from({ length: dims }, () => Number(random().toFixed(4)));
+  let db: Kysely<DB>;
+  /** Every statement the server's search functions sent, in order. */
+  const captured: CompiledQuery[] = [];
+  let mine: string;
+  const myFiles = new Set<string>();
+
+  beforeAll(async () => {
     const url = await server.createDatabase();
     // One connection that is never closed while idle, so the session setting below holds for the
-    // search's own transaction.
+    // searches' own transactions.
     const pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
     pools.push(pool);
-    const captured: CompiledQuery[] = [];
-    const db = new Kysely<DB>({
-      dialect: new PostgresDialect({ pool }),
-      log: (e) => { if (e.level === 'query') captured.push(e.query); },
-    });
+    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: (e) => { if (e.level === 'query') captured.push(e.query); } });
     await migrateToLatest(db);
-    const model = 'test-vectors-16';
-    const dims = 16;
-    const mine = (await ensureUser(db, 'mine')).id;
+    mine = (await ensureUser(db, 'mine')).id;
     const others = (await ensureUser(db, 'others')).id;
-    // 150 of my files among 3 000 of someone else's: only ~5 % of the index's nearest neighbours are mine.
-    const random = prng(15);
-    const rows = Array.from({ length: 3150 }, (_, i) => ({
-      id: randomUUID(), user: i < 150 ? mine : others,
-      vector: toVectorLiteral(Array.from({ length: dims }, () => Number(random().toFixed(4)))),
-    }));
+    // In space A 150 of my files among 3 000 of someone else's, in space B 50 among 1 000: only
+    // ~5 % of either index's nearest neighbours are mine. Components are non-negative, so every
+    // cosine similarity is too and no hit falls under the default minScore.
+    const rows = [
+      ...Array.from({ length: 3150 }, (_, i) => ({ user: i < 150 ? mine : others, space: A })),
+      ...Array.from({ length: 1050 }, (_, i) => ({ user: i < 50 ? mine : others, space: B })),
+    ].map((r) => ({ id: randomUUID(), user: r.user, model: r.space.model, vector: toVectorLiteral(vectorOf(r.space.dims)) }));
+    for (const r of rows) if (r.user === mine) myFiles.add(r.id);
     await sql`
       INSERT INTO uploads (id, user_id, storage_uri, original_filename, file_type, file_size, mime_type, file_hash,
                            processing_status, embedding, embedding_model)
       SELECT id, user_id, 'test://' || id, 'f.txt', 'document', 1, 'text/plain', md5(id::text) || md5(id::text),
-             'completed', vec::vector, ${model}
-      FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.user)}::uuid[], ${rows.map((r) => r.vector)}::text[])
-        AS t(id, user_id, vec)`.execute(db);
+             'completed', vec::vector, model
+      FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.user)}::uuid[], ${rows.map((r) => r.vector)}::text[],
+                  ${rows.map((r) => r.model)}::text[]) AS t(id, user_id, vec, model)`.execute(db);
     // Built after the load, as when a model is added to a full library.
-    await ensureVectorIndex(db, model, dims);
+    for (const space of [A, B]) await ensureVectorIndex(db, space.model, space.dims);
     await sql`ANALYZE uploads`.execute(db);
-    // Left to itself the planner reads my 150 rows through the user_id index and sorts them (exact,
-    // and right at this size); a sort made prohibitively expensive sends it to the HNSW index, the
-    // plan of large libraries, which is what this test is about.
+    // Left to itself the planner reads my few rows through the user_id index and sorts them (exact,
+    // and right at this size); a sort made prohibitively expensive sends it to the HNSW indexes, the
+    // plan of large libraries, which is what these tests are about.
     await sql`SET enable_sort = off`.execute(db);
+  });
 
-    const query = Array.from({ length: dims }, () => Number(random().toFixed(4)));
-    const excluded = rows[0]!.id; // the file whose similar files are asked for
-    captured.length = 0;
-    const hits = await similarUploads(db, {
-      userId: mine, excludeId: excluded, vector: toVectorLiteral(query), model, dimensions: dims, phash: null, maxHashDistance: 0, limit: 20,
-    });
-    const sent = captured.splice(0);
-    const ids = new Set<string>(rows.filter((r) => r.user === mine && r.id !== excluded).map((r) => r.id));
-    expect(hits).toHaveLength(20);
-    expect(hits.every((h) => ids.has(h.id))).toBe(true);
+  afterAll(() => db?.destroy());
 
-    // The exact 20 nearest of mine (no index): the approximate search finds nearly all of them.
-    const exact = await db.transaction().execute(async (trx) => {
-      await sql`SET LOCAL enable_indexscan = off`.execute(trx);
-      await sql`SET LOCAL enable_sort = on`.execute(trx);
-      return (await sql<{ id: string }>`SELECT id FROM uploads WHERE user_id = ${mine} AND id <> ${excluded}
-        ORDER BY embedding::vector(16) <=> ${toVectorLiteral(query)}::vector(16) LIMIT 20`.execute(trx)).rows.map((r) => r.id);
-    });
-    const recall = exact.filter((id) => hits.some((h) => h.id === id)).length / exact.length;
-    expect(recall).toBeGreaterThanOrEqual(0.9);
-
-    // The same statement, as the server sent it, goes through the HNSW index; with iterative scan
-    // turned off that index stops after its first candidates and returns only a few of mine.
+  /**
+   * Runs the statement a search sent, after the settings it sent, with hnsw.iterative_scan as
+   * given: its plan and how many rows it returns.
+   */
+  async function rerun(sent: CompiledQuery[], iterative: 'relaxed_order' | 'off') {
     const statement = sent.find((c) => c.sql.includes('<=>'))!;
     const settings = sent.filter((c) => /^\s*SET LOCAL/i.test(c.sql));
     expect(settings.map((c) => c.sql).join('\n')).toContain('hnsw.iterative_scan = relaxed_order');
-    const rerun = (iterative: string) => db.transaction().execute(async (trx) => {
-      for (const s of settings) await trx.executeQuery(s);
+    return db.transaction().execute(async (trx) => {
+      for (const c of settings) await trx.executeQuery(c);
       await sql`SET LOCAL hnsw.iterative_scan = ${sql.raw(iterative)}`.execute(trx);
       const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${statement.sql}`, [...statement.parameters]));
       const found = await trx.executeQuery(statement);
       return { plan: plan.rows.map((r) => r['QUERY PLAN']).join('\n'), count: found.rows.length };
     });
-    const relaxed = await rerun('relaxed_order');
-    expect(relaxed.plan).toContain(`Index Scan using ${vectorIndexName(model)}`);
-    expect(relaxed.count).toBe(20);
-    const off = await rerun('off');
-    expect(off.count).toBeLessThan(20);
-    await db.destroy();
-  }, 60_000);
+  }
 
+  it('similar files: the full top 20 of my files, nearly all of the exact nearest', async () => {
+    const query = vectorOf(A.dims);
+    const excluded = [...myFiles][0]!; // the file whose similar files are asked for
+    captured.length = 0;
+    const hits = await similarUploads(db, {
+      userId: mine, excludeId: excluded, vector: toVectorLiteral(query), model: A.model, dimensions: A.dims, phash: null, maxHashDistance: 0, limit: 20,
+    });
+    const sent = captured.splice(0);
+    expect(hits).toHaveLength(20);
+    expect(hits.every((h) => myFiles.has(h.id) && h.id !== excluded)).toBe(true);
+
+    // The exact 20 nearest of mine (no index): the approximate search finds nearly all of them.
+    const exact = await db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL enable_indexscan = off`.execute(trx);
+      await sql`SET LOCAL enable_sort = on`.execute(trx);
+      return (await sql<{ id: string }>`SELECT id FROM uploads WHERE user_id = ${mine} AND id <> ${excluded} AND embedding_model = ${A.model}
+        ORDER BY embedding::vector(16) <=> ${toVectorLiteral(query)}::vector(16) LIMIT 20`.execute(trx)).rows.map((r) => r.id);
+    });
+    const recall = exact.filter((id) => hits.some((h) => h.id === id)).length / exact.length;
+    expect(recall).toBeGreaterThanOrEqual(0.9);
+
+    // The same statement goes through the HNSW index; with iterative scan turned off that index
+    // stops after its first candidates, of which only a few are mine.
+    const relaxed = await rerun(sent, 'relaxed_order');
+    expect(relaxed.plan).toContain(`Index Scan using ${vectorIndexName(A.model)}`);
+    expect(relaxed.count).toBe(20);
+    expect((await rerun(sent, 'off')).count).toBeLessThan(20);
+  });
+
+  it('hybrid search in two vector spaces: a full page of my files, each space through its own index', async () => {
+    captured.length = 0;
+    const hits = await hybridSearch(db, {
+      userId: mine, text: 'nothing-matches-this-word', limit: 20, candidates: 100,
+      spaces: [A, B].map((space) => ({ model: space.model, dimensions: space.dims, vector: vectorOf(space.dims) })),
+    });
+    const sent = captured.splice(0);
+    expect(hits).toHaveLength(20);
+    expect(hits.every((h) => myFiles.has(h.id))).toBe(true);
+
+    const relaxed = await rerun(sent, 'relaxed_order');
+    expect(relaxed.plan).toContain(`Index Scan using ${vectorIndexName(A.model)}`);
+    expect(relaxed.plan).toContain(`Index Scan using ${vectorIndexName(B.model)}`);
+    expect(relaxed.count).toBe(20);
+    expect((await rerun(sent, 'off')).count).toBeLessThan(20);
+  });
+});
+
+describe('PostgreSQL 15 with pgvector: queue and events', () => {
   it('hands each of 300 jobs to exactly one of three queue instances', async () => {
     const url = await server.createDatabase();
     const queues = [0, 1, 2].map(() => new PgBossQueue({
-      pool: newPool(url), queues: ['exactly-once'], pollSec: 0.5, maintenanceSec: 1, visibilityTimeoutSec: 30, onError: () => undefined,
+      pool: newPool(url), queues: [JobName.Process], pollSec: 0.5, maintenanceSec: 1, visibilityTimeoutSec: 30, onError: () => undefined,
     }));
     for (const q of queues) await q.start();
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: newPool(url) }) });
+    // The upload-processing queue, whose jobs must each run once; no handler of the server's is attached.
+    const job = (n: number) => ({ jobId: String(n), uploadId: randomUUID(), userId: randomUUID() });
     const runs = new Map<number, number>();
     const byQueue = [0, 0, 0];
     for (const [i, q] of queues.entries()) {
-      await q.work<{ n: number }>('exactly-once', 2, async (job) => {
-        runs.set(job.data.n, (runs.get(job.data.n) ?? 0) + 1);
+      await q.work(JobName.Process, 2, async ({ data }) => {
+        const n = Number(data.jobId);
+        runs.set(n, (runs.get(n) ?? 0) + 1);
         byQueue[i]!++;
         await new Promise((r) => setTimeout(r, 5));
       });
     }
     // Enqueued inside transactions, as uploads are; a rolled-back one must never run.
     await db.transaction().execute(async (trx) => {
-      for (let n = 0; n < 300; n++) await queues[n % 3]!.enqueue(trx, 'exactly-once', { n });
+      for (let n = 0; n < 300; n++) await queues[n % 3]!.enqueue(trx, JobName.Process, job(n));
     });
     await db.transaction().execute(async (trx) => {
-      await queues[0]!.enqueue(trx, 'exactly-once', { n: -1 });
+      await queues[0]!.enqueue(trx, JobName.Process, job(-1));
       throw new Error('rollback');
     }).catch(() => undefined);
     await expect.poll(() => runs.size, { timeout: 90_000, interval: 250 }).toBe(300);

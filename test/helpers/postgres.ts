@@ -20,8 +20,8 @@ export interface TestPostgres {
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const PG_LIB = '/usr/lib/postgresql/15/lib';
 const PG_SHARE = '/usr/share/postgresql/15';
-const INSTALL = 'Install them with `apt-get install postgresql-15 build-essential postgresql-server-dev-15` and then '
-  + '`.ci/install-pgvector.sh` (as root; it builds pgvector for PostgreSQL 15 in ~10 s). `.ci/run` does both.';
+const INSTALL = 'To install PostgreSQL 15 and pgvector: `apt-get install postgresql-15 build-essential postgresql-server-dev-15`, '
+  + 'then `.ci/install-pgvector.sh` (as root; it builds pgvector for PostgreSQL 15 in ~10 s). `.ci/run` does both.';
 
 /**
  * Why a PostgreSQL 15 server (with pgvector unless `pgvector` is false) cannot run here, or

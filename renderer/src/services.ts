@@ -15,12 +15,8 @@ import { currentUploadOptions } from './stores/upload-options.ts';
 
 /** Cloud-mode sign-in's outside world; absent (tests, older setups) means local tokens only. */
 export interface AuthServices {
-  /** GET /auth/config of the server this page talks to. */
+  /** GET /auth/config of the server this page talks to (the Firebase SDK keeps the sign-in itself). */
   loadConfig(): Promise<AuthConfig>;
-  /** Where the Firebase refresh token is kept: sessionStorage in a browser. */
-  storage: Storage | null;
-  /** For Firebase's REST calls (tests point it anywhere; the default is the page's fetch). */
-  fetch?: typeof fetch;
 }
 
 export interface Services {
@@ -55,7 +51,7 @@ export function createServices(onUnauthorized: () => void): Services {
   const vault = new TokenVault(storage('sessionStorage'), storage('localStorage'));
   // The same sign-in in both: /auth/config of the server the API client points at (in Electron, the
   // configured cloud server, which the session sets before asking).
-  const auth: AuthServices = { loadConfig: () => api.request<AuthConfig>('GET', '/auth/config'), storage: storage('sessionStorage') };
+  const auth: AuthServices = { loadConfig: () => api.request<AuthConfig>('GET', '/auth/config') };
   if (hasTroveBridge(window)) {
     return { api, bridge: new ElectronBridge(withCleanErrors(window.trove), currentUploadOptions), vault, auth };
   }

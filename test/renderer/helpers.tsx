@@ -6,7 +6,7 @@ import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 import type { SearchResult, Upload } from '../../shared/api/schemas.ts';
 import type { ApiClient } from '../../renderer/src/api/client.ts';
-import type { AddOptions, Bridge, FolderOptions, Settings, UploadItem, WatchedFolder } from '../../renderer/src/bridge/types.ts';
+import type { AddOptions, Bridge, DesktopAuth, FolderOptions, Settings, UploadItem, WatchedFolder } from '../../renderer/src/bridge/types.ts';
 import { TokenVault } from '../../renderer/src/lib/token.ts';
 import { setServices } from '../../renderer/src/services.ts';
 import { resetSimilarSupport, useDetail } from '../../renderer/src/stores/detail.ts';
@@ -37,8 +37,7 @@ export class FakeBridge implements Bridge {
   reveal = vi.fn(async (_p: string) => undefined);
   open = vi.fn(async (_p: string) => undefined);
   download = vi.fn((_url: string, _name: string) => undefined);
-  setAuthToken = vi.fn(async (_token: string | null) => undefined);
-  onAuthExpired = vi.fn((_listener: () => void) => () => undefined);
+  desktopAuth: DesktopAuth | null = null;
 
   async connection() {
     return { mode: 'local' as const, url: 'http://127.0.0.1:8787', token: 'tok', online: true };
@@ -194,21 +193,33 @@ export function queueItem(overrides: Partial<UploadItem> = {}): UploadItem {
   };
 }
 
-/** test/fakes/firebase-auth-rest.ts's shape (see there). */
-export interface FakeFirebaseAuth {
-  url: string;
-  calls: { path: string; key: string | null; body: Record<string, string> }[];
-  issued: string[];
-  expiresIn: number;
-  close(): Promise<void>;
+/** test/helpers/firebase.ts's emulator handle (see there). */
+export interface AuthEmulator {
+  host: string;
+  projectId: string;
+  stop(): Promise<void>;
 }
 
 /**
- * The fake is a Node http server, loaded at run time by URL: this file is type-checked as browser
- * code (tsconfig.web.json), which must not pull Node modules into its program.
+ * The real Firebase Auth emulator (firebase-tools), loaded at run time by URL: this file is
+ * type-checked as browser code (tsconfig.web.json), which must not pull Node modules into its program.
  */
-export async function startFakeFirebaseAuth(): Promise<FakeFirebaseAuth> {
-  const specifier = '../fakes/firebase-auth-rest.ts';
-  const mod = (await import(/* @vite-ignore */ specifier)) as { startFakeFirebaseAuth(): Promise<FakeFirebaseAuth> };
-  return mod.startFakeFirebaseAuth();
+export async function startAuthEmulator(projectId = 'demo-trove'): Promise<AuthEmulator> {
+  const specifier = '../helpers/firebase.ts';
+  const mod = (await import(/* @vite-ignore */ specifier)) as { startAuthEmulator(projectId: string): Promise<AuthEmulator> };
+  return mod.startAuthEmulator(projectId);
+}
+
+/** The emulator's outbox: the links it would have emailed (verification, password reset), newest last. */
+export async function emulatorLinks(emulator: AuthEmulator): Promise<{ email: string; requestType: string; oobLink: string }[]> {
+  const res = await fetch(`http://${emulator.host}/emulator/v1/projects/${emulator.projectId}/oobCodes`);
+  return ((await res.json()) as { oobCodes: { email: string; requestType: string; oobLink: string }[] }).oobCodes;
+}
+
+/** What clicking the emulator's confirmation link does: the address counts as confirmed from now on. */
+export async function confirmEmail(emulator: AuthEmulator, email: string): Promise<void> {
+  const link = (await emulatorLinks(emulator)).filter((l) => l.email === email && l.requestType === 'VERIFY_EMAIL').at(-1);
+  if (!link) throw new Error(`no confirmation link for ${email}`);
+  const res = await fetch(link.oobLink);
+  if (!res.ok) throw new Error(`confirming ${email}: ${res.status}`);
 }

@@ -1,111 +1,195 @@
 /**
- * Firebase Authentication's REST API, called with fetch: email/password sign-in and sign-up
- * (Identity Toolkit) and ID-token refresh (Secure Token). Three calls do not justify the Firebase
- * SDK's size, and the same paths work against the Auth emulator under its origin.
+ * Firebase Authentication through Google's web SDK (`firebase/auth`): email and password, account
+ * creation with e-mail verification, password reset, and Google — a popup in the browser, or in the
+ * desktop app Google's ID token from the system-browser flow (signInWithCredential). Against the
+ * Auth emulator when the server names one. Errors become AuthError with Firebase's stable code and
+ * a message a person can act on.
  */
+import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
+import {
+  browserPopupRedirectResolver, browserSessionPersistence, connectAuthEmulator, createUserWithEmailAndPassword, getIdTokenResult,
+  GoogleAuthProvider, initializeAuth, inMemoryPersistence, reload, sendEmailVerification, sendPasswordResetEmail,
+  signInWithCredential, signInWithEmailAndPassword, signInWithPopup, signOut, type Auth, type User,
+} from 'firebase/auth';
 import type { AuthConfig } from '../../../shared/api/schemas.ts';
 
 export type FirebaseSettings = NonNullable<AuthConfig['firebase']>;
 
-export interface FirebaseSession {
-  idToken: string;
-  refreshToken: string;
-  /** Seconds the ID token is valid for (Firebase: 3600). */
-  expiresIn: number;
-  uid: string;
-  email: string | null;
-}
-
-/** A failed auth call: Firebase's code (`EMAIL_EXISTS`…, or NETWORK_ERROR) and a message for people. */
+/** A failed auth call: Firebase's code (`auth/wrong-password`…, or `trove/…`) and a message for people. */
 export class AuthError extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
     this.name = 'AuthError';
   }
+
+  get isNetwork(): boolean {
+    return this.code === 'auth/network-request-failed' || this.code === 'auth/timeout';
+  }
 }
 
 const MESSAGES: Record<string, string> = {
-  EMAIL_NOT_FOUND: 'No account uses this email address. Check it, or create an account.',
-  INVALID_PASSWORD: 'The password is not right for this account.',
-  INVALID_LOGIN_CREDENTIALS: 'The email address or the password is not right.',
-  EMAIL_EXISTS: 'An account with this email address exists already. Sign in instead.',
-  WEAK_PASSWORD: 'Choose a longer password (at least 6 characters).',
-  INVALID_EMAIL: 'That is not a valid email address.',
-  MISSING_EMAIL: 'Enter your email address.',
-  MISSING_PASSWORD: 'Enter your password.',
-  USER_DISABLED: 'This account has been disabled.',
-  TOO_MANY_ATTEMPTS_TRY_LATER: 'Too many attempts. Wait a few minutes, then try again.',
-  OPERATION_NOT_ALLOWED: 'Email and password sign-in is not enabled for this Firebase project.',
-  TOKEN_EXPIRED: 'Your sign-in has expired. Sign in again.',
-  INVALID_REFRESH_TOKEN: 'Your sign-in has expired. Sign in again.',
-  USER_NOT_FOUND: 'This account no longer exists.',
-  NETWORK_ERROR: 'The sign-in service could not be reached. Check your connection, then try again.',
-  API_KEY_MISSING: 'This server has no Firebase Web API key configured (FIREBASE_WEB_API_KEY), so signing in is not possible.',
+  'auth/invalid-credential': 'The email address or the password is not right.',
+  'auth/invalid-login-credentials': 'The email address or the password is not right.',
+  'auth/wrong-password': 'The password is not right for this account.',
+  'auth/user-not-found': 'No account uses this email address. Check it, or create an account.',
+  'auth/email-already-in-use': 'An account with this email address exists already. Sign in instead.',
+  'auth/weak-password': 'Choose a longer password (at least 6 characters).',
+  'auth/password-does-not-meet-requirements': 'Choose a stronger password: this server asks for more (e.g. length, digits or symbols).',
+  'auth/invalid-email': 'That is not a valid email address.',
+  'auth/missing-email': 'Enter your email address.',
+  'auth/missing-password': 'Enter your password.',
+  'auth/user-disabled': 'This account has been disabled. Contact the administrator of this Trove server.',
+  'auth/too-many-requests': 'Too many attempts. Wait a few minutes, then try again.',
+  'auth/operation-not-allowed': 'This way of signing in is not enabled for this Trove server.',
+  'auth/network-request-failed': 'The sign-in service could not be reached. Check your connection, then try again.',
+  'auth/timeout': 'The sign-in service did not answer in time. Try again.',
+  'auth/popup-blocked': 'The browser blocked the Google sign-in window. Allow pop-ups for this site, then try again.',
+  'auth/popup-closed-by-user': 'The Google sign-in window was closed before you finished.',
+  'auth/cancelled-popup-request': 'The Google sign-in window was closed before you finished.',
+  'auth/account-exists-with-different-credential': 'An account with this email address exists already, with another way of signing in. Sign in with your password.',
+  'auth/unauthorized-domain': 'This Trove server\u2019s address is not allowed to use Google sign-in. Ask its administrator to add it to the Firebase project\u2019s authorized domains.',
+  'auth/user-token-expired': 'Your sign-in has expired. Sign in again.',
+  'auth/invalid-user-token': 'Your sign-in has expired. Sign in again.',
+  'auth/requires-recent-login': 'Sign in again to continue.',
+  'auth/invalid-api-key': 'This server\u2019s Firebase Web API key is not valid (FIREBASE_WEB_API_KEY).',
+  'auth/api-key-not-valid.-please-pass-a-valid-api-key.': 'This server\u2019s Firebase Web API key is not valid (FIREBASE_WEB_API_KEY).',
+  'auth/web-storage-unsupported': 'This browser blocks the storage Google sign-in needs (third-party cookies or site data). Allow it, or sign in with your email address.',
+  'auth/invalid-action-code': 'This link was already used or has expired. Ask for a new one.',
+  'trove/no-api-key': 'This server has no Firebase Web API key configured (FIREBASE_WEB_API_KEY), so signing in is not possible.',
+  'trove/not-verified': 'Your email address is not confirmed yet. Open the link in the email we sent, then press Continue.',
 };
 
 export function authMessage(code: string): string {
   return MESSAGES[code] ?? `Signing in failed (${code}).`;
 }
 
-export class FirebaseAuthClient {
-  private readonly identity: string;
-  private readonly secureToken: string;
-  private readonly apiKey: string | null;
-
-  constructor(settings: FirebaseSettings, private readonly doFetch: typeof fetch = (i, init) => fetch(i, init)) {
-    const emulator = settings.emulator_url?.replace(/\/+$/, '');
-    this.identity = emulator ? `${emulator}/identitytoolkit.googleapis.com` : 'https://identitytoolkit.googleapis.com';
-    this.secureToken = emulator ? `${emulator}/securetoken.googleapis.com` : 'https://securetoken.googleapis.com';
-    // The emulator accepts any key; Google's endpoints need the project's.
-    this.apiKey = settings.api_key ?? (emulator ? 'emulator' : null);
-  }
-
-  signIn(email: string, password: string): Promise<FirebaseSession> {
-    return this.account('accounts:signInWithPassword', email, password);
-  }
-
-  signUp(email: string, password: string): Promise<FirebaseSession> {
-    return this.account('accounts:signUp', email, password);
-  }
-
-  /** A fresh ID token for a refresh token (which may itself be replaced). */
-  async refresh(refreshToken: string): Promise<FirebaseSession> {
-    const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
-    const data = await this.post(`${this.secureToken}/v1/token`, body.toString(), 'application/x-www-form-urlencoded');
-    return {
-      idToken: str(data.id_token), refreshToken: str(data.refresh_token), expiresIn: Number(data.expires_in ?? 3600),
-      uid: str(data.user_id), email: null,
-    };
-  }
-
-  private async account(method: string, email: string, password: string): Promise<FirebaseSession> {
-    const data = await this.post(`${this.identity}/v1/${method}`, JSON.stringify({ email, password, returnSecureToken: true }), 'application/json');
-    return {
-      idToken: str(data.idToken), refreshToken: str(data.refreshToken), expiresIn: Number(data.expiresIn ?? 3600),
-      uid: str(data.localId), email: typeof data.email === 'string' ? data.email : email,
-    };
-  }
-
-  private async post(url: string, body: string, contentType: string): Promise<Record<string, unknown>> {
-    if (!this.apiKey) throw new AuthError('API_KEY_MISSING', authMessage('API_KEY_MISSING'));
-    let res: Response;
-    try {
-      res = await this.doFetch(`${url}?key=${encodeURIComponent(this.apiKey)}`, { method: 'POST', headers: { 'Content-Type': contentType }, body, cache: 'no-store' });
-    } catch {
-      throw new AuthError('NETWORK_ERROR', authMessage('NETWORK_ERROR'));
-    }
-    let data: Record<string, unknown> = {};
-    try {
-      data = (await res.json()) as Record<string, unknown>;
-    } catch {
-      // handled below
-    }
-    if (res.ok && typeof (data.idToken ?? data.id_token) === 'string') return data;
-    // Firebase sends `{error: {message: "WEAK_PASSWORD : Password should be at least 6 characters"}}`.
-    const raw = (data.error as { message?: unknown } | undefined)?.message;
-    const code = typeof raw === 'string' ? raw.split(/\s*:\s*/)[0]!.trim() : `HTTP_${res.status}`;
-    throw new AuthError(code, authMessage(code));
-  }
+/** Any error from the SDK (a FirebaseError with `code`) or the network, as an AuthError. */
+export function toAuthError(err: unknown): AuthError {
+  if (err instanceof AuthError) return err;
+  const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'auth/network-request-failed';
+  return new AuthError(code, authMessage(code));
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+let apps = 0;
+
+export class FirebaseAuthClient {
+  private readonly app: FirebaseApp | null;
+  readonly auth: Auth | null;
+  readonly emulated: boolean;
+
+  /**
+   * `persistence`: 'session' keeps the browser tab's sign-in in sessionStorage (a reload keeps it,
+   * closing the tab ends it); 'memory' keeps nothing — the desktop app's main process keeps it.
+   */
+  constructor(settings: FirebaseSettings, persistence: 'session' | 'memory') {
+    const emulator = settings.emulator_url?.replace(/\/+$/, '') ?? null;
+    this.emulated = emulator !== null;
+    // The emulator accepts any key; Google's endpoints need the project's.
+    const apiKey = settings.api_key ?? (emulator ? 'emulator-key' : null);
+    if (!apiKey) {
+      this.app = null;
+      this.auth = null;
+      return;
+    }
+    // A stable name in the browser, so a reload finds the sign-in the SDK saved under it.
+    const options = { apiKey, projectId: settings.project_id, authDomain: settings.auth_domain ?? `${settings.project_id}.firebaseapp.com` };
+    const name = persistence === 'session' ? `trove-${settings.project_id}` : `trove-desktop-${++apps}`;
+    let app: FirebaseApp;
+    try {
+      app = initializeApp(options, name);
+    } catch {
+      // That name is taken by other settings (the server changed its own): a fresh instance.
+      app = initializeApp(options, `${name}-${++apps}`);
+    }
+    this.app = app;
+    this.auth = initializeAuth(this.app, { persistence: persistence === 'session' ? browserSessionPersistence : inMemoryPersistence });
+    // Nothing else may run before this; no banner: the sign-in screen says so itself.
+    if (emulator) connectAuthEmulator(this.auth, emulator, { disableWarnings: true });
+  }
+
+  private need(): Auth {
+    if (!this.auth) throw new AuthError('trove/no-api-key', authMessage('trove/no-api-key'));
+    return this.auth;
+  }
+
+  private async run<T>(fn: (auth: Auth) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.need());
+    } catch (err) {
+      throw toAuthError(err);
+    }
+  }
+
+  /** The user the SDK restored (browser: from sessionStorage), once it has looked. */
+  async restoredUser(): Promise<User | null> {
+    if (!this.auth) return null;
+    await this.auth.authStateReady();
+    return this.auth.currentUser;
+  }
+
+  get user(): User | null {
+    return this.auth?.currentUser ?? null;
+  }
+
+  signIn(email: string, password: string): Promise<User> {
+    return this.run(async (auth) => (await signInWithEmailAndPassword(auth, email, password)).user);
+  }
+
+  /** A new account; the confirmation email goes out at once. */
+  signUp(email: string, password: string): Promise<User> {
+    return this.run(async (auth) => {
+      const { user } = await createUserWithEmailAndPassword(auth, email, password);
+      await sendEmailVerification(user);
+      return user;
+    });
+  }
+
+  sendVerification(): Promise<void> {
+    return this.run(async (auth) => {
+      if (!auth.currentUser) throw new AuthError('auth/user-token-expired', authMessage('auth/user-token-expired'));
+      await sendEmailVerification(auth.currentUser);
+    });
+  }
+
+  /** Asks Firebase whether the address was confirmed meanwhile; the user, fresh. */
+  reloadUser(): Promise<User> {
+    return this.run(async (auth) => {
+      const user = auth.currentUser;
+      if (!user) throw new AuthError('auth/user-token-expired', authMessage('auth/user-token-expired'));
+      await reload(user);
+      return user;
+    });
+  }
+
+  resetPassword(email: string): Promise<void> {
+    return this.run((auth) => sendPasswordResetEmail(auth, email));
+  }
+
+  /** Google in a popup (browser). Firebase's helper frame needs Google's API loader (CSP script-src). */
+  googlePopup(): Promise<User> {
+    return this.run(async (auth) => (await signInWithPopup(auth, new GoogleAuthProvider(), browserPopupRedirectResolver)).user);
+  }
+
+  /** Google's ID token from the desktop app's system-browser flow, exchanged for a Firebase sign-in. */
+  googleCredential(googleIdToken: string): Promise<User> {
+    return this.run(async (auth) => (await signInWithCredential(auth, GoogleAuthProvider.credential(googleIdToken))).user);
+  }
+
+  /** The current ID token (`force`: a new one from Firebase) and when it expires (ms since epoch). */
+  idToken(force = false): Promise<{ token: string; expiresAt: number }> {
+    return this.run(async (auth) => {
+      if (!auth.currentUser) throw new AuthError('auth/user-token-expired', authMessage('auth/user-token-expired'));
+      const result = await getIdTokenResult(auth.currentUser, force);
+      return { token: result.token, expiresAt: Date.parse(result.expirationTime) };
+    });
+  }
+
+  async signOut(): Promise<void> {
+    if (this.auth) await signOut(this.auth).catch(() => undefined);
+  }
+
+  /** Lets go of the SDK instance (another server, or the page is leaving cloud mode). */
+  async dispose(): Promise<void> {
+    if (this.app) await deleteApp(this.app).catch(() => undefined);
+  }
+}

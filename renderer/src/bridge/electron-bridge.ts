@@ -1,5 +1,5 @@
 import type { TroveBridge } from '../../../shared/ipc/contract.ts';
-import { downloadViaAnchor, type AddOptions, type Bridge, type BridgeCapabilities, type Connection, type QueueItem, type FolderOptions, type Settings, type Unsubscribe, type WatchedFolder } from './types.ts';
+import { downloadViaAnchor, type AddOptions, type Bridge, type DesktopAuth, type BridgeCapabilities, type Connection, type QueueItem, type FolderOptions, type Settings, type Unsubscribe, type WatchedFolder } from './types.ts';
 
 /** The desktop app: every call goes through the preload's `window.trove` (validated again in main). */
 export class ElectronBridge implements Bridge {
@@ -30,14 +30,17 @@ export class ElectronBridge implements Bridge {
     return this.trove.on('connection:changed', listener);
   }
 
-  /** Main uploads with this token (memory only there too); it is renewed by the page, so it is sent on every renewal. */
-  async setAuthToken(token: string | null): Promise<void> {
-    await this.trove.invoke('session:setAuthToken', { token });
-  }
-
-  onAuthExpired(listener: () => void): Unsubscribe {
-    return this.trove.on('session:authExpired', () => listener());
-  }
+  /** Cloud mode: the sign-in main keeps (`session:*` in the IPC contract). */
+  readonly desktopAuth: DesktopAuth = {
+    current: () => this.trove.invoke('session:get'),
+    adopt: (idToken, refreshToken) => this.trove.invoke('session:adopt', { idToken, refreshToken }),
+    renew: () => this.trove.invoke('session:renew'),
+    end: async () => {
+      await this.trove.invoke('session:end');
+    },
+    google: async () => (await this.trove.invoke('session:google')).idToken,
+    onChanged: (listener) => this.trove.on('session:changed', ({ session, reason }) => listener(session, reason)),
+  };
 
   async addFiles(files: File[], opts: AddOptions): Promise<void> {
     const paths = files.map((f) => {
@@ -134,6 +137,27 @@ export class ElectronBridge implements Bridge {
   onWatchedFoldersChanged(listener: (folders: WatchedFolder[]) => void): Unsubscribe {
     return this.trove.on('sync:changed', listener);
   }
+}
+
+/** A refusal from main: its stable code (`PATH_NOT_GRANTED`, `INSECURE_SERVER_URL`…) and its message. */
+export class BridgeError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'BridgeError';
+  }
+}
+
+/**
+ * The bridge with main's errors as people should read them: Electron words a failed call as
+ * "Error invoking remote method 'trove:…': Error: [CODE] message"; the page shows the message only.
+ */
+export function withCleanErrors(trove: TroveBridge): TroveBridge {
+  const invoke = ((method, ...args) => trove.invoke(method, ...args).catch((err: unknown) => {
+    const text = err instanceof Error ? err.message : String(err);
+    const m = /\[([A-Z][A-Z_]*)\] (.*)$/s.exec(text);
+    throw m ? new BridgeError(m[1]!, m[2]!) : err;
+  })) as TroveBridge['invoke'];
+  return { invoke, on: (event, listener) => trove.on(event, listener), pathForFile: (file) => trove.pathForFile(file) };
 }
 
 /** Whether the preload put a usable bridge on the window. */

@@ -3,10 +3,10 @@
  * (`window.trove`, shared/ipc/contract.ts) or, in a plain browser tab, the HTTP API itself.
  * Stores call these methods; components never do.
  */
-import type { Connection, QueueItem, Settings, WatchedFolder } from '../../../shared/ipc/contract.ts';
+import type { AuthSession, Connection, QueueItem, Settings, WatchedFolder } from '../../../shared/ipc/contract.ts';
 import type { UploadItem } from './upload-item.ts';
 
-export type { Connection, QueueItem, Settings, UploadItem, WatchedFolder };
+export type { AuthSession, Connection, QueueItem, Settings, UploadItem, WatchedFolder };
 export type QueueState = QueueItem['state'];
 
 /** How files are added: `keepLocal` uploads them with metadata `keep_local: true` (no cloud AI model sees them). */
@@ -34,6 +34,22 @@ export interface BridgeCapabilities {
   pauseAll: boolean;
 }
 
+/** The sign-in main keeps (shared/ipc/contract.ts `session:*`). */
+export interface DesktopAuth {
+  /** The kept sign-in for the connected server (restored at start), or null. */
+  current(): Promise<AuthSession | null>;
+  /** Hands main a fresh Firebase sign-in; main keeps and renews it from now on. */
+  adopt(idToken: string, refreshToken: string): Promise<AuthSession>;
+  /** A fresh ID token now; null when the sign-in is over. */
+  renew(): Promise<AuthSession | null>;
+  /** Sign-out: main forgets the sign-in. */
+  end(): Promise<void>;
+  /** Google in the system browser; resolves with Google's ID token for signInWithCredential. */
+  google(): Promise<string>;
+  /** Every renewal, and the end of the sign-in (`reason` when main ended it). */
+  onChanged(listener: (session: AuthSession | null, reason: string | null) => void): Unsubscribe;
+}
+
 export interface Bridge {
   readonly kind: 'electron' | 'web';
   readonly capabilities: BridgeCapabilities;
@@ -42,12 +58,10 @@ export interface Bridge {
   connection(): Promise<Connection>;
   onConnectionChanged(listener: (c: Connection) => void): Unsubscribe;
   /**
-   * Cloud mode: hands the current Firebase ID token (null on sign-out) to whoever uploads besides
-   * the page — main's upload queue in Electron; nothing in the browser, where the page uploads itself.
+   * Cloud mode in the desktop app: main keeps the sign-in (so uploads and sync go on without the
+   * window) and renews its ID tokens. Null in the browser, where the page keeps its own sign-in.
    */
-  setAuthToken(token: string | null): Promise<void>;
-  /** Cloud mode: the uploader's server refused the token it was given (Electron main saw a 401). */
-  onAuthExpired(listener: () => void): Unsubscribe;
+  readonly desktopAuth: DesktopAuth | null;
 
   /** Files dropped on the window or chosen in the browser's picker. */
   addFiles(files: File[], opts: AddOptions): Promise<void>;

@@ -32,13 +32,8 @@ export class WebBridge implements Bridge {
   }
 
   /** The page's own uploads read the token from the API client: nobody else needs it. */
-  async setAuthToken(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  onAuthExpired(): Unsubscribe {
-    return () => undefined;
-  }
+  /** The page keeps its own sign-in (Firebase SDK, sessionStorage). */
+  readonly desktopAuth = null;
 
   async addFiles(files: File[], opts: AddOptions): Promise<void> {
     this.queue.add(files, opts);

@@ -42,6 +42,10 @@ export interface SessionState {
   unauthorized: () => void;
   /** Cloud mode: email/password sign-in (or a new account with `create`); true once the server accepts it. */
   signIn: (email: string, password: string, create: boolean) => Promise<boolean>;
+  /** Cloud mode: Google (a popup in the browser, the system browser in the desktop app). */
+  signInWithGoogle: () => Promise<boolean>;
+  /** Cloud mode: the user says they confirmed their address; true once signed in. */
+  continueVerified: () => Promise<boolean>;
   /** Cloud mode: forget the Firebase sign-in and everything shown for that user. */
   signOut: () => void;
   retry: () => Promise<void>;
@@ -49,17 +53,8 @@ export interface SessionState {
 
 let stream: { close(): void } | null = null;
 let offConnection: (() => void) | null = null;
-let offAuthExpired: (() => void) | null = null;
 /** Electron: the cloud server the sign-in was set up for ('' when none), so a health flip does not redo it. */
 let cloudServer = '';
-
-/**
- * Lends the ID token to the bridge (Electron main uploads with it; a no-op in the browser). A refusal
- * only holds main's uploads, so it must not break the page's own session.
- */
-function lend(token: string | null): void {
-  void getServices().bridge.setAuthToken(token).catch(() => undefined);
-}
 
 function dispatch(ev: UploadEvent): void {
   const { bridge } = getServices();
@@ -84,7 +79,6 @@ export const useSession = create<SessionState>()((set, get) => {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'UNAUTHORIZED' && get().mode === 'cloud') {
         useAuth.getState().signOut();
-        lend(null);
         set({ status: 'needs-sign-in', error: `This Trove server did not accept your sign-in: ${err.message}` });
       } else if (err instanceof ApiError && err.code === 'UNAUTHORIZED') {
         if (getServices().bridge.kind === 'web') getServices().vault.clear();
@@ -118,50 +112,60 @@ export const useSession = create<SessionState>()((set, get) => {
 
   /**
    * A cloud server (`base`: '' for the page's own origin, the configured URL in Electron): sign back
-   * in from the stored refresh token, or ask for email and password. Every new token also goes to
-   * the bridge, so Electron main uploads as the same user.
+   * in (the browser's saved sign-in, or the one Electron main kept), or ask the user to sign in.
+   * Every new ID token becomes the bearer of the page's calls.
    */
   const startCloud = async (firebase: NonNullable<AuthConfig['firebase']>, base = ''): Promise<void> => {
-    const { api } = getServices();
-    useAuth.getState().configure(firebase, {
+    const { api, bridge } = getServices();
+    await useAuth.getState().configure(firebase, {
       // A renewed token replaces the old one for every later call; the open event stream stays as is.
-      onToken: (token) => {
-        api.setConnection(base, token);
-        lend(token);
-      },
+      onToken: (token) => api.setConnection(base, token),
       onExpired: (message) => {
         forgetUserData();
         api.setConnection(base, null);
-        lend(null);
         set({ status: 'needs-sign-in', error: message, live: 'closed' });
       },
-    });
+    }, bridge.desktopAuth);
     set({ status: 'checking' });
     const token = await useAuth.getState().restore();
     if (!token) {
-      set({ status: 'needs-sign-in', error: useAuth.getState().error });
+      set({ status: 'needs-sign-in', error: null });
       return;
     }
     api.setConnection(base, token);
-    lend(token);
     await verify();
   };
 
-  /** The token was refused (by the server to the page, or to Electron main): renew once, else sign in again. */
+  /** A sign-in step's outcome: with a token, the server checks it; without, the sign-in screen stays. */
+  const enter = async (token: string | null): Promise<boolean> => {
+    if (!token) {
+      set({ error: null });
+      return false;
+    }
+    getServices().api.setConnection(getServices().api.baseUrl, token);
+    set({ connecting: true, error: null });
+    try {
+      await verify();
+    } finally {
+      set({ connecting: false });
+    }
+    return get().status === 'ready';
+  };
+
+  /** The token was refused: renew once; if the sign-in is over, sign in again; if Google is unreachable, carry on. */
   const renewOrSignOut = (): void => {
-    void useAuth.getState().refreshNow().then((token) => {
-      if (token) {
-        getServices().api.setConnection(getServices().api.baseUrl, token);
-        lend(token);
+    void useAuth.getState().refreshNow().then((outcome) => {
+      if ('token' in outcome) {
+        getServices().api.setConnection(getServices().api.baseUrl, outcome.token);
         // The stream may have stopped at the same 401; reopen it with the new token.
         stopLive();
         stream = getServices().api.events(dispatch, (live) => set({ live }));
         return;
       }
+      if ('unavailable' in outcome) return;
       forgetUserData();
       useAuth.getState().signOut();
-      lend(null);
-      set({ status: 'needs-sign-in', live: 'closed', error: 'Your sign-in has expired. Sign in again.' });
+      set({ status: 'needs-sign-in', live: 'closed', error: outcome.ended });
     });
   };
 
@@ -245,10 +249,10 @@ export const useSession = create<SessionState>()((set, get) => {
       const apply = async (c: { url: string; token: string | null; mode: 'local' | 'cloud'; online: boolean }) => {
         if (c.mode === 'cloud') return applyCloud(c);
         if (cloudServer) {
-          // Left cloud mode: stop renewing a sign-in that no longer applies (it would replace the local token).
+          // Left cloud mode: stop using a sign-in that no longer applies (main keeps it for a switch back).
           cloudServer = '';
           forgetUserData();
-          useAuth.getState().signOut();
+          useAuth.getState().detach();
         }
         api.setConnection(c.url, c.token);
         set({ serverUrl: c.url, mode: c.mode });
@@ -266,11 +270,6 @@ export const useSession = create<SessionState>()((set, get) => {
       cloudServer = '';
       offConnection?.();
       offConnection = bridge.onConnectionChanged((c) => void apply(c));
-      offAuthExpired?.();
-      // Main's uploads met a 401: renew the token it holds (or ask the user to sign in again).
-      offAuthExpired = bridge.onAuthExpired(() => {
-        if (get().mode === 'cloud' && get().status === 'ready') renewOrSignOut();
-      });
       try {
         await apply(await bridge.connection());
       } catch (err) {
@@ -328,27 +327,21 @@ export const useSession = create<SessionState>()((set, get) => {
     },
 
     async signIn(email, password, create) {
-      const token = await useAuth.getState().signIn(email, password, create);
-      if (!token) {
-        set({ error: null });
-        return false;
-      }
-      getServices().api.setConnection(getServices().api.baseUrl, token);
-      lend(token);
-      set({ connecting: true, error: null });
-      try {
-        await verify();
-      } finally {
-        set({ connecting: false });
-      }
-      return get().status === 'ready';
+      return enter(await useAuth.getState().signIn(email, password, create));
+    },
+
+    async signInWithGoogle() {
+      return enter(await useAuth.getState().signInWithGoogle());
+    },
+
+    async continueVerified() {
+      return enter(await useAuth.getState().continueVerified());
     },
 
     signOut() {
       forgetUserData();
       useAuth.getState().signOut();
       getServices().api.setConnection(getServices().api.baseUrl, null);
-      lend(null);
       set({ status: 'needs-sign-in', error: null, live: 'closed' });
     },
 

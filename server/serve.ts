@@ -59,7 +59,7 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
       cleanups.add(() => Promise.resolve(clearInterval(timer)));
     }
 
-    const app = api?.app ?? buildWorkerHttp(infra, infra.log);
+    const app = api?.app ?? await buildWorkerHttp(infra, infra.log);
     await app.listen({ host: config.host, port: config.port });
     cleanups.add(async () => {
       // Connections still open after the grace period (a stalled upload, a socket a client opened but

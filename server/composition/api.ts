@@ -3,8 +3,9 @@ import { buildApp } from '../http/app.ts';
 import { LocalTokenAuthenticator, type Authenticator } from '../http/auth.ts';
 import { FirebaseAuthenticator } from '../http/firebase-auth.ts';
 import { loopbackHosts } from '../http/guards.ts';
-import { TusUploads } from '../routes/tus.ts';
+import { TusUploads } from '../services/tus-uploads.ts';
 import { FileLinks } from '../services/file-links.ts';
+import { HealthService } from '../services/health-service.ts';
 import { SearchService } from '../services/search-service.ts';
 import { VERSION } from '../version.ts';
 import type { Infrastructure, ServeOverrides } from './infrastructure.ts';
@@ -34,7 +35,7 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   let port = config.port;
   const app = await buildApp(
     {
-      db: database.db, uploads, search, usage: infra.usage, links, store, signer: infra.blobSigner, bucketLinks: infra.bucketLinks, events, metrics, operatorToken: infra.token, auth,
+      health: new HealthService({ db: database.db, version: VERSION, mode: config.mode }), uploads, search, usage: infra.usage, links, store, signer: infra.blobSigner, bucketLinks: infra.bucketLinks, events, metrics, operatorToken: infra.token, auth,
       maxFileSize: config.maxFileSize, tus, mode: config.mode, version: VERSION,
     },
     {

@@ -219,3 +219,35 @@ export async function usersWaitingForBudget(db: Kysely<DB>): Promise<string[]> {
     .where('cloud_status', '=', 'awaiting_budget').where('deleted_at', 'is', null).execute();
   return rows.map((r) => r.user_id);
 }
+
+export interface NewUpload {
+  id: string;
+  userId: string;
+  storageUri: string;
+  filename: string;
+  fileType: FileType;
+  size: number;
+  mimeType: string;
+  hash: string;
+  userMetadata: Record<string, unknown>;
+  jobId: string;
+}
+
+/** Inserts the row; false when the same user's same bytes won a race a moment ago (one live copy per user). */
+export async function insertUpload(db: Kysely<DB>, u: NewUpload): Promise<boolean> {
+  const row = await db.insertInto('uploads').values({
+    id: u.id, user_id: u.userId, storage_uri: u.storageUri, original_filename: u.filename, file_type: u.fileType,
+    file_size: u.size, mime_type: u.mimeType, file_hash: u.hash, metadata: '{}',
+    user_metadata: JSON.stringify(u.userMetadata), keep_local: u.userMetadata.keep_local === true, current_job_id: u.jobId,
+  }).onConflict((oc) => oc.columns(['user_id', 'file_hash']).where('deleted_at', 'is', null).doNothing())
+    .returning('id').executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A failed upload points at its new job and waits again; false if it is no longer failed. */
+export async function resetForRetry(db: Kysely<DB>, uploadId: string, jobId: string): Promise<boolean> {
+  const res = await db.updateTable('uploads')
+    .set({ current_job_id: jobId, processing_status: 'pending', processing_error: null, processing_error_code: null, retry_count: 0, updated_at: new Date() })
+    .where('id', '=', uploadId).where('processing_status', '=', 'failed').executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}

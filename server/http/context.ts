@@ -1,10 +1,9 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
 import type { User } from '../db/users-repo.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from '../services/file-links.ts';
-import type { TusUploads } from '../routes/tus.ts';
+import type { HealthService } from '../services/health-service.ts';
+import type { TusUploads } from '../services/tus-uploads.ts';
 import type { SearchService } from '../services/search-service.ts';
 import type { UploadService } from '../services/upload-service.ts';
 import type { UsageService } from '../services/usage-service.ts';
@@ -12,9 +11,12 @@ import type { BlobStore } from '../storage/blob-store.ts';
 import type { AsyncUrlSigner, HmacUrlSigner } from '../storage/url-signer.ts';
 import type { Authenticator } from './auth.ts';
 
-/** What the HTTP layer needs from the rest of the process; built by the composition root. */
+/**
+ * What the HTTP layer needs from the rest of the process; built by the composition root. Routes
+ * reach data only through services: there is no database handle here.
+ */
 export interface AppContext {
-  db: Kysely<DB>;
+  health: HealthService;
   uploads: UploadService;
   search: SearchService;
   usage: UsageService;
@@ -27,7 +29,7 @@ export interface AppContext {
   events: EventBus;
   metrics: Metrics;
   /** The deployment's own token (TROVE_TOKEN, or the data dir's): the only bearer /metrics accepts. */
-  operatorToken?: string | undefined;
+  operatorToken: string | undefined;
   auth: Authenticator;
   maxFileSize: number;
   /** Resumable uploads at /api/v1/tus; absent where the process takes no uploads of that kind. */

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, TroveError, type ErrorCode } from '../../shared/api/errors.ts';
 import { isDiskFull } from '../disk-full.ts';
-import { fail } from './envelope.ts';
+import { fail } from '../../shared/api/envelope.ts';
 
 /** Fastify's own error codes, mapped to ours with a message a person can act on. */
 const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {

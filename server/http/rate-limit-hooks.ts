@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { API_PREFIX } from '../../shared/api/schemas.ts';
 import type { RateDecision, RateLimiter } from './rate-limit.ts';
-import { fail } from './envelope.ts';
+import { fail } from '../../shared/api/envelope.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

@@ -4,10 +4,9 @@
  * public identifier, not a secret) and the Auth emulator's origin when the server trusts it.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Envelope } from '../../shared/api/envelope.ts';
+import { Envelope, ok } from '../../shared/api/envelope.ts';
 import { AuthConfigSchema, type AuthConfig } from '../../shared/api/schemas.ts';
 import type { SignInConfig } from '../config-sign-in.ts';
-import { ok } from '../http/envelope.ts';
 
 /** The part of `config.cloud.firebase` the sign-in page needs (that object can be passed as is). */
 export interface FirebaseClientSettings {

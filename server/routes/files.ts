@@ -1,10 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TroveError } from '../../shared/api/errors.ts';
 import { BlobQuery, FileVariantParams } from '../../shared/api/schemas.ts';
-import * as uploadsRepo from '../db/uploads-repo.ts';
 import type { AppContext } from '../http/context.ts';
 import { LINK_TTL_SEC } from '../services/file-links.ts';
-import { notFound } from '../services/upload-service.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', tif: 'image/tiff', avif: 'image/avif',
@@ -19,8 +17,7 @@ export const fileRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
   app.get('/file/:id/:variant', {
     schema: { summary: 'Redirect (302) to a 5-minute signed link for the thumbnail, preview or original.', params: FileVariantParams },
   }, async (req, reply) => {
-    const upload = await uploadsRepo.getUpload(ctx.db, req.user.id, req.params.id);
-    if (!upload) throw notFound('upload');
+    const upload = await ctx.uploads.get(req.user.id, req.params.id);
     let url: string;
     switch (req.params.variant) {
       case 'thumbnail':

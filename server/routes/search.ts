@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Envelope } from '../../shared/api/envelope.ts';
+import { Envelope, ok } from '../../shared/api/envelope.ts';
 import {
   SearchBodySchema, SearchHistoryQuery, SearchHistorySchema, SearchResponseSchema, SimilarQuery, SimilarResponseSchema, UploadIdParams,
 } from '../../shared/api/schemas.ts';
-import * as searchRepo from '../db/search-repo.ts';
 import type { AppContext } from '../http/context.ts';
-import { ok } from '../http/envelope.ts';
 
 export const searchRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
   app.post('/search', {
@@ -28,7 +26,7 @@ export const searchRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
   app.get('/search/history', {
     schema: { summary: 'Your recent searches, newest first.', querystring: SearchHistoryQuery, response: { 200: Envelope(SearchHistorySchema) } },
   }, async (req) => {
-    const { rows, total } = await searchRepo.searchHistory(ctx.db, req.user.id, req.query.limit, req.query.offset);
+    const { rows, total } = await ctx.search.history(req.user.id, req.query.limit, req.query.offset);
     return ok({
       history: rows.map((r) => ({ id: r.id, query: r.query, result_count: r.result_count, latency_ms: r.latency_ms, created_at: r.created_at.toISOString() })),
       total,

@@ -1,20 +1,27 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sql } from 'kysely';
-import { Envelope } from '../../shared/api/envelope.ts';
+import { Envelope, ok } from '../../shared/api/envelope.ts';
 import { TroveError } from '../../shared/api/errors.ts';
 import { HealthSchema } from '../../shared/api/schemas.ts';
-import type { AppContext } from '../http/context.ts';
-import { ok } from '../http/envelope.ts';
+import type { Metrics } from '../metrics.ts';
+import type { HealthService } from '../services/health-service.ts';
 
-export const systemRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+/** What /health and /metrics need: every process serves them, API and worker alike. */
+export interface SystemContext {
+  health: HealthService;
+  metrics: Metrics;
+  /** The deployment's own token (TROVE_TOKEN), the only bearer /metrics answers. */
+  operatorToken: string | undefined;
+}
+
+export const systemRoutes = (ctx: SystemContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get('/health', {
     schema: { summary: 'Liveness and database check (no token needed).', response: { 200: Envelope(HealthSchema), 503: Envelope(HealthSchema) } },
     config: { public: true },
   }, async (_req, reply) => {
-    const dbOk = await sql`SELECT 1`.execute(ctx.db).then(() => true, () => false);
-    reply.status(dbOk ? 200 : 503);
-    return ok({ status: dbOk ? 'ok' : 'degraded', database: dbOk ? 'ok' : 'unavailable', version: ctx.version, uptime_s: Math.round(process.uptime()), mode: ctx.mode } as const);
+    const health = await ctx.health.check();
+    reply.status(health.database === 'ok' ? 200 : 503);
+    return ok(health);
   });
 
   // Read with the deployment's own token (TROVE_TOKEN) in every mode, never a user's: in cloud mode

@@ -2,17 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MultipartFile } from '@fastify/multipart';
 import { Type } from 'typebox';
 import { TroveError } from '../../shared/api/errors.ts';
-import { Envelope } from '../../shared/api/envelope.ts';
+import { Envelope, ok } from '../../shared/api/envelope.ts';
 import {
   DeleteUploadQuery, DeletedSchema, JobIdParams, JobStatusSchemaOut, ListUploadsQuery, Sha256Params, UploadAcceptedSchema,
   UploadIdParams, UploadListSchema, UploadSchema,
 } from '../../shared/api/schemas.ts';
-import * as jobsRepo from '../db/jobs-repo.ts';
-import * as uploadsRepo from '../db/uploads-repo.ts';
-import { ok } from '../http/envelope.ts';
 import type { AppContext } from '../http/context.ts';
 import { presentUpload } from '../http/present.ts';
-import { notFound } from '../services/upload-service.ts';
+import { cleanFilename, parseUserMetadata } from '../services/upload-metadata.ts';
 
 /** Multipart overhead allowed on top of the file itself before Content-Length alone proves a 413. */
 const FORM_OVERHEAD = 64 * 1024;
@@ -34,7 +31,7 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
     for await (const part of req.parts({ limits: { fileSize: ctx.maxFileSize, files: 1, fields: 4, fieldSize: 64 * 1024 } })) {
       if (part.type === 'field') {
         if (part.fieldname === 'metadata') {
-          metadata = parseMetadata(part.value);
+          metadata = parseUserMetadata(part.value, 'body/metadata');
           metadataAfterFile = result !== undefined;
         }
         continue;
@@ -65,17 +62,14 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
       params: Sha256Params,
     },
   }, async (req, reply) => {
-    const found = await uploadsRepo.findLiveByHash(ctx.db, req.user.id, req.params.sha256.toLowerCase());
-    if (!found) throw notFound('upload');
+    const found = await ctx.uploads.findByHash(req.user.id, req.params.sha256);
     return reply.status(200).header('Trove-Upload-Id', found.id).send();
   });
 
   app.get('/upload/status/:job_id', {
     schema: { summary: 'Progress of one processing job.', params: JobIdParams, response: { 200: Envelope(JobStatusSchemaOut) } },
   }, async (req) => {
-    const job = await jobsRepo.getJob(ctx.db, req.user.id, req.params.job_id);
-    if (!job) throw notFound('job');
-    const upload = job.state === 'completed' ? await uploadsRepo.getUpload(ctx.db, req.user.id, job.upload_id) : undefined;
+    const { job, upload } = await ctx.uploads.jobStatus(req.user.id, req.params.job_id);
     return ok({
       job_id: job.id,
       upload_id: job.upload_id,
@@ -92,7 +86,7 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
     schema: { summary: 'List your uploads, newest first.', querystring: ListUploadsQuery, response: { 200: Envelope(UploadListSchema) } },
   }, async (req) => {
     const q = req.query;
-    const { rows, total } = await uploadsRepo.listUploads(ctx.db, req.user.id, { limit: q.limit, offset: q.offset, fileType: q.file_type, status: q.status });
+    const { rows, total } = await ctx.uploads.list(req.user.id, { limit: q.limit, offset: q.offset, fileType: q.file_type, status: q.status });
     return ok({ uploads: rows.map((r) => presentUpload(r, ctx.links)), total, has_more: q.offset + rows.length < total });
   });
 
@@ -117,10 +111,8 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
   app.get('/file/:upload_id/metadata', {
     schema: { summary: 'Everything known about one upload.', params: UploadIdParams, response: { 200: Envelope(Type.Intersect([UploadSchema, Type.Object({ extracted_text: Type.Union([Type.String(), Type.Null()]) })])) } },
   }, async (req) => {
-    const upload = await uploadsRepo.getUpload(ctx.db, req.user.id, req.params.upload_id);
-    if (!upload) throw notFound('upload');
-    const text = await uploadsRepo.getExtractedText(ctx.db, req.user.id, upload.id);
-    return ok({ ...presentUpload(upload, ctx.links), extracted_text: text });
+    const { upload, extractedText } = await ctx.uploads.details(req.user.id, req.params.upload_id);
+    return ok({ ...presentUpload(upload, ctx.links), extracted_text: extractedText });
   });
 };
 
@@ -144,30 +136,3 @@ async function ingestPart(ctx: AppContext, userId: string, part: MultipartFile, 
 
 const tooLarge = (max: number) =>
   new TroveError('FILE_TOO_LARGE', `The file is larger than the ${Math.round(max / 1024 / 1024)} MB upload limit.`);
-
-/**
- * The name is kept as the user gave it — it is only ever displayed and sent back, never used as a
- * path — minus NUL and other control characters, which no file system or terminal shows sensibly.
- */
-export function cleanFilename(name: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = (name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').normalize('NFC').trim();
-  return cleaned.slice(0, 1024) || 'untitled';
-}
-
-function parseMetadata(value: unknown): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(String(value));
-  } catch {
-    throw new TroveError('VALIDATION_ERROR', 'The "metadata" field must be a JSON object.', [{ path: 'body/metadata', message: 'is not valid JSON' }]);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new TroveError('VALIDATION_ERROR', 'The "metadata" field must be a JSON object.', [{ path: 'body/metadata', message: 'must be an object' }]);
-  }
-  const keepLocal = (parsed as Record<string, unknown>).keep_local;
-  if (keepLocal !== undefined && typeof keepLocal !== 'boolean') {
-    throw new TroveError('VALIDATION_ERROR', '"keep_local" in the metadata must be true or false.', [{ path: 'body/metadata/keep_local', message: 'must be boolean' }]);
-  }
-  return parsed as Record<string, unknown>;
-}

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Envelope } from '../../shared/api/envelope.ts';
+import { Envelope, ok } from '../../shared/api/envelope.ts';
 import { BudgetBodySchema, UsageQuery, UsageSchema } from '../../shared/api/schemas.ts';
 import type { AppContext } from '../http/context.ts';
-import { ok } from '../http/envelope.ts';
 
 export const usageRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get('/usage', {

@@ -79,6 +79,11 @@ export class SearchService {
     return cache ? markCacheStatus(response, cached ? 'hit' : 'miss') : response;
   }
 
+  /** The user's recent searches, newest first. */
+  history(userId: string, limit: number, offset: number) {
+    return search.searchHistory(this.deps.db, userId, limit, offset);
+  }
+
   /**
    * The query in each vector space the user's files use: usually one; two when some files were kept
    * on this device (or waited for budget) and carry the offline model's vectors beside the cloud

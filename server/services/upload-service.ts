@@ -48,6 +48,38 @@ const TYPICAL_SECONDS: Record<FileType, number> = { image: 2, document: 3, audio
 export class UploadService {
   constructor(private readonly deps: UploadServiceDeps) {}
 
+  /** A live upload of this user; NOT_FOUND otherwise (never telling whether another user has it). */
+  async get(userId: string, uploadId: string): Promise<uploads.UploadRecord> {
+    const upload = await uploads.getUpload(this.deps.db, userId, uploadId);
+    if (!upload) throw notFound('upload');
+    return upload;
+  }
+
+  /** The upload with its extracted text (the detail view). */
+  async details(userId: string, uploadId: string): Promise<{ upload: uploads.UploadRecord; extractedText: string | null }> {
+    const upload = await this.get(userId, uploadId);
+    return { upload, extractedText: await uploads.getExtractedText(this.deps.db, userId, uploadId) };
+  }
+
+  /** The user's live upload with these bytes (SHA-256, hex); NOT_FOUND when there is none. */
+  async findByHash(userId: string, sha256: string): Promise<uploads.UploadRecord> {
+    const found = await uploads.findLiveByHash(this.deps.db, userId, sha256.toLowerCase());
+    if (!found) throw notFound('upload');
+    return found;
+  }
+
+  list(userId: string, filter: uploads.ListFilter): Promise<{ rows: uploads.UploadRecord[]; total: number }> {
+    return uploads.listUploads(this.deps.db, userId, filter);
+  }
+
+  /** One processing job and, once it completed, its upload. */
+  async jobStatus(userId: string, jobId: string): Promise<{ job: jobs.JobRow; upload: uploads.UploadRecord | undefined }> {
+    const job = await jobs.getJob(this.deps.db, userId, jobId);
+    if (!job) throw notFound('job');
+    const upload = job.state === 'completed' ? await uploads.getUpload(this.deps.db, userId, job.upload_id) : undefined;
+    return { job, upload };
+  }
+
   /** A file arriving as a stream (multipart upload): written to a temp file while hashed, then committed. */
   async ingest(userId: string, body: Readable, filename: string, userMetadata: Record<string, unknown>): Promise<IngestResult> {
     await fs.mkdir(this.deps.tmpDir, { recursive: true });
@@ -100,13 +132,11 @@ export class UploadService {
     await store.putFile(key, file, sniffed.mime);
     try {
       const upload = await db.transaction().execute(async (trx) => {
-        const row = await trx.insertInto('uploads').values({
-          id: uploadId, user_id: userId, storage_uri: key, original_filename: filename, file_type: sniffed.fileType,
-          file_size: content.bytes, mime_type: sniffed.mime, file_hash: hash, metadata: '{}',
-          user_metadata: JSON.stringify(userMetadata), keep_local: userMetadata.keep_local === true, current_job_id: jobId,
-        }).onConflict((oc) => oc.columns(['user_id', 'file_hash']).where('deleted_at', 'is', null).doNothing())
-          .returning('id').executeTakeFirst();
-        if (!row) return undefined; // the same bytes won a race a moment ago
+        const inserted = await uploads.insertUpload(trx, {
+          id: uploadId, userId, storageUri: key, filename, fileType: sniffed.fileType, size: content.bytes, mimeType: sniffed.mime,
+          hash, userMetadata, jobId,
+        });
+        if (!inserted) return undefined; // the same bytes won a race a moment ago
         // The request's correlation id travels with the job, so the worker's log lines carry it too.
         const { requestId } = currentLogContext();
         const data: ProcessJobData = { jobId, uploadId, userId, ...(requestId ? { requestId } : {}) };
@@ -196,10 +226,7 @@ export class UploadService {
       }
       const queueJobId = await this.deps.queue.enqueue(trx, JobName.Process, { jobId, uploadId, userId });
       await jobs.insertJob(trx, { id: jobId, uploadId, userId, kind: 'process', queueJobId });
-      const res = await trx.updateTable('uploads')
-        .set({ current_job_id: jobId, processing_status: 'pending', processing_error: null, processing_error_code: null, retry_count: 0, updated_at: new Date() })
-        .where('id', '=', uploadId).where('processing_status', '=', 'failed').executeTakeFirst();
-      return Number(res.numUpdatedRows) === 1;
+      return uploads.resetForRetry(trx, uploadId, jobId);
     });
     if (!ok) throw new TroveError('VALIDATION_ERROR', 'This upload changed while retrying; reload and try again.');
     this.deps.events.publish(userId, { upload_id: uploadId, job_id: jobId, status: 'pending', progress: 0, stage: 'queued', error: null });

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import type { ErrorCode } from './errors.ts';
 
 /** The error half of the envelope. `code` is one of ERROR_CODES; `details` explains validation failures. */
 export const ApiErrorBody = Type.Object({
@@ -35,3 +36,13 @@ export interface SuccessEnvelope<T> {
   timestamp: string;
 }
 export type ApiEnvelope<T> = SuccessEnvelope<T> | ErrorEnvelope;
+
+/** The success envelope every JSON answer is wrapped in. */
+export function ok<T>(data: T, meta?: Record<string, unknown>): SuccessEnvelope<T> {
+  return { status: 'success', data, error: null, ...(meta ? { meta } : {}), timestamp: new Date().toISOString() };
+}
+
+/** The error envelope: one builder for every path that answers an error (error handler, rate limits, tus hooks). */
+export function fail(code: ErrorCode, message: string, details?: unknown): ErrorEnvelope {
+  return { status: 'error', data: null, error: { code, message, ...(details === undefined ? {} : { details }) }, timestamp: new Date().toISOString() };
+}

@@ -21,8 +21,9 @@ import { loopbackHosts } from '../../server/http/guards.ts';
 import type { ApiLimits } from '../../server/http/rate-limit-hooks.ts';
 import { Metrics } from '../../server/metrics.ts';
 import { PgBossQueue } from '../../server/queue/job-queue.ts';
-import { TusUploads } from '../../server/routes/tus.ts';
+import { TusUploads } from '../../server/services/tus-uploads.ts';
 import { FileLinks } from '../../server/services/file-links.ts';
+import { HealthService } from '../../server/services/health-service.ts';
 import { JobName } from '../../server/queue/jobs.ts';
 import { ProcessingService } from '../../server/services/processing-service.ts';
 import { CacheInvalidatingEventBus, type SearchCache } from '../../server/services/search-cache.ts';
@@ -92,7 +93,7 @@ export async function startCloudApp(opts: CloudAppOptions): Promise<CloudApp> {
     await tus.init();
     let port = 0;
     const app = await buildApp(
-      { db: database.db, uploads, search, usage, links, store, signer: undefined, events, metrics, auth: opts.auth(database.db), maxFileSize: 10 * 1024 * 1024, tus, mode: 'cloud', version: 'test' },
+      { health: new HealthService({ db: database.db, version: 'test', mode: 'cloud' }), operatorToken: undefined, uploads, search, usage, links, store, signer: undefined, events, metrics, auth: opts.auth(database.db), maxFileSize: 10 * 1024 * 1024, tus, mode: 'cloud', version: 'test' },
       { logger: log, allowedHosts: () => loopbackHosts(port), limits: opts.limits },
     );
     await queue.start();

@@ -10,6 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Upload } from '../../shared/api/schemas.ts';
 import type { QueueItem } from '../../shared/ipc/contract.ts';
 import { ApiClient } from '../../main/api-client.ts';
+import { PathGrants } from '../../main/ipc/grants.ts';
+import { createIpcHandlers, type HandlerDeps } from '../../main/ipc/handlers.ts';
+import { checkArgs } from '../../main/ipc/registrar.ts';
 import { SyncManager } from '../../main/sync/sync-manager.ts';
 import { UploadQueue } from '../../main/upload-queue/queue.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -119,5 +122,31 @@ describe('keep on this device (desktop)', () => {
     const meta = await metadataOf(done);
     expect(meta.keep_local).toBe(true);
     expect(meta.file_hash).toBe(big.sha256);
+  });
+});
+
+describe('keep on this device through the IPC contract', () => {
+  it('queue:add takes the paths alone or with keepLocal; a malformed request never reaches the queue', () => {
+    expect(checkArgs('queue:add', [['/home/me/a.png']])).toBeNull();
+    expect(checkArgs('queue:add', [{ paths: ['/home/me/a.png'], keepLocal: true }])).toBeNull();
+    expect(checkArgs('queue:add', [{ paths: ['/home/me/a.png'], keepLocal: 'yes' }])).not.toBeNull();
+    expect(checkArgs('queue:add', [{ paths: ['/home/me/a.png'] }])).not.toBeNull();
+    expect(checkArgs('queue:add', [{ paths: ['/home/me/a.png'], keepLocal: true, extra: 1 }])).not.toBeNull();
+    expect(checkArgs('queue:add', [{ paths: ['relative.png'], keepLocal: true }])).not.toBeNull();
+    expect(checkArgs('sync:add', ['/home/me/Private', { mirrorDeletions: false, keepLocal: true }])).toBeNull();
+    expect(checkArgs('sync:add', ['/home/me/Private', { mirrorDeletions: false, keepLocal: 1 }])).not.toBeNull();
+  });
+
+  it('the queue:add handler hands keepLocal to the real queue, which uploads with it', async () => {
+    const file = await textFile(dir, 'picked-private.txt', 4000);
+    const { queue: q, sync: s } = await open('ipc');
+    const grants = new PathGrants();
+    grants.grant([file.path]); // as the file dialog would
+    const deps = { connection: () => { throw new Error('unused'); }, queue: q, sync: s, grants } as unknown as HandlerDeps;
+    const handlers = createIpcHandlers(deps);
+    const [item] = await handlers['queue:add']({ paths: [file.path], keepLocal: true });
+    expect(item!.keepLocal).toBe(true);
+    const done = await completed(q, file.path);
+    expect((await metadataOf(done)).keep_local).toBe(true);
   });
 });

@@ -5,13 +5,22 @@
  * metrics it exports.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parse as parseHcl } from '@cdktf/hcl2json';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import ts from 'typescript';
 import { Metrics } from '../../server/metrics.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * HashiCorp's HCL parser. Loaded untyped on purpose: its .d.ts pulls the DOM library into every
+ * file of the Node program (`/// <reference lib="dom" />`), which retypes fetch, Buffer bodies and
+ * streams across the server's code.
+ */
+export const parseHcl = (createRequire(import.meta.url)('@cdktf/hcl2json') as {
+  parse(filename: string, content: string): Promise<Record<string, unknown>>;
+}).parse;
 export const terraformDir = path.join(repoRoot, 'infra/terraform');
 export const monitoringDir = path.join(repoRoot, 'infra/monitoring');
 

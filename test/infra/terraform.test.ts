@@ -7,11 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseHcl } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
-  block, blocks, containerEnv, environmentContract, loadTerraform, repoRoot, resource, serverEnvironmentVariables,
+  block, blocks, containerEnv, environmentContract, loadTerraform, parseHcl, repoRoot, resource, serverEnvironmentVariables,
   terraformDir, variableDefault, type ContainerEnv, type Hcl, type Terraform,
 } from './sources.ts';
 

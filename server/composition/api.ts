@@ -40,6 +40,8 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
     },
     {
       logger: log, limits: infra.shared.limits, firebase,
+      // Signed links into a bucket are on the storage host, not this origin.
+      mediaOrigins: config.cloud.gcs ? [new URL(config.cloud.gcs.apiEndpoint ?? 'https://storage.googleapis.com').origin] : [],
       // Local mode answers only to its loopback names (DNS rebinding). Cloud mode holds no ambient
       // credentials (every call carries a bearer ID token), so it answers to whatever name the load
       // balancer gives it, unless TROVE_PUBLIC_HOSTS pins the list.

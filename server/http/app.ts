@@ -32,6 +32,8 @@ export interface AppOptions {
   limits?: ApiLimits | undefined;
   /** Cloud mode: the Firebase settings the sign-in page needs (`config.cloud.firebase` as is). */
   firebase?: FirebaseClientSettings | undefined;
+  /** Origins of the bucket's signed links (cloud storage), which the page loads thumbnails and previews from. */
+  mediaOrigins?: readonly string[] | undefined;
 }
 
 declare module 'fastify' {
@@ -106,7 +108,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   }, { prefix: API_PREFIX });
   // The web UI (renderer build) at / — or, without a build, a redirect to the API documentation.
-  await registerWebUi(app, { root: opts.webRoot, log: opts.logger, cspExtras: authCspSources(authConfig) });
+  await registerWebUi(app, { root: opts.webRoot, log: opts.logger, cspExtras: { ...authCspSources(authConfig), media: opts.mediaOrigins ?? [] } });
   return app;
 }
 

@@ -27,6 +27,8 @@ export const WEB_UI_CSP = [
 
 /** Extra sources next to 'self', per directive (cloud sign-in: see routes/auth-config.ts). */
 export interface CspExtras {
+  /** img-src and media-src: where signed thumbnail, preview and download links point (a bucket). */
+  media?: readonly string[];
   connect?: readonly string[];
   script?: readonly string[];
   frame?: readonly string[];
@@ -35,10 +37,15 @@ export interface CspExtras {
 /**
  * The policy with extra origins: in cloud mode the page signs in against Firebase Auth (or its
  * emulator) itself, so those origins — and only those — join 'self'; Google's popup also needs its
- * API loader (script-src) and its helper frame (frame-src).
+ * API loader (script-src) and its helper frame (frame-src); and thumbnails and previews come from
+ * the bucket's signed links (img-src, media-src).
  */
 export function webUiCsp(extra: CspExtras = {}): string {
   let csp = WEB_UI_CSP;
+  if (extra.media?.length) {
+    csp = csp.replace("img-src 'self' data: blob:", `img-src 'self' data: blob: ${extra.media.join(' ')}`)
+      .replace("media-src 'self' blob:", `media-src 'self' blob: ${extra.media.join(' ')}`);
+  }
   if (extra.connect?.length) csp = csp.replace("connect-src 'self'", `connect-src 'self' ${extra.connect.join(' ')}`);
   if (extra.script?.length) csp = csp.replace("script-src 'self'", `script-src 'self' ${extra.script.join(' ')}`);
   if (extra.frame?.length) csp = `${csp}; frame-src 'self' ${extra.frame.join(' ')}`;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerWebUi, resolveInside, WEB_UI_CSP } from '../../../server/http/web-ui.ts';
+import { registerWebUi, resolveInside, WEB_UI_CSP, webUiCsp } from '../../../server/http/web-ui.ts';
 
 let root: string;
 let outside: string;
@@ -89,5 +89,16 @@ describe('web UI static files', () => {
       await bare.close();
       await fs.rm(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the page policy with extra origins', () => {
+  it('lets thumbnails and previews load from the bucket, and nothing else from it', () => {
+    const csp = webUiCsp({ media: ['https://storage.googleapis.com'] });
+    expect(csp).toContain("img-src 'self' data: blob: https://storage.googleapis.com");
+    expect(csp).toContain("media-src 'self' blob: https://storage.googleapis.com");
+    expect(csp).toContain("connect-src 'self';");
+    expect(csp).toContain("script-src 'self';");
+    expect(webUiCsp()).toBe(WEB_UI_CSP);
   });
 });

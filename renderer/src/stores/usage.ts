@@ -23,7 +23,8 @@ export const useUsage = create<UsageState>()((set) => ({
 
   async load() {
     const mine = ++seq;
-    set({ loading: true, error: null });
+    // Never show an earlier answer meanwhile: it may be another account's or another server's.
+    set({ loading: true, error: null, usage: null });
     try {
       const usage = await getServices().api.usage();
       if (mine !== seq) return;

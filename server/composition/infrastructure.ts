@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createCloudEmbedder } from '../analysis/cloud/index.ts';
-import { openSharedServices, type SharedServices } from '../cache/shared-services.ts';
+import { openSharedServices, type SharedServices } from './shared-services.ts';
 import { HashEmbedder, OfflineEmbedder, type Analyzer, type Embedder } from '../analysis/index.ts';
 import type { Config } from '../config.ts';
 import { logContextMixin } from '../correlation.ts';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadEvent } from '../../shared/api/schemas.ts';
-import { openSharedServices } from '../../server/cache/shared-services.ts';
+import { openSharedServices } from '../../server/composition/shared-services.ts';
 import type { CloudConfig } from '../../server/config-cloud.ts';
 import { RedisEventBus } from '../../server/events/redis-event-bus.ts';
 import { RedisRateLimiter } from '../../server/http/rate-limit-redis.ts';

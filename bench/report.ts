@@ -12,6 +12,8 @@ export interface StoredSection extends SectionResult {
   ranAt: string;
   quick: boolean;
   seconds: number;
+  /** The machine this section ran on (`--only` runs can put sections of different machines in one table). */
+  machine?: ResultsFile['machine'];
 }
 
 export interface ResultsFile {
@@ -34,7 +36,12 @@ export function machine(): ResultsFile['machine'] {
   };
 }
 
-const fmt = (n: number): string => (Math.abs(n) >= 100 ? String(Math.round(n)) : String(Math.round(n * 10) / 10));
+// Below 1, two significant digits: a cost per file in dollars (0.00067) would otherwise show as 0.
+const fmt = (n: number): string => {
+  if (Math.abs(n) >= 100) return String(Math.round(n));
+  if (Math.abs(n) < 1 && n !== 0) return Number(n.toPrecision(2)).toString();
+  return String(Math.round(n * 10) / 10);
+};
 
 function cells(r: Row): string[] {
   const ratio = r.ratio === undefined || !Number.isFinite(r.ratio) ? '' : `${r.ratio >= 10 ? Math.round(r.ratio) : r.ratio.toFixed(2)}×`;
@@ -59,12 +66,21 @@ export function renderTable(results: ResultsFile, order: string[]): string {
   for (const name of names) {
     for (const r of results.sections[name]!.rows) lines.push(`| ${name} | ${cells(r).join(' | ')} |`);
   }
-  const m = results.machine;
+  // Sections run at different times (--only) may have run on different machines, or under other loads.
+  const describe = (m: ResultsFile['machine']) =>
+    `Node ${m.node}, ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB RAM, load average at start ${m.loadAvgAtStart.join(' / ')}`;
+  const machines = new Map<string, string[]>();
+  for (const n of names) {
+    const m = describe(results.sections[n]!.machine ?? results.machine);
+    machines.set(m, [...(machines.get(m) ?? []), n]);
+  }
   const runs = names.map((n) => {
     const s = results.sections[n]!;
     return `${n} ${s.ranAt.slice(0, 16).replace('T', ' ')} UTC (${Math.round(s.seconds)} s${s.quick ? ', quick' : ''})`;
   });
-  lines.push('', `Machine: Node ${m.node}, ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB RAM, load average at start ${m.loadAvgAtStart.join(' / ')}.`);
+  lines.push('', machines.size <= 1
+    ? `Machine: ${[...machines.keys()][0] ?? describe(results.machine)}.`
+    : `Machines: ${[...machines].map(([m, sections]) => `${sections.join(', ')}: ${m}`).join('; ')}.`);
   lines.push(`Runs: ${runs.join('; ')}.`);
   return lines.join('\n');
 }

@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- --only search,upload,… --quick]`: runs the benchmark sections one after the
+ * `npm run bench [-- --only search,upload,aicost,… --quick]`: runs the benchmark sections one after the
  * other, writes bench/results.json (or bench/results.quick.json for --quick) and, for full runs,
  * the table in docs/BENCHMARKS.md. Every figure is compared with a baseline measured in the same run.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { aiCostBench } from './ai-cost.ts';
 import { coldStartBench } from './cold-start.ts';
 import { indexingBench } from './indexing.ts';
 import { ROOT, log, type Section } from './lib.ts';
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, Section> = {
   coldstart: coldStartBench,
   load: loadBench,
   throughput: throughputBench,
+  aicost: aiCostBench,
 };
 const ORDER = Object.keys(SECTIONS);
 
@@ -50,14 +52,17 @@ async function main(): Promise<void> {
   const file = path.join(ROOT, quick ? 'bench/results.quick.json' : 'bench/results.json');
   const previous = await readResults(file);
   const results: ResultsFile = { machine: machine(), sections: { ...previous?.sections } };
+  // Sections kept from an earlier run keep the machine they ran on.
+  for (const s of Object.values(results.sections)) s.machine ??= previous?.machine;
   const started = performance.now();
   let failed = false;
   for (const name of only) {
     log(`section ${name}${quick ? ' (quick)' : ''}`);
     const t0 = performance.now();
+    const ranOn = machine();
     try {
       const res = await SECTIONS[name]!({ quick });
-      results.sections[name] = { ...res, ranAt: new Date().toISOString(), quick, seconds: (performance.now() - t0) / 1000 };
+      results.sections[name] = { ...res, ranAt: new Date().toISOString(), quick, seconds: (performance.now() - t0) / 1000, machine: ranOn };
       log(`section ${name} done in ${Math.round((performance.now() - t0) / 1000)} s`);
     } catch (err) {
       failed = true;

@@ -148,13 +148,20 @@ describe('OpenAIEmbedder', () => {
   });
 
   it('times out a hung call retryably and honours the caller\'s abort', async () => {
-    fake.fail('hang');
-    await expectTrove(embedder({ timeoutMs: 300 }).embed(['x']), 'MODEL_UNAVAILABLE', true, /did not answer within/);
-    fake.fail('hang');
-    const controller = new AbortController();
-    const reason = new Error('stop');
-    setTimeout(() => controller.abort(reason), 50);
-    await expect(embedder().embed(['x'], controller.signal)).rejects.toBe(reason);
+    // A fake of its own that never answers: a request given up early can reach a busy fake late,
+    // and must not take the next test's fault or show up in its requests.
+    const hung = await startFakeOpenAI();
+    hung.fail('hang', 100);
+    try {
+      const e = (over: Partial<OpenAIEmbedderOptions> = {}) => embedder({ apiKey: hung.apiKey, baseUrl: hung.url, ...over });
+      await expectTrove(e({ timeoutMs: 300 }).embed(['x']), 'MODEL_UNAVAILABLE', true, /did not answer within/);
+      const controller = new AbortController();
+      const reason = new Error('stop');
+      setTimeout(() => controller.abort(reason), 50);
+      await expect(e().embed(['x'], controller.signal)).rejects.toBe(reason);
+    } finally {
+      await hung.close();
+    }
   });
 
   it('truncates long inputs to the token budget and never sends an empty one', async () => {

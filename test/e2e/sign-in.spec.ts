@@ -1,7 +1,8 @@
 /**
  * Cloud-mode sign-in end to end: the Firebase Auth emulator, a cloud-mode `trove serve` trusting it
- * (FIREBASE_PROJECT_ID + FIREBASE_AUTH_EMULATOR_HOST), and the web page signing in with email and
- * password through Firebase's REST API. Each account sees only its own files.
+ * (FIREBASE_PROJECT_ID + FIREBASE_AUTH_EMULATOR_HOST), and the web page signing in with Firebase's
+ * web SDK: new accounts confirm their address, passwords can be reset, Google opens its popup flow.
+ * Each account sees only its own files.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -64,15 +65,31 @@ test.afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
+/** The links the emulator would have emailed (confirmation, password reset), newest last. */
+async function emailedLinks(email: string, requestType: 'VERIFY_EMAIL' | 'PASSWORD_RESET'): Promise<{ oobCode: string; oobLink: string }[]> {
+  const res = await fetch(`http://${authHost}/emulator/v1/projects/${PROJECT}/oobCodes`);
+  const { oobCodes } = await res.json() as { oobCodes: { email: string; requestType: string; oobCode: string; oobLink: string }[] };
+  return oobCodes.filter((c) => c.email === email && c.requestType === requestType);
+}
+
+/** Creates an account in the page, opens the emailed confirmation link in another tab, and continues. */
 async function createAccount(page: Page, email: string): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Sign in to Trove' })).toBeVisible();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Confirm your email address' })).toBeVisible();
+  const [link] = await emailedLinks(email, 'VERIFY_EMAIL');
+  expect(link).toBeDefined();
+  const mail = await page.context().newPage();
+  await mail.goto(link!.oobLink);
+  await expect(mail.locator('body')).toContainText('verified');
+  await mail.close();
+  await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('searchbox', { name: 'Search your files…' })).toBeVisible();
 }
 
-test('sign up, upload, search, sign out; a second account sees nothing of the first', async ({ page }) => {
+test('sign up (confirming the address), upload, search, reload, sign out; a second account sees nothing of the first', async ({ page }) => {
   test.setTimeout(180_000);
   const url = proc!.url;
   const config = await (await fetch(`${url}/api/v1/auth/config`)).json() as { data: { mode: string; firebase: { emulator_url: string | null } | null } };
@@ -80,7 +97,11 @@ test('sign up, upload, search, sign out; a second account sees nothing of the fi
   expect(config.data.firebase?.emulator_url).toBe(`http://${authHost}`);
 
   const res = await page.goto(`${url}/`);
-  expect(res?.headers()['content-security-policy']).toContain(`connect-src 'self' http://${authHost}`);
+  const csp = res?.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain(`connect-src 'self' http://${authHost}`);
+  // Google's popup: its API loader and its helper frame (the emulator's, here).
+  expect(csp).toContain("script-src 'self' https://apis.google.com");
+  expect(csp).toContain(`frame-src 'self' http://${authHost}`);
   await expect(page.getByRole('heading', { name: 'Sign in to Trove' })).toBeVisible();
   await shot(page, 'signin-01-screen');
 
@@ -92,22 +113,40 @@ test('sign up, upload, search, sign out; a second account sees nothing of the fi
   await shot(page, 'signin-02-error');
 
   await page.getByLabel('Email').fill('');
-  await createAccount(page, 'ada@example.com');
+  await page.getByLabel('Password').fill('');
+  await page.getByLabel('Email').fill('ada@example.com');
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  // Not in yet: the address must be confirmed first.
+  await expect(page.getByRole('heading', { name: 'Confirm your email address' })).toBeVisible();
+  await expect(page.getByText('ada@example.com')).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText(/not confirmed yet/);
+  await shot(page, 'signin-03-confirm-email');
+  const mail = await page.context().newPage();
+  await mail.goto((await emailedLinks('ada@example.com', 'VERIFY_EMAIL'))[0]!.oobLink);
+  await mail.close();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('searchbox', { name: 'Search your files…' })).toBeVisible();
+
   await dropBytes(page, { name: 'zanzibar-notes.txt', type: 'text/plain', bytes: Buffer.from('Zanzibar spice cooperative: cloves, nutmeg and cinnamon for the winter market.\n') });
   const panel = page.getByRole('complementary', { name: 'Uploads' });
   await expect(panel.getByRole('listitem', { name: 'zanzibar-notes.txt: Completed' })).toBeVisible({ timeout: 60_000 });
   const search = page.getByRole('searchbox', { name: 'Search your files…' });
   await search.fill('zanzibar spice');
   await expect(page.getByRole('grid', { name: 'Search results' }).getByRole('gridcell').first()).toHaveAccessibleName(/zanzibar-notes\.txt/);
-  await shot(page, 'signin-03-signed-in-search');
+  await shot(page, 'signin-04-signed-in-search');
 
-  // The refresh token is in sessionStorage, never localStorage.
-  expect(await page.evaluate(() => sessionStorage.getItem('trove.auth'))).toContain('refreshToken');
-  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('auth') || k.includes('token')))).toEqual([]);
+  // The SDK keeps the sign-in in sessionStorage, never localStorage; a reload keeps it.
+  expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('firebase:authUser:')).length)).toBe(1);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => /auth|token|firebase/i.test(k)))).toEqual([]);
+  await page.reload();
+  await expect(page.getByRole('searchbox', { name: 'Search your files…' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Sign in to Trove' })).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByText('ada@example.com')).toBeVisible();
-  await shot(page, 'signin-04-settings-account');
+  await shot(page, 'signin-05-settings-account');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to Trove' })).toBeVisible();
 
@@ -115,5 +154,46 @@ test('sign up, upload, search, sign out; a second account sees nothing of the fi
   await expect(page.getByRole('heading', { name: 'Your Trove is empty' })).toBeVisible();
   await page.getByRole('searchbox', { name: 'Search your files…' }).fill('zanzibar spice');
   await expect(page.getByRole('status').filter({ hasText: /0 results for/ })).toBeVisible();
-  await shot(page, 'signin-05-second-account-empty');
+  await shot(page, 'signin-06-second-account-empty');
+});
+
+test('a forgotten password: the emailed link sets a new one, and the new one signs in', async ({ page }) => {
+  await page.goto(`${proc!.url}/`);
+  await page.getByLabel('Email').fill('ada@example.com');
+  await page.getByRole('button', { name: 'Forgot your password?' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /If an account uses ada@example\.com/ })).toBeVisible();
+  await shot(page, 'signin-07-password-reset-sent');
+  const [reset] = await emailedLinks('ada@example.com', 'PASSWORD_RESET');
+  // What the page behind the emailed link does: set the new password with the link's code.
+  const done = await fetch(`http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:resetPassword?key=any`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ oobCode: reset!.oobCode, newPassword: 'a brand new passphrase' }),
+  });
+  expect(done.status).toBe(200);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText(/not right/);
+  await page.getByLabel('Password').fill('a brand new passphrase');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('searchbox', { name: 'Search your files…' })).toBeVisible();
+});
+
+test('Google in the browser opens Firebase\'s popup flow; when Google cannot be reached it says so', async ({ page }) => {
+  // No internet here: Google's API loader, which the popup flow needs, is refused — as a network outage would.
+  const loader: string[] = [];
+  await page.route('https://apis.google.com/**', (route) => {
+    loader.push(route.request().url());
+    return route.abort('internetdisconnected');
+  });
+  const csp: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) csp.push(m.text());
+  });
+  await page.goto(`${proc!.url}/`);
+  await page.getByRole('button', { name: 'Continue with Google' }).click();
+  await expect(page.getByRole('alert')).toContainText(/Google’s sign-in could not be loaded/);
+  // The SDK asked for the loader (the page's CSP let it), and nothing was refused by the CSP.
+  expect(loader.some((u) => u.startsWith('https://apis.google.com/js/api.js'))).toBe(true);
+  expect(csp).toEqual([]);
+  await expect(page.getByRole('heading', { name: 'Sign in to Trove' })).toBeVisible();
+  await shot(page, 'signin-08-google-unreachable');
 });

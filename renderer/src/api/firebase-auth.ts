@@ -55,6 +55,8 @@ const MESSAGES: Record<string, string> = {
   'auth/api-key-not-valid.-please-pass-a-valid-api-key.': 'This server\u2019s Firebase Web API key is not valid (FIREBASE_WEB_API_KEY).',
   'auth/web-storage-unsupported': 'This browser blocks the storage Google sign-in needs (third-party cookies or site data). Allow it, or sign in with your email address.',
   'auth/invalid-action-code': 'This link was already used or has expired. Ask for a new one.',
+  'auth/internal-error': 'The sign-in service had a problem. Try again in a moment.',
+  'trove/google-unreachable': 'Google\u2019s sign-in could not be loaded. Check your connection (and that nothing blocks apis.google.com), then try again.',
   'trove/no-api-key': 'This server has no Firebase Web API key configured (FIREBASE_WEB_API_KEY), so signing in is not possible.',
   'trove/not-verified': 'Your email address is not confirmed yet. Open the link in the email we sent, then press Continue.',
 };
@@ -167,7 +169,15 @@ export class FirebaseAuthClient {
 
   /** Google in a popup (browser). Firebase's helper frame needs Google's API loader (CSP script-src). */
   googlePopup(): Promise<User> {
-    return this.run(async (auth) => (await signInWithPopup(auth, new GoogleAuthProvider(), browserPopupRedirectResolver)).user);
+    return this.run(async (auth) => {
+      try {
+        return (await signInWithPopup(auth, new GoogleAuthProvider(), browserPopupRedirectResolver)).user;
+      } catch (err) {
+        // The SDK reports a Google API loader that did not load as an internal error.
+        if ((err as { code?: unknown }).code === 'auth/internal-error') throw new AuthError('trove/google-unreachable', authMessage('trove/google-unreachable'));
+        throw err;
+      }
+    });
   }
 
   /** Google's ID token from the desktop app's system-browser flow, exchanged for a Firebase sign-in. */

@@ -204,12 +204,9 @@ export const useAuth = create<AuthState>()((set, get) => {
       if (!c) return null;
       const address = email.trim();
       return attempt(createAccount ? 'Creating your account\u2026' : 'Signing in\u2026', async () => {
-        if (createAccount) {
-          await c.signUp(address, password);
-          set({ notice: `We sent a link to ${address}. Open it to confirm your address.` });
-        } else {
-          await c.signIn(address, password);
-        }
+        // A new account lands on the confirmation screen, which says where the link went.
+        if (createAccount) await c.signUp(address, password);
+        else await c.signIn(address, password);
         return finish(c);
       });
     },

@@ -105,7 +105,7 @@ export class SessionKeeper {
   async adopt(idToken: string, refreshToken: string): Promise<AuthSession> {
     const cloud = this.opts.cloud();
     if (!this.server || !cloud || cloud.server !== this.server) {
-      throw new TroveError('SIGN_IN_EXPIRED', 'Trove is not connected to a cloud server that offers sign-in. Check the server address in Settings.');
+      throw new TroveError('SIGN_IN_UNAVAILABLE', 'Trove is not connected to a cloud server that offers sign-in. Check the server address in Settings.');
     }
     const claims = claimsOf(idToken);
     if (!claims) throw new TroveError('VALIDATION_ERROR', 'This is not a Firebase ID token (it has no user id or expiry).');

@@ -7,6 +7,7 @@
  * synced folder, and nothing else.
  */
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { TroveError } from '../../shared/api/errors.ts';
 import { hasSupportedExtension, isInside } from '../files.ts';
 import { assertExisting } from './paths.ts';
@@ -31,7 +32,7 @@ export class PathGrants {
   async assertUploadable(p: string, syncedRoots: readonly string[]): Promise<void> {
     const kind = await assertExisting(p);
     if (kind === 'file' && !hasSupportedExtension(p)) {
-      throw new TroveError('UNSUPPORTED_FILE_TYPE', `${p} is not an image, video, audio file or document Trove reads, so it was not added.`);
+      throw new TroveError('UNSUPPORTED_FILE_TYPE', `${path.basename(p)} is not an image, video, audio file or document Trove reads, so it was not added.`);
     }
     if (this.granted.has(p)) return;
     const roots = [...syncedRoots, ...this.granted];

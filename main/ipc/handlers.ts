@@ -4,6 +4,8 @@
  * a schema cannot see: normalised, existing, chosen by the user (grants.ts) — and for reveal/open,
  * known to the app.
  */
+import path from 'node:path';
+import { TroveError } from '../../shared/api/errors.ts';
 import type { AuthSession, Connection, QueueItem, Settings, WatchedFolder } from '../../shared/ipc/contract.ts';
 import { hasSupportedExtension, isInside } from '../files.ts';
 import type { PathGrants } from './grants.ts';
@@ -47,6 +49,13 @@ export interface HandlerDeps {
   };
 }
 
+/** "2 files were not added…": the files of types Trove does not read, by name, and how many were added. */
+function leftOut(paths: string[], added: number): string {
+  const names = paths.slice(0, 3).map((p) => path.basename(p)).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
+  const what = paths.length === 1 ? `${names} was not added: it is not` : `${paths.length} files were not added (${names}): they are not`;
+  return `${what} an image, video, audio file or document Trove reads (PDF, DOCX, text).${added > 0 ? ` The other ${added === 1 ? 'file was' : `${added} files were`} added.` : ''}`;
+}
+
 export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
   /** Reveal/open only what the app already knows: a queued file or a file inside a watched folder. */
   const assertKnown = async (p: string) => {
@@ -70,8 +79,21 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
       // The paths alone, or with the "Keep on this device" toggle.
       const { paths, keepLocal } = Array.isArray(request) ? { paths: request, keepLocal: false } : request;
       const synced = deps.sync.folders().map((f) => f.path);
-      for (const p of paths) await deps.grants.assertUploadable(p, synced);
-      return deps.queue.add(paths, { keepLocal });
+      // A path nobody chose refuses the whole call; files of other types are left out and named,
+      // so a drop of ten photos and a .zip still adds the photos.
+      const unsupported: string[] = [];
+      for (const p of paths) {
+        try {
+          await deps.grants.assertUploadable(p, synced);
+        } catch (err) {
+          if (!(err instanceof TroveError && err.code === 'UNSUPPORTED_FILE_TYPE')) throw err;
+          unsupported.push(p);
+        }
+      }
+      const accepted = paths.filter((p) => !unsupported.includes(p));
+      const added = accepted.length > 0 ? await deps.queue.add(accepted, { keepLocal }) : [];
+      if (unsupported.length > 0) throw new TroveError('UNSUPPORTED_FILE_TYPE', leftOut(unsupported, added.length));
+      return added;
     },
     'queue:list': () => deps.queue.list(),
     'queue:pause': async (id) => (await deps.queue.pause(id), null),

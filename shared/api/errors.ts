@@ -41,7 +41,7 @@ export const ERROR_CODES = {
   INVALID_SERVER_URL: { status: 400, retryable: false },
   INSECURE_SERVER_URL: { status: 400, retryable: false },
   PATH_NOT_GRANTED: { status: 403, retryable: false },
-  SIGN_IN_EXPIRED: { status: 401, retryable: false },
+  SIGN_IN_UNAVAILABLE: { status: 409, retryable: false },
   GOOGLE_SIGN_IN_UNAVAILABLE: { status: 501, retryable: false },
   GOOGLE_SIGN_IN_CANCELLED: { status: 400, retryable: false },
   GOOGLE_SIGN_IN_TIMEOUT: { status: 408, retryable: true },

@@ -110,7 +110,7 @@ describe('the preload bridge and the IPC registrar', () => {
   it('has no cloud sign-in in local mode: the embedded server\'s token stays the bearer, the CSP unchanged', async () => {
     const before = await bridge.invoke('app:connection');
     expect(await bridge.invoke('session:get')).toBeNull();
-    expect(await code(bridge.invoke('session:adopt', { idToken: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSJ9.', refreshToken: 'refresh-token-0123456789' }))).toBe('SIGN_IN_EXPIRED');
+    expect(await code(bridge.invoke('session:adopt', { idToken: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1MSJ9.', refreshToken: 'refresh-token-0123456789' }))).toBe('SIGN_IN_UNAVAILABLE');
     expect(await code(bridge.invoke('session:google'))).toBe('GOOGLE_SIGN_IN_UNAVAILABLE');
     expect(await bridge.invoke('session:end')).toBeNull();
     expect(await bridge.invoke('app:connection')).toEqual(before);

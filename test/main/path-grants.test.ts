@@ -87,12 +87,28 @@ describe('queue:add takes only what the user chose', () => {
     // Not a type Trove reads: refused whatever the grant.
     expect(await code(bridge.invoke('queue:add', [key]))).toBe('UNSUPPORTED_FILE_TYPE');
     drop(key);
-    expect(await code(bridge.invoke('queue:add', [key]))).toBe('UNSUPPORTED_FILE_TYPE');
+    expect(await failure(bridge.invoke('queue:add', [key]))).toEqual({
+      code: 'UNSUPPORTED_FILE_TYPE', message: 'id_ed25519 was not added: it is not an image, video, audio file or document Trove reads (PDF, DOCX, text).',
+    });
     // One refused path refuses the whole call: nothing of it is queued.
     const chosen = await write('Pictures/beach.jpg');
     drop(chosen);
     expect(await code(bridge.invoke('queue:add', [chosen, secret]))).toBe('PATH_NOT_GRANTED');
     expect(await queued()).toEqual([]);
+  });
+
+  it('adds the readable files of a mixed drop and names the others', async () => {
+    const photos = await Promise.all(['a.jpg', 'b.png'].map((n) => write(`Mixed/${n}`)));
+    const others = await Promise.all(['notes.zip', 'setup.exe', 'Makefile', 'c.iso'].map((n) => write(`Mixed/${n}`)));
+    drop(...photos, ...others);
+    const refused = await failure(bridge.invoke('queue:add', [...photos, ...others]));
+    expect(refused).toEqual({
+      code: 'UNSUPPORTED_FILE_TYPE',
+      message: '4 files were not added (notes.zip, setup.exe, Makefile and 1 more): they are not an image, video, audio file or document Trove reads (PDF, DOCX, text). The other 2 files were added.',
+    });
+    expect(await queued()).toEqual(photos);
+    for (const id of (await bridge.invoke('queue:list')).map((i) => i.id)) await bridge.invoke('queue:cancel', id);
+    await bridge.invoke('queue:clearFinished');
   });
 
   it('accepts what was dropped, picked in the dialog or handed over by the OS', async () => {

@@ -23,6 +23,40 @@ const mainNoElectron = {
   message: 'Only main/electron/ may import Electron; put logic in plain modules that take small interfaces.',
 };
 
+const serverNoDesktop = {
+  group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/test/**', 'electron'],
+  message: 'server/ never imports the desktop app or Electron.',
+};
+
+/**
+ * Layers inside server/ (routes → services → db): the SQL builder's calls and the `sql` tag belong
+ * in db/ repositories only; each message names the folder that broke the rule.
+ */
+const sqlOnlyInDb = (folder) => ({
+  files: [`server/${folder}/**`],
+  rules: {
+    'no-restricted-syntax': ['error',
+      {
+        selector: 'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom|with)$/]',
+        message: `SQL in server/${folder}/ breaks the layers (routes → services → db): put the query in a server/db/*-repo.ts function and call that.`,
+      },
+      {
+        selector: "TaggedTemplateExpression[tag.name='sql']",
+        message: `SQL in server/${folder}/ breaks the layers (routes → services → db): put the query in a server/db/*-repo.ts function and call that.`,
+      },
+    ],
+  },
+});
+const SERVER_FOLDERS_ABOVE_DB = ['routes', 'http', 'services', 'composition', 'cli', 'analysis', 'pipelines', 'storage', 'events'];
+
+/** Adapters of outside resources: built only by the composition root, which alone chooses them. */
+const ADAPTERS = [
+  'LocalBlobStore', 'GcsBlobStore', 'PgBossQueue', 'RedisEventBus', 'PgEventBus', 'MemoryRateLimiter', 'RedisRateLimiter',
+  'MemorySearchCache', 'RedisSearchCache', 'GeminiAnalyzer', 'OpenAIChatAnalyzer', 'OpenAIEmbedder', 'OfflineEmbedder', 'HashEmbedder',
+  'HmacUrlSigner', 'GcsUrlSigner', 'GcsIamUrlSigner', 'FirebaseAuthenticator', 'LocalTokenAuthenticator', 'PocketsphinxRecognizer',
+  'NoSpeechRecognizer', 'TesseractRecognizer',
+];
+
 /** Layer rules (see docs/ARCHITECTURE.md): each folder may import only from the folders below it. */
 const layer = (files, patterns) => ({
   files,
@@ -48,9 +82,24 @@ export default tseslint.config(
   },
   layer(['shared/node/**'], [sharedIsALeaf]),
   { ...layer(['shared/**'], [sharedIsALeaf, sharedIsPortable]), ignores: ['shared/node/**'] },
-  layer(['server/**'], [
-    { group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/test/**', 'electron'], message: 'server/ never imports the desktop app or Electron.' },
-  ]),
+  layer(['server/**'], [serverNoDesktop]),
+  // Routes validate, call one service method and shape the answer: no repositories, no SQL builder.
+  layer(['server/routes/**'], [serverNoDesktop, {
+    group: ['**/db/*-repo.ts', '**/db/database.ts', 'kysely'],
+    allowTypeImports: true,
+    message: 'server/routes/ reaches data only through services/ (routes → services → db); call a service method instead.',
+  }]),
+  ...SERVER_FOLDERS_ABOVE_DB.map(sqlOnlyInDb),
+  {
+    files: ['server/**'],
+    ignores: ['server/composition/**'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: `NewExpression[callee.name=/^(${ADAPTERS.join('|')})$/]`,
+        message: 'Adapters of outside resources are chosen and built in server/composition/ only (one composition root per role); take the adapter through the constructor.',
+      }],
+    },
+  },
   // The desktop app reaches the server only over HTTP (the server runs as a spawned process), and
   // only the thin shell in main/electron/ touches Electron; everything else runs under plain Node.
   { ...layer(['main/**'], [desktopNoServer, mainNoElectron]), ignores: ['main/electron/**'] },

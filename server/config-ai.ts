@@ -13,6 +13,12 @@ export interface AiConfig {
   /** Per user, in USD; undefined = no cap. A user's own row may override them. */
   dailyBudgetUsd: number | undefined;
   monthlyBudgetUsd: number | undefined;
+  /**
+   * GEMINI_THINKING_BUDGET: tokens Gemini 2.5 may spend thinking per file (billed as output).
+   * Describing a file needs none: 0 by default on Flash models (which allow switching it off); the
+   * model's own default elsewhere (Pro cannot turn thinking off).
+   */
+  geminiThinkingBudget: number | undefined;
   /** TROVE_BUDGET_SWEEP_S: how often workers look for files waiting for budget that can now be analysed. */
   budgetSweepSec: number;
   pricing: Pricing;
@@ -38,6 +44,15 @@ function seconds(env: Env, name: string, fallback: number): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 86_400) throw new ConfigError(name, `must be a whole number of seconds between 1 and 86400, got '${raw}'.`);
+  return Number(raw);
+}
+
+function thinkingBudget(env: Env, cloud: CloudConfig): number | undefined {
+  const raw = env.GEMINI_THINKING_BUDGET?.trim();
+  if (raw === undefined || raw === '') return cloud.gemini && /flash/.test(cloud.gemini.model) ? 0 : undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) > 32_768) {
+    throw new ConfigError('GEMINI_THINKING_BUDGET', `must be a whole number of tokens from 0 (no thinking) to 32768, got '${raw}'.`);
+  }
   return Number(raw);
 }
 
@@ -87,6 +102,7 @@ export function loadAiConfig(env: Env, cloud: CloudConfig): AiConfig {
     dailyBudgetUsd: usd(env, 'TROVE_USER_DAILY_BUDGET_USD'),
     monthlyBudgetUsd: usd(env, 'TROVE_USER_MONTHLY_BUDGET_USD'),
     budgetSweepSec: seconds(env, 'TROVE_BUDGET_SWEEP_S', 600),
+    geminiThinkingBudget: thinkingBudget(env, cloud),
     pricing,
   };
 }

@@ -1,8 +1,8 @@
 import type { CloudConfig } from '../config-cloud.ts';
 import { GcsIamUrlSigner, runtimeSigningAccount } from '../storage/gcs-iam-signer.ts';
 import { GcsUrlSigner } from '../storage/gcs-signer.ts';
-import { createGcsStorage, readServiceAccount } from '../storage/gcs-storage.ts';
-import type { GcsBlobStore } from '../storage/gcs-store.ts';
+import { createStorageClient, readServiceAccount } from '../storage/gcs-storage.ts';
+import { GcsBlobStore } from '../storage/gcs-store.ts';
 import { HmacUrlSigner, type AsyncUrlSigner, type UrlSigner } from '../storage/url-signer.ts';
 
 export interface Bucket {
@@ -31,11 +31,12 @@ export async function openBucket(
 ): Promise<Bucket> {
   if (gcs.credentialsFile !== undefined) {
     const key = await readServiceAccount(gcs.credentialsFile);
-    const { store } = createGcsStorage(gcs, key, { tmpDir: opts.tmpDir });
+    const store = new GcsBlobStore(createStorageClient(gcs, key).bucket(gcs.bucket), { tmpDir: opts.tmpDir });
     const signer = new GcsUrlSigner({ bucket: gcs.bucket, clientEmail: key.client_email, privateKey: key.private_key, endpoint: gcs.apiEndpoint });
     return { store, linkSigner: signer, blobSigner: undefined, bucketLinks: undefined };
   }
-  const { store, storage } = createGcsStorage(gcs, undefined, { tmpDir: opts.tmpDir });
+  const storage = createStorageClient(gcs, undefined);
+  const store = new GcsBlobStore(storage.bucket(gcs.bucket), { tmpDir: opts.tmpDir });
   const account = await runtimeSigningAccount(storage.authClient, gcs.iamEndpoint);
   const serverSigner = gcs.linkSigningKey ? new HmacUrlSigner(gcs.linkSigningKey) : opts.serverSigner;
   return {

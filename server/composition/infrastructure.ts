@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { createCloudEmbedder } from '../analysis/cloud/index.ts';
+import { createCloudEmbedder } from './cloud-models.ts';
 import { openSharedServices, type SharedServices } from './shared-services.ts';
 import { HashEmbedder, OfflineEmbedder, type Analyzer, type Embedder } from '../analysis/index.ts';
 import type { Config } from '../config.ts';

@@ -1,5 +1,5 @@
-import { createCloudAnalyzer } from '../analysis/cloud/index.ts';
-import { createOfflineAnalyzer } from '../analysis/offline/create.ts';
+import { createCloudAnalyzer } from './cloud-models.ts';
+import { createOfflineAnalyzer } from './offline-models.ts';
 import { withLogContext } from '../correlation.ts';
 import type { QueueJob } from '../queue/job-queue.ts';
 import { ALL_JOBS, JobName, type ProcessJobData } from '../queue/jobs.ts';

@@ -1,6 +1,7 @@
 import { TroveError } from '../../shared/api/errors.ts';
 import type { AnalyzerName, CloudStatus } from '../../shared/api/schemas.ts';
 import type { FileType } from '../../shared/file-types.ts';
+import { usageOf } from '../analysis/cloud/index.ts';
 import { embeddingText } from '../analysis/embedding-text.ts';
 import type { Analysis, AnalysisInput, Analyzer, CloudAnalyzer, Embedder, ModelUsage } from '../analysis/types.ts';
 import type { UsageRow } from '../db/usage-repo.ts';
@@ -102,11 +103,16 @@ export class Understanding {
       if (signal.aborted) throw err;
       const trove = err instanceof TroveError ? err : new TroveError('MODEL_UNAVAILABLE', `The cloud model failed: ${String(err)}`, undefined, { cause: err });
       this.deps.metrics.providerErrors.inc({ provider: cloud.name, code: trove.code });
+      // A malformed or cut-off answer was billed all the same.
+      const spent = priced(usageOf(err));
       // Waiting may help a 429 or an outage: the queue retries. On the last attempt, or for a refusal
       // that waiting cannot change (a rejected file, a wrong key), the offline description stands.
-      if (trove.retryable && !ctx.lastAttempt) throw trove;
+      if (trove.retryable && !ctx.lastAttempt) {
+        await this.deps.usage.recordNow(spent);
+        throw trove;
+      }
       this.deps.log.warn({ uploadId: ctx.uploadId, code: trove.code, err: trove.message }, 'the cloud model could not describe this file; the offline description stands');
-      return { analysis: grounding, analyzer: 'offline' as const, cloudStatus: 'failed' as const, cloudReason: trove.message, usage: [] };
+      return { analysis: grounding, analyzer: 'offline' as const, cloudStatus: 'failed' as const, cloudReason: trove.message, usage: spent };
     }
   }
 

@@ -61,6 +61,11 @@ export class UsageService {
     }
   }
 
+  /** For calls whose file is not finished with them (a failed attempt that will be retried): billed all the same. */
+  recordNow(rows: readonly usage.UsageRow[]): Promise<void> {
+    return this.record(this.deps.db, rows);
+  }
+
   async budgetsOf(userId: string): Promise<{ daily: number | null; monthly: number | null }> {
     const own = await usage.userBudgets(this.deps.db, userId);
     return { daily: own.daily ?? this.deps.defaults.dailyUsd ?? null, monthly: own.monthly ?? this.deps.defaults.monthlyUsd ?? null };

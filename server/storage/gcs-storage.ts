@@ -2,9 +2,8 @@ import fs from 'node:fs/promises';
 import { IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import type { CloudConfig } from '../config-cloud.ts';
 import { ConfigError } from '../config-errors.ts';
-import { GcsBlobStore, type GcsStoreOptions } from './gcs-store.ts';
 
-export interface GcsStorageOptions extends GcsStoreOptions {
+export interface StorageClientOptions {
   /** SDK retry policy for transient failures (defaults: 5 retries, delays up to 32 s, 10 min in all). */
   retry?: { maxRetries?: number; maxRetryDelaySec?: number; totalTimeoutSec?: number } | undefined;
 }
@@ -39,12 +38,12 @@ const isLoopback = (endpoint: string) => ['localhost', '127.0.0.1', '[::1]'].inc
  * gets tokens, which the SDK would otherwise drop for custom endpoints. The Storage client's auth
  * (`storage.authClient`) is the one that signs links through IAM when there is no key.
  */
-export function createGcsStorage(
+export function createStorageClient(
   gcs: NonNullable<CloudConfig['gcs']>,
   key: ServiceAccountKey | undefined,
-  options: GcsStorageOptions = {},
-): { store: GcsBlobStore; storage: Storage } {
-  const storage = new Storage({
+  options: StorageClientOptions = {},
+): Storage {
+  return new Storage({
     ...(gcs.apiEndpoint ? { apiEndpoint: gcs.apiEndpoint, useAuthWithCustomEndpoint: !isLoopback(gcs.apiEndpoint) } : {}),
     ...(key ? { credentials: { client_email: key.client_email, private_key: key.private_key } } : {}),
     ...(key?.project_id ? { projectId: key.project_id } : {}),
@@ -62,5 +61,4 @@ export function createGcsStorage(
       idempotencyStrategy: IdempotencyStrategy.RetryAlways,
     },
   });
-  return { store: new GcsBlobStore(storage.bucket(gcs.bucket), options), storage };
 }

@@ -11,7 +11,7 @@ import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GeminiAnalyzer, OpenAIChatAnalyzer } from '../../server/analysis/cloud/index.ts';
-import { createOfflineAnalyzer } from '../../server/analysis/offline/create.ts';
+import { createOfflineAnalyzer } from '../../server/composition/offline-models.ts';
 import type { Logger } from '../../server/logger.ts';
 import { startFakeGemini, type FakeGemini } from '../fakes/gemini-server.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.ts';

@@ -121,6 +121,9 @@ describe('Gemini + OpenAI embeddings, API and workers as separate processes', ()
       expect(u.embedding_model).toBe('openai:text-embedding-3-small-1536');
     }
     expect(gemini.generateCalls().length - before).toBe(files.length);
+    // Describing a file needs no thinking: Flash models are asked for none (thinking is billed as output).
+    const config = (gemini.generateCalls().at(-1)!.body as { generationConfig?: { thinkingConfig?: { thinkingBudget?: number } } }).generationConfig;
+    expect(config?.thinkingConfig?.thinkingBudget).toBe(0);
     // Grounding: the document's exact text went into the prompt and is indexed whatever the model said.
     const invoice = done[1]!;
     expect(invoice.extracted_text).toContain('Northwind Traders');
@@ -194,6 +197,17 @@ describe('Gemini in one process (--role all), with a daily budget', () => {
     expect(u).toMatchObject({ processing_status: 'completed', analyzer: 'offline', cloud_status: 'blocked' });
     expect(u.cloud_reason).toMatch(/SAFETY/);
     expect(u.summary).not.toMatch(/^A image about/);
+
+    // A malformed answer is retried, and the tokens it was billed for are counted all the same.
+    const usageBefore = await api<Usage>(proc.url, '/usage');
+    gemini.fail('not-json', 1, 'generate');
+    const retried = await settled(proc.url, await upload(proc.url, await png(24, 96), 'sea-kite.png'));
+    gemini.clearFaults();
+    expect(retried).toMatchObject({ processing_status: 'completed', analyzer: 'gemini', cloud_status: 'done' });
+    const usageAfter = await api<Usage>(proc.url, '/usage');
+    const analysisCalls = (u: Usage) => u.by_model.find((m) => m.model === 'gemini-2.5-flash')?.calls ?? 0;
+    expect(analysisCalls(usageAfter) - analysisCalls(usageBefore)).toBe(2);
+    expect(usageAfter.total.cost_usd).toBeGreaterThan(usageBefore.total.cost_usd + retried.cost_usd);
     await stop(proc);
   });
 });

@@ -1,56 +1,9 @@
-import type { AiConfig } from '../../config-ai.ts';
-import type { CloudConfig } from '../../config-cloud.ts';
-import type { Logger } from '../../logger.ts';
-import type { CloudAnalyzer, Embedder } from '../types.ts';
-import { GeminiAnalyzer, type GeminiAnalyzerOptions } from './gemini-analyzer.ts';
-import { OpenAIChatAnalyzer, type OpenAIChatAnalyzerOptions } from './openai-chat-analyzer.ts';
-import { OpenAIEmbedder, type OpenAIEmbedderOptions } from './openai-embedder.ts';
+import type { GeminiAnalyzerOptions } from './gemini-analyzer.ts';
+import type { OpenAIChatAnalyzerOptions } from './openai-chat-analyzer.ts';
+import type { OpenAIEmbedderOptions } from './openai-embedder.ts';
 
-export { GeminiAnalyzer, OpenAIChatAnalyzer, OpenAIEmbedder };
+export { GeminiAnalyzer } from './gemini-analyzer.ts';
+export { OpenAIChatAnalyzer } from './openai-chat-analyzer.ts';
+export { OpenAIEmbedder } from './openai-embedder.ts';
 export { usageOf } from './errors.ts';
 export type { GeminiAnalyzerOptions, OpenAIChatAnalyzerOptions, OpenAIEmbedderOptions };
-
-type Fixed = 'apiKey' | 'baseUrl' | 'model' | 'contentModeration' | 'log' | 'wholeVideoMaxBytes' | 'promptTextMaxTokens';
-
-/** Knobs the configuration does not carry (timeouts, retries, batching, picture sizes); tests shorten them. */
-export interface CloudAdapterTuning {
-  gemini?: Partial<Omit<GeminiAnalyzerOptions, Fixed>>;
-  openaiChat?: Partial<Omit<OpenAIChatAnalyzerOptions, Fixed>>;
-  openaiEmbedder?: Partial<Omit<OpenAIEmbedderOptions, 'apiKey' | 'baseUrl' | 'model' | 'dimensions' | 'log'>>;
-}
-
-/**
- * The cloud analyzer the configuration asks for: Gemini when GEMINI_API_KEY is set, else an
- * OpenAI-compatible chat model when OPENAI_ANALYSIS_MODEL is set (config-cloud.ts refuses both at
- * once), else undefined and files are described offline only. It always runs after the offline
- * analysis, which grounds its prompt.
- */
-export function createCloudAnalyzer(cloud: CloudConfig, ai: AiConfig, log: Logger, tuning: CloudAdapterTuning = {}): CloudAnalyzer | undefined {
-  const shared = { contentModeration: cloud.contentModeration, promptTextMaxTokens: ai.promptTextMaxTokens, log };
-  if (cloud.gemini) {
-    log.info({ model: cloud.gemini.model, baseUrl: cloud.gemini.baseUrl, wholeVideoMaxBytes: ai.wholeVideoMaxBytes }, 'file analysis by Gemini');
-    return new GeminiAnalyzer({
-      ...tuning.gemini, ...shared,
-      apiKey: cloud.gemini.apiKey, baseUrl: cloud.gemini.baseUrl, model: cloud.gemini.model, wholeVideoMaxBytes: ai.wholeVideoMaxBytes,
-    });
-  }
-  if (cloud.openai?.analysisModel) {
-    log.info({ model: cloud.openai.analysisModel, baseUrl: cloud.openai.baseUrl }, 'file analysis by an OpenAI-compatible chat model');
-    return new OpenAIChatAnalyzer({
-      ...tuning.openaiChat, ...shared,
-      apiKey: cloud.openai.apiKey, baseUrl: cloud.openai.baseUrl, model: cloud.openai.analysisModel,
-    });
-  }
-  return undefined;
-}
-
-/** OpenAI (or compatible) embeddings when OPENAI_API_KEY is set; undefined keeps the offline embedder. */
-export function createCloudEmbedder(cloud: CloudConfig, log: Logger, tuning: CloudAdapterTuning = {}): Embedder | undefined {
-  if (!cloud.openai) return undefined;
-  log.info({ model: cloud.openai.embeddingModel, dimensions: cloud.openai.dimensions, baseUrl: cloud.openai.baseUrl }, 'embeddings by OpenAI');
-  return new OpenAIEmbedder({
-    ...tuning.openaiEmbedder,
-    apiKey: cloud.openai.apiKey, baseUrl: cloud.openai.baseUrl,
-    model: cloud.openai.embeddingModel, dimensions: cloud.openai.dimensions, log,
-  });
-}

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createOfflineAnalyzer } from '../../../server/analysis/offline/create.ts';
+import { createOfflineAnalyzer } from '../../../server/composition/offline-models.ts';
 import type { Logger } from '../../../server/logger.ts';
 
 const corpus = (f: string) => path.resolve(import.meta.dirname, '../../../eval/corpus', f);

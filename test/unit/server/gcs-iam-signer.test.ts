@@ -11,7 +11,7 @@ import { TroveError } from '../../../shared/api/errors.ts';
 import { blobKey } from '../../../server/storage/blob-store.ts';
 import { GcsIamUrlSigner, runtimeSigningAccount, type BlobSigningAccount } from '../../../server/storage/gcs-iam-signer.ts';
 import { contentDisposition } from '../../../server/storage/gcs-signer.ts';
-import { createGcsStorage } from '../../../server/storage/gcs-storage.ts';
+import { createStorageClient } from '../../../server/storage/gcs-storage.ts';
 import { FakeGcsServer } from '../../fakes/gcs-server.ts';
 import { FakeGoogleRuntime } from '../../fakes/google-runtime.ts';
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
   process.env.CLOUDSDK_CONFIG = configDir;
   process.env.GCE_METADATA_HOST = runtime.metadataHost;
-  const { storage } = createGcsStorage({ bucket: BUCKET, apiEndpoint: gcs.url, credentialsFile: undefined, iamEndpoint: runtime.iamUrl, linkSigningKey: undefined }, undefined);
+  const storage = createStorageClient({ bucket: BUCKET, apiEndpoint: gcs.url, credentialsFile: undefined, iamEndpoint: runtime.iamUrl, linkSigningKey: undefined }, undefined);
   account = await runtimeSigningAccount(storage.authClient, runtime.iamUrl);
 });
 

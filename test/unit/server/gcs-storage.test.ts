@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TroveError } from '../../../shared/api/errors.ts';
 import { blobKey } from '../../../server/storage/blob-store.ts';
 import { contentDisposition, GcsUrlSigner } from '../../../server/storage/gcs-signer.ts';
-import { createGcsStorage, readServiceAccount } from '../../../server/storage/gcs-storage.ts';
+import { createStorageClient, readServiceAccount } from '../../../server/storage/gcs-storage.ts';
 import { GcsBlobStore } from '../../../server/storage/gcs-store.ts';
 import { crc32c, crc32cBase64, FakeGcsServer, md5Base64 } from '../../fakes/gcs-server.ts';
 
@@ -58,7 +58,8 @@ beforeAll(async () => {
     client_id: '1', token_uri: 'http://127.0.0.1:1/token',
   }));
   const gcs = { bucket: BUCKET, apiEndpoint: fake.url, credentialsFile, iamEndpoint: undefined, linkSigningKey: undefined };
-  ({ store, storage } = createGcsStorage(gcs, await readServiceAccount(credentialsFile), { tmpDir: dir, retry }));
+  storage = createStorageClient(gcs, await readServiceAccount(credentialsFile), { retry });
+  store = new GcsBlobStore(storage.bucket(gcs.bucket), { tmpDir: dir });
   signer = new GcsUrlSigner({ bucket: BUCKET, clientEmail: EMAIL, privateKey, endpoint: fake.url });
 });
 

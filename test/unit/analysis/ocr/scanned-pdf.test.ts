@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTextRecognizer } from '../../../../server/analysis/ocr/index.ts';
+import { createTextRecognizer } from '../../../../server/composition/offline-models.ts';
 import { documentPipeline } from '../../../../server/pipelines/document.ts';
 import { runPipeline, type PipelineOutput } from '../../../../server/pipelines/pipeline.ts';
 import type { TextRecognizer } from '../../../../server/analysis/types.ts';

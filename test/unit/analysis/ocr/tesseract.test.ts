@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTextRecognizer, TesseractRecognizer } from '../../../../server/analysis/ocr/index.ts';
+import { TesseractRecognizer } from '../../../../server/analysis/ocr/index.ts';
+import { createTextRecognizer } from '../../../../server/composition/offline-models.ts';
 import type { Logger } from '../../../../server/logger.ts';
 import { textImage, words } from './text-image.ts';
 

@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSpeechRecognizer, NoSpeechRecognizer, PocketsphinxRecognizer } from '../../../../server/analysis/speech/index.ts';
+import { NoSpeechRecognizer, PocketsphinxRecognizer } from '../../../../server/analysis/speech/index.ts';
+import { createSpeechRecognizer } from '../../../../server/composition/offline-models.ts';
 import type { Logger } from '../../../../server/logger.ts';
 
 const notes: unknown[] = [];

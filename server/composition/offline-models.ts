@@ -1,0 +1,90 @@
+// The offline models this machine has, assembled into the built-in analyzer: the composition root
+// decides which engines run (tesseract.js when its model is installed, pocketsphinx when Debian's
+// package is, the vision models when their npm packages are). Models start lazily (on the first
+// file), so a server that never indexes a picture never loads them.
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { OfflineAnalyzer } from '../analysis/offline-analyzer.ts';
+import { TesseractRecognizer, type TextRecognizerOptions } from '../analysis/ocr/index.ts';
+import { NoSpeechRecognizer, PocketsphinxRecognizer, type SpeechRecognizerOptions } from '../analysis/speech/index.ts';
+import type { SpeechRecognizer, TextRecognizer } from '../analysis/types.ts';
+import { createVisionAnalyzers, sceneCues } from '../analysis/vision/index.ts';
+import type { Logger } from '../logger.ts';
+
+export interface OfflineAnalyzerOptions {
+  /** Vision and OCR worker threads each; the job concurrency decides how many files run at once. */
+  workers?: number;
+  maxImagePixels?: number;
+}
+
+export function createOfflineAnalyzer(log: Logger, options: OfflineAnalyzerOptions = {}): { analyzer: OfflineAnalyzer; close(): Promise<void> } {
+  const vision = createVisionAnalyzers(log, { workers: options.workers ?? 1 });
+  const ocr = createTextRecognizer({ workers: options.workers ?? 1, ...(options.maxImagePixels ? { maxPixels: options.maxImagePixels } : {}) }, log) ?? undefined;
+  const speech = createSpeechRecognizer(log);
+  const analyzer = new OfflineAnalyzer({ detector: vision.detector, nsfw: vision.nsfw, ocr, speech, sceneCues, log });
+  return {
+    analyzer,
+    async close() {
+      await Promise.allSettled([vision.close(), ocr?.close(), speech.close()]);
+    },
+  };
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The OCR adapter, or null (with one warning) when tesseract.js or its English model is not
+ * installed: images are then indexed without their text. Nothing starts until the first image.
+ */
+export function createTextRecognizer(options: TextRecognizerOptions, log: Logger): TextRecognizer | null {
+  let langPath: string;
+  try {
+    require.resolve('tesseract.js');
+    // The package's own index points at the larger legacy+LSTM model; the LSTM-only "best_int" one
+    // next to it reads as well here, loads in half the time, and is what tesseract.js picks for LSTM.
+    langPath = path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
+    if (!existsSync(path.join(langPath, 'eng.traineddata.gz'))) throw new Error(`no eng.traineddata.gz in ${langPath}`);
+  } catch (err) {
+    log.warn({ err }, 'OCR is off: tesseract.js or @tesseract.js-data/eng is not installed; text in images and scans will not be found');
+    return null;
+  }
+  const cachePath = options.cacheDir ?? path.join(os.tmpdir(), 'trove-tesseract');
+  mkdirSync(cachePath, { recursive: true });
+  return new TesseractRecognizer({ langPath, cachePath }, options, log);
+}
+
+const DEBIAN_MODEL = '/usr/share/pocketsphinx/model/en-us/en-us';
+
+/**
+ * The speech adapter for this machine: pocketsphinx when both the program and its English model are
+ * installed, otherwise one whose `transcribe` returns null (audio is then indexed by its tags alone).
+ * Another engine drops in here, behind the same interface.
+ */
+export function createSpeechRecognizer(log: Logger, options: SpeechRecognizerOptions = {}): SpeechRecognizer {
+  const bin = options.bin ?? findOnPath('pocketsphinx_continuous');
+  const modelDir = options.modelDir ?? DEBIAN_MODEL;
+  if (bin && isExecutable(bin) && existsSync(path.join(modelDir, 'mdef'))) return new PocketsphinxRecognizer(bin, options);
+  const missing = !bin || !isExecutable(bin) ? 'pocketsphinx_continuous (Debian package pocketsphinx)' : `its English model in ${modelDir} (Debian package pocketsphinx-en-us)`;
+  return new NoSpeechRecognizer(log, missing);
+}
+
+
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

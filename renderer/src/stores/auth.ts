@@ -9,12 +9,16 @@
  * Every new ID token goes to `onToken` (the session's bearer); `onExpired` when it cannot go on.
  */
 import { create } from 'zustand';
-import { AuthError, authMessage, FirebaseAuthClient, toAuthError, type FirebaseSettings } from '../api/firebase-auth.ts';
+import type { AuthConfig } from '../../../shared/api/schemas.ts';
+import { AuthError, authMessage, toAuthError } from '../api/auth-errors.ts';
+import type { FirebaseAuthClient } from '../api/firebase-auth.ts';
 import type { AuthSession, DesktopAuth } from '../bridge/types.ts';
 
 /** Renew this long before expiry (ms), and retry this soon after a refresh that could not reach Firebase. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 const RETRY_MS = 30_000;
+
+type FirebaseSettings = NonNullable<AuthConfig['firebase']>;
 
 export interface AuthHandlers {
   /** A new ID token (sign-in or renewal): it becomes the bearer token of every API call. */
@@ -168,7 +172,15 @@ export const useAuth = create<AuthState>()((set, get) => {
       const previous = client;
       client = null;
       if (previous) await previous.dispose();
-      client = new FirebaseAuthClient(settings, desktopAuth ? 'memory' : 'session');
+      // The SDK is loaded on first use: a local Trove's page never needs it.
+      let sdk: { FirebaseAuthClient: typeof FirebaseAuthClient };
+      try {
+        sdk = await import('../api/firebase-auth.ts');
+      } catch {
+        set({ settings, phase: 'signed-out', google: null, error: 'Part of the sign-in page could not be loaded (the server may have been updated). Reload the page.' });
+        return;
+      }
+      client = new sdk.FirebaseAuthClient(settings, desktopAuth ? 'memory' : 'session');
       if (desktopAuth) {
         offDesktop = desktopAuth.onChanged((session, reason) => {
           if (session) {

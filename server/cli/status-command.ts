@@ -2,7 +2,8 @@ import type { ProcessingStatus } from '../../shared/file-types.ts';
 import type { Health, Usage } from '../../shared/api/schemas.ts';
 import { CliError, type TroveClient } from './client.ts';
 import { connect, type ConnectionFlags } from './locate.ts';
-import { isAllLocal, totalsText } from './usage-command.ts';
+import { isAllLocal } from '../../shared/api/usage.ts';
+import { totalsText } from './usage-command.ts';
 
 export interface StatusOptions extends ConnectionFlags {
   json?: boolean;

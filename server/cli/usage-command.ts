@@ -1,6 +1,7 @@
 import type { Usage } from '../../shared/api/schemas.ts';
 import { formatCount, formatUsd } from '../../shared/format.ts';
 import { connect, type ConnectionFlags } from './locate.ts';
+import { ALL_LOCAL_TEXT, isAllLocal } from '../../shared/api/usage.ts';
 
 export interface UsageOptions extends ConnectionFlags {
   from?: string;
@@ -16,11 +17,6 @@ export async function usageCommand(opts: UsageOptions): Promise<number> {
   return 0;
 }
 
-/** Nothing paid in this period and nothing capped or waiting: every file was analysed by Trove's own models. */
-export function isAllLocal(u: Usage): boolean {
-  if (u.paid_models) return u.paid_models.length === 0 && u.total.calls === 0;
-  return u.total.calls === 0 && u.budget.daily_usd === null && u.budget.monthly_usd === null && u.budget.awaiting_budget === 0;
-}
 
 /** `$0.4321 — 1,234,567 tokens in, 45,678 out, 812 calls` */
 export function totalsText(t: Usage['total']): string {
@@ -39,9 +35,7 @@ const TYPE_NAMES: Record<Usage['by_file_type'][number]['file_type'], string> = {
 export function usageText(u: Usage): string {
   const lines = [`AI usage ${u.from} – ${u.to} (UTC)`];
   if (isAllLocal(u)) {
-    lines.push(u.paid_models
-      ? 'No paid AI models are configured; everything is analysed on this device.'
-      : 'No paid AI model was used in this period; everything was analysed on this device.');
+    lines.push(ALL_LOCAL_TEXT);
     return `${lines.join('\n')}\n`;
   }
   lines.push(`Total:    ${totalsText(u.total)}`);

@@ -120,6 +120,8 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
   const usage = new UsageService({
     db: database.db, pricing: config.ai.pricing, metrics,
     defaults: { dailyUsd: config.ai.dailyBudgetUsd, monthlyUsd: config.ai.monthlyBudgetUsd },
+    paidModels: [config.cloud.gemini?.model, config.cloud.openai?.analysisModel, cloudEmbedder ? config.cloud.openai?.embeddingModel : undefined]
+      .filter((m): m is string => m !== undefined),
   });
   const shared = openSharedServices(config, log);
   cleanups.add(() => shared.close());

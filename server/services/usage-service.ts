@@ -35,7 +35,10 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
  */
 export class UsageService {
   constructor(private readonly deps: {
-    db: Kysely<DB>; pricing: Pricing; metrics: Metrics; defaults: BudgetDefaults; now?: () => Date;
+    db: Kysely<DB>; pricing: Pricing; metrics: Metrics; defaults: BudgetDefaults;
+    /** The paid models this deployment calls, as the price table names them (none in the embedded default). */
+    paidModels: readonly string[];
+    now?: () => Date;
   }) {}
 
   private now(): Date {
@@ -134,6 +137,7 @@ export class UsageService {
       by_file_type: report.byType.map((r) => ({ file_type: r.file_type as FileType | 'search', ...t(r.t) })),
       budget: { daily_usd: budgets.daily, monthly_usd: budgets.monthly, spent_today_usd: round(today), spent_this_month_usd: round(month), awaiting_budget: awaiting },
       prices_read: this.deps.pricing.table.read,
+      paid_models: [...this.deps.paidModels],
     };
   }
 }

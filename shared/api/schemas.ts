@@ -311,9 +311,9 @@ export const UsageSchema = Type.Object({
     awaiting_budget: Type.Integer({ description: 'Files described offline until budget is available again.' }),
   }),
   prices_read: Type.String({ description: 'When the price table was read from the providers\' lists.' }),
-  paid_models: Type.Optional(Type.Array(Type.String(), {
+  paid_models: Type.Array(Type.String(), {
     description: 'The paid models this deployment calls (analysis, embeddings); empty when every file is analysed by Trove\'s own models.',
-  })),
+  }),
 });
 export type Usage = Static<typeof UsageSchema>;
 

@@ -35,6 +35,7 @@ describe('GET /usage', () => {
       by_day: [], by_model: [], by_file_type: [],
       budget: { daily_usd: null, monthly_usd: null, spent_today_usd: 0, spent_this_month_usd: 0, awaiting_budget: 0 },
       prices_read: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      paid_models: [],
     });
   });
 

@@ -136,6 +136,7 @@ describe('Gemini + OpenAI embeddings, API and workers as separate processes', ()
     expect(usage.by_model.map((m) => m.model).sort()).toEqual(['gemini-2.5-flash', 'text-embedding-3-small']);
     expect(usage.by_file_type.find((t) => t.file_type === 'image')?.calls).toBeGreaterThanOrEqual(4); // 2 files × (analysis + embedding)
     expect(usage.budget.daily_usd).toBeNull();
+    expect(usage.paid_models.sort()).toEqual(['gemini-2.5-flash', 'text-embedding-3-small']);
     // Prometheus: the workers' counters add up to the same dollars and tokens.
     const analysisUsd = usage.by_model.find((m) => m.model === 'gemini-2.5-flash')!.cost_usd;
     expect(await workerMetric(/^trove_ai_cost_usd_total\{model="gemini-2.5-flash",kind="analysis"\}/)).toBeCloseTo(analysisUsd, 5);

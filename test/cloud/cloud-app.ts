@@ -82,7 +82,7 @@ export async function startCloudApp(opts: CloudAppOptions): Promise<CloudApp> {
     });
     const tmpDir = path.join(dataDir, 'tmp');
     const uploads = new UploadService({ db: database.db, queue, store, events, log, tmpDir, concurrency: 2, retentionDays: 7 });
-    const usage = new UsageService({ db: database.db, pricing: new Pricing(DEFAULT_PRICES), metrics, defaults: { dailyUsd: undefined, monthlyUsd: undefined } });
+    const usage = new UsageService({ db: database.db, pricing: new Pricing(DEFAULT_PRICES), metrics, defaults: { dailyUsd: undefined, monthlyUsd: undefined }, paidModels: [] });
     const understanding = new Understanding({ offline: new OfflineAnalyzer(), cloud: undefined, embedder, localEmbedder: embedder, usage, metrics, log });
     const processing = new ProcessingService({
       db: database.db, queue, store, understanding, usage, events, metrics, log,

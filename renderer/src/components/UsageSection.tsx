@@ -3,7 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Usage } from '../../../shared/api/schemas.ts';
 import { formatCount, formatUsd } from '../lib/cloud.ts';
 import { TYPE_LABELS } from '../lib/items.ts';
-import { isAllLocal, useUsage } from '../stores/usage.ts';
+import { ALL_LOCAL_TEXT, isAllLocal } from '../../../shared/api/usage.ts';
+import { useUsage } from '../stores/usage.ts';
 import { RetryIcon } from './Icons.tsx';
 
 type Totals = Usage['total'];
@@ -112,9 +113,7 @@ export function UsageSection() {
     body = <p className="muted" role="status">{'Loading AI usage\u2026'}</p>;
   } else if (isAllLocal(usage)) {
     body = (
-      <p>{usage.paid_models
-        ? 'No paid AI models are configured; everything is analysed on this device.'
-        : 'No paid AI model was used this month; everything was analysed on this device.'}</p>
+      <p>{ALL_LOCAL_TEXT}</p>
     );
   } else {
     body = <UsageReport usage={usage} />;

@@ -46,8 +46,4 @@ export const useUsage = create<UsageState>()((set) => ({
   },
 }));
 
-/** Nothing was spent and nothing is capped or waiting: the embedded default, where every file is analysed on this device. */
-export function isAllLocal(u: Usage): boolean {
-  if (u.paid_models) return u.paid_models.length === 0 && u.total.calls === 0;
-  return u.total.calls === 0 && u.budget.daily_usd === null && u.budget.monthly_usd === null && u.budget.awaiting_budget === 0;
-}
+

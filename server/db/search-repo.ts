@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import type { CloudStatus } from '../../shared/api/schemas.ts';
 import type { FileType } from '../../shared/file-types.ts';
 import type { DB } from './schema.ts';
 import { toVectorLiteral } from './uploads-repo.ts';
@@ -38,6 +39,8 @@ export interface HybridHit {
   summary: string | null;
   thumbnail_uri: string | null;
   created_at: Date;
+  cloud_status: CloudStatus | null;
+  keep_local: boolean;
   similarity: number;
   fused: number;
 }
@@ -115,11 +118,11 @@ export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<Hybr
           COALESCE(f.strict, false) AS text_match
         FROM vec_ranked v FULL OUTER JOIN fts f USING (id)
       ), scored AS (
-        SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at,
+        SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at, u.cloud_status, u.keep_local,
           ${similarity} AS similarity, fused.fused, fused.text_match
         FROM fused JOIN uploads u USING (id)
       )
-      SELECT id, original_filename, file_type, mime_type, summary, thumbnail_uri, created_at, similarity, fused
+      SELECT id, original_filename, file_type, mime_type, summary, thumbnail_uri, created_at, cloud_status, keep_local, similarity, fused
       FROM scored
       -- An exact-word hit is relevant by definition, however far its vector lies from the query's.
       WHERE text_match OR similarity >= ${q.minScore ?? 0}
@@ -185,7 +188,7 @@ export async function similarUploads(db: Kysely<DB>, q: {
       : sql`0`;
     const { rows } = await sql<SimilarHit>`
       WITH candidates AS ((${nearest}) UNION (${lookalikes}))
-      SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at,
+      SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at, u.cloud_status, u.keep_local,
         ${similarity} AS similarity, u.metadata->>'phash' AS phash
       FROM candidates JOIN uploads u USING (id)`.execute(trx);
     return rows.map((r) => ({ ...r, similarity: Number(r.similarity) }));

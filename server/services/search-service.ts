@@ -143,6 +143,8 @@ export class SearchService {
       similarity_score: Math.round(h.similarity * 10_000) / 10_000,
       thumbnail_url: h.thumbnail_uri ? this.deps.links.thumbnail(h.thumbnail_uri) : null,
       created_at: h.created_at.toISOString(),
+      cloud_status: h.cloud_status,
+      keep_local: h.keep_local,
     };
   }
 }

@@ -154,6 +154,8 @@ export const SearchResultSchema = Type.Object({
   similarity_score: Type.Number(),
   thumbnail_url: Type.Union([Type.String(), Type.Null()]),
   created_at: DateTime,
+  cloud_status: Type.Union([Type.Enum(CLOUD_STATUSES), Type.Null()], { description: 'The file and the cloud model (see Upload.cloud_status).' }),
+  keep_local: Type.Boolean({ description: 'Kept away from every cloud model.' }),
   near_duplicate: Type.Optional(Type.Boolean({ description: 'Find similar only: looks like the same picture (resized or re-encoded).' })),
 });
 export type SearchResult = Static<typeof SearchResultSchema>;

@@ -155,10 +155,10 @@ describe('Gemini + OpenAI embeddings, API and workers as separate processes', ()
     expect(openai.mentions(secret)).toBe(false);
     expect(openai.mentions('9931')).toBe(false);
     // Found by its words; the query is embedded in both vector spaces the library now uses.
-    const found = await api<{ results: { upload_id: string }[] }>(apiProc.url, '/search', {
+    const found = await api<{ results: { upload_id: string; keep_local: boolean; cloud_status: string | null }[] }>(apiProc.url, '/search', {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'zebrafish ledger' }),
     });
-    expect(found.results.map((r) => r.upload_id)).toContain(id);
+    expect(found.results.find((r) => r.upload_id === id)).toMatchObject({ keep_local: true, cloud_status: 'kept_local' });
   });
 });
 

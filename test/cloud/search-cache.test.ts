@@ -85,7 +85,7 @@ describe.skipIf(redisSkipReason)(`search cache in Redis${redisSkipReason ? ` (sk
     const two = new RedisSearchCache(redis.client());
     const body = { query: 'Harbour  at dusk', limit: 20 } as SearchBody;
     const rows: CachedRow[] = [{
-      result: { upload_id: 'u1', filename: 'harbour.jpg', file_type: 'image', mime_type: 'image/jpeg', summary: 'boats', similarity_score: 0.9, created_at: new Date(0).toISOString() },
+      result: { upload_id: 'u1', filename: 'harbour.jpg', file_type: 'image', mime_type: 'image/jpeg', summary: 'boats', similarity_score: 0.9, created_at: new Date(0).toISOString(), cloud_status: 'done', keep_local: false },
       thumbnailKey: 'user/u1/thumbnail.jpg',
     }];
     await one.set('user-1', body, rows);

@@ -170,7 +170,8 @@ export function result(overrides: Partial<SearchResult> = {}): SearchResult {
   n += 1;
   return {
     upload_id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, filename: `file-${n}.jpg`, file_type: 'image', mime_type: 'image/jpeg',
-    summary: null, similarity_score: 0.5, thumbnail_url: null, created_at: new Date(Date.UTC(2024, 0, n % 28 + 1)).toISOString(), ...overrides,
+    summary: null, similarity_score: 0.5, thumbnail_url: null, created_at: new Date(Date.UTC(2024, 0, n % 28 + 1)).toISOString(),
+    cloud_status: 'not_configured', keep_local: false, ...overrides,
   };
 }
 

@@ -23,7 +23,7 @@ export function fromSearchResult(r: SearchResult, absolute: (u: string) => strin
   return {
     id: r.upload_id, filename: r.filename, fileType: r.file_type, mimeType: r.mime_type, summary: r.summary,
     thumbnailUrl: r.thumbnail_url ? absolute(r.thumbnail_url) : null, createdAt: r.created_at, score: r.similarity_score, status: 'completed',
-    cloudStatus: null, keepLocal: false,
+    cloudStatus: r.cloud_status, keepLocal: r.keep_local,
   };
 }
 

@@ -14,7 +14,10 @@ export interface ImageOptions {
   maxEdge: number;
 }
 
-export const DEFAULT_IMAGE_OPTIONS: ImageOptions = { maxImages: 8, maxEdge: 1024 };
+// 768 px: Gemini bills a picture whose sides are both ≤ 384 px as one 258-token tile and larger ones
+// per 768 px tile, so a longest edge of 768 keeps a photo to one or two tiles; OpenAI's "low" detail
+// reads 512 px anyway.
+export const DEFAULT_IMAGE_OPTIONS: ImageOptions = { maxImages: 8, maxEdge: 768 };
 
 /**
  * Downscales pictures to JPEGs before they leave the machine: models see ~1000 px anyway (Gemini

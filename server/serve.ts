@@ -4,6 +4,7 @@ import { OfflineEmbedder } from './analysis/index.ts';
 import { buildApi } from './composition/api.ts';
 import { Cleanups, openInfrastructure, type ServeOverrides } from './composition/infrastructure.ts';
 import { buildWorker } from './composition/worker.ts';
+import type { Composition } from './composition/composition.ts';
 import { buildWorkerHttp } from './composition/worker-http.ts';
 import type { Config } from './config.ts';
 import { startMetricsListener } from './http/metrics-listener.ts';
@@ -24,6 +25,8 @@ export interface RunningServer {
   /** Absent in the api role, which runs no jobs. */
   processing: ProcessingService | undefined;
   uploads: UploadService;
+  /** What this process chose for each outside resource. */
+  composition: Composition;
   close(): Promise<void>;
 }
 
@@ -91,8 +94,8 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
 
     // Warm the model in the background so the first search or job does not pay for loading it.
     if (infra.embedder instanceof OfflineEmbedder) infra.embedder.warmUp().catch((err: unknown) => infra.log.warn({ err }, 'embedding model failed to load'));
-    infra.log.info({ role: config.role, url, database: infra.database.driver }, 'trove started');
-    return { app, url, port, token: infra.token, role: config.role, processing: worker?.processing, uploads: infra.uploads, close };
+    infra.log.info({ url, composition: infra.composition }, 'trove started');
+    return { app, url, port, token: infra.token, role: config.role, processing: worker?.processing, uploads: infra.uploads, composition: infra.composition, close };
   } catch (err) {
     await close();
     throw err;

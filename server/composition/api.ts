@@ -48,5 +48,6 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
       allowedHosts: () => firebase ? config.publicHosts : loopbackHosts(port),
     },
   );
+  infra.composition.auth = firebase ? 'firebase' : 'local-token';
   return { app, tus, setPort: (p) => (port = p) };
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createCloudEmbedder } from './cloud-models.ts';
+import type { Composition } from './composition.ts';
 import { openSharedServices, type SharedServices } from './shared-services.ts';
 import { HashEmbedder, OfflineEmbedder, type Analyzer, type Embedder } from '../analysis/index.ts';
 import type { Config } from '../config.ts';
@@ -74,6 +75,8 @@ export interface Infrastructure {
   tusDir: string;
   /** True when this process is the only one using its database (embedded): no other process's work to respect. */
   alone: boolean;
+  /** What was chosen, by name (the roles add theirs). */
+  composition: Composition;
 }
 
 /** Scratch dirs of processes that died without cleaning up are dropped after this long. */
@@ -126,7 +129,8 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
   const shared = openSharedServices(config, log);
   cleanups.add(() => shared.close());
   // Completed uploads and deletes also invalidate that user's cached searches, whichever process did them.
-  const events = shared.withCacheInvalidation(shared.redisEventBus() ?? await createEventBus(config, database, log, cleanups));
+  const redisBus = shared.redisEventBus();
+  const events = shared.withCacheInvalidation(redisBus ?? await createEventBus(config, database, log, cleanups));
   // GCS_BUCKET → Cloud Storage, links signed by its key file or through IAM (bucket.ts); local files with this server's HMAC links otherwise.
   const bucket = config.cloud.gcs ? await openBucket(config.cloud.gcs, { tmpDir, serverSigner: signer }) : undefined;
   const store = bucket?.store ?? new LocalBlobStore(path.join(config.dataDir, 'files'));
@@ -142,6 +146,14 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
   });
   return {
     config, log, metrics, database, token, blobSigner, linkSigner: bucket?.linkSigner ?? signer, bucketLinks: bucket?.bucketLinks, store, shared, events, queue, embedder, localEmbedder, usage, uploads, tmpDir, tusDir, alone,
+    composition: {
+      role: config.role, database: database.driver, store: bucket ? 'gcs' : 'local',
+      links: !bucket ? 'hmac' : bucket.bucketLinks ? 'gcs-iam' : 'gcs-v4',
+      embedder: embedder.model, localEmbedder: localEmbedder.model,
+      events: redisBus ? 'redis' : config.databaseUrl ? 'postgres' : 'in-process',
+      searchCache: shared.searchCache ? (shared.redis ? 'redis' : 'memory') : 'none',
+      limits: shared.limits ? (shared.redis ? 'redis' : 'memory') : 'none',
+    },
   };
 }
 

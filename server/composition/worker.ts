@@ -34,6 +34,7 @@ export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cl
     offline = built.analyzer;
   }
   const cloud = createCloudAnalyzer(config.cloud, config.ai, log);
+  infra.composition.analyzer = cloud?.name ?? 'offline';
   const understanding = new Understanding({ offline, cloud, embedder, localEmbedder, usage, metrics, log });
   const processing = new ProcessingService({
     db: database.db, queue, store, understanding, usage, events, metrics, log,

@@ -30,32 +30,35 @@ const serverNoDesktop = {
 
 /**
  * Layers inside server/ (routes → services → db): the SQL builder's calls and the `sql` tag belong
- * in db/ repositories only; each message names the folder that broke the rule.
+ * in db/ repositories only, and adapters of outside resources are built only by the composition
+ * root, which alone chooses them. One `no-restricted-syntax` entry per folder (a later entry for the
+ * same files would replace an earlier one), each message naming the folder that broke the rule.
  */
-const sqlOnlyInDb = (folder) => ({
-  files: [`server/${folder}/**`],
-  rules: {
-    'no-restricted-syntax': ['error',
-      {
-        selector: 'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom|with)$/]',
-        message: `SQL in server/${folder}/ breaks the layers (routes → services → db): put the query in a server/db/*-repo.ts function and call that.`,
-      },
-      {
-        selector: "TaggedTemplateExpression[tag.name='sql']",
-        message: `SQL in server/${folder}/ breaks the layers (routes → services → db): put the query in a server/db/*-repo.ts function and call that.`,
-      },
-    ],
-  },
-});
-const SERVER_FOLDERS_ABOVE_DB = ['routes', 'http', 'services', 'composition', 'cli', 'analysis', 'pipelines', 'storage', 'events'];
-
-/** Adapters of outside resources: built only by the composition root, which alone chooses them. */
 const ADAPTERS = [
   'LocalBlobStore', 'GcsBlobStore', 'PgBossQueue', 'RedisEventBus', 'PgEventBus', 'MemoryRateLimiter', 'RedisRateLimiter',
   'MemorySearchCache', 'RedisSearchCache', 'GeminiAnalyzer', 'OpenAIChatAnalyzer', 'OpenAIEmbedder', 'OfflineEmbedder', 'HashEmbedder',
   'HmacUrlSigner', 'GcsUrlSigner', 'GcsIamUrlSigner', 'FirebaseAuthenticator', 'LocalTokenAuthenticator', 'PocketsphinxRecognizer',
   'NoSpeechRecognizer', 'TesseractRecognizer',
 ];
+const SERVER_FOLDERS = ['routes', 'http', 'services', 'composition', 'cli', 'analysis', 'pipelines', 'storage', 'events', 'queue', 'db'];
+const serverLayers = (folder) => {
+  const where = `server/${folder}/`;
+  const sql = `SQL in ${where} breaks the layers (routes → services → db): put the query in a server/db/*-repo.ts function and call that.`;
+  const selectors = [];
+  if (folder !== 'db') {
+    selectors.push(
+      { selector: 'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom)$/]', message: sql },
+      { selector: "TaggedTemplateExpression[tag.name='sql']", message: sql },
+    );
+  }
+  if (folder !== 'composition') {
+    selectors.push({
+      selector: `NewExpression[callee.name=/^(${ADAPTERS.join('|')})$/]`,
+      message: `${where} builds an adapter of an outside resource; only server/composition/ chooses and builds them (one composition root per role): take it through the constructor.`,
+    });
+  }
+  return { files: [`${where}**`], rules: { 'no-restricted-syntax': ['error', ...selectors] } };
+};
 
 /** Layer rules (see docs/ARCHITECTURE.md): each folder may import only from the folders below it. */
 const layer = (files, patterns) => ({
@@ -89,17 +92,7 @@ export default tseslint.config(
     allowTypeImports: true,
     message: 'server/routes/ reaches data only through services/ (routes → services → db); call a service method instead.',
   }]),
-  ...SERVER_FOLDERS_ABOVE_DB.map(sqlOnlyInDb),
-  {
-    files: ['server/**'],
-    ignores: ['server/composition/**'],
-    rules: {
-      'no-restricted-syntax': ['error', {
-        selector: `NewExpression[callee.name=/^(${ADAPTERS.join('|')})$/]`,
-        message: 'Adapters of outside resources are chosen and built in server/composition/ only (one composition root per role); take the adapter through the constructor.',
-      }],
-    },
-  },
+  ...SERVER_FOLDERS.map(serverLayers),
   // The desktop app reaches the server only over HTTP (the server runs as a spawned process), and
   // only the thin shell in main/electron/ touches Electron; everything else runs under plain Node.
   { ...layer(['main/**'], [desktopNoServer, mainNoElectron]), ignores: ['main/electron/**'] },

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { MultipartFile } from '@fastify/multipart';
+import type { Multipart, MultipartFile } from '@fastify/multipart';
 import { Type } from 'typebox';
 import { TroveError } from '../../shared/api/errors.ts';
 import { Envelope, ok } from '../../shared/api/envelope.ts';
@@ -14,7 +14,19 @@ import { cleanFilename, parseUserMetadata } from '../services/upload-metadata.ts
 /** Multipart overhead allowed on top of the file itself before Content-Length alone proves a 413. */
 const FORM_OVERHEAD = 64 * 1024;
 
+type Api = Parameters<FastifyPluginAsyncTypebox>[0];
+type Ingested = Awaited<ReturnType<AppContext['uploads']['ingest']>>;
+
+/** Every upload endpoint, one registration per group. */
 export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
+  registerFileUpload(app, ctx);
+  registerUploadChecks(app, ctx);
+  registerUploadReads(app, ctx);
+  registerUploadChanges(app, ctx);
+};
+
+/** POST /upload: one file as multipart/form-data. */
+function registerFileUpload(app: Api, ctx: AppContext): void {
   app.post('/upload', {
     schema: {
       summary: 'Upload one file (multipart/form-data: `file`, optional `metadata` JSON object).',
@@ -25,23 +37,7 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > ctx.maxFileSize + FORM_OVERHEAD) throw tooLarge(ctx.maxFileSize);
     if (!req.isMultipart()) throw new TroveError('VALIDATION_ERROR', 'Send the file as multipart/form-data with a field named "file".');
-    let metadata: Record<string, unknown> = {};
-    let result: Awaited<ReturnType<typeof ctx.uploads.ingest>> | undefined;
-    let metadataAfterFile = false;
-    for await (const part of req.parts({ limits: { fileSize: ctx.maxFileSize, files: 1, fields: 4, fieldSize: 64 * 1024 } })) {
-      if (part.type === 'field') {
-        if (part.fieldname === 'metadata') {
-          metadata = parseUserMetadata(part.value, 'body/metadata');
-          metadataAfterFile = result !== undefined;
-        }
-        continue;
-      }
-      if (part.fieldname !== 'file') {
-        part.file.resume();
-        throw new TroveError('VALIDATION_ERROR', `Unexpected file field "${part.fieldname}"; name it "file".`);
-      }
-      result = await ingestPart(ctx, req.user.id, part, metadata);
-    }
+    const { result, metadata, metadataAfterFile } = await receiveForm(ctx, req.user.id, req.parts({ limits: { fileSize: ctx.maxFileSize, files: 1, fields: 4, fieldSize: 64 * 1024 } }));
     if (!result) throw new TroveError('MISSING_FILE', 'No file was sent: add a form field named "file".');
     if (metadataAfterFile && !result.duplicate) {
       await ctx.uploads.setUserMetadata(result.upload.id, metadata);
@@ -55,7 +51,36 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
       estimated_time: result.estimatedSeconds,
     });
   });
+}
 
+/**
+ * Reads the form's parts in order: the `metadata` field (before or after the file) and the one
+ * `file`, which is ingested as it streams in. Metadata that came after the file is applied by the
+ * caller (the upload row already exists by then).
+ */
+async function receiveForm(ctx: AppContext, userId: string, parts: AsyncIterable<Multipart>) {
+  let metadata: Record<string, unknown> = {};
+  let result: Ingested | undefined;
+  let metadataAfterFile = false;
+  for await (const part of parts) {
+    if (part.type === 'field') {
+      if (part.fieldname === 'metadata') {
+        metadata = parseUserMetadata(part.value, 'body/metadata');
+        metadataAfterFile = result !== undefined;
+      }
+      continue;
+    }
+    if (part.fieldname !== 'file') {
+      part.file.resume();
+      throw new TroveError('VALIDATION_ERROR', `Unexpected file field "${part.fieldname}"; name it "file".`);
+    }
+    result = await ingestPart(ctx, userId, part, metadata);
+  }
+  return { result, metadata, metadataAfterFile };
+}
+
+/** What the clients ask before and after sending: "do you have these bytes?", "how far is this job?". */
+function registerUploadChecks(app: Api, ctx: AppContext): void {
   app.head('/uploads/by-hash/:sha256', {
     schema: {
       summary: 'Whether you already have a live upload with these bytes (SHA-256, hex): 200 yes, 404 no. No body.',
@@ -81,7 +106,10 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
       result: upload ? presentUpload(upload, ctx.links) : null,
     });
   });
+}
 
+/** The library: the list of uploads, and everything known about one. */
+function registerUploadReads(app: Api, ctx: AppContext): void {
   app.get('/uploads', {
     schema: { summary: 'List your uploads, newest first.', querystring: ListUploadsQuery, response: { 200: Envelope(UploadListSchema) } },
   }, async (req) => {
@@ -90,6 +118,16 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
     return ok({ uploads: rows.map((r) => presentUpload(r, ctx.links)), total, has_more: q.offset + rows.length < total });
   });
 
+  app.get('/file/:upload_id/metadata', {
+    schema: { summary: 'Everything known about one upload.', params: UploadIdParams, response: { 200: Envelope(Type.Intersect([UploadSchema, Type.Object({ extracted_text: Type.Union([Type.String(), Type.Null()]) })])) } },
+  }, async (req) => {
+    const { upload, extractedText } = await ctx.uploads.details(req.user.id, req.params.upload_id);
+    return ok({ ...presentUpload(upload, ctx.links), extracted_text: extractedText });
+  });
+}
+
+/** Changing an upload: delete it, or process a failed one again. */
+function registerUploadChanges(app: Api, ctx: AppContext): void {
   app.delete('/upload/:upload_id', {
     schema: {
       summary: 'Delete an upload: gone from search and listings at once; its bytes are purged after the retention period, or now with purge=true.',
@@ -107,14 +145,7 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
     reply.status(202);
     return ok({ job_id: jobId, upload_id: req.params.upload_id });
   });
-
-  app.get('/file/:upload_id/metadata', {
-    schema: { summary: 'Everything known about one upload.', params: UploadIdParams, response: { 200: Envelope(Type.Intersect([UploadSchema, Type.Object({ extracted_text: Type.Union([Type.String(), Type.Null()]) })])) } },
-  }, async (req) => {
-    const { upload, extractedText } = await ctx.uploads.details(req.user.id, req.params.upload_id);
-    return ok({ ...presentUpload(upload, ctx.links), extracted_text: extractedText });
-  });
-};
+}
 
 async function ingestPart(ctx: AppContext, userId: string, part: MultipartFile, metadata: Record<string, unknown>) {
   let truncated = false;

@@ -3,7 +3,8 @@ import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'stream', 'http', 'https', 'net', 'url', 'util', 'events', 'worker_threads'];
+// Every Node built-in, bare and with `node:` and subpaths (fs/promises), from Node's own list.
+const nodeBuiltins = ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)];
 
 const sharedIsALeaf = {
   group: ['**/server/**', '**/main/**', '**/preload/**', '**/renderer/**', '**/test/**', 'electron'],
@@ -97,11 +98,11 @@ export default tseslint.config(
   // only the thin shell in main/electron/ touches Electron; everything else runs under plain Node.
   { ...layer(['main/**'], [desktopNoServer, mainNoElectron]), ignores: ['main/electron/**'] },
   layer(['main/electron/**'], [desktopNoServer]),
-  layer(['preload/**'], [desktopNoServer, { group: [...new Set([...nodeBuiltins, ...builtinModules])], message: 'The preload runs sandboxed: no Node built-ins.' }]),
+  layer(['preload/**'], [desktopNoServer, { group: nodeBuiltins, message: 'The preload runs sandboxed: no Node built-ins.' }]),
   {
     ...layer(['renderer/**', 'test/renderer/**'], [
       {
-        group: ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)],
+        group: nodeBuiltins,
         message: 'The renderer runs in a browser page: no Node built-ins (ask the bridge instead).',
       },
       { group: ['electron', 'electron/*'], message: 'The renderer reaches Electron only through window.trove (shared/ipc/contract.ts).' },

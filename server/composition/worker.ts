@@ -41,7 +41,13 @@ export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cl
     options: { timeoutMs: config.processingTimeoutMs, retryDelaysSec: config.retryDelaysSec, maxImagePixels: config.maxImagePixels, scratchDir: infra.tmpDir },
   });
   const reembed = new ReembedService({ db: database.db, queue, embedder, localEmbedder, log });
-  const reanalysis = new ReanalysisService({ db: database.db, queue, usage, log });
+  const reanalysis = new ReanalysisService({
+    db: database.db, queue, store, understanding, usage, events, log,
+    options: {
+      timeoutMs: config.processingTimeoutMs, maxImagePixels: config.maxImagePixels, scratchDir: infra.tmpDir,
+      staleAfterMs: 2 * config.visibilityTimeoutSec * 1000,
+    },
+  });
 
   /** Every log line written while a job runs carries its ids and the request that caused it. */
   const handleProcess = (job: QueueJob<ProcessJobData>) => withLogContext(
@@ -59,9 +65,11 @@ export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cl
     async start(extraSweeps) {
       // Stopping the queue stops fetching at once; runs still going after the grace period are put
       // back by drain(), so the queue's own wait ends without failing them.
+      // Re-analyses stop at once: their files stay searchable and waiting, and the next sweep queues them again.
       cleanups.add(() => Promise.all([
         queue.stop({ graceful: true, timeoutMs: config.shutdownGraceMs + 5000 }),
         processing.drain(config.shutdownGraceMs),
+        Promise.resolve(reanalysis.stop()),
       ]));
       // Only a process alone on its database knows that jobs marked `processing` are orphans; with
       // other workers they may be running right now, and the visibility timeout brings back the rest.
@@ -71,6 +79,7 @@ export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cl
       }
       await queue.work(JobName.Process, config.concurrency, handleProcess);
       await queue.work(JobName.Reembed, 1, (job) => reembed.handle(job));
+      await queue.work(JobName.Reanalyze, 1, (job) => reanalysis.handle(job));
       await reembed.enqueueStale();
 
       const purge = () => Promise.all([uploads.purgeDue(), uploads.sweepOrphans(), extraSweeps?.()])

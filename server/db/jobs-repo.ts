@@ -65,9 +65,13 @@ export async function requeueJob(
   return Number(res.numUpdatedRows) === 1;
 }
 
-/** Jobs left `processing` by a process that is gone. Only safe to call where this process owns the queue. */
+/**
+ * Processing jobs left `processing` by a process that is gone. Only safe to call where this process
+ * owns the queue. (A re-analysis cut off the same way needs nothing: its file still waits, and the
+ * budget sweep queues it again.)
+ */
 export function orphanedJobs(db: Kysely<DB>): Promise<JobRow[]> {
-  return db.selectFrom('processing_jobs').selectAll().where('state', '=', 'processing').execute();
+  return db.selectFrom('processing_jobs').selectAll().where('state', '=', 'processing').where('kind', '=', 'process').execute();
 }
 
 export async function cancelJobsOfUpload(db: Kysely<DB>, uploadId: string): Promise<void> {

@@ -198,14 +198,18 @@ export async function completeReanalysis(db: Kysely<DB>, uploadId: string, jobId
 
 /**
  * Files waiting for budget that have no re-analysis queued or running, oldest first; each gets a
- * new job row and points at it (the caller enqueues the queue entry in the same transaction).
+ * new job row and points at it (the caller enqueues the queue entry in the same transaction). A job
+ * that has not moved since `staleBefore` belonged to a process that is gone.
  */
-export async function waitingForBudget(db: Kysely<DB>, userId: string, limit: number): Promise<{ id: string }[]> {
+export async function waitingForBudget(db: Kysely<DB>, userId: string, limit: number, staleBefore: Date): Promise<{ id: string }[]> {
   return db.selectFrom('uploads').select('uploads.id')
     .leftJoin('processing_jobs', 'processing_jobs.id', 'uploads.current_job_id')
     .where('uploads.user_id', '=', userId).where('uploads.cloud_status', '=', 'awaiting_budget')
     .where('uploads.processing_status', '=', 'completed').where('uploads.deleted_at', 'is', null)
-    .where((eb) => eb.or([eb('processing_jobs.state', 'is', null), eb('processing_jobs.state', 'not in', ['queued', 'processing'])]))
+    .where((eb) => eb.or([
+      eb('processing_jobs.state', 'is', null), eb('processing_jobs.state', 'not in', ['queued', 'processing']),
+      eb('processing_jobs.updated_at', '<', staleBefore),
+    ]))
     .orderBy('uploads.created_at').limit(limit).execute();
 }
 

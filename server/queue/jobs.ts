@@ -4,8 +4,10 @@
  * cannot expect a field its queue's jobs lack (Immich's JobItem / JobOf are the model).
  */
 export const JobName = {
-  /** Turn a new upload into a searchable one (or analyse a waiting one again: `reanalyze`). */
+  /** Turn a new upload into a searchable one. */
   Process: 'process-upload',
+  /** Describe again, with the cloud model, a completed file that waited for its owner's AI budget. */
+  Reanalyze: 'reanalyze-upload',
   /** Embed completed uploads again after the embedding model changed. */
   Reembed: 'reembed-upload',
 } as const;
@@ -18,8 +20,11 @@ export interface JobPayloads {
     userId: string;
     /** Correlation id of the request that enqueued the job (X-Request-ID), for the worker's logs. */
     requestId?: string;
-    /** A completed file described offline for want of budget, now analysed by the cloud model. */
-    reanalyze?: boolean;
+  };
+  [JobName.Reanalyze]: {
+    jobId: string;
+    uploadId: string;
+    userId: string;
   };
   [JobName.Reembed]: {
     uploadIds: string[];
@@ -29,6 +34,7 @@ export interface JobPayloads {
 export type JobOf<N extends JobName> = JobPayloads[N];
 export type ProcessJobData = JobOf<typeof JobName.Process>;
 export type ReembedJobData = JobOf<typeof JobName.Reembed>;
+export type ReanalyzeJobData = JobOf<typeof JobName.Reanalyze>;
 
 /** Every queue, for the queue's start-up and the depth gauge. */
 export const ALL_JOBS: readonly JobName[] = Object.values(JobName);

@@ -1,19 +1,19 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { TroveError, isErrorCode } from '../../shared/api/errors.ts';
+import { TroveError } from '../../shared/api/errors.ts';
 import type { UploadEvent } from '../../shared/api/schemas.ts';
-import { isDiskFull } from '../disk-full.ts';
 import * as jobs from '../db/jobs-repo.ts';
 import type { DB } from '../db/schema.ts';
 import * as uploads from '../db/uploads-repo.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { pipelines, runPipeline, type PipelineOutput } from '../pipelines/index.ts';
+import type { PipelineOutput } from '../pipelines/index.ts';
 import type { JobQueue, QueueJob } from '../queue/job-queue.ts';
 import { JobName, type ProcessJobData } from '../queue/jobs.ts';
 import { blobKey, type BlobStore } from '../storage/blob-store.ts';
+import { analyseFile, completedAnalysis, toTroveError } from './analyse-file.ts';
 import type { Understanding, Understood } from './understanding.ts';
 import type { UsageService } from './usage-service.ts';
 
@@ -52,7 +52,6 @@ export class ProcessingService {
   constructor(private readonly deps: ProcessingDeps) {}
 
   async handle(job: QueueJob<ProcessJobData>): Promise<void> {
-    if (job.data.reanalyze) return this.reanalyze(job);
     const { db, log } = this.deps;
     const claimed = await db.transaction().execute(async (trx) => {
       const row = await jobs.claimJob(trx, job.data.jobId, job.id);
@@ -117,7 +116,7 @@ export class ProcessingService {
     const progress = this.progressReporter(job, jobId, upload);
     const source = await store.localCopy(upload.storage_uri);
     try {
-      const { media, understood } = await this.understand(upload, source.path, workDir, signal, lastAttempt, progress);
+      const { media, understood } = await analyseFile(this.deps, upload, { sourcePath: source.path, workDir, signal, lastAttempt, progress });
       progress('saving previews', 95);
       const derived = async (d: PipelineOutput['thumbnail']) => {
         if (!d) return null;
@@ -131,78 +130,6 @@ export class ProcessingService {
       return { result: { ...completedAnalysis(media, understood), thumbnailUri, previewUri }, usage: understood.usage };
     } finally {
       await source.release();
-    }
-  }
-
-  /** Media steps, then the offline analysis, the cloud model where allowed, and the embedding. */
-  private async understand(
-    upload: ClaimedUpload, sourcePath: string, workDir: string, signal: AbortSignal, lastAttempt: boolean,
-    progress: (stage: string, pct: number) => void,
-  ): Promise<{ media: PipelineOutput; understood: Understood }> {
-    const media = await runPipeline(pipelines[upload.file_type], {
-      fileType: upload.file_type, mimeType: upload.mime_type, filename: upload.original_filename,
-      sourcePath, workDir, signal, maxImagePixels: this.deps.options.maxImagePixels,
-    }, (stage, fraction) => progress(stage, 5 + fraction * 60));
-    progress('analysing', 68);
-    const understood = await this.deps.understanding.understand({
-      fileType: upload.file_type, filename: upload.original_filename, mimeType: upload.mime_type,
-      metadata: media.metadata, text: media.text, imagePaths: media.imagePaths, audioPath: media.audioPath,
-      sourcePath, sizeBytes: upload.file_size,
-    }, {
-      userId: upload.user_id, uploadId: upload.id, fileType: upload.file_type, lastAttempt,
-      keepLocal: () => uploads.isKeptLocal(this.deps.db, upload.id),
-    }, signal, (stage) => progress(stage, stage === 'embedding' ? 88 : 75));
-    return { media, understood };
-  }
-
-  /**
-   * A completed file that was described offline while its owner's budget was spent: analysed again
-   * now that there is budget. It stays searchable throughout; only a run that still finds it
-   * waiting (and still owned by this job) writes the new description. Any failure leaves it waiting
-   * for the next sweep: nothing the user sees fails.
-   */
-  private async reanalyze(job: QueueJob<ProcessJobData>): Promise<void> {
-    const { db, log } = this.deps;
-    const claimed = await db.transaction().execute(async (trx) => {
-      const row = await jobs.claimJob(trx, job.data.jobId, job.id);
-      if (!row) return undefined;
-      const upload = await uploads.claimForReanalysis(trx, row.upload_id, row.id);
-      if (!upload) await jobs.finishJob(trx, row.id, job.id, { state: 'cancelled' });
-      return upload && { row, upload };
-    });
-    if (!claimed) return;
-    const { row, upload } = claimed;
-    const controller = new AbortController();
-    this.inFlight.set(row.id, controller);
-    const timer = setTimeout(() => controller.abort(new TroveError('PROCESSING_TIMEOUT', 'Re-analysis took too long.')), this.deps.options.timeoutMs);
-    const workDir = await fs.mkdtemp(path.join(this.deps.options.scratchDir, 'job-'));
-    const source = await this.deps.store.localCopy(upload.storage_uri).catch(() => undefined);
-    try {
-      if (!source) throw new TroveError('NOT_FOUND', 'The original bytes are gone.');
-      const { media, understood } = await this.understand(upload, source.path, workDir, controller.signal, false, () => undefined);
-      if (understood.cloudStatus === 'awaiting_budget' && understood.usage.length === 0) {
-        await jobs.finishJob(db, row.id, job.id, { state: 'cancelled' });
-        return; // the budget was spent again meanwhile; the next sweep tries again
-      }
-      const changed = await db.transaction().execute(async (trx) => {
-        const ok = await uploads.completeReanalysis(trx, upload.id, row.id, completedAnalysis(media, understood));
-        await jobs.finishJob(trx, row.id, job.id, ok ? { state: 'completed' } : { state: 'cancelled' });
-        await this.deps.usage.record(trx, understood.usage);
-        return ok;
-      });
-      if (changed) {
-        log.info({ uploadId: upload.id, cloudStatus: understood.cloudStatus }, 'file analysed again now that budget is available');
-        this.publish(upload.user_id, { upload_id: upload.id, job_id: row.id, status: 'completed', progress: 100, stage: 'completed', error: null });
-      }
-    } catch (err) {
-      const e = toTroveError(controller.signal.aborted ? controller.signal.reason : err);
-      log.warn({ uploadId: upload.id, code: e.code, err: e.message }, 're-analysis failed; the file keeps waiting for the next sweep');
-      await jobs.finishJob(db, row.id, job.id, { state: 'failed', errorCode: e.code, errorMessage: e.message });
-    } finally {
-      clearTimeout(timer);
-      this.inFlight.delete(row.id);
-      await source?.release();
-      await fs.rm(workDir, { recursive: true, force: true });
     }
   }
 
@@ -289,24 +216,4 @@ export class ProcessingService {
   }
 }
 
-function toTroveError(err: unknown): TroveError {
-  if (err instanceof TroveError) return err;
-  const code: unknown = (err as { code?: unknown } | null)?.code;
-  if (err instanceof Error && isErrorCode(code)) return new TroveError(code, err.message);
-  const message = err instanceof Error ? err.message : String(err);
-  if (isDiskFull(err)) return new TroveError('INSUFFICIENT_STORAGE', 'The disk is full; free some space and retry.');
-  return new TroveError('PROCESSING_FAILED', `Processing failed unexpectedly: ${message.slice(0, 300)}`, undefined, { cause: err });
-}
-
 type ClaimedUpload = uploads.ClaimedUpload;
-
-/** What the upload row keeps of one run: the analysis, who wrote it, the vector and what it cost. */
-function completedAnalysis(media: PipelineOutput, u: Understood): Omit<uploads.CompletedAnalysis, 'thumbnailUri' | 'previewUri'> {
-  return {
-    summary: u.analysis.summary, tags: u.analysis.tags, extractedText: u.analysis.extractedText, tokenCount: u.analysis.tokenCount,
-    embedding: u.embedding, embeddingModel: u.embeddingModel, analysisModel: u.analysis.model,
-    metadata: { ...media.metadata, ...u.analysis.metadata },
-    analyzer: u.analyzer, cloudStatus: u.cloudStatus, cloudReason: u.cloudReason,
-    costUsd: u.usage.reduce((sum, r) => sum + r.costUsd, 0),
-  };
-}

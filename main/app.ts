@@ -6,12 +6,13 @@
  */
 import path from 'node:path';
 import { TroveError } from '../shared/api/errors.ts';
-import type { AuthSession, Connection, IpcEvent, IpcPayload, QueueItem, Settings } from '../shared/ipc/contract.ts';
+import type { AuthSession, Connection, IpcEvent, IpcPayload, Settings } from '../shared/ipc/contract.ts';
 import { ApiClient } from './api-client.ts';
 import { GoogleLoopbackSignIn, type GoogleOAuthEndpoints } from './auth/google-loopback.ts';
 import { KeptSessionFile } from './auth/kept-session.ts';
 import type { SecretBox } from './auth/secret-box.ts';
 import { SessionKeeper, type SessionKeeperOptions } from './auth/session-keeper.ts';
+import { UploadCredential } from './auth/upload-credential.ts';
 import { ConnectionManager } from './connection.ts';
 import { PathGrants } from './ipc/grants.ts';
 import { createIpcHandlers } from './ipc/handlers.ts';
@@ -20,7 +21,7 @@ import { originOf } from './security.ts';
 import { ServerSupervisor, type ProcessLauncher, type ServerCommand } from './server-supervisor.ts';
 import { SettingsStore } from './settings.ts';
 import { SyncManager } from './sync/sync-manager.ts';
-import { buildTrayMenu, syncSummary, type TrayEntry, type TrayState } from './sync/tray-model.ts';
+import { buildTrayMenu, syncSummary, TrayUpdates, type TrayEntry, type TrayState } from './sync/tray-model.ts';
 import { LocalThumbnails, type ThumbnailMaker } from './thumbnails.ts';
 import { UploadQueue } from './upload-queue/queue.ts';
 
@@ -60,14 +61,15 @@ export interface AppCapabilities {
 }
 
 export class TroveApp {
-  private trayListeners = new Set<() => void>();
   private connectionListeners = new Set<(c: Connection, previous: Connection) => void>();
   private lastConnection: Connection = { mode: 'local', url: '', token: null, online: false };
   private unregister: () => void = () => undefined;
   private closed = false;
-  /** The server refused the current ID token; cleared by the next one. */
-  private tokenRejected = false;
 
+  /**
+   * Every part exists before the app does; the app subscribes to what they report (connection
+   * changes, sign-in changes, settings) and hands the results on — events flow one way.
+   */
   private constructor(
     private readonly caps: AppCapabilities,
     readonly settings: SettingsStore,
@@ -75,26 +77,25 @@ export class TroveApp {
     readonly queue: UploadQueue,
     readonly sync: SyncManager,
     readonly session: SessionKeeper,
+    private readonly credential: UploadCredential,
+    private readonly tray: TrayUpdates,
     readonly grants: PathGrants,
     private readonly google: GoogleLoopbackSignIn,
     readonly emit: EventSink,
-  ) {}
+  ) {
+    connections.onChange((c) => this.connectionChanged(c));
+    session.onChange((s, reason) => this.sessionChanged(s, reason));
+    settings.onChange((next, previous) => void this.settingsChanged(next, previous).catch((err: unknown) => caps.log?.('applying settings failed', { err })));
+  }
 
   static async start(caps: AppCapabilities): Promise<TroveApp> {
     const dir = caps.userDataDir;
     const log = caps.log ?? (() => undefined);
     const settings = await SettingsStore.open(path.join(dir, 'settings.json'));
     const emit = createEventSender((channel, payload) => caps.send(channel, payload), caps.strictContract ?? false);
-    // The services are created before the app object, so their callbacks reach it through this holder.
-    const ref: { app?: TroveApp; connections?: ConnectionManager } = {};
+    const tray = new TrayUpdates();
 
-    const session = await SessionKeeper.open({
-      file: new KeptSessionFile(path.join(dir, 'session.json'), caps.secretBox),
-      cloud: () => ref.connections?.cloudSignIn() ?? null,
-      onChange: (s, reason) => ref.app?.sessionChanged(s, reason),
-      log,
-      ...caps.sessionOptions,
-    });
+    const session = await SessionKeeper.open({ file: new KeptSessionFile(path.join(dir, 'session.json'), caps.secretBox), log, ...caps.sessionOptions });
     const connections = new ConnectionManager({
       createLocal: (onConnection) => new ServerSupervisor({
         launcher: caps.launcher,
@@ -105,10 +106,9 @@ export class TroveApp {
         log,
         ...caps.supervisorOptions,
       }),
-      onChange: (c) => ref.app?.connectionChanged(c),
       cloudToken: () => session.idToken(),
     });
-    ref.connections = connections;
+    const credential = new UploadCredential(() => connections.current(), session, log);
     const endpoint = () => connections.endpoint();
     const api = new ApiClient(endpoint);
     const queue = await UploadQueue.open({
@@ -116,20 +116,23 @@ export class TroveApp {
       api,
       endpoint,
       thumbnails: caps.thumbnails ?? new LocalThumbnails(),
-      onChange: (item) => ref.app?.queueChanged(item),
-      onSettled: (item) => ref.app?.sync.onQueueSettled(item),
+      onChange: (item) => {
+        emit('queue:changed', item);
+        tray.changed();
+      },
       onError: (err) => log('saving the upload queue failed', { err }),
-      onUnauthorized: () => ref.app?.tokenRefused() ?? false,
+      onUnauthorized: () => credential.refused(),
       online: false,
       ...caps.queueOptions,
     });
+    // Sync follows the queue's `settled` events itself.
     const sync = await SyncManager.open({
       file: path.join(dir, 'sync.json'),
       queue,
       deleteUpload: (id) => api.deleteUpload(id),
       onChange: (folders) => {
         emit('sync:changed', folders);
-        ref.app?.trayChanged();
+        tray.changed();
       },
       paused: settings.get().syncPaused,
       log,
@@ -137,8 +140,7 @@ export class TroveApp {
     });
 
     const google = new GoogleLoopbackSignIn({ openExternal: (url) => caps.openExternal(url), ...(caps.googleOAuth ? { endpoints: caps.googleOAuth } : {}) });
-    const app = new TroveApp(caps, settings, connections, queue, sync, session, new PathGrants(), google, emit);
-    ref.app = app;
+    const app = new TroveApp(caps, settings, connections, queue, sync, session, credential, tray, new PathGrants(), google, emit);
     app.unregister = registerIpcHandlers(caps.ipcMain, createIpcHandlers({
       connection: () => connections.current(),
       queue,
@@ -150,7 +152,7 @@ export class TroveApp {
       open: (p) => caps.open(p),
       session: {
         current: () => session.current(),
-        adopt: (idToken, refreshToken) => session.adopt(idToken, refreshToken),
+        adopt: (idToken, refreshToken) => session.adopt(idToken, refreshToken, connections.cloudSignIn()),
         renew: () => session.renew(),
         end: () => session.end(null),
         google: () => app.googleSignIn(),
@@ -160,7 +162,6 @@ export class TroveApp {
       checkResults: caps.strictContract ?? false,
       onRejected: (method, reason) => log('refused an IPC call', { method, reason }),
     });
-    settings.onChange((next, previous) => void app.settingsChanged(next, previous).catch((err: unknown) => log('applying settings failed', { err })));
     caps.setStartAtLogin(settings.get().startAtLogin);
     await connections.apply(settings.get());
     return app;
@@ -199,31 +200,6 @@ export class TroveApp {
     return this.google.signIn(client);
   }
 
-  /**
-   * The queue met a 401. In cloud mode it holds while main renews the sign-in (or ends it, when the
-   * server refuses even a fresh token); the page hears about either through `session:changed`.
-   */
-  tokenRefused(): boolean {
-    const c = this.connection();
-    if (c.mode !== 'cloud') return false;
-    this.tokenRejected = true;
-    void this.session.refused(c.url).catch((err: unknown) => this.caps.log?.('renewing a refused sign-in failed', { err: String(err) }));
-    return true;
-  }
-
-  /** The kept sign-in changed (renewed, adopted, ended): uploads follow it, and so does the page. */
-  private sessionChanged(session: AuthSession | null, reason: string | null): void {
-    this.tokenRejected = false;
-    void this.queue.setAuthorized(this.mayUpload());
-    this.emit('session:changed', { session, reason });
-    this.trayChanged();
-  }
-
-  /** Uploads need a credential: the local token, or in cloud mode an ID token the server has not refused. */
-  private mayUpload(): boolean {
-    return this.connection().mode === 'local' || (this.session.idToken() !== null && !this.tokenRejected);
-  }
-
   /** Files handed over from outside (second launch, "Open with"): told to the page, which offers to add them. */
   openFiles(paths: string[]): void {
     if (paths.length === 0) return;
@@ -250,8 +226,7 @@ export class TroveApp {
   }
 
   onTrayChange(fn: () => void): () => void {
-    this.trayListeners.add(fn);
-    return () => this.trayListeners.delete(fn);
+    return this.tray.subscribe(fn);
   }
 
   onConnectionChange(fn: (c: Connection, previous: Connection) => void): () => void {
@@ -271,6 +246,7 @@ export class TroveApp {
   async quit(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.tray.close();
     this.unregister();
     this.google.cancel();
     this.session.close();
@@ -284,37 +260,29 @@ export class TroveApp {
   private connectionChanged(c: Connection): void {
     const previous = this.lastConnection;
     this.lastConnection = c;
-    if (c.mode !== previous.mode || c.url !== previous.url) this.tokenRejected = false;
+    if (c.mode !== previous.mode || c.url !== previous.url) this.credential.reset();
     // A sign-in kept for this server is renewed now; one for another server is forgotten.
     this.session.attach(c.mode === 'cloud' && c.url ? c.url : null);
-    void this.queue.setAuthorized(this.mayUpload());
+    void this.queue.setAuthorized(this.credential.usable());
     this.queue.setOnline(c.online);
     this.emit('connection:changed', c);
     for (const fn of this.connectionListeners) fn(c, previous);
-    this.trayChanged();
+    this.tray.changed();
   }
 
-  private queueChanged(item: QueueItem): void {
-    this.emit('queue:changed', item);
-    this.trayChanged();
-  }
-
-  private trayTimer: NodeJS.Timeout | undefined;
-  /** The tray is rebuilt at most twice a second, however busy the queue is. */
-  private trayChanged(): void {
-    if (this.trayTimer || this.closed) return;
-    this.trayTimer = setTimeout(() => {
-      this.trayTimer = undefined;
-      for (const fn of this.trayListeners) fn();
-    }, 500);
-    this.trayTimer.unref?.();
+  /** The kept sign-in changed (renewed, adopted, ended): uploads follow it, and so does the page. */
+  private sessionChanged(session: AuthSession | null, reason: string | null): void {
+    this.credential.reset();
+    void this.queue.setAuthorized(this.credential.usable());
+    this.emit('session:changed', { session, reason });
+    this.tray.changed();
   }
 
   private async settingsChanged(next: Settings, previous: Settings): Promise<void> {
     if (next.mode !== previous.mode || next.cloudUrl !== previous.cloudUrl) await this.connections.apply(next);
     if (next.syncPaused !== previous.syncPaused) await (next.syncPaused ? this.sync.pause() : this.sync.resume());
     if (next.startAtLogin !== previous.startAtLogin) this.caps.setStartAtLogin(next.startAtLogin);
-    this.trayChanged();
+    this.tray.changed();
   }
 
   /** Emits an event (for the shell: e.g. files opened before the window existed). */

@@ -1,7 +1,7 @@
 /**
  * Which Trove server the app talks to: in local mode the embedded server the supervisor runs, in
  * cloud mode the configured URL (watched with health checks). One `Connection` is current at a
- * time; every change goes to `onChange` (the renderer's `connection:changed`, the upload queue).
+ * time; every change goes to its `onChange` listeners (the app: the renderer's `connection:changed`, the upload queue).
  */
 import { Value } from 'typebox/value';
 import { API_PREFIX, AuthConfigSchema, type AuthConfig } from '../shared/api/schemas.ts';
@@ -81,7 +81,6 @@ export class CloudMonitor implements Source {
 export interface ConnectionManagerOptions {
   /** Makes the local-mode source (a ServerSupervisor) reporting to the given callback. */
   createLocal: (onConnection: (c: Connection) => void) => Source;
-  onChange: (c: Connection) => void;
   /** Cloud mode: the signed-in user's current ID token (from the sign-in main keeps), or null. */
   cloudToken: () => string | null;
   cloudCheckEveryMs?: number;
@@ -90,8 +89,15 @@ export interface ConnectionManagerOptions {
 export class ConnectionManager {
   private source: Source | null = null;
   private key = '';
+  private readonly listeners = new Set<(c: Connection) => void>();
 
   constructor(private readonly opts: ConnectionManagerOptions) {}
+
+  /** Every change of the current connection (another server, online or not, a new token). Returns the unsubscribe. */
+  onChange(listener: (c: Connection) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   current(): Connection {
     return this.source?.connection() ?? { mode: 'local', url: '', token: null, online: false };
@@ -123,14 +129,18 @@ export class ConnectionManager {
     this.source = null;
     if (previous) await previous.stop();
     const report = (c: Connection) => {
-      if (this.source === source) this.opts.onChange(c);
+      if (this.source === source) this.changed(c);
     };
     const source: Source = settings.mode === 'cloud' && settings.cloudUrl
       ? new CloudMonitor(settings.cloudUrl, report, this.opts.cloudCheckEveryMs)
       : this.opts.createLocal(report);
     this.source = source;
-    this.opts.onChange(source.connection());
+    this.changed(source.connection());
     void source.start().catch(() => undefined);
+  }
+
+  private changed(c: Connection): void {
+    for (const listener of this.listeners) listener(c);
   }
 
   async stop(): Promise<void> {

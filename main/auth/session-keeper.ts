@@ -13,9 +13,6 @@ import { renewIdToken, RenewalError } from './secure-token.ts';
 
 export interface SessionKeeperOptions {
   file: KeptSessionFile;
-  /** The connected cloud server's sign-in settings (null while unknown or in local mode). */
-  cloud: () => CloudSignIn | null;
-  onChange: (session: AuthSession | null, reason: string | null) => void;
   log?: (message: string, extra?: Record<string, unknown>) => void;
   /** Renew this long before the ID token expires, but not sooner than `minRenewDelayMs` after the last renewal. */
   renewMarginS?: number;
@@ -59,6 +56,7 @@ export class SessionKeeper {
   private renewing: Promise<AuthSession | null> | null = null;
   private failures = 0;
   private closed = false;
+  private readonly listeners = new Set<(session: AuthSession | null, reason: string | null) => void>();
 
   private constructor(private readonly opts: SessionKeeperOptions) {}
 
@@ -67,6 +65,12 @@ export class SessionKeeper {
     keeper.kept = await opts.file.read();
     keeper.persistent = keeper.kept !== null;
     return keeper;
+  }
+
+  /** Every renewal or adoption, and the end of the sign-in (`reason` when main ended it). Returns the unsubscribe. */
+  onChange(listener: (session: AuthSession | null, reason: string | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The sign-in for the attached server, or null. */
@@ -101,9 +105,11 @@ export class SessionKeeper {
     if (this.kept) void this.renew().catch(() => undefined);
   }
 
-  /** The page signed in: keep this sign-in (replacing any other) and start renewing it. */
-  async adopt(idToken: string, refreshToken: string): Promise<AuthSession> {
-    const cloud = this.opts.cloud();
+  /**
+   * The page signed in: keep this sign-in (replacing any other) and start renewing it. `cloud`: the
+   * connected cloud server's sign-in settings (null while unknown or in local mode).
+   */
+  async adopt(idToken: string, refreshToken: string, cloud: CloudSignIn | null): Promise<AuthSession> {
     if (!this.server || !cloud || cloud.server !== this.server) {
       throw new TroveError('SIGN_IN_UNAVAILABLE', 'Trove is not connected to a cloud server that offers sign-in. Check the server address in Settings.');
     }
@@ -115,7 +121,7 @@ export class SessionKeeper {
     this.persistent = await this.opts.file.write(this.kept);
     this.schedule();
     const session = this.current()!;
-    this.opts.onChange(session, null);
+    this.changed(session, null);
     return session;
   }
 
@@ -151,12 +157,16 @@ export class SessionKeeper {
     this.token = null;
     this.failures = 0;
     await this.opts.file.clear();
-    if (had || reason) this.opts.onChange(null, reason);
+    if (had || reason) this.changed(null, reason);
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+  }
+
+  private changed(session: AuthSession | null, reason: string | null): void {
+    for (const listener of this.listeners) listener(session, reason);
   }
 
   private async doRenew(): Promise<AuthSession | null> {
@@ -176,7 +186,7 @@ export class SessionKeeper {
       }
       this.schedule();
       const session = this.current()!;
-      this.opts.onChange(session, null);
+      this.changed(session, null);
       return session;
     } catch (err) {
       if (this.kept !== kept) return null;

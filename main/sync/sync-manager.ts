@@ -17,6 +17,8 @@ export interface SyncQueue {
   cancel(id: string): Promise<void>;
   /** Items still waiting to be uploaded are sent with `keep_local: true` after all. */
   keepLocal(ids: readonly string[]): Promise<string[]>;
+  /** `settled`: an item reached a final state. Returns the unsubscribe. */
+  onSettled(listener: (item: SettledItem) => void): () => void;
 }
 
 /** How a folder is synced. */
@@ -26,7 +28,7 @@ export interface FolderOptions {
   keepLocal?: boolean;
 }
 
-/** An item the queue has finished with (its `onSettled`). */
+/** What the queue's `settled` event tells: an item it has finished with, and how it ended. */
 export interface SettledItem {
   id: string;
   path: string;
@@ -91,10 +93,12 @@ export class SyncManager {
   private paused: boolean;
   private emitTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly offSettled: () => void;
   private saving: Promise<void> = Promise.resolve();
 
   private constructor(private readonly opts: SyncOptions) {
     this.paused = opts.paused ?? false;
+    this.offSettled = opts.queue.onSettled((item) => this.queueSettled(item));
   }
 
   static async open(opts: SyncOptions): Promise<SyncManager> {
@@ -173,8 +177,18 @@ export class SyncManager {
     this.emit(true);
   }
 
-  /** Called by the upload queue for every item that reaches a final state. */
-  onQueueSettled(item: SettledItem): void {
+  async close(): Promise<void> {
+    this.closed = true;
+    this.offSettled();
+    clearTimeout(this.emitTimer);
+    await Promise.all(this.list.map((f) => this.stopWatching(f)));
+    await this.saving;
+  }
+
+  // ——— internals ———
+
+  /** The queue settled an item: a synced file's upload is recorded (and a replaced version deleted when mirroring). */
+  private queueSettled(item: SettledItem): void {
     if (this.pending.get(item.path) !== item.id) return;
     this.pending.delete(item.path);
     const previous = this.replaced.get(item.path);
@@ -187,15 +201,6 @@ export class SyncManager {
       this.files[item.path] = previous;
     }
   }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.emitTimer);
-    await Promise.all(this.list.map((f) => this.stopWatching(f)));
-    await this.saving;
-  }
-
-  // ——— internals ———
 
   private folder(dir: string, opts: { mirrorDeletions: boolean; keepLocal: boolean }): Folder {
     return { path: dir, mirrorDeletions: opts.mirrorDeletions, keepLocal: opts.keepLocal, scanned: 0, queued: 0, status: this.paused ? 'paused' : 'scanning', error: null, watcher: null, batch: new Set(), batchTimer: undefined };

@@ -76,3 +76,32 @@ export function buildTrayMenu(s: TrayState): TrayEntry[] {
     { label: 'Quit Trove', action: 'quit' },
   ];
 }
+
+/**
+ * Tells the tray to rebuild at most twice a second, however busy the queue is: many changes in a
+ * burst become one rebuild 500 ms after the first.
+ */
+export class TrayUpdates {
+  private readonly listeners = new Set<() => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  changed(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      for (const listener of this.listeners) listener();
+    }, 500);
+    this.timer.unref?.();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+}

@@ -37,8 +37,6 @@ export interface UploadQueueOptions {
   /** Retryable server errors (5xx, locked…) fail the item after this many attempts; "server away" never does. */
   maxAttempts?: number;
   onChange?: (item: QueueItem) => void;
-  /** An item reached a final state (completed, duplicate, failed, cancelled). */
-  onSettled?: (item: Readonly<PersistedItem>) => void;
   /** Each chunk the server acknowledged (for statistics and tests). */
   onChunk?: (id: string, bytes: number, offset: number) => void;
   onError?: (err: unknown) => void;
@@ -96,6 +94,7 @@ export class UploadQueue {
   private readonly concurrency: number;
   private readonly chunkSize: number;
   private readonly retryDelays: number[];
+  private readonly settledListeners = new Set<(item: Readonly<PersistedItem>) => void>();
 
   private constructor(private readonly opts: UploadQueueOptions, store: QueueStore) {
     this.store = store;
@@ -117,6 +116,15 @@ export class UploadQueue {
     queue.schedulePoll();
     queue.pump();
     return queue;
+  }
+
+  /**
+   * `settled`: an item reached a final state (completed, duplicate, failed, cancelled); the listener
+   * gets its outcome (state, upload id, path, size, mtime). Returns the unsubscribe.
+   */
+  onSettled(listener: (item: Readonly<PersistedItem>) => void): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
   }
 
   list(): QueueItem[] {
@@ -229,7 +237,7 @@ export class UploadQueue {
     await this.stopTask(item, true);
     if (item.sha256) this.store.removeTusEntries(fingerprintOf(item));
     await this.changed(item);
-    this.opts.onSettled?.(item);
+    this.settled(item);
     this.pump();
   }
 
@@ -345,6 +353,10 @@ export class UploadQueue {
     this.retryAt.delete(item.id);
   }
 
+  private settled(item: PersistedItem): void {
+    for (const listener of this.settledListeners) listener(item);
+  }
+
   private emit(item: PersistedItem, force: boolean): void {
     const now = Date.now();
     if (!force && now - (this.lastEmit.get(item.id) ?? 0) < 100) return;
@@ -441,7 +453,7 @@ export class UploadQueue {
         item.progress = 100;
         item.error = null;
         await this.changed(item);
-        this.opts.onSettled?.(item);
+        this.settled(item);
         return;
       }
       const endpoint = this.opts.endpoint();
@@ -471,7 +483,7 @@ export class UploadQueue {
       const result = outcome.result ?? (await this.opts.api.tusResult(outcome.url.split('/').pop() ?? ''));
       const settled = this.accepted(item, result);
       await this.changed(item);
-      if (settled) this.opts.onSettled?.(item);
+      if (settled) this.settled(item);
       this.schedulePoll();
     };
 
@@ -537,7 +549,7 @@ export class UploadQueue {
     item.state = 'failed';
     item.error = { code, message, action: actionFor(code) };
     await this.changed(item);
-    this.opts.onSettled?.(item);
+    this.settled(item);
   }
 
   /** Follows processing on the server for every item in `processing`, one request per item per round. */
@@ -566,12 +578,12 @@ export class UploadQueue {
             item.state = 'completed';
             item.progress = 100;
             await this.changed(item);
-            this.opts.onSettled?.(item);
+            this.settled(item);
           } else if (job.status === 'failed' || job.status === 'cancelled') {
             item.state = job.status === 'failed' ? 'failed' : 'cancelled';
             item.error = job.error ? { code: job.error.code, message: job.error.message, action: actionFor(job.error.code) } : null;
             await this.changed(item);
-            this.opts.onSettled?.(item);
+            this.settled(item);
           } else if (job.progress !== item.progress) {
             item.progress = job.progress;
             this.emit(item, false);

@@ -42,15 +42,12 @@ afterAll(async () => {
 
 async function open(name: string, opts: { online?: boolean; chunkSize?: number } = {}): Promise<{ queue: UploadQueue; sync: SyncManager }> {
   const endpoint = () => ({ url: server.url, token: server.token });
-  const ref: { sync?: SyncManager } = {};
   queue = await UploadQueue.open({
     file: path.join(dir, `${name}-queue.json`), endpoint, api: new ApiClient(endpoint), chunkSize: opts.chunkSize ?? 256 * 1024,
     pollMs: 200, retryDelaysMs: [200, 400], online: opts.online ?? true,
-    onSettled: (item) => ref.sync?.onQueueSettled(item),
     onChunk: (id, bytes) => chunks.set(id, (chunks.get(id) ?? 0) + bytes),
   });
   sync = await SyncManager.open({ file: path.join(dir, `${name}-sync.json`), queue, deleteUpload: async () => undefined, stabilityMs: 100, batchMs: 50 });
-  ref.sync = sync;
   return { queue, sync };
 }
 

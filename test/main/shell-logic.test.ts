@@ -324,10 +324,10 @@ describe('connection manager', () => {
     const changes: Connection[] = [];
     const manager = new ConnectionManager({
       createLocal: (onConnection) => new ServerSupervisor({ launcher, command: { entry: 'x', args: [] }, dataDir: path.join(dir, 'cm-data'), onConnection, stopTimeoutMs: 200 }),
-      onChange: (c) => changes.push(c),
       cloudToken: () => null,
       cloudCheckEveryMs: 50,
     });
+    manager.onChange((c) => changes.push(c));
     try {
       await manager.apply({ mode: 'local', cloudUrl: null });
       await waitFor('the local server', () => manager.current().online);

@@ -38,6 +38,15 @@ class FakeQueue implements SyncQueue {
   get queued(): string[] {
     return this.batches.flat();
   }
+  private readonly settledListeners = new Set<(item: SettledItem) => void>();
+  onSettled(listener: (item: SettledItem) => void): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
+  }
+  /** Emits `settled` the way the upload queue does when an item reaches a final state. */
+  settle(item: SettledItem): void {
+    for (const listener of this.settledListeners) listener(item);
+  }
 }
 
 let root: string;
@@ -51,10 +60,10 @@ const open = (paused = false) => SyncManager.open({
   onChange: (f) => progress.push(f), stabilityMs: 100, batchMs: 50, batchSize: 100, paused,
 });
 
-/** The queue finished an item: what TroveApp forwards from the upload queue. */
+/** The queue finished an item: its `settled` event, which sync subscribes to. */
 async function settle(file: string, uploadId: string, state: SettledItem['state'] = 'completed') {
   const st = await fs.stat(file);
-  sync!.onQueueSettled({ id: queue.ids.get(file)!, path: file, state, uploadId, size: st.size, mtimeMs: st.mtimeMs });
+  queue.settle({ id: queue.ids.get(file)!, path: file, state, uploadId, size: st.size, mtimeMs: st.mtimeMs });
 }
 
 beforeEach(async () => {

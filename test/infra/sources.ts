@@ -19,7 +19,7 @@ export const repoRoot = path.resolve(import.meta.dirname, '../..');
  * streams across the server's code.
  */
 export const parseHcl = (createRequire(import.meta.url)('@cdktf/hcl2json') as {
-  parse(filename: string, content: string): Promise<Record<string, unknown>>;
+  parse: (filename: string, content: string) => Promise<Record<string, unknown>>;
 }).parse;
 export const terraformDir = path.join(repoRoot, 'infra/terraform');
 export const monitoringDir = path.join(repoRoot, 'infra/monitoring');

@@ -3,22 +3,29 @@
  * resume / cancel / retry, and patient when the server is away (uploads wait and continue from the
  * server's offset when it is back). Each file is hashed first and skipped as `duplicate` when the
  * server already has the bytes; otherwise it is sent with tus and then followed through processing.
+ * What it shares with the CLI and the page comes from the client core (shared/api/client/): the tus
+ * upload, when to try again, what a job's status means, which files of a folder to take. The queue
+ * keeps what is its own: the items on disk, their states and thumbnails, waiting for a server that is away.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ERROR_CODES, isErrorCode } from '../../shared/api/errors.ts';
+import { suggestedAction } from '../../shared/api/client/actions.ts';
+import { ApiError, isAbort, isUnreachable } from '../../shared/api/client/api-error.ts';
+import { outcomeOfJob } from '../../shared/api/client/job-outcome.ts';
+import { RETRY_DELAYS_MS, retryDelay } from '../../shared/api/client/retry.ts';
+import { createTusUpload, type TusUpload } from '../../shared/api/client/tus-upload.ts';
+import { TUS_PATH } from '../../shared/api/paths.ts';
 import type { UploadAccepted } from '../../shared/api/schemas.ts';
 import type { QueueItem } from '../../shared/ipc/contract.ts';
+import { selectFiles } from '../../shared/node/file-selection.ts';
 import { HashingStream } from '../../shared/node/hash.ts';
-import { ApiError, OfflineError, type ApiClient, type Endpoint } from '../api-client.ts';
-import { walkFiles } from '../files.ts';
+import type { ApiClient, Endpoint } from '../api-client.ts';
 import type { ThumbnailMaker } from '../thumbnails.ts';
 import { QueueStore, type PersistedItem } from './store.ts';
-import { AbortedError, startTusUpload, type TusUploadHandle } from './tus-uploader.ts';
 
 export interface UploadQueueOptions {
   /** `<userData>/upload-queue.json`. */
@@ -32,10 +39,12 @@ export interface UploadQueueOptions {
   thumbnails?: ThumbnailMaker;
   /** How often processing items ask the server for their job's progress. */
   pollMs?: number;
-  /** Waits before retrying after a failed attempt (server away, retryable error); the last repeats. */
-  retryDelaysMs?: number[];
-  /** Retryable server errors (5xx, locked…) fail the item after this many attempts; "server away" never does. */
-  maxAttempts?: number;
+  /**
+   * Waits before each new attempt after a retryable failure (default: the shared schedule,
+   * shared/api/client/retry.ts). Past the last, a refusal stands; a server that is away is waited
+   * for at the last delay, never given up on.
+   */
+  retryDelaysMs?: readonly number[];
   onChange?: (item: QueueItem) => void;
   /** Each chunk the server acknowledged (for statistics and tests). */
   onChunk?: (id: string, bytes: number, offset: number) => void;
@@ -60,22 +69,17 @@ const ACTIVE = new Set<QueueItem['state']>(['hashing', 'uploading']);
 const OPEN = new Set<QueueItem['state']>(['queued', 'hashing', 'uploading', 'paused', 'processing']);
 const FINISHED = new Set<QueueItem['state']>(['completed', 'duplicate', 'cancelled']);
 
-/** What the user can do about each kind of failure (shown next to the message). */
-function actionFor(code: string): string {
-  switch (code) {
-    case 'FILE_MISSING': return 'Check that the file still exists, then retry.';
-    case 'EMPTY_FILE': return 'Choose a file with content.';
-    case 'FILE_TOO_LARGE': return 'Make the file smaller, or raise MAX_FILE_SIZE on the server.';
-    case 'UNSUPPORTED_FILE_TYPE':
-    case 'TYPE_MISMATCH': return 'Convert the file to a supported format.';
-    case 'UNAUTHORIZED': return 'Reconnect to the server, then retry.';
-    case 'CORRUPT_FILE': return 'Export the file again, then retry.';
-    default: return 'Retry.';
-  }
-}
+/** One attempt at one item: hashing, the duplicate check, the tus upload. */
+class Task {
+  stopped = false;
+  tus: TusUpload | undefined;
+  readonly hashing = new AbortController();
 
-interface Task {
-  abort(terminate: boolean): Promise<void>;
+  async abort(terminate: boolean): Promise<void> {
+    this.stopped = true;
+    this.hashing.abort();
+    await this.tus?.abort(terminate);
+  }
 }
 
 export class UploadQueue {
@@ -93,14 +97,14 @@ export class UploadQueue {
   private readonly retryAt = new Map<string, number>();
   private readonly concurrency: number;
   private readonly chunkSize: number;
-  private readonly retryDelays: number[];
+  private readonly retryDelays: readonly number[];
   private readonly settledListeners = new Set<(item: Readonly<PersistedItem>) => void>();
 
   private constructor(private readonly opts: UploadQueueOptions, store: QueueStore) {
     this.store = store;
     this.concurrency = opts.concurrency ?? 3;
     this.chunkSize = opts.chunkSize ?? 8 * 1024 * 1024;
-    this.retryDelays = opts.retryDelaysMs ?? [1000, 2000, 5000, 10_000, 30_000];
+    this.retryDelays = opts.retryDelaysMs ?? RETRY_DELAYS_MS;
     this.online = opts.online ?? true;
   }
 
@@ -141,19 +145,27 @@ export class UploadQueue {
     return this.find(id);
   }
 
-  /** Items for these paths; folders are expanded to the supported files inside them. */
+  /**
+   * Items for these paths: files as named, folders expanded by the shared selection rule
+   * (shared/node/file-selection.ts). A path that cannot be read becomes a failed item saying why,
+   * which Retry picks up again once the file is there.
+   */
   async add(paths: string[], opts: AddOptions = {}): Promise<QueueItem[]> {
     const out: PersistedItem[] = [];
-    for (const p of paths) {
-      const stat = await fs.stat(p).catch(() => null);
-      if (stat?.isDirectory()) {
-        for await (const file of walkFiles(p)) out.push(await this.addOne(file, opts));
-      } else {
-        out.push(await this.addOne(p, opts, stat?.size));
+    const { files, problems } = await selectFiles(paths);
+    for (const file of files) out.push(await this.addOne(file.path, opts, file.size));
+    const unreadable: PersistedItem[] = [];
+    for (const problem of problems) {
+      const item = await this.addOne(problem.path, opts, 0);
+      if (item.state === 'queued') {
+        this.markFailed(item, problem.error.code, problem.error.message);
+        unreadable.push(item);
       }
+      out.push(item);
     }
     await this.store.save();
     for (const item of out) this.emit(item, true);
+    for (const item of unreadable) this.settled(item);
     this.pump();
     return out.map((i) => this.view(i));
   }
@@ -410,89 +422,99 @@ export class UploadQueue {
   }
 
   private startTask(item: PersistedItem): void {
-    let stopped = false;
-    let tus: TusUploadHandle | undefined;
-    let hashAbort: AbortController | undefined;
-    const task: Task = {
-      abort: async (terminate) => {
-        stopped = true;
-        hashAbort?.abort();
-        await tus?.abort(terminate);
-      },
-    };
+    const task = new Task();
     this.tasks.set(item.id, task);
-    const isCurrent = () => !stopped && !this.closed && this.tasks.get(item.id) === task;
-
-    const run = async (): Promise<void> => {
-      const stat = await fs.stat(item.path).catch(() => null);
-      if (!isCurrent()) return;
-      if (!stat?.isFile()) return this.fail(item, 'FILE_MISSING', 'The file is no longer where it was added from.');
-      if (stat.size === 0) return this.fail(item, 'EMPTY_FILE', 'The file is empty (0 bytes).');
-      let sha = item.sha256;
-      if (!sha || item.size !== stat.size || item.mtimeMs !== stat.mtimeMs) {
-        item.state = 'hashing';
-        item.size = stat.size;
-        item.progress = 0;
-        item.bytesSent = 0;
-        await this.changed(item);
-        if (!isCurrent()) return;
-        hashAbort = new AbortController();
-        sha = await hashFile(item.path, hashAbort.signal, (done) => {
-          item.progress = Math.floor((done / Math.max(1, stat.size)) * 100);
-          this.emit(item, false);
-        });
-        if (!isCurrent()) return;
-        item.sha256 = sha;
-        item.mtimeMs = stat.mtimeMs;
-      }
-      const known = await this.opts.api.findByHash(sha);
-      if (!isCurrent()) return;
-      if (known !== false) {
-        item.state = 'duplicate';
-        item.uploadId = known;
-        item.progress = 100;
-        item.error = null;
-        await this.changed(item);
-        this.settled(item);
-        return;
-      }
-      const endpoint = this.opts.endpoint();
-      if (!endpoint) throw new OfflineError('Not connected to a Trove server.');
-      item.state = 'uploading';
-      item.progress = Math.floor((item.bytesSent / item.size) * 100);
-      await this.changed(item);
-      // Paused or cancelled while that was saved: do not start an upload nobody will stop.
-      if (!isCurrent()) return;
-      tus = startTusUpload({
-        // source_path lets the UI offer "Show in folder" and "Open" for the local original.
-        endpoint, file: item.path, size: item.size, filename: item.name, metadata: { ...item.metadata, source_path: item.path },
-        fingerprint: fingerprintOf(item), chunkSize: this.chunkSize,
-        authToken: () => this.opts.endpoint()?.token ?? null,
-        urlStorage: this.store.urlStorage(() => this.opts.endpoint()?.url ?? endpoint.url),
-        onProgress: (sent, total) => {
-          if (!isCurrent()) return;
-          item.bytesSent = sent;
-          item.progress = Math.min(99, Math.floor((sent / Math.max(1, total)) * 100));
-          this.emit(item, false);
-          this.store.saveLater();
-        },
-        onChunk: (bytes, offset) => this.opts.onChunk?.(item.id, bytes, offset),
-      });
-      const outcome = await tus.done;
-      if (!isCurrent()) return;
-      const result = outcome.result ?? (await this.opts.api.tusResult(outcome.url.split('/').pop() ?? ''));
-      const settled = this.accepted(item, result);
-      await this.changed(item);
-      if (settled) this.settled(item);
-      this.schedulePoll();
-    };
-
-    void run().catch(async (err: unknown) => {
-      if (!isCurrent() || err instanceof AbortedError) return;
+    const isCurrent = () => !task.stopped && !this.closed && this.tasks.get(item.id) === task;
+    void this.runTask(item, task, isCurrent).catch(async (err: unknown) => {
+      if (!isCurrent() || isAbort(err)) return;
       await this.attemptFailed(item, err);
     }).finally(() => {
       if (this.tasks.get(item.id) === task) this.tasks.delete(item.id);
       this.pump();
+    });
+  }
+
+  /** Hash (when the file changed), skip what the server has, upload the rest; each step gives way to a pause or cancel. */
+  private async runTask(item: PersistedItem, task: Task, isCurrent: () => boolean): Promise<void> {
+    const stat = await fs.stat(item.path).catch(() => null);
+    if (!isCurrent()) return;
+    if (!stat?.isFile()) return this.fail(item, 'FILE_MISSING', 'The file is no longer where it was added from.');
+    if (stat.size === 0) return this.fail(item, 'EMPTY_FILE', 'The file is empty (0 bytes).');
+    const sha = await this.hashIfChanged(item, stat, task, isCurrent);
+    if (!isCurrent()) return;
+    const known = await this.opts.api.findByHash(sha);
+    if (!isCurrent()) return;
+    if (known !== false) return this.settleAsDuplicate(item, known);
+    const endpoint = this.opts.endpoint();
+    if (!endpoint) throw new ApiError('NETWORK_ERROR', 'Not connected to a Trove server.');
+    item.state = 'uploading';
+    item.progress = Math.floor((item.bytesSent / item.size) * 100);
+    await this.changed(item);
+    // Paused or cancelled while that was saved: do not start an upload nobody will stop.
+    if (!isCurrent()) return;
+    task.tus = this.tusUpload(item, endpoint, isCurrent);
+    const result = await task.tus.attempt();
+    if (!isCurrent()) return;
+    const settled = this.accepted(item, result);
+    await this.changed(item);
+    if (settled) this.settled(item);
+    this.schedulePoll();
+  }
+
+  /** The content's SHA-256: hashed again only when the file's size or modification time changed. */
+  private async hashIfChanged(item: PersistedItem, stat: Stats, task: Task, isCurrent: () => boolean): Promise<string> {
+    if (item.sha256 && item.size === stat.size && item.mtimeMs === stat.mtimeMs) return item.sha256;
+    item.state = 'hashing';
+    item.size = stat.size;
+    item.progress = 0;
+    item.bytesSent = 0;
+    await this.changed(item);
+    if (!isCurrent()) throw new ApiError('ABORTED', 'Stopped before hashing.');
+    const sha = await hashFile(item.path, task.hashing.signal, (done) => {
+      item.progress = Math.floor((done / Math.max(1, stat.size)) * 100);
+      this.emit(item, false);
+    });
+    item.sha256 = sha;
+    item.mtimeMs = stat.mtimeMs;
+    return sha;
+  }
+
+  private async settleAsDuplicate(item: PersistedItem, uploadId: string | null): Promise<void> {
+    item.state = 'duplicate';
+    item.uploadId = uploadId;
+    item.progress = 100;
+    item.error = null;
+    await this.changed(item);
+    this.settled(item);
+  }
+
+  /** The item's resumable upload: found again by its content's fingerprint in the queue file after a quit or crash. */
+  private tusUpload(item: PersistedItem, endpoint: Endpoint, isCurrent: () => boolean): TusUpload {
+    return createTusUpload({
+      endpoint: `${endpoint.url}${TUS_PATH}`, input: createReadStream(item.path), size: item.size, filename: item.name,
+      // source_path lets the UI offer "Show in folder" and "Open" for the local original.
+      metadata: { ...item.metadata, source_path: item.path },
+      // Asked before every request: a Firebase ID token renewed mid-upload is used from then on.
+      headers: (): Record<string, string> => {
+        const token = this.opts.endpoint()?.token;
+        return token ? { Authorization: `Bearer ${token}` } : {};
+      },
+      chunkSize: this.chunkSize,
+      urlStorage: this.store.urlStorage(() => this.opts.endpoint()?.url ?? endpoint.url),
+      fingerprint: () => Promise.resolve(fingerprintOf(item)),
+      onProgress: (sent, total) => {
+        if (!isCurrent()) return;
+        item.bytesSent = sent;
+        item.progress = Math.min(99, Math.floor((sent / Math.max(1, total)) * 100));
+        this.emit(item, false);
+        this.store.saveLater();
+      },
+      onChunk: (bytes, offset) => {
+        // Bytes got through: the failures before this one no longer count against the item (as tus-js-client counts).
+        item.attempts = 0;
+        this.opts.onChunk?.(item.id, bytes, offset);
+      },
+      fetchResult: (tusId) => this.opts.api.tusResult(tusId),
     });
   }
 
@@ -529,27 +551,29 @@ export class UploadQueue {
       await this.changed(item);
       return;
     }
-    const offline = err instanceof OfflineError;
-    const code = err instanceof ApiError ? err.code : offline ? 'OFFLINE' : (err as { code?: string }).code ?? 'UPLOAD_FAILED';
-    const retryable = offline || (err instanceof ApiError && (err.status >= 500 || err.status === 409 || err.status === 423 || (isErrorCode(code) && ERROR_CODES[code].retryable)));
+    const error = err instanceof ApiError ? err : new ApiError('INTERNAL_ERROR', err instanceof Error ? err.message : String(err), 0, undefined, { cause: err });
     item.attempts++;
-    if (retryable && (offline || item.attempts < (this.opts.maxAttempts ?? 5))) {
+    // The shared rule decides (shared/api/client/retry.ts); a server that is away is waited for, never given up on.
+    const delay = retryDelay(error, item.attempts - 1, this.retryDelays) ?? (isUnreachable(error) ? this.retryDelays.at(-1) ?? 1000 : null);
+    if (delay !== null) {
       // Back in line; the tus URL is kept, so the next attempt continues where this one stopped.
       item.state = 'queued';
-      const delay = this.retryDelays[Math.min(item.attempts - 1, this.retryDelays.length - 1)] ?? 1000;
       this.retryAt.set(item.id, Date.now() + delay);
       await this.changed(item);
       return;
     }
-    const message = err instanceof Error ? err.message : String(err);
-    await this.fail(item, code, message);
+    await this.fail(item, error.code, error.message);
   }
 
   private async fail(item: PersistedItem, code: string, message: string): Promise<void> {
-    item.state = 'failed';
-    item.error = { code, message, action: actionFor(code) };
+    this.markFailed(item, code, message);
     await this.changed(item);
     this.settled(item);
+  }
+
+  private markFailed(item: PersistedItem, code: string, message: string): void {
+    item.state = 'failed';
+    item.error = { code, message, action: suggestedAction(code) };
   }
 
   /** Follows processing on the server for every item in `processing`, one request per item per round. */
@@ -572,25 +596,22 @@ export class UploadQueue {
         if (this.closed) return;
         if (item.state !== 'processing' || !item.jobId) continue;
         try {
-          const job = await this.opts.api.jobStatus(item.jobId);
+          const outcome = outcomeOfJob(await this.opts.api.jobStatus(item.jobId));
           if (item.state !== 'processing') continue;
-          if (job.status === 'completed') {
-            item.state = 'completed';
-            item.progress = 100;
-            await this.changed(item);
-            this.settled(item);
-          } else if (job.status === 'failed' || job.status === 'cancelled') {
-            item.state = job.status === 'failed' ? 'failed' : 'cancelled';
-            item.error = job.error ? { code: job.error.code, message: job.error.message, action: actionFor(job.error.code) } : null;
-            await this.changed(item);
-            this.settled(item);
-          } else if (job.progress !== item.progress) {
-            item.progress = job.progress;
+          if (!outcome.settled) {
+            if (outcome.progress === item.progress) continue;
+            item.progress = outcome.progress;
             this.emit(item, false);
             this.store.saveLater();
+            continue;
           }
+          item.state = outcome.state;
+          item.progress = 100;
+          item.error = outcome.error && { ...outcome.error, action: suggestedAction(outcome.error.code) };
+          await this.changed(item);
+          this.settled(item);
         } catch (err) {
-          if (err instanceof OfflineError || this.heldForToken(err)) return;
+          if (isUnreachable(err) || this.heldForToken(err)) return;
           if (err instanceof ApiError && err.code === 'NOT_FOUND') {
             await this.fail(item, 'NOT_FOUND', 'The server no longer knows this upload (it was deleted).');
           }
@@ -622,7 +643,7 @@ async function hashFile(file: string, signal: AbortSignal, onProgress: (bytes: n
   try {
     await pipeline(createReadStream(file), hasher, new Writable({ write: (_c, _e, done) => done() }), { signal });
   } catch (err) {
-    if (signal.aborted) throw new AbortedError();
+    if (signal.aborted) throw new ApiError('ABORTED', 'Hashing was stopped.');
     throw err;
   }
   return hasher.digest();

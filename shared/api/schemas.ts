@@ -6,7 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { FILE_TYPES, PROCESSING_STATUSES } from '../file-types.ts';
 
-export const API_PREFIX = '/api/v1';
+export { API_PREFIX, TUS_PATH, TUS_RESULT_HEADERS } from './paths.ts';
 export const MAX_SEARCH_LIMIT = 100;
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_QUERY_LENGTH = 1000;
@@ -196,7 +196,6 @@ export const SearchHistorySchema = Type.Object({
 export type SearchHistory = Static<typeof SearchHistorySchema>;
 
 // GET /file/:id/{thumbnail,preview,download,metadata}
-export const FileIdParams = Type.Object({ id: Uuid });
 export const FILE_VARIANTS = ['thumbnail', 'preview', 'download'] as const;
 export type FileVariant = (typeof FILE_VARIANTS)[number];
 export const FileVariantParams = Type.Object({
@@ -246,13 +245,6 @@ export const Sha256Params = Type.Object({ sha256: Type.String({ pattern: '^[0-9a
  * outcome in the `Trove-*` headers below; `GET /api/v1/tus/{id}/result` returns the same as an
  * UploadAccepted envelope afterwards (e.g. when the final response was lost).
  */
-export const TUS_PATH = `${API_PREFIX}/tus`;
-export const TUS_RESULT_HEADERS = {
-  uploadId: 'Trove-Upload-Id',
-  jobId: 'Trove-Job-Id',
-  duplicate: 'Trove-Duplicate',
-  status: 'Trove-Status',
-} as const;
 export const TusIdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{32}$' }) });
 
 /**

@@ -22,7 +22,7 @@ function harness(opts: { concurrency?: number } = {}) {
     const entry: Sent = { file, request, progress, done, aborted: false };
     sent.push(entry);
     return {
-      promise: done.promise,
+      attempt: () => done.promise,
       abort: () => {
         entry.aborted = true;
         done.reject(new ApiError('ABORTED', 'cancelled'));
@@ -31,7 +31,8 @@ function harness(opts: { concurrency?: number } = {}) {
   });
   const retryProcessing = vi.fn(async (id: string) => ({ job_id: `job-again-${id}` }));
   const jobStatus = vi.fn<(jobId: string) => Promise<JobStatus>>();
-  const queue = new WebUploadQueue({ transport, retryProcessing, jobStatus, concurrency: opts.concurrency ?? 3, pollAfterMs: 60_000 });
+  // No second attempts here: these tests are about the queue's states (retries: test/renderer/web-queue-contract.test.tsx).
+  const queue = new WebUploadQueue({ transport, retryProcessing, jobStatus, concurrency: opts.concurrency ?? 3, pollAfterMs: 60_000, retryDelaysMs: [] });
   const states = new Map<string, UploadItem>();
   queue.onChanged((i) => states.set(i.id, i));
   const files = (n: number) => Array.from({ length: n }, (_, i) => new File([new Uint8Array(1000)], `f${i}.bin`));
@@ -145,7 +146,10 @@ describe('WebUploadQueue', () => {
       job_id: jobId, upload_id: 'up-1', status: 'completed', progress: 100, stage: null, attempts: 1, error: null, result: null,
     }));
     const queue = new WebUploadQueue({
-      transport: () => ({ promise: new Promise((r) => sent.push(r)), abort: () => undefined }),
+      transport: () => {
+        const promise = new Promise<UploadAccepted>((r) => sent.push(r));
+        return { attempt: () => promise, abort: () => undefined };
+      },
       retryProcessing: vi.fn(), jobStatus, pollAfterMs: 2000,
     });
     const [item] = queue.add([new File(['x'], 'x.txt')]);

@@ -1,9 +1,11 @@
 /**
- * The typed HTTP client of /api/v1. Types come from shared/api/schemas.ts (types only, so none of
- * the TypeBox schema code ships to the page). Every call unwraps the `{status, data, error}`
- * envelope and turns failures into an ApiError with the server's stable code.
+ * The typed HTTP client of /api/v1, on the shared client core (shared/api/client/http.ts: the
+ * envelope unwrapped, failures as ApiErrors with the server's stable code). Types come from
+ * shared/api/schemas.ts (types only, so none of the TypeBox schema code ships to the page).
  */
-import type { ApiEnvelope } from '../../../shared/api/envelope.ts';
+import { ApiHttp, type Query } from '../../../shared/api/client/http.ts';
+import { unwrapAnswer } from '../../../shared/api/client/unwrap.ts';
+import { API_PREFIX } from '../../../shared/api/paths.ts';
 import type {
   Deleted, FileVariant, Health, JobStatus, ListUploadsQuery, SearchBody, SearchResponse, Upload, UploadAccepted,
   UploadEvent, UploadList, Usage, UsageQuery,
@@ -11,7 +13,7 @@ import type {
 import { ApiError } from './errors.ts';
 import { openEventStream, type StreamState } from './sse.ts';
 
-export const API_PREFIX = '/api/v1';
+export { API_PREFIX };
 
 /** GET /file/{id}/metadata: the upload with its extracted text. */
 export type UploadDetail = Upload & { extracted_text: string | null };
@@ -26,7 +28,7 @@ export interface ApiClientOptions {
 }
 
 export interface RequestOptions {
-  query?: Record<string, string | number | boolean | undefined>;
+  query?: Query;
   body?: unknown;
   signal?: AbortSignal;
 }
@@ -36,6 +38,7 @@ const LINK_REUSE_MS = 4 * 60 * 1000;
 
 export class ApiClient {
   private readonly doFetch: typeof fetch;
+  private readonly http: ApiHttp;
   private readonly links = new Map<string, { url: string; until: number }>();
   private base: string;
   private token: string | null;
@@ -44,6 +47,9 @@ export class ApiClient {
     this.doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
     this.base = trimSlash(opts.baseUrl ?? '');
     this.token = opts.token ?? null;
+    this.http = new ApiHttp({
+      baseUrl: () => this.base, token: () => this.token, fetch: this.doFetch, onUnauthorized: opts.onUnauthorized, init: { cache: 'no-store' },
+    });
   }
 
   /** Points the client at a server (the session decides which, and with which token). */
@@ -67,51 +73,16 @@ export class ApiClient {
     return new URL(pathOrUrl, this.base).toString();
   }
 
-  url(path: string, query?: RequestOptions['query']): string {
-    let url = `${this.base}${API_PREFIX}${path}`;
-    if (query) {
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
-      const qs = params.toString();
-      if (qs) url += `?${qs}`;
-    }
-    return url;
+  url(path: string, query?: Query): string {
+    return this.http.url(path, query);
   }
 
   authHeaders(): Record<string, string> {
-    return this.token ? { Authorization: `Bearer ${this.token}` } : {};
+    return this.http.authHeaders();
   }
 
-  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json', ...this.authHeaders() };
-    let body: string | undefined;
-    if (opts.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      body = JSON.stringify(opts.body);
-    }
-    let res: Response;
-    try {
-      res = await this.doFetch(this.url(path, opts.query), { method, headers, body, signal: opts.signal, cache: 'no-store' });
-    } catch (err) {
-      throw toClientError(err, opts.signal);
-    }
-    return this.unwrap<T>(res);
-  }
-
-  private async unwrap<T>(res: Response): Promise<T> {
-    let envelope: ApiEnvelope<T> | null = null;
-    try {
-      envelope = (await res.json()) as ApiEnvelope<T>;
-    } catch {
-      envelope = null;
-    }
-    if (envelope && envelope.status === 'success' && res.ok) return envelope.data;
-    if (envelope && envelope.status === 'error') {
-      if (res.status === 401) this.opts.onUnauthorized?.();
-      throw new ApiError(envelope.error.code, envelope.error.message, res.status, envelope.error.details);
-    }
-    if (res.status === 401) this.opts.onUnauthorized?.();
-    throw new ApiError('BAD_RESPONSE', `The server answered ${res.status} without a readable body.`, res.status);
+  request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    return this.http.call<T>(method, path, { query: opts.query, json: opts.body, signal: opts.signal });
   }
 
   health(signal?: AbortSignal): Promise<Health> {
@@ -168,18 +139,10 @@ export class ApiClient {
     const key = `${id}:${variant}`;
     const cached = this.links.get(key);
     if (cached && !opts.fresh && cached.until > Date.now()) return cached.url;
-    let res: Response;
-    try {
-      res = await this.doFetch(this.url(`/file/${encodeURIComponent(id)}/${variant}`), {
-        headers: { ...this.authHeaders(), Range: 'bytes=0-0' },
-        redirect: 'follow',
-        signal: opts.signal,
-        cache: 'no-store',
-      });
-    } catch (err) {
-      throw toClientError(err, opts.signal);
-    }
-    if (!res.ok || !res.redirected) return this.unwrap<never>(res);
+    const res = await this.http.send('GET', `/file/${encodeURIComponent(id)}/${variant}`, {
+      headers: { Range: 'bytes=0-0' }, signal: opts.signal, init: { redirect: 'follow' },
+    });
+    if (!res.ok || !res.redirected) return unwrapAnswer<never>(await this.http.read(res, opts.signal));
     void res.body?.cancel().catch(() => undefined);
     this.links.set(key, { url: res.url, until: Date.now() + LINK_REUSE_MS });
     return res.url;
@@ -216,8 +179,3 @@ export class ApiClient {
 export type { UploadAccepted };
 
 const trimSlash = (s: string) => s.replace(/\/+$/, '');
-
-function toClientError(err: unknown, signal: AbortSignal | undefined): ApiError {
-  if (signal?.aborted || (err instanceof DOMException && err.name === 'AbortError')) return new ApiError('ABORTED', 'The request was cancelled.');
-  return new ApiError('NETWORK_ERROR', 'Trove could not be reached. Is the server running?');
-}

@@ -1,10 +1,15 @@
-import type { ApiEnvelope } from '../../../shared/api/envelope.ts';
+import { ApiError } from '../../../shared/api/client/api-error.ts';
+import { unwrapAnswer } from '../../../shared/api/client/unwrap.ts';
 import type { UploadAccepted } from '../../../shared/api/schemas.ts';
-import { ApiError } from './errors.ts';
 
+/**
+ * One file on its way to the server. Each `attempt()` sends it (a resumable upload continues from
+ * the server's offset); the web queue decides, by the shared retry rule, whether to attempt again.
+ */
 export interface UploadHandle {
-  promise: Promise<UploadAccepted>;
-  abort: () => void;
+  attempt(): Promise<UploadAccepted>;
+  /** Stops the running attempt: it rejects with ABORTED. */
+  abort(): void;
 }
 
 /** What goes with a file: the upload's `metadata` JSON (e.g. `{keep_local: true}`), or null. */
@@ -12,7 +17,7 @@ export interface UploadRequest {
   metadata: Record<string, unknown> | null;
 }
 
-/** Sends one file; reports bytes sent as they go. */
+/** Prepares one file's upload; reports bytes sent as they go. */
 export type UploadTransport = (file: File, onProgress: (sent: number, total: number) => void, request?: UploadRequest) => UploadHandle;
 
 /**
@@ -21,27 +26,22 @@ export type UploadTransport = (file: File, onProgress: (sent: number, total: num
  */
 export function xhrUploadTransport(url: () => string, headers: () => Record<string, string>, onUnauthorized?: () => void): UploadTransport {
   return (file, onProgress, request) => {
-    const xhr = new XMLHttpRequest();
-    const promise = new Promise<UploadAccepted>((resolve, reject) => {
+    let current: XMLHttpRequest | null = null;
+    const attempt = () => new Promise<UploadAccepted>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      current = xhr;
       xhr.open('POST', url());
       for (const [k, v] of Object.entries(headers())) xhr.setRequestHeader(k, v);
       xhr.setRequestHeader('Accept', 'application/json');
       xhr.responseType = 'text';
       xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
       xhr.onload = () => {
-        let body: ApiEnvelope<UploadAccepted> | null = null;
-        try {
-          body = JSON.parse(xhr.responseText) as ApiEnvelope<UploadAccepted>;
-        } catch {
-          body = null;
-        }
-        if (body?.status === 'success' && xhr.status >= 200 && xhr.status < 300) {
-          resolve(body.data);
-          return;
-        }
         if (xhr.status === 401) onUnauthorized?.();
-        if (body?.status === 'error') reject(new ApiError(body.error.code, body.error.message, xhr.status, body.error.details));
-        else reject(new ApiError('BAD_RESPONSE', `The server answered ${xhr.status} without a readable body.`, xhr.status));
+        try {
+          resolve(unwrapAnswer<UploadAccepted>({ status: xhr.status, body: xhr.responseText, header: (name) => xhr.getResponseHeader(name) }));
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
       };
       xhr.onerror = () => reject(new ApiError('NETWORK_ERROR', 'The upload was interrupted: Trove could not be reached.'));
       xhr.ontimeout = xhr.onerror;
@@ -52,6 +52,6 @@ export function xhrUploadTransport(url: () => string, headers: () => Record<stri
       form.append('file', file, file.name);
       xhr.send(form);
     });
-    return { promise, abort: () => xhr.abort() };
+    return { attempt, abort: () => current?.abort() };
   };
 }

@@ -1,10 +1,16 @@
 /**
- * The browser's upload queue: files go straight to `POST /api/v1/upload` (three at a time, with
- * per-file byte progress), then follow their processing through the live events (with a status
- * poll as a fallback when no event arrived for a while). Cancel, retry, pause/resume all.
+ * The browser's upload queue: files go straight to the server (three at a time, with per-file byte
+ * progress; small ones as one request, large ones resumably), then follow their processing through
+ * the live events (with a status poll as a fallback when no event arrived for a while). Cancel,
+ * retry, pause/resume all. What is shared with the CLI and the desktop queue comes from the client
+ * core: which files of a folder to take, when to try again, what a job's status means.
  */
+import { ApiError, isAbort } from '../../../shared/api/client/api-error.ts';
+import { suggestedAction } from '../../../shared/api/client/actions.ts';
+import { outcomeOfEvent, outcomeOfJob, type JobOutcome } from '../../../shared/api/client/job-outcome.ts';
+import { withRetries } from '../../../shared/api/client/retry.ts';
 import type { JobStatus, UploadEvent } from '../../../shared/api/schemas.ts';
-import { ApiError, isAbort, suggestedAction } from '../api/errors.ts';
+import { isChosenInFolder } from '../../../shared/file-selection.ts';
 import type { UploadTransport } from '../api/upload.ts';
 import type { UploadItem } from './upload-item.ts';
 
@@ -15,6 +21,8 @@ export interface WebQueueOptions {
   concurrency?: number;
   /** How long a processing file may go without an event before its status is polled (ms). */
   pollAfterMs?: number;
+  /** Waits before each new attempt of a failed upload (default: the shared schedule, retry.ts). */
+  retryDelaysMs?: readonly number[];
   now?: () => number;
 }
 
@@ -23,6 +31,7 @@ interface Entry {
   file: File;
   /** The upload's `metadata` JSON (`keep_local: true` for "Keep on this device"), or null. */
   metadata: Record<string, unknown> | null;
+  /** Stops the running upload, and any wait before its next attempt. */
   abort: (() => void) | null;
   /** Why the running upload was aborted: to tell a cancel from a pause. */
   abortReason: 'cancel' | 'pause' | null;
@@ -60,11 +69,15 @@ export class WebUploadQueue {
     return [...this.entries.values()].map((e) => ({ ...e.item }));
   }
 
-  /** Queues files; with `keepLocal` they are sent with metadata `keep_local: true` (no cloud AI model sees them). */
+  /**
+   * Queues files; with `keepLocal` they are sent with metadata `keep_local: true` (no cloud AI model
+   * sees them). A file picked on its own is taken as it is; one from a dropped or picked folder (it
+   * has a `webkitRelativePath`) only when the shared folder rule takes it (shared/file-selection.ts).
+   */
   add(files: File[], opts: { keepLocal?: boolean } = {}): UploadItem[] {
     const keepLocal = opts.keepLocal === true;
     const added: UploadItem[] = [];
-    for (const file of files) {
+    for (const file of files.filter(isTakenFile)) {
       counter += 1;
       const id = `web-${this.now().toString(36)}-${counter}`;
       const objectUrl = file.type.startsWith('image/') && file.size <= THUMBNAIL_MAX_BYTES && typeof URL.createObjectURL === 'function'
@@ -147,7 +160,7 @@ export class WebUploadQueue {
       if (this.early.size > 500) this.early.delete(this.early.keys().next().value!);
       return;
     }
-    this.applyTo(found[0], found[1], ev);
+    this.applyTo(found[0], found[1], outcomeOfEvent(ev), ev.job_id);
   }
 
   dispose(): void {
@@ -163,23 +176,19 @@ export class WebUploadQueue {
     this.listeners.clear();
   }
 
-  private applyTo(id: string, e: Entry, ev: UploadEvent): void {
+  /** What the server said of a processing file (event or status poll): progress, or its final state. */
+  private applyTo(id: string, e: Entry, outcome: JobOutcome, jobId: string | null): void {
     e.lastHeardAt = this.now();
-    if (ev.deleted) return;
-    if (e.item.state !== 'processing' && !(e.item.state === 'failed' && ev.status !== 'failed')) return;
-    switch (ev.status) {
-      case 'completed':
-        this.update(id, { state: 'completed', progress: 100, stage: null, error: null });
-        break;
-      case 'failed': {
-        const code = ev.error?.code ?? 'PROCESSING_FAILED';
-        this.update(id, { state: 'failed', progress: 100, stage: null, error: { code, message: ev.error?.message ?? 'Processing failed.', action: suggestedAction(code) } });
-        break;
-      }
-      case 'pending':
-      case 'processing':
-        this.update(id, { state: 'processing', progress: ev.progress, stage: ev.stage, error: null, jobId: ev.job_id ?? e.item.jobId });
-        break;
+    const state = e.item.state;
+    // A failed file hears again only of a retry's progress or success (its processing was restarted).
+    if (state !== 'processing' && !(state === 'failed' && !(outcome.settled && outcome.state !== 'completed'))) return;
+    if (!outcome.settled) {
+      this.update(id, { state: 'processing', progress: outcome.progress, stage: outcome.stage, error: null, jobId: jobId ?? e.item.jobId });
+    } else if (outcome.state === 'completed') {
+      this.update(id, { state: 'completed', progress: 100, stage: null, error: null });
+    } else {
+      const { code, message } = outcome.error;
+      this.update(id, { state: outcome.state, progress: 100, stage: null, error: { code, message, action: suggestedAction(code) } });
     }
     this.ensurePolling();
   }
@@ -205,8 +214,12 @@ export class WebUploadQueue {
       const progress = total > 0 ? Math.min(100, Math.floor((sent / total) * 100)) : 0;
       if (progress !== e.item.progress || sent === total) this.update(id, { progress, bytesSent: Math.min(sent, e.file.size) });
     }, { metadata: e.metadata });
-    e.abort = () => handle.abort();
-    handle.promise.then((accepted) => {
+    const stop = new AbortController();
+    e.abort = () => {
+      stop.abort();
+      handle.abort();
+    };
+    withRetries(() => handle.attempt(), { signal: stop.signal, delays: this.opts.retryDelaysMs }).then((accepted) => {
       e.lastHeardAt = this.now();
       if (accepted.duplicate) {
         this.update(id, { state: 'duplicate', progress: 100, bytesSent: e.file.size, uploadId: accepted.upload_id, jobId: accepted.job_id, stage: null });
@@ -216,7 +229,7 @@ export class WebUploadQueue {
       const early = this.early.get(accepted.upload_id);
       if (early) {
         this.early.delete(accepted.upload_id);
-        this.applyTo(id, e, early);
+        this.applyTo(id, e, outcomeOfEvent(early), early.job_id);
       }
       this.ensurePolling();
     }, (err: unknown) => {
@@ -233,7 +246,7 @@ export class WebUploadQueue {
   }
 
   private fail(id: string, err: unknown): void {
-    const apiErr = err instanceof ApiError ? err : new ApiError('NETWORK_ERROR', String(err));
+    const apiErr = err instanceof ApiError ? err : new ApiError('INTERNAL_ERROR', err instanceof Error ? err.message : String(err));
     this.update(id, { state: 'failed', stage: null, error: { code: apiErr.code, message: apiErr.message, action: suggestedAction(apiErr.code) } });
   }
 
@@ -254,11 +267,7 @@ export class WebUploadQueue {
       e.lastHeardAt = this.now();
       try {
         const job = await this.opts.jobStatus(e.item.jobId!);
-        const status = job.status === 'queued' ? 'pending' : job.status === 'cancelled' ? 'failed' : job.status;
-        this.applyTo(id, e, {
-          upload_id: job.upload_id, job_id: job.job_id, status, progress: job.progress, stage: job.stage,
-          error: job.status === 'cancelled' ? { code: 'PROCESSING_INTERRUPTED', message: 'Processing was cancelled.' } : job.error,
-        });
+        this.applyTo(id, e, outcomeOfJob(job), job.job_id);
       } catch {
         // The next round tries again; the stream may come back meanwhile.
       }
@@ -278,4 +287,12 @@ export class WebUploadQueue {
     const snapshot = { ...e.item };
     for (const l of this.listeners) l(snapshot);
   }
+}
+
+/** Files from a folder (the browser gives their path inside it) pass the shared folder rule; others are taken as chosen. */
+function isTakenFile(file: File): boolean {
+  const relative = file.webkitRelativePath;
+  if (!relative) return true;
+  // `folder/sub/name.jpg`: the first segment is the folder the user chose, whatever its name.
+  return isChosenInFolder(relative.split('/').slice(1).join('/'));
 }

@@ -4,7 +4,7 @@
  */
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
-import type { SearchResult, Upload } from '../../shared/api/schemas.ts';
+import type { SearchResult, Upload, UploadEvent } from '../../shared/api/schemas.ts';
 import type { ApiClient } from '../../renderer/src/api/client.ts';
 import type { AddOptions, Bridge, DesktopAuth, FolderOptions, Settings, UploadItem, WatchedFolder } from '../../renderer/src/bridge/types.ts';
 import { TokenVault } from '../../renderer/src/lib/token.ts';
@@ -12,6 +12,7 @@ import { setServices } from '../../renderer/src/services.ts';
 import { resetSimilarSupport, useDetail } from '../../renderer/src/stores/detail.ts';
 import { useDeletion } from '../../renderer/src/stores/deletion.ts';
 import { useLibrary } from '../../renderer/src/stores/library.ts';
+import { useLiveEvents } from '../../renderer/src/stores/live-events.ts';
 import { useMedia } from '../../renderer/src/stores/media.ts';
 import { useNavigation } from '../../renderer/src/stores/navigation.ts';
 import { useSearch } from '../../renderer/src/stores/search.ts';
@@ -37,6 +38,7 @@ export class FakeBridge implements Bridge {
   reveal = vi.fn(async (_p: string) => undefined);
   open = vi.fn(async (_p: string) => undefined);
   download = vi.fn((_url: string, _name: string) => undefined);
+  applyServerEvent = vi.fn((_ev: UploadEvent) => undefined);
   desktopAuth: DesktopAuth | null = null;
 
   async connection() {
@@ -145,7 +147,8 @@ export function setup(): { bridge: FakeBridge; api: FakeApi; session: MemoryStor
   for (const reset of [() => useSearch.getState().reset(), () => useUploads.getState().reset(), () => useLibrary.getState().reset(), () => useDetail.getState().close(), () => useMedia.getState().reset(), () => useUsage.getState().reset(), () => useUploadOptions.getState().setKeepLocal(false)]) reset();
   useDeletion.setState({ pending: null, busy: false, error: null, lastDeleted: null });
   useNavigation.setState({ view: 'search', searchFocus: 0 });
-  useSession.setState({ status: 'ready', bridgeKind: bridge.kind, serverUrl: 'http://127.0.0.1:8787', error: null, live: 'open', connecting: false });
+  useSession.setState({ status: 'ready', bridgeKind: bridge.kind, serverUrl: 'http://127.0.0.1:8787', error: null, connecting: false });
+  useLiveEvents.setState({ state: 'open' });
   resetSimilarSupport();
   return { bridge, api, session, local };
 }

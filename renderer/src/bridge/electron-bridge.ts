@@ -72,6 +72,11 @@ export class ElectronBridge implements Bridge {
     return this.trove.on('queue:changed', listener);
   }
 
+  /** Main's queue asks the server about its own jobs (and goes on with the window closed): nothing to do here. */
+  applyServerEvent(): void {
+    // Intentionally empty: the page's stores take the event; the queue item follows through `queue:changed`.
+  }
+
   async cancel(id: string): Promise<void> {
     await this.trove.invoke('queue:cancel', id);
   }

@@ -3,11 +3,11 @@
  * (`window.trove`, shared/ipc/contract.ts) or, in a plain browser tab, the HTTP API itself.
  * Stores call these methods; components never do.
  */
+import type { UploadEvent } from '../../../shared/api/schemas.ts';
 import type { AuthSession, Connection, QueueItem, Settings, WatchedFolder } from '../../../shared/ipc/contract.ts';
 import type { UploadItem } from './upload-item.ts';
 
 export type { AuthSession, Connection, QueueItem, Settings, UploadItem, WatchedFolder };
-export type QueueState = QueueItem['state'];
 
 /** How files are added: `keepLocal` uploads them with metadata `keep_local: true` (no cloud AI model sees them). */
 export interface AddOptions {
@@ -69,6 +69,12 @@ export interface Bridge {
   pickFiles(opts: AddOptions): Promise<void>;
   listQueue(): Promise<UploadItem[]>;
   onQueueChanged(listener: (item: UploadItem) => void): Unsubscribe;
+  /**
+   * A live event from the server (stores/live-events.ts hands each one here first). Each bridge
+   * knows how its own queue reacts: the page's queue follows processing through these events; the
+   * desktop app's queue, in main, follows its jobs itself.
+   */
+  applyServerEvent(ev: UploadEvent): void;
   cancel(id: string): Promise<void>;
   retry(id: string): Promise<void>;
   pauseAll(): Promise<void>;

@@ -18,8 +18,8 @@ export class WebBridge implements Bridge {
     private readonly opts: { origin: string; token: () => string | null; storage: Storage | null },
   ) {}
 
-  /** Live events reach the queue through here (the session owns the one event stream). */
-  applyEvent(ev: UploadEvent): void {
+  /** The page's own queue follows processing through the live events. */
+  applyServerEvent(ev: UploadEvent): void {
     this.queue.applyEvent(ev);
   }
 
@@ -31,7 +31,6 @@ export class WebBridge implements Bridge {
     return () => undefined;
   }
 
-  /** The page's own uploads read the token from the API client: nobody else needs it. */
   /** The page keeps its own sign-in (Firebase SDK, sessionStorage). */
   readonly desktopAuth = null;
 

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
+import { useLiveEvents } from '../stores/live-events.ts';
 import { useNavigation, type View } from '../stores/navigation.ts';
-import { useSession } from '../stores/session.ts';
 import { uploadTotals, useUploads } from '../stores/uploads.ts';
 import { BrowseButton } from './BrowseButton.tsx';
 import { LibraryIcon, Logo, SearchIcon, SettingsIcon } from './Icons.tsx';
@@ -15,7 +15,7 @@ const VIEWS: { view: View; label: string; icon: typeof SearchIcon }[] = [
 export function Header() {
   const view = useNavigation((s) => s.view);
   const go = useNavigation((s) => s.go);
-  const live = useSession((s) => s.live);
+  const live = useLiveEvents((s) => s.state);
   const addFiles = useUploads((s) => s.addFiles);
   const { items, order } = useUploads(useShallow((s) => ({ items: s.items, order: s.order })));
   const active = uploadTotals({ items, order }).active;

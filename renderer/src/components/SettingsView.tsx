@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAuth } from '../stores/auth.ts';
+import { useLiveEvents } from '../stores/live-events.ts';
 import { useSession } from '../stores/session.ts';
 import { useSettings, type Theme } from '../stores/settings.ts';
 import { FolderIcon, LockIcon, TrashIcon } from './Icons.tsx';
@@ -50,7 +51,8 @@ function AccountSection({ desktop = false }: { desktop?: boolean }) {
 }
 
 function ConnectionSection() {
-  const { kind, serverUrl, remembered, live, sessionMode } = useSession(useShallow((s) => ({ kind: s.bridgeKind, serverUrl: s.serverUrl, remembered: s.remembered, live: s.live, sessionMode: s.mode })));
+  const { kind, serverUrl, remembered, sessionMode } = useSession(useShallow((s) => ({ kind: s.bridgeKind, serverUrl: s.serverUrl, remembered: s.remembered, sessionMode: s.mode })));
+  const live = useLiveEvents((s) => s.state);
   const { setRemember, disconnect } = useSession.getState();
   const settings = useSettings((s) => s.settings);
   const { setMode, setCloudUrl } = useSettings.getState();

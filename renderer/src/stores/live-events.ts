@@ -1,0 +1,38 @@
+/**
+ * The one live event stream (GET /events) and where its events go. Events flow one way: from the
+ * server to the bridge (whose queue may follow processing through them) and to the stores that
+ * show uploads — the panel's stages, search results, the library, the open detail view.
+ */
+import { create } from 'zustand';
+import type { UploadEvent } from '../../../shared/api/schemas.ts';
+import type { StreamState } from '../api/sse.ts';
+import { getServices } from '../services.ts';
+import { useDetail } from './detail.ts';
+import { useLibrary } from './library.ts';
+import { useSearch } from './search.ts';
+import { useUploads } from './uploads.ts';
+
+/** Whether live updates are on (the header's dot, Settings). */
+export const useLiveEvents = create<{ state: StreamState }>()(() => ({ state: 'closed' }));
+
+let stream: { close(): void } | null = null;
+
+function deliver(ev: UploadEvent): void {
+  getServices().bridge.applyServerEvent(ev);
+  useUploads.getState().applyEvent(ev);
+  useSearch.getState().applyEvent(ev);
+  useLibrary.getState().applyEvent(ev);
+  useDetail.getState().applyEvent(ev);
+}
+
+/** Opens the stream with the API client's current server and token (a stream already open is replaced). */
+export function openLiveEvents(): void {
+  stream?.close();
+  stream = getServices().api.events(deliver, (state) => useLiveEvents.setState({ state }));
+}
+
+export function closeLiveEvents(): void {
+  stream?.close();
+  stream = null;
+  useLiveEvents.setState({ state: 'closed' });
+}

@@ -118,7 +118,7 @@ describe('GeminiAnalyzer: grounded prompts and what is stored', () => {
     const inline = parts().filter((p) => p.inlineData);
     expect(inline).toHaveLength(1);
     const sent = await sharp(Buffer.from(inline[0]!.inlineData!.data, 'base64')).metadata();
-    expect([sent.format, Math.max(sent.width, sent.height), sent.exif]).toEqual(['jpeg', 1024, undefined]);
+    expect([sent.format, Math.max(sent.width, sent.height), sent.exif]).toEqual(['jpeg', 768, undefined]);
     expect(body().generationConfig.responseSchema.required).toEqual(['summary', 'tags', 'text_in_media', 'nsfw']);
 
     const { analysis, usage } = outcome;

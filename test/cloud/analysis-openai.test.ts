@@ -258,7 +258,7 @@ describe('OpenAIChatAnalyzer', () => {
     const url = userParts().find((p) => p.type === 'image_url')!.image_url!.url;
     expect(url.startsWith('data:image/jpeg;base64,')).toBe(true);
     const meta = await sharp(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64')).metadata();
-    expect([meta.width, meta.height, meta.hasAlpha]).toEqual([1024, 768, false]);
+    expect([meta.width, meta.height, meta.hasAlpha]).toEqual([768, 576, false]);
   });
 
   it('sends a video as its frames only and a recording as its facts only (chat completions take no audio or video)', async () => {

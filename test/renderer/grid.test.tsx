@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { gridLayout, ResultsGrid } from '../../renderer/src/components/ResultsGrid.tsx';
+import { gridLayout } from '../../renderer/src/components/grid/layout.ts';
+import { ResultsGrid } from '../../renderer/src/components/ResultsGrid.tsx';
 import type { GridItem } from '../../renderer/src/lib/items.ts';
 import { setup } from './helpers.tsx';
 

@@ -10,6 +10,7 @@ import type { UploadAccepted, UploadEvent } from '../../shared/api/schemas.ts';
 import type { TroveBridge } from '../../shared/ipc/contract.ts';
 import type { StreamState } from '../../renderer/src/api/sse.ts';
 import { ElectronBridge } from '../../renderer/src/bridge/electron-bridge.ts';
+import type { Bridge } from '../../renderer/src/bridge/types.ts';
 import { WebBridge } from '../../renderer/src/bridge/web-bridge.ts';
 import { WebUploadQueue } from '../../renderer/src/bridge/web-queue.ts';
 import { Header } from '../../renderer/src/components/Header.tsx';
@@ -90,7 +91,8 @@ describe('live events', () => {
     const invoke = vi.fn();
     const trove: TroveBridge = { invoke: invoke as TroveBridge['invoke'], on: () => () => undefined, pathForFile: () => '' };
     const desktop = new ElectronBridge(trove);
-    desktop.applyServerEvent(event({ upload_id: 'up-a', status: 'completed', progress: 100 }));
+    const bridge: Bridge = desktop;
+    bridge.applyServerEvent(event({ upload_id: 'up-a', status: 'completed', progress: 100 }));
     expect(invoke).not.toHaveBeenCalled();
     desktop.dispose();
   });

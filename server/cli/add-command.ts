@@ -1,11 +1,13 @@
-import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { ERROR_CODES, isErrorCode } from '../../shared/api/errors.ts';
+import { ApiError } from '../../shared/api/client/api-error.ts';
+import { acceptedOutcome, outcomeOfJob } from '../../shared/api/client/job-outcome.ts';
+import { withRetries } from '../../shared/api/client/retry.ts';
 import type { JobStatus, UploadAccepted } from '../../shared/api/schemas.ts';
 import { formatBytes } from '../../shared/format.ts';
-import { CliError, FATAL_CODES, localFileError, type TroveClient } from './client.ts';
+import { localFileError, selectFiles } from '../../shared/node/file-selection.ts';
+import { FATAL_CODES, type TroveClient } from './client.ts';
 import { connect, type ConnectionFlags } from './locate.ts';
 
 export interface AddOptions extends ConnectionFlags {
@@ -29,123 +31,146 @@ export type Outcome =
   | { kind: 'duplicate'; file: LocalFile; uploadId: string; status: string }
   | { kind: 'failed'; file: LocalFile; code: string; message: string; uploadId: string | null; stage: 'local' | 'upload' | 'processing' };
 
-/** Waits before retrying an upload the server said may succeed later (rate limit, restart, cut-off body). */
-const RETRY_DELAYS_MS = [1000, 3000];
 const POLL_INTERVAL_MS = 500;
 /** Status requests in flight at once while following many jobs. */
 const POLL_PARALLEL = 8;
-const TERMINAL_JOB_STATES: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
 
 /**
- * `trove add <paths...>`: uploads files and folders (recursively), optionally waits for processing,
- * and returns the exit code: 1 when any file was rejected or failed processing, else 0.
+ * `trove add <paths...>`: uploads files and folders (recursively, by the rule the desktop app uses
+ * too), optionally waits for processing, and returns the exit code: 1 when any file was rejected or
+ * failed processing, else 0. Uploads are resumable and retried by the shared rule (shared/api/client/).
  */
 export async function addCommand(paths: string[], opts: AddOptions): Promise<number> {
-  const concurrency = opts.concurrency ?? 3;
-  const wait = opts.wait ?? false;
   const { client } = await connect(opts);
   // Fail fast, once, when the server is down or the token is wrong — not once per file.
   await client.listUploads({ limit: 1 });
-
   const { files, problems } = await collectFiles(paths);
-  const reporter: Reporter = opts.json ? new SilentReporter() : process.stdout.isTTY ? new BarReporter(wait) : new LineReporter(wait);
-  const outcomes: Outcome[] = [];
-  const record = (o: Outcome) => {
-    outcomes.push(o);
-    reporter.done(o);
-  };
-
-  const onSigint = () => {
-    reporter.stop();
-    process.stderr.write(`\nInterrupted: ${outcomes.length} of ${files.length + problems.length} files were handled.\n`);
-    process.exit(130);
-  };
-  process.once('SIGINT', onSigint);
-
-  const abort = new AbortController();
-  let fatal: CliError | undefined;
-  const setFatal = (err: CliError) => {
-    fatal ??= err;
-    abort.abort();
-  };
-  const watcher = wait ? new JobWatcher(client, abort.signal, setFatal) : undefined;
-
-  try {
-    reporter.start(files);
-    for (const p of problems) record(p);
-
-    const follows: Promise<void>[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (!fatal && next < files.length) {
-        const file = files[next++]!;
-        let accepted: UploadAccepted;
-        try {
-          accepted = await uploadWithRetry(client, file, reporter, abort.signal, opts.keepLocal ? { keep_local: true } : undefined);
-        } catch (err) {
-          reporter.uploadEnded(file);
-          if (abort.signal.aborted) return;
-          const e = asCliError(err);
-          if (FATAL_CODES.has(e.code)) {
-            setFatal(e);
-            return;
-          }
-          record({ kind: 'failed', file, code: e.code, message: e.message, uploadId: null, stage: e.code === 'LOCAL_FILE' ? 'local' : 'upload' });
-          continue;
-        }
-        reporter.uploadEnded(file);
-        const unfinished = accepted.status === 'queued' || accepted.status === 'pending' || accepted.status === 'processing';
-        if (watcher && accepted.job_id && unfinished) {
-          follows.push(follow(watcher, file, accepted, reporter).then(record, (err: unknown) => {
-            if (abort.signal.aborted) return;
-            const e = asCliError(err);
-            record({ kind: 'failed', file, code: e.code, message: `Could not follow its processing: ${e.message}`, uploadId: accepted.upload_id, stage: 'processing' });
-          }));
-        } else {
-          record(accepted.duplicate
-            ? { kind: 'duplicate', file, uploadId: accepted.upload_id, status: accepted.status }
-            : { kind: 'added', file, uploadId: accepted.upload_id, jobId: accepted.job_id, status: accepted.status, fileType: null });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, files.length)) }, worker));
-    await Promise.all(follows);
-  } finally {
-    reporter.stop();
-    process.removeListener('SIGINT', onSigint);
-  }
-
+  const run = new AddRun(client, opts, files);
+  const fatal = await run.execute(problems);
+  const considered = files.length + problems.length;
   if (fatal) {
-    if (!opts.json && outcomes.length > 0) process.stdout.write(summaryText(outcomes, wait, files.length + problems.length, opts.keepLocal ?? false));
+    if (!opts.json && run.outcomes.length > 0) process.stdout.write(summaryText(run.outcomes, run.wait, considered, opts.keepLocal ?? false));
     throw fatal;
   }
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(jsonSummary(outcomes, opts.keepLocal ?? false), null, 2)}\n`);
-  } else if (files.length + problems.length === 0) {
-    process.stdout.write('Nothing to add: no files found.\n');
-  } else {
-    process.stdout.write(summaryText(outcomes, wait, files.length + problems.length, opts.keepLocal ?? false));
-  }
-  return outcomes.some((o) => o.kind === 'failed') ? 1 : 0;
+  printSummary(run.outcomes, opts, considered);
+  return run.outcomes.some((o) => o.kind === 'failed') ? 1 : 0;
 }
 
-async function uploadWithRetry(client: TroveClient, file: LocalFile, reporter: Reporter, signal: AbortSignal, metadata: Record<string, unknown> | undefined): Promise<UploadAccepted> {
-  reporter.uploadStarted(file);
-  for (let attempt = 0; ; attempt++) {
+/** One `trove add`: uploads `concurrency` files at a time, follows them with --wait, records each file's outcome. */
+class AddRun {
+  readonly outcomes: Outcome[] = [];
+  readonly wait: boolean;
+  private readonly reporter: Reporter;
+  private readonly abort = new AbortController();
+  private readonly watcher: JobWatcher | undefined;
+  private readonly follows: Promise<void>[] = [];
+  private fatal: ApiError | undefined;
+  private next = 0;
+
+  constructor(private readonly client: TroveClient, private readonly opts: AddOptions, private readonly files: LocalFile[]) {
+    this.wait = opts.wait ?? false;
+    this.reporter = opts.json ? new SilentReporter() : process.stdout.isTTY ? new BarReporter(this.wait) : new LineReporter(this.wait);
+    this.watcher = this.wait ? new JobWatcher(client, this.abort.signal, (e) => this.stop(e)) : undefined;
+  }
+
+  /** Runs to the end; the failure that stopped the whole run, if one did. */
+  async execute(problems: Outcome[]): Promise<ApiError | undefined> {
+    const onSigint = () => {
+      this.reporter.stop();
+      process.stderr.write(`\nInterrupted: ${this.outcomes.length} of ${this.files.length + problems.length} files were handled.\n`);
+      process.exit(130);
+    };
+    process.once('SIGINT', onSigint);
     try {
-      return await client.upload(file.path, { signal, metadata, onProgress: (sent, total) => reporter.uploadProgress(file, sent, total) });
-    } catch (err) {
-      const e = asCliError(err);
-      const delay = RETRY_DELAYS_MS[attempt];
-      if (delay === undefined || signal.aborted || !retryable(e.code)) throw err;
-      await new Promise((r) => setTimeout(r, delay));
+      this.reporter.start(this.files);
+      for (const p of problems) this.record(p);
+      const workers = Math.max(1, Math.min(this.opts.concurrency ?? 3, this.files.length));
+      await Promise.all(Array.from({ length: workers }, () => this.uploadWorker()));
+      await Promise.all(this.follows);
+    } finally {
+      this.reporter.stop();
+      process.removeListener('SIGINT', onSigint);
+    }
+    return this.fatal;
+  }
+
+  private record(o: Outcome): void {
+    this.outcomes.push(o);
+    this.reporter.done(o);
+  }
+
+  private stop(err: ApiError): void {
+    this.fatal ??= err;
+    this.abort.abort();
+  }
+
+  private async uploadWorker(): Promise<void> {
+    while (!this.fatal && this.next < this.files.length) {
+      const file = this.files[this.next++]!;
+      const accepted = await this.upload(file);
+      if (accepted) this.accepted(file, accepted);
     }
   }
+
+  /** One file's upload; undefined when it failed (recorded) or the run stopped. */
+  private async upload(file: LocalFile): Promise<UploadAccepted | undefined> {
+    try {
+      return await uploadWithRetries(this.client, file, this.reporter, this.abort.signal, this.opts.keepLocal ? { keep_local: true } : null);
+    } catch (err) {
+      if (this.abort.signal.aborted) return undefined;
+      const e = asApiError(err);
+      if (FATAL_CODES.has(e.code)) this.stop(e);
+      else this.record({ kind: 'failed', file, code: e.code, message: e.message, uploadId: null, stage: isLocal(e) ? 'local' : 'upload' });
+      return undefined;
+    } finally {
+      this.reporter.uploadEnded(file);
+    }
+  }
+
+  private accepted(file: LocalFile, accepted: UploadAccepted): void {
+    const next = acceptedOutcome(accepted);
+    if (this.watcher && next === 'follow') {
+      this.follows.push(follow(this.watcher, file, accepted, this.reporter).then((o) => this.record(o), (err: unknown) => {
+        if (this.abort.signal.aborted) return;
+        const e = asApiError(err);
+        this.record({ kind: 'failed', file, code: e.code, message: `Could not follow its processing: ${e.message}`, uploadId: accepted.upload_id, stage: 'processing' });
+      }));
+      return;
+    }
+    this.record(next === 'duplicate'
+      ? { kind: 'duplicate', file, uploadId: accepted.upload_id, status: accepted.status }
+      : { kind: 'added', file, uploadId: accepted.upload_id, jobId: accepted.job_id, status: accepted.status, fileType: null });
+  }
 }
 
-function retryable(code: string): boolean {
-  if (code === 'INSUFFICIENT_STORAGE') return false;
-  return code === 'CONNECTION_LOST' || (isErrorCode(code) && ERROR_CODES[code].retryable);
+function printSummary(outcomes: Outcome[], opts: AddOptions, considered: number): void {
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(jsonSummary(outcomes, opts.keepLocal ?? false), null, 2)}\n`);
+  } else if (considered === 0) {
+    process.stdout.write('Nothing to add: no files found.\n');
+  } else {
+    process.stdout.write(summaryText(outcomes, opts.wait ?? false, considered, opts.keepLocal ?? false));
+  }
+}
+
+/** One file through tus, tried again by the shared rule; a cut-off upload continues from the server's offset. */
+async function uploadWithRetries(client: TroveClient, file: LocalFile, reporter: Reporter, signal: AbortSignal, metadata: Record<string, unknown> | null): Promise<UploadAccepted> {
+  reporter.uploadStarted(file);
+  // Sized now, not when the folder was walked: the file may have changed since.
+  const size = await fs.stat(file.path).then((st) => st.size, (err: unknown) => {
+    throw localFileError(file.path, err);
+  });
+  const upload = client.tusUpload({
+    path: file.path, size, filename: path.basename(file.path), metadata,
+    onProgress: (sent, total) => reporter.uploadProgress(file, sent, total),
+  });
+  const stop = () => void upload.abort(false);
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    return await withRetries(() => upload.attempt(), { signal });
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
 }
 
 /** Follows an accepted upload's job to its end and turns the result into the file's outcome. */
@@ -157,17 +182,13 @@ async function follow(watcher: JobWatcher, file: LocalFile, accepted: UploadAcce
   } finally {
     reporter.followEnded(file, job);
   }
+  const outcome = outcomeOfJob(job);
   if (accepted.duplicate) return { kind: 'duplicate', file, uploadId: accepted.upload_id, status: job.result?.processing_status ?? job.status };
-  if (job.status === 'completed') {
+  if (outcome.settled && outcome.state === 'completed') {
     return { kind: 'added', file, uploadId: accepted.upload_id, jobId: job.job_id, status: 'completed', fileType: job.result?.file_type ?? null };
   }
-  if (job.status === 'cancelled') {
-    return { kind: 'failed', file, code: 'CANCELLED', message: 'Processing was cancelled (the upload was deleted meanwhile).', uploadId: accepted.upload_id, stage: 'processing' };
-  }
-  return {
-    kind: 'failed', file, uploadId: accepted.upload_id, stage: 'processing',
-    code: job.error?.code ?? 'PROCESSING_FAILED', message: job.error?.message ?? 'Processing failed.',
-  };
+  const error = outcome.settled ? outcome.error : { code: 'PROCESSING_FAILED', message: 'Processing did not finish.' };
+  return { kind: 'failed', file, uploadId: accepted.upload_id, stage: 'processing', code: error.code, message: error.message };
 }
 
 /**
@@ -178,7 +199,7 @@ class JobWatcher {
   private readonly jobs = new Map<string, { onUpdate: (s: JobStatus) => void; resolve: (s: JobStatus) => void; reject: (e: unknown) => void; errors: number }>();
   private running = false;
 
-  constructor(private readonly client: TroveClient, private readonly signal: AbortSignal, private readonly onFatal: (e: CliError) => void) {}
+  constructor(private readonly client: TroveClient, private readonly signal: AbortSignal, private readonly onFatal: (e: ApiError) => void) {}
 
   follow(jobId: string, onUpdate: (s: JobStatus) => void): Promise<JobStatus> {
     return new Promise((resolve, reject) => {
@@ -195,34 +216,36 @@ class JobWatcher {
       if (this.signal.aborted) {
         for (const [id, w] of this.jobs) {
           this.jobs.delete(id);
-          w.reject(new Error('aborted'));
+          w.reject(new ApiError('ABORTED', 'Stopped.'));
         }
         break;
       }
       const started = Date.now();
-      await forEachLimit([...this.jobs], POLL_PARALLEL, async ([id, w]) => {
-        try {
-          const status = await this.client.jobStatus(id, this.signal);
-          w.errors = 0;
-          w.onUpdate(status);
-          if (TERMINAL_JOB_STATES.has(status.status)) {
-            this.jobs.delete(id);
-            w.resolve(status);
-          }
-        } catch (err) {
-          if (this.signal.aborted) return;
-          const e = asCliError(err);
-          if (FATAL_CODES.has(e.code)) {
-            this.onFatal(e);
-          } else if (++w.errors >= 5) {
-            this.jobs.delete(id);
-            w.reject(e);
-          }
-        }
-      });
+      await forEachLimit([...this.jobs], POLL_PARALLEL, ([id, w]) => this.poll(id, w));
       await new Promise((r) => setTimeout(r, Math.max(0, POLL_INTERVAL_MS - (Date.now() - started))));
     }
     this.running = false;
+  }
+
+  private async poll(id: string, w: { onUpdate: (s: JobStatus) => void; resolve: (s: JobStatus) => void; reject: (e: unknown) => void; errors: number }): Promise<void> {
+    try {
+      const status = await this.client.jobStatus(id, this.signal);
+      w.errors = 0;
+      w.onUpdate(status);
+      if (outcomeOfJob(status).settled) {
+        this.jobs.delete(id);
+        w.resolve(status);
+      }
+    } catch (err) {
+      if (this.signal.aborted) return;
+      const e = asApiError(err);
+      if (FATAL_CODES.has(e.code)) {
+        this.onFatal(e);
+      } else if (++w.errors >= 5) {
+        this.jobs.delete(id);
+        w.reject(e);
+      }
+    }
   }
 }
 
@@ -234,81 +257,34 @@ async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promi
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
 }
 
-function asCliError(err: unknown): CliError {
-  if (err instanceof CliError) return err;
-  return new CliError('INTERNAL', err instanceof Error ? err.message : String(err), { cause: err });
+function asApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  return new ApiError('INTERNAL_ERROR', err instanceof Error ? err.message : String(err), 0, undefined, { cause: err });
 }
+
+const isLocal = (e: ApiError) => e.code === 'LOCAL_FILE' || e.code === 'FILE_MISSING';
 
 // ---------------------------------------------------------------------------------------------
 // Finding files
 
 /**
- * Expands the given paths: files as they are (hidden or not — they were named), folders
- * recursively, skipping hidden entries, following symlinks but never into a folder already seen
- * (which also ends symlink loops), and each file once however often it is reached.
- * 0-byte files are kept: the server is the one to say EMPTY_FILE.
+ * The files to upload for the given paths, by the rule the desktop app uses too
+ * (shared/node/file-selection.ts): files as named (hidden or not — they were named), folders
+ * recursively for the files of types Trove reads, skipping hidden, lock and temporary files.
+ * What cannot be read becomes a failed outcome of its own.
  */
 export async function collectFiles(args: string[], cwd = process.cwd()): Promise<{ files: LocalFile[]; problems: Outcome[] }> {
-  const files: LocalFile[] = [];
-  const problems: Outcome[] = [];
-  const seenFiles = new Set<string>();
-  const seenDirs = new Set<string>();
   const display = (p: string) => {
     const rel = path.relative(cwd, p);
     return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
   };
-  const problem = (p: string, message: string) =>
-    problems.push({ kind: 'failed', file: { path: p, display: display(p), size: 0 }, code: 'LOCAL_FILE', message, uploadId: null, stage: 'local' });
-  const addFile = (p: string, st: Stats) => {
-    const id = `${st.dev}:${st.ino}`;
-    if (seenFiles.has(id)) return;
-    seenFiles.add(id);
-    files.push({ path: p, display: display(p), size: st.size });
+  const { files, problems } = await selectFiles(args, cwd);
+  return {
+    files: files.map((f) => ({ path: f.path, display: display(f.path), size: f.size })),
+    problems: problems.map((p) => ({
+      kind: 'failed', file: { path: p.path, display: display(p.path), size: 0 }, code: p.error.code, message: p.error.message, uploadId: null, stage: 'local',
+    })),
   };
-
-  const walk = async (dir: string, st: Stats): Promise<void> => {
-    const id = `${st.dev}:${st.ino}`;
-    if (seenDirs.has(id)) return;
-    seenDirs.add(id);
-    let entries: string[];
-    try {
-      entries = (await fs.readdir(dir)).sort((a, b) => a.localeCompare(b));
-    } catch (err) {
-      problem(dir, localFileError(dir, err).message);
-      return;
-    }
-    for (const name of entries) {
-      if (name.startsWith('.')) continue;
-      const p = path.join(dir, name);
-      let child: Stats;
-      try {
-        child = await fs.stat(p);
-      } catch (err) {
-        // A dangling symlink is not a file the user has; anything else unreadable is worth saying.
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') problem(p, localFileError(p, err).message);
-        continue;
-      }
-      if (child.isDirectory()) await walk(p, child);
-      else if (child.isFile()) addFile(p, child);
-      // sockets, FIFOs and devices are not documents; skipped
-    }
-  };
-
-  for (const arg of args) {
-    const p = path.resolve(cwd, arg);
-    let st: Stats;
-    try {
-      st = await fs.stat(p);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      problem(p, code === 'ENOENT' ? `No such file or folder: ${arg}` : localFileError(p, err).message);
-      continue;
-    }
-    if (st.isDirectory()) await walk(p, st);
-    else if (st.isFile()) addFile(p, st);
-    else problem(p, `${arg} is not a regular file or folder.`);
-  }
-  return { files, problems };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { defaultDataDir } from '../config.ts';
 import { serverInfoPath, tokenPath } from '../local-secrets.ts';
-import { CliError, TroveClient } from './client.ts';
+import { TroveClient, UsageError } from './client.ts';
 
 export interface ConnectionFlags {
   url?: string;
@@ -93,10 +93,10 @@ export function normaliseUrl(raw: string): string {
   try {
     parsed = new URL(withScheme);
   } catch {
-    throw new CliError('USAGE', `'${raw}' is not a valid server URL (expected something like http://127.0.0.1:8787).`);
+    throw new UsageError(`'${raw}' is not a valid server URL (expected something like http://127.0.0.1:8787).`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new CliError('USAGE', `'${raw}' is not an http(s) URL.`);
+    throw new UsageError(`'${raw}' is not an http(s) URL.`);
   }
   const base = parsed.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
   return `${parsed.protocol}//${parsed.host}${base}`;

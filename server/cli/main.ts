@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.ts';
-import { CliError } from './client.ts';
+import { ApiError } from '../../shared/api/client/api-error.ts';
+import { UsageError } from './client.ts';
 
 /**
  * `trove serve | add | search | usage | status`. Each command module is imported only when it runs, so the
@@ -96,9 +97,13 @@ async function run(fn: () => Promise<number>): Promise<void> {
 }
 
 function reportError(err: unknown): number {
-  if (err instanceof CliError) {
+  if (err instanceof UsageError) {
+    process.stderr.write(`error USAGE: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof ApiError) {
     process.stderr.write(`error ${err.code}: ${err.message}\n`);
-    return err.code === 'USAGE' ? 2 : 1;
+    return 1;
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`error INTERNAL: ${message}\n`);

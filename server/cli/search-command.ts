@@ -1,6 +1,6 @@
 import { FILE_TYPES, type FileType } from '../../shared/file-types.ts';
 import { DEFAULT_SEARCH_LIMIT, MAX_QUERY_LENGTH, MAX_SEARCH_LIMIT, type SearchResult } from '../../shared/api/schemas.ts';
-import { CliError } from './client.ts';
+import { UsageError } from './client.ts';
 import { connect, type ConnectionFlags } from './locate.ts';
 
 export interface SearchOptions extends ConnectionFlags {
@@ -13,12 +13,12 @@ export interface SearchOptions extends ConnectionFlags {
 /** `trove search "<query>"`: ranked matches as a readable list, or the API's `data` with --json. */
 export async function searchCommand(queryWords: string[], opts: SearchOptions): Promise<number> {
   const query = queryWords.join(' ').trim();
-  if (query === '') throw new CliError('USAGE', 'Type something to search for, e.g. trove search "beach at sunset".');
-  if (query.length > MAX_QUERY_LENGTH) throw new CliError('USAGE', `The query is ${query.length} characters long; the limit is ${MAX_QUERY_LENGTH}.`);
+  if (query === '') throw new UsageError('Type something to search for, e.g. trove search "beach at sunset".');
+  if (query.length > MAX_QUERY_LENGTH) throw new UsageError(`The query is ${query.length} characters long; the limit is ${MAX_QUERY_LENGTH}.`);
   const fileTypes = parseTypes(opts.type ?? []);
   const limit = opts.limit ?? DEFAULT_SEARCH_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
-    throw new CliError('USAGE', `--limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}, got ${limit}.`);
+    throw new UsageError(`--limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}, got ${limit}.`);
   }
 
   const { client } = await connect(opts);
@@ -43,7 +43,7 @@ export function parseTypes(values: string[]): FileType[] {
     const t = raw.trim().toLowerCase();
     if (t === '') continue;
     if (!(FILE_TYPES as readonly string[]).includes(t)) {
-      throw new CliError('USAGE', `Unknown file type '${raw.trim()}'; use one of ${FILE_TYPES.join(', ')}.`);
+      throw new UsageError(`Unknown file type '${raw.trim()}'; use one of ${FILE_TYPES.join(', ')}.`);
     }
     if (!out.includes(t as FileType)) out.push(t as FileType);
   }

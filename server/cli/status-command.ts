@@ -1,6 +1,7 @@
 import type { ProcessingStatus } from '../../shared/file-types.ts';
 import type { Health, Usage } from '../../shared/api/schemas.ts';
-import { CliError, type TroveClient } from './client.ts';
+import { ApiError } from '../../shared/api/client/api-error.ts';
+import type { TroveClient } from './client.ts';
 import { connect, type ConnectionFlags } from './locate.ts';
 import { isAllLocal } from '../../shared/api/usage.ts';
 import { totalsText } from './usage-command.ts';
@@ -17,7 +18,7 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
   const health: Health = await client.health();
   if (health.status !== 'ok') {
     if (opts.json) process.stdout.write(`${JSON.stringify({ url: located.url, health, counts: null, recent_failures: [] }, null, 2)}\n`);
-    throw new CliError('SERVICE_UNAVAILABLE', `Trove at ${located.url} is ${health.status}: its database is ${health.database}.`);
+    throw new ApiError('SERVICE_UNAVAILABLE', `Trove at ${located.url} is ${health.status}: its database is ${health.database}.`);
   }
   const count = (status?: ProcessingStatus) => client.listUploads({ limit: 1, ...(status ? { status } : {}) }).then((l) => l.total);
   const [total, pending, processing, completed, failedCount] = await Promise.all([
@@ -60,12 +61,12 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
 }
 
 /** This month's AI usage, when the server reports it (an older server has no /usage; that is no error). */
-async function aiUsage(client: TroveClient): Promise<{ kind: 'reported'; usage: Usage } | { kind: 'absent' } | { kind: 'failed'; error: CliError }> {
+async function aiUsage(client: TroveClient): Promise<{ kind: 'reported'; usage: Usage } | { kind: 'absent' } | { kind: 'failed'; error: ApiError }> {
   try {
     return { kind: 'reported', usage: await client.usage() };
   } catch (err) {
-    if (err instanceof CliError && err.httpStatus === 404) return { kind: 'absent' };
-    if (err instanceof CliError) return { kind: 'failed', error: err };
+    if (err instanceof ApiError && err.status === 404) return { kind: 'absent' };
+    if (err instanceof ApiError) return { kind: 'failed', error: err };
     throw err;
   }
 }

@@ -1,0 +1,88 @@
+import { useEffect, useState } from 'react';
+import type { UploadDetail } from '../../api/client.ts';
+import { mediaKey, useMedia } from '../../stores/media.ts';
+import { Thumbnail } from '../Thumbnail.tsx';
+
+/** A signed link for one variant, asked for when shown. */
+function useFileUrl(id: string, variant: 'thumbnail' | 'preview' | 'download', enabled = true): [string | null, () => void] {
+  const url = useMedia((s) => s.urls[mediaKey(id, variant)] ?? null);
+  useEffect(() => {
+    if (enabled) void useMedia.getState().resolve(id, variant);
+  }, [id, variant, enabled]);
+  const refresh = () => void useMedia.getState().resolve(id, variant, { fresh: true });
+  return [enabled ? url : null, refresh];
+}
+
+function ImageViewer({ upload }: { upload: UploadDetail }) {
+  const [original, refreshOriginal] = useFileUrl(upload.id, 'download');
+  const [fallback, setFallback] = useState(false);
+  const [actualSize, setActualSize] = useState(false);
+  const [retried, setRetried] = useState(false);
+  if (fallback || !original) return <Thumbnail id={upload.id} url={upload.thumbnail_url} fileType="image" className="viewer-thumb" />;
+  return (
+    <button type="button" className={`image-viewer${actualSize ? ' is-actual' : ''}`} aria-label={actualSize ? 'Fit image to window' : 'Show image at actual size'}
+      onClick={() => setActualSize(!actualSize)}>
+      <img src={original} alt={upload.summary ?? upload.filename} onError={() => {
+        // An expired link gets one fresh try; a format the browser cannot show falls back to the thumbnail.
+        if (!retried) {
+          setRetried(true);
+          refreshOriginal();
+        } else setFallback(true);
+      }} />
+    </button>
+  );
+}
+
+function MediaPlayer({ upload }: { upload: UploadDetail }) {
+  const video = upload.file_type === 'video';
+  const [original] = useFileUrl(upload.id, 'download');
+  const [usePreview, setUsePreview] = useState(false);
+  const [preview] = useFileUrl(upload.id, 'preview', video && usePreview);
+  const [thumb] = useFileUrl(upload.id, 'thumbnail', upload.thumbnail_url !== null);
+  const src = usePreview ? preview : original;
+  if (video) {
+    return (
+      <div className="player">
+        {/* A container the browser cannot play (MKV, AVI) falls back to the 30-second preview. */}
+        <video key={src ?? 'none'} src={src ?? undefined} controls preload="metadata" poster={thumb ?? undefined}
+          aria-label={`Video: ${upload.filename}`} onError={() => { if (!usePreview) setUsePreview(true); }} />
+        {usePreview && <p className="hint">Showing the 30-second preview; download the file to watch all of it.</p>}
+      </div>
+    );
+  }
+  return (
+    <div className="player player-audio">
+      <Thumbnail id={upload.id} url={upload.thumbnail_url} fileType="audio" className="waveform" />
+      <audio src={original ?? undefined} controls preload="metadata" aria-label={`Audio: ${upload.filename}`} />
+    </div>
+  );
+}
+
+function DocumentViewer({ upload }: { upload: UploadDetail }) {
+  return (
+    <div className="document-viewer">
+      <figure className="document-page">
+        <Thumbnail id={upload.id} url={upload.thumbnail_url} fileType="document" />
+        <figcaption>First page</figcaption>
+      </figure>
+    </div>
+  );
+}
+
+/** The file itself, by type: the picture, a player, the first page; or why it cannot be shown yet. */
+export function Viewer({ upload }: { upload: UploadDetail }) {
+  if (upload.processing_status !== 'completed') {
+    return (
+      <div className="viewer-pending">
+        <Thumbnail id={upload.id} url={upload.thumbnail_url} fileType={upload.file_type} pending={upload.processing_status !== 'failed'} />
+        <p>{upload.processing_status === 'failed' ? `Processing failed: ${upload.processing_error?.message ?? ''}` : 'Trove is still reading this file\u2026'}</p>
+      </div>
+    );
+  }
+  switch (upload.file_type) {
+    case 'image': return <ImageViewer upload={upload} />;
+    case 'video':
+    case 'audio': return <MediaPlayer upload={upload} />;
+    case 'document': return <DocumentViewer upload={upload} />;
+  }
+}

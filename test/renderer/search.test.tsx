@@ -2,7 +2,7 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { SearchResponse } from '../../shared/api/schemas.ts';
-import { SearchBox } from '../../renderer/src/components/SearchView.tsx';
+import { SearchBox } from '../../renderer/src/components/search/SearchBox.tsx';
 import { SEARCH_DEBOUNCE_MS, searchBody, useSearch, visibleItems } from '../../renderer/src/stores/search.ts';
 import { deferred, result, setup } from './helpers.tsx';
 

@@ -1,11 +1,6 @@
-import { useEffect } from 'react';
-import { useShallow } from 'zustand/react/shallow';
-import type { Usage } from '../../../shared/api/schemas.ts';
-import { formatCount, formatUsd } from '../lib/cloud.ts';
-import { TYPE_LABELS } from '../lib/items.ts';
-import { ALL_LOCAL_TEXT, isAllLocal } from '../../../shared/api/usage.ts';
-import { useUsage } from '../stores/usage.ts';
-import { RetryIcon } from './Icons.tsx';
+import type { Usage } from '../../../../shared/api/schemas.ts';
+import { formatCount, formatUsd } from '../../lib/cloud.ts';
+import { TYPE_LABELS } from '../../lib/items.ts';
 
 type Totals = Usage['total'];
 
@@ -63,7 +58,8 @@ function BudgetLine({ label, cap, spent, period }: { label: string; cap: number 
   );
 }
 
-function UsageReport({ usage }: { usage: Usage }) {
+/** The month's usage: totals, the budget and what waits for it, the cost by model and by file type. */
+export function UsageReport({ usage }: { usage: Usage }) {
   const { total, budget } = usage;
   return (
     <>
@@ -88,40 +84,5 @@ function UsageReport({ usage }: { usage: Usage }) {
       <Breakdown caption="By file type" head="Type" rows={usage.by_file_type.map((f) => ({ key: f.file_type, label: fileTypeLabel(f.file_type), t: f }))} />
       <p className="hint">Costs are worked out from the providers&rsquo; public prices as of {usage.prices_read}.</p>
     </>
-  );
-}
-
-/** Settings: what the paid AI models cost this month, the budget, and what waits for it. */
-export function UsageSection() {
-  const { usage, loading, error, unsupported } = useUsage(useShallow((s) => ({ usage: s.usage, loading: s.loading, error: s.error, unsupported: s.unsupported })));
-  const load = useUsage((s) => s.load);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  let body;
-  if (error) {
-    body = (
-      <>
-        <p className="form-error" role="alert">AI usage could not be loaded: {error}</p>
-        <button type="button" className="button button-small" onClick={() => void load()} disabled={loading}><RetryIcon size={14} />Try again</button>
-      </>
-    );
-  } else if (unsupported) {
-    body = <p className="muted">This Trove server does not report AI usage.</p>;
-  } else if (!usage) {
-    body = <p className="muted" role="status">{'Loading AI usage\u2026'}</p>;
-  } else if (isAllLocal(usage)) {
-    body = (
-      <p>{ALL_LOCAL_TEXT}</p>
-    );
-  } else {
-    body = <UsageReport usage={usage} />;
-  }
-  return (
-    <fieldset className="settings-card usage-section" aria-busy={loading}>
-      <legend>AI usage this month</legend>
-      <div>{body}</div>
-    </fieldset>
   );
 }

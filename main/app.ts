@@ -94,59 +94,27 @@ export class TroveApp {
     const settings = await SettingsStore.open(path.join(dir, 'settings.json'));
     const emit = createEventSender((channel, payload) => caps.send(channel, payload), caps.strictContract ?? false);
     const tray = new TrayUpdates();
-
     const session = await SessionKeeper.open({ file: new KeptSessionFile(path.join(dir, 'session.json'), caps.secretBox), log, ...caps.sessionOptions });
-    const connections = new ConnectionManager({
-      createLocal: (onConnection) => new ServerSupervisor({
-        launcher: caps.launcher,
-        command: caps.serverCommand,
-        dataDir: path.join(dir, 'data'),
-        env: { LOG_LEVEL: 'warn', ...caps.serverEnv },
-        onConnection,
-        log,
-        ...caps.supervisorOptions,
-      }),
-      cloudToken: () => session.idToken(),
-    });
+    const connections = openConnections(caps, session, log);
     const credential = new UploadCredential(() => connections.current(), session, log);
-    const endpoint = () => connections.endpoint();
-    const api = new ApiClient(endpoint);
-    const queue = await UploadQueue.open({
-      file: path.join(dir, 'upload-queue.json'),
-      api,
-      endpoint,
-      thumbnails: caps.thumbnails ?? new LocalThumbnails(),
-      onChange: (item) => {
-        emit('queue:changed', item);
-        tray.changed();
-      },
-      onError: (err) => log('saving the upload queue failed', { err }),
-      onUnauthorized: () => credential.refused(),
-      online: false,
-      ...caps.queueOptions,
-    });
-    // Sync follows the queue's `settled` events itself.
-    const sync = await SyncManager.open({
-      file: path.join(dir, 'sync.json'),
-      queue,
-      deleteUpload: (id) => api.deleteUpload(id),
-      onChange: (folders) => {
-        emit('sync:changed', folders);
-        tray.changed();
-      },
-      paused: settings.get().syncPaused,
-      log,
-      ...caps.syncOptions,
-    });
-
+    const { queue, sync } = await openTransfers(caps, { connections, credential, syncPaused: settings.get().syncPaused, emit, tray, log });
     const google = new GoogleLoopbackSignIn({ openExternal: (url) => caps.openExternal(url), ...(caps.googleOAuth ? { endpoints: caps.googleOAuth } : {}) });
     const app = new TroveApp(caps, settings, connections, queue, sync, session, credential, tray, new PathGrants(), google, emit);
-    app.unregister = registerIpcHandlers(caps.ipcMain, createIpcHandlers({
+    app.unregister = app.registerIpc();
+    caps.setStartAtLogin(settings.get().startAtLogin);
+    await connections.apply(settings.get());
+    return app;
+  }
+
+  /** The page's calls (ipc/handlers.ts), each checked by the registrar: sender, then the contract. */
+  private registerIpc(): () => void {
+    const { caps, connections, session } = this;
+    return registerIpcHandlers(caps.ipcMain, createIpcHandlers({
       connection: () => connections.current(),
-      queue,
-      sync,
-      settings,
-      grants: app.grants,
+      queue: this.queue,
+      sync: this.sync,
+      settings: this.settings,
+      grants: this.grants,
       pick: (folders) => caps.pick(folders),
       reveal: (p) => caps.reveal(p),
       open: (p) => caps.open(p),
@@ -155,16 +123,13 @@ export class TroveApp {
         adopt: (idToken, refreshToken) => session.adopt(idToken, refreshToken, connections.cloudSignIn()),
         renew: () => session.renew(),
         end: () => session.end(null),
-        google: () => app.googleSignIn(),
+        google: () => this.googleSignIn(),
       },
     }), {
-      isTrusted: (event: unknown) => caps.isTrustedSender(event, app.appOrigin()),
+      isTrusted: (event: unknown) => caps.isTrustedSender(event, this.appOrigin()),
       checkResults: caps.strictContract ?? false,
-      onRejected: (method, reason) => log('refused an IPC call', { method, reason }),
+      onRejected: (method, reason) => caps.log?.('refused an IPC call', { method, reason }),
     });
-    caps.setStartAtLogin(settings.get().startAtLogin);
-    await connections.apply(settings.get());
-    return app;
   }
 
   connection(): Connection {
@@ -289,4 +254,67 @@ export class TroveApp {
   send<E extends IpcEvent>(event: E, payload: IpcPayload<E>): void {
     this.emit(event, payload);
   }
+}
+
+type Log = (message: string, extra?: Record<string, unknown>) => void;
+
+/** Local mode's embedded server (run by a supervisor) or the configured cloud server, with the kept sign-in's token. */
+function openConnections(caps: AppCapabilities, session: SessionKeeper, log: Log): ConnectionManager {
+  return new ConnectionManager({
+    createLocal: (onConnection) => new ServerSupervisor({
+      launcher: caps.launcher,
+      command: caps.serverCommand,
+      dataDir: path.join(caps.userDataDir, 'data'),
+      env: { LOG_LEVEL: 'warn', ...caps.serverEnv },
+      onConnection,
+      log,
+      ...caps.supervisorOptions,
+    }),
+    cloudToken: () => session.idToken(),
+  });
+}
+
+interface TransferDeps {
+  connections: ConnectionManager;
+  credential: UploadCredential;
+  syncPaused: boolean;
+  emit: EventSink;
+  tray: TrayUpdates;
+  log: Log;
+}
+
+/**
+ * The upload queue and folder sync. Their changes go to the page and the tray; sync follows the
+ * queue's `settled` events itself; a 401 holds the queue while the credential is renewed.
+ */
+async function openTransfers(caps: AppCapabilities, { connections, credential, syncPaused, emit, tray, log }: TransferDeps): Promise<{ queue: UploadQueue; sync: SyncManager }> {
+  const endpoint = () => connections.endpoint();
+  const api = new ApiClient(endpoint);
+  const queue = await UploadQueue.open({
+    file: path.join(caps.userDataDir, 'upload-queue.json'),
+    api,
+    endpoint,
+    thumbnails: caps.thumbnails ?? new LocalThumbnails(),
+    onChange: (item) => {
+      emit('queue:changed', item);
+      tray.changed();
+    },
+    onError: (err) => log('saving the upload queue failed', { err }),
+    onUnauthorized: () => credential.refused(),
+    online: false,
+    ...caps.queueOptions,
+  });
+  const sync = await SyncManager.open({
+    file: path.join(caps.userDataDir, 'sync.json'),
+    queue,
+    deleteUpload: (id) => api.deleteUpload(id),
+    onChange: (folders) => {
+      emit('sync:changed', folders);
+      tray.changed();
+    },
+    paused: syncPaused,
+    log,
+    ...caps.syncOptions,
+  });
+  return { queue, sync };
 }

@@ -24,7 +24,7 @@ export interface TrayState {
   needsSignIn?: boolean;
 }
 
-export interface TrayCounts {
+interface TrayCounts {
   uploading: number;
   waiting: number;
   processing: number;
@@ -32,7 +32,7 @@ export interface TrayCounts {
   done: number;
 }
 
-export function countQueue(items: Pick<QueueItem, 'state'>[]): TrayCounts {
+function countQueue(items: Pick<QueueItem, 'state'>[]): TrayCounts {
   const c: TrayCounts = { uploading: 0, waiting: 0, processing: 0, failed: 0, done: 0 };
   for (const { state } of items) {
     if (state === 'uploading' || state === 'hashing') c.uploading++;

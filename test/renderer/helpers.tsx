@@ -23,7 +23,6 @@ import { useUsage } from '../../renderer/src/stores/usage.ts';
 
 export class FakeBridge implements Bridge {
   kind: 'web' | 'electron' = 'web';
-  capabilities = { pickDialog: false, localFiles: false, watchedFolders: false, modeSwitch: false, pauseAll: true };
   queue: UploadItem[] = [];
   private listeners = new Set<(i: UploadItem) => void>();
   settings: Settings = { mode: 'local', cloudUrl: null, theme: 'system', startAtLogin: false, syncPaused: false };

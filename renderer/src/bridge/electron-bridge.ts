@@ -1,10 +1,9 @@
 import type { TroveBridge } from '../../../shared/ipc/contract.ts';
-import { downloadViaAnchor, type AddOptions, type Bridge, type DesktopAuth, type BridgeCapabilities, type Connection, type QueueItem, type FolderOptions, type Settings, type Unsubscribe, type WatchedFolder } from './types.ts';
+import { downloadViaAnchor, type AddOptions, type Bridge, type DesktopAuth, type Connection, type QueueItem, type FolderOptions, type Settings, type Unsubscribe, type WatchedFolder } from './types.ts';
 
 /** The desktop app: every call goes through the preload's `window.trove` (validated again in main). */
 export class ElectronBridge implements Bridge {
   readonly kind = 'electron' as const;
-  readonly capabilities: BridgeCapabilities = { pickDialog: true, localFiles: true, watchedFolders: true, modeSwitch: true, pauseAll: true };
   private readonly offOpened: Unsubscribe;
 
   /**

@@ -21,19 +21,6 @@ export interface FolderOptions {
 }
 export type Unsubscribe = () => void;
 
-export interface BridgeCapabilities {
-  /** A native file picker (the web uses an <input type=file>). */
-  pickDialog: boolean;
-  /** Reveal / open files on this computer. */
-  localFiles: boolean;
-  /** Watched folders kept in sync. */
-  watchedFolders: boolean;
-  /** Choosing local or cloud mode (the web page is bound to the server that served it). */
-  modeSwitch: boolean;
-  /** Pausing and resuming the whole upload queue. */
-  pauseAll: boolean;
-}
-
 /** The sign-in main keeps (shared/ipc/contract.ts `session:*`). */
 export interface DesktopAuth {
   /** The kept sign-in for the connected server (restored at start), or null. */
@@ -51,8 +38,8 @@ export interface DesktopAuth {
 }
 
 export interface Bridge {
+  /** Where the page runs: what start-up and the desktop-only parts of the UI go by. */
   readonly kind: 'electron' | 'web';
-  readonly capabilities: BridgeCapabilities;
 
   /** The server to talk to and the token to use; the web bridge knows only what the session gave it. */
   connection(): Promise<Connection>;

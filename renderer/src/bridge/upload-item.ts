@@ -2,6 +2,3 @@ import type { QueueItem } from '../../../shared/ipc/contract.ts';
 
 /** A queue entry as the renderer shows it: the IPC QueueItem plus the server's processing stage. */
 export type UploadItem = QueueItem & { stage?: string | null };
-
-export const ACTIVE_STATES: ReadonlySet<QueueItem['state']> = new Set(['queued', 'hashing', 'uploading', 'processing']);
-export const FINISHED_STATES: ReadonlySet<QueueItem['state']> = new Set(['completed', 'duplicate', 'cancelled']);

@@ -1,5 +1,5 @@
 import type { UploadEvent } from '../../../shared/api/schemas.ts';
-import { downloadViaAnchor, type AddOptions, type Bridge, type BridgeCapabilities, type Connection, type Settings, type Unsubscribe, type WatchedFolder } from './types.ts';
+import { downloadViaAnchor, type AddOptions, type Bridge, type Connection, type Settings, type Unsubscribe, type WatchedFolder } from './types.ts';
 import type { UploadItem } from './upload-item.ts';
 import type { WebUploadQueue } from './web-queue.ts';
 
@@ -11,7 +11,6 @@ const THEME_KEY = 'trove.theme';
  */
 export class WebBridge implements Bridge {
   readonly kind = 'web' as const;
-  readonly capabilities: BridgeCapabilities = { pickDialog: false, localFiles: false, watchedFolders: false, modeSwitch: false, pauseAll: true };
 
   constructor(
     private readonly queue: WebUploadQueue,

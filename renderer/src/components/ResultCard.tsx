@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, useState, type CSSProperties, type MouseEvent } from 'react';
+import { memo, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { cloudBadge } from '../lib/cloud.ts';
 import { TYPE_LABELS, formatDate, type GridItem } from '../lib/items.ts';
 import { mediaKey, useMedia } from '../stores/media.ts';
@@ -9,7 +9,6 @@ interface ResultCardProps {
   item: GridItem;
   index: number;
   active: boolean;
-  style?: CSSProperties;
   onOpen: (index: number) => void;
   onFocusIndex: (index: number) => void;
 }
@@ -17,7 +16,7 @@ interface ResultCardProps {
 const HOVER_DELAY_MS = 350;
 
 /** One file in the grid: thumbnail, name, type; hovering a video plays its preview, muted. */
-export const ResultCard = memo(function ResultCard({ item, index, active, style, onOpen, onFocusIndex }: ResultCardProps) {
+export const ResultCard = memo(function ResultCard({ item, index, active, onOpen, onFocusIndex }: ResultCardProps) {
   const [hovering, setHovering] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const previewUrl = useMedia((s) => (hovering && item.fileType === 'video' ? s.urls[mediaKey(item.id, 'preview')] : undefined));
@@ -47,7 +46,6 @@ export const ResultCard = memo(function ResultCard({ item, index, active, style,
       aria-selected={active}
       aria-label={`${item.filename}, ${typeLabel}${processing ? ', processing' : item.status === 'failed' ? ', failed' : ''}${cloud ? `, ${cloud.label.toLowerCase()}` : ''}`}
       className={`card${hovering ? ' is-hovering' : ''}`}
-      style={style}
       title={item.summary ?? item.filename}
       onClick={(e: MouseEvent) => { e.preventDefault(); onFocusIndex(index); onOpen(index); }}
       onFocus={() => onFocusIndex(index)}

@@ -11,7 +11,7 @@ import { getServices } from '../services.ts';
 
 export type SortOrder = 'relevance' | 'date';
 export const SEARCH_DEBOUNCE_MS = 250;
-export const SEARCH_LIMIT = 100;
+const SEARCH_LIMIT = 100;
 const RECENT_PAGE = 100;
 
 export interface SearchState {

@@ -1,7 +1,7 @@
 /** What the session knows, and how its parts (start-up, sign-in, the access check) change it. */
 
 /** `needs-sign-in`: a cloud server, and nobody signed in with Firebase (see stores/auth.ts). */
-export type SessionStatus = 'starting' | 'needs-token' | 'needs-sign-in' | 'checking' | 'ready' | 'offline';
+type SessionStatus = 'starting' | 'needs-token' | 'needs-sign-in' | 'checking' | 'ready' | 'offline';
 
 export interface SessionFields {
   status: SessionStatus;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { TroveError } from '../shared/api/errors.ts';
-import type { AuthSession, Connection, IpcEvent, IpcPayload, Settings } from '../shared/ipc/contract.ts';
+import type { AuthSession, Connection, Settings } from '../shared/ipc/contract.ts';
 import { ApiClient } from './api-client.ts';
 import { GoogleLoopbackSignIn, type GoogleOAuthEndpoints } from './auth/google-loopback.ts';
 import { KeptSessionFile } from './auth/kept-session.ts';
@@ -81,7 +81,7 @@ export class TroveApp {
     private readonly tray: TrayUpdates,
     readonly grants: PathGrants,
     private readonly google: GoogleLoopbackSignIn,
-    readonly emit: EventSink,
+    private readonly emit: EventSink,
   ) {
     connections.onChange((c) => this.connectionChanged(c));
     session.onChange((s, reason) => this.sessionChanged(s, reason));
@@ -248,11 +248,6 @@ export class TroveApp {
     if (next.syncPaused !== previous.syncPaused) await (next.syncPaused ? this.sync.pause() : this.sync.resume());
     if (next.startAtLogin !== previous.startAtLogin) this.caps.setStartAtLogin(next.startAtLogin);
     this.tray.changed();
-  }
-
-  /** Emits an event (for the shell: e.g. files opened before the window existed). */
-  send<E extends IpcEvent>(event: E, payload: IpcPayload<E>): void {
-    this.emit(event, payload);
   }
 }
 

@@ -116,15 +116,6 @@ export class SyncManager {
     }));
   }
 
-  isPaused(): boolean {
-    return this.paused;
-  }
-
-  /** Files uploaded from watched folders (for the tray). */
-  uploadedCount(): number {
-    return Object.keys(this.files).length;
-  }
-
   async addFolder(dir: string, opts: FolderOptions): Promise<WatchedFolder[]> {
     const stat = await fs.stat(dir).catch(() => null);
     if (!stat?.isDirectory()) throw new Error(`${dir} is not a folder.`);

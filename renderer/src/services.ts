@@ -4,8 +4,7 @@
  */
 import type { AuthConfig } from '../../shared/api/schemas.ts';
 import { ApiClient } from './api/client.ts';
-import { sizeSwitchTransport, tusUploadTransport } from './api/tus-upload.ts';
-import { xhrUploadTransport } from './api/upload.ts';
+import { webUploadTransport } from './api/tus-upload.ts';
 import { ElectronBridge, hasTroveBridge, withCleanErrors } from './bridge/electron-bridge.ts';
 import type { Bridge } from './bridge/types.ts';
 import { WebBridge } from './bridge/web-bridge.ts';
@@ -56,11 +55,7 @@ export function createServices(onUnauthorized: () => void): Services {
     return { api, bridge: new ElectronBridge(withCleanErrors(window.trove), currentUploadOptions), vault, auth };
   }
   const queue = new WebUploadQueue({
-    transport: sizeSwitchTransport(
-      xhrUploadTransport(() => api.url('/upload'), () => api.authHeaders(), onUnauthorized),
-      // Large files resumably; their upload URLs stay in sessionStorage, like the sign-in.
-      tusUploadTransport({ endpoint: () => new URL(api.url('/tus'), window.location.href).toString(), headers: () => api.authHeaders(), storage: storage('sessionStorage'), onUnauthorized }),
-    ),
+    transport: webUploadTransport(api, storage('sessionStorage'), onUnauthorized),
     retryProcessing: (id) => api.retryUpload(id),
     jobStatus: (jobId) => api.jobStatus(jobId),
     concurrency: 3,

@@ -24,7 +24,7 @@ export async function runCli(argv: string[]): Promise<void> {
     });
 
   withConnection(program.command('add'))
-    .description('Add files and folders (recursively; hidden files inside folders are skipped) to Trove.')
+    .description('Add files and folders to Trove (folders recursively, for the files of types Trove reads; hidden, lock and temporary files inside them are skipped). Cut-off uploads resume; passing failures are retried.')
     .argument('<paths...>', 'files or folders to add')
     .option('--wait', 'wait until every file is processed and searchable')
     .option('--json', 'print a JSON summary instead of progress')

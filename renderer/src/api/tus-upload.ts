@@ -6,7 +6,8 @@
  */
 import { defaultOptions, type PreviousUpload, type UrlStorage } from 'tus-js-client';
 import { createTusUpload } from '../../../shared/api/client/tus-upload.ts';
-import type { UploadTransport } from './upload.ts';
+import type { ApiClient } from './client.ts';
+import { xhrUploadTransport, type UploadTransport } from './upload.ts';
 
 /** Files from this size on go through tus; smaller ones are one multipart request (less overhead). */
 export const TUS_MIN_BYTES = 8 * 1024 * 1024;
@@ -104,4 +105,15 @@ export function tusUploadTransport(opts: TusTransportOptions): UploadTransport {
 /** Small files as one multipart request, large ones resumably. */
 export function sizeSwitchTransport(small: UploadTransport, large: UploadTransport, minLargeBytes = TUS_MIN_BYTES): UploadTransport {
   return (file, onProgress, request) => (file.size >= minLargeBytes ? large : small)(file, onProgress, request);
+}
+
+/**
+ * How the page sends files: small ones as one multipart request, large ones resumably, their
+ * upload URLs kept in `storage` (sessionStorage, like the sign-in), with the API client's token.
+ */
+export function webUploadTransport(api: ApiClient, storage: Storage | null, onUnauthorized?: () => void): UploadTransport {
+  return sizeSwitchTransport(
+    xhrUploadTransport(() => api.url('/upload'), () => api.authHeaders(), onUnauthorized),
+    tusUploadTransport({ endpoint: () => new URL(api.url('/tus'), window.location.href).toString(), headers: () => api.authHeaders(), storage, onUnauthorized }),
+  );
 }

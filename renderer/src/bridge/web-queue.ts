@@ -83,7 +83,8 @@ export class WebUploadQueue {
       const objectUrl = file.type.startsWith('image/') && file.size <= THUMBNAIL_MAX_BYTES && typeof URL.createObjectURL === 'function'
         ? URL.createObjectURL(file) : null;
       const item: UploadItem = {
-        id, path: file.name, name: file.name, size: file.size, state: this.paused ? 'paused' : 'queued',
+        // A folder's file keeps where it was in the folder (`holiday/day 1/beach.jpg`).
+        id, path: file.webkitRelativePath || file.name, name: file.name, size: file.size, state: this.paused ? 'paused' : 'queued',
         progress: 0, bytesSent: 0, uploadId: null, jobId: null, error: null, thumbnail: objectUrl,
         addedAt: new Date(this.now()).toISOString(), stage: null, keepLocal,
       };

@@ -284,11 +284,14 @@ export class UploadQueue {
   setOnline(online: boolean): void {
     const wasOnline = this.online;
     this.online = online;
-    if (online && !wasOnline) {
-      this.retryAt.clear();
-      this.pump();
-      this.schedulePoll(0);
-    }
+    if (online && !wasOnline) this.goAgain();
+  }
+
+  /** The way is clear again (server back, credential back): waiting items go now, processing ones are asked about. */
+  private goAgain(): void {
+    this.retryAt.clear();
+    this.pump();
+    this.schedulePoll(0);
   }
 
   /**
@@ -300,9 +303,7 @@ export class UploadQueue {
     const was = this.authorized;
     this.authorized = authorized;
     if (authorized && !was) {
-      this.retryAt.clear();
-      this.pump();
-      this.schedulePoll(0);
+      this.goAgain();
     } else if (!authorized && was) {
       await this.holdActive();
     }
@@ -325,11 +326,7 @@ export class UploadQueue {
 
   /** Quit: stops uploads where they are (they resume next time) and saves. */
   async shutdown(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.pumpTimer);
-    clearTimeout(this.pollTimer);
-    await Promise.all([...this.tasks.values()].map((t) => t.abort(false)));
-    this.tasks.clear();
+    await this.stopEverything();
     await this.store.save();
   }
 
@@ -337,6 +334,11 @@ export class UploadQueue {
   async abandon(): Promise<void> {
     this.closed = true;
     this.store.dispose();
+    await this.stopEverything();
+  }
+
+  private async stopEverything(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.pumpTimer);
     clearTimeout(this.pollTimer);
     await Promise.all([...this.tasks.values()].map((t) => t.abort(false)));

@@ -32,41 +32,21 @@ export async function locateServer(flags: ConnectionFlags = {}, env: Env = proce
   const dataDir = path.resolve(env.TROVE_DATA_DIR?.trim() || defaultDataDir());
   const tokenFile = tokenPath(dataDir);
 
-  let url: string;
-  let urlSource: Located['urlSource'];
-  const flagUrl = flags.url?.trim();
-  const envUrl = env.TROVE_URL?.trim();
-  if (flagUrl) {
-    url = flagUrl;
-    urlSource = 'flag';
-  } else if (envUrl) {
-    url = envUrl;
-    urlSource = 'env';
-  } else {
-    const fromFile = await readServerInfo(dataDir);
-    if (fromFile) {
-      url = fromFile;
-      urlSource = 'server.json';
-    } else {
-      url = `http://127.0.0.1:${env.PORT?.trim() || '8787'}`;
-      urlSource = 'default';
-    }
-  }
-
-  let token: string | undefined;
-  let tokenSource: Located['tokenSource'];
-  const flagToken = flags.token?.trim();
-  const envToken = env.TROVE_TOKEN?.trim();
-  if (flagToken) {
-    token = flagToken;
-    tokenSource = 'flag';
-  } else if (envToken) {
-    token = envToken;
-    tokenSource = 'env';
-  } else {
-    token = await fs.readFile(tokenFile, 'utf8').then((t) => t.trim() || undefined, () => undefined);
-    tokenSource = token ? 'token file' : 'none';
-  }
+  const fromUrl = await firstOf<Located['urlSource']>([
+    ['flag', () => flags.url],
+    ['env', () => env.TROVE_URL],
+    ['server.json', () => readServerInfo(dataDir)],
+    ['default', () => `http://127.0.0.1:${env.PORT?.trim() || '8787'}`],
+  ]);
+  const fromToken = await firstOf<Located['tokenSource']>([
+    ['flag', () => flags.token],
+    ['env', () => env.TROVE_TOKEN],
+    ['token file', () => fs.readFile(tokenFile, 'utf8').catch(() => undefined)],
+  ]);
+  const url = fromUrl?.value ?? 'http://127.0.0.1:8787';
+  const urlSource = fromUrl?.source ?? 'default';
+  const token = fromToken?.value;
+  const tokenSource = fromToken?.source ?? 'none';
 
   return { url: normaliseUrl(url), token, dataDir, urlSource, tokenSource, tokenFile };
 }
@@ -74,6 +54,15 @@ export async function locateServer(flags: ConnectionFlags = {}, env: Env = proce
 export async function connect(flags: ConnectionFlags = {}, env: Env = process.env): Promise<{ client: TroveClient; located: Located }> {
   const located = await locateServer(flags, env);
   return { client: new TroveClient({ url: located.url, token: located.token, tokenHint: located.tokenFile }), located };
+}
+
+/** The first source, in order, that gives a non-blank value (trimmed), and which one it was. */
+async function firstOf<S extends string>(sources: [S, () => string | undefined | Promise<string | undefined>][]): Promise<{ source: S; value: string } | undefined> {
+  for (const [source, read] of sources) {
+    const value = (await read())?.trim();
+    if (value) return { source, value };
+  }
+  return undefined;
 }
 
 /** `server.json` of a running server; a missing or unreadable file just means "not known here". */

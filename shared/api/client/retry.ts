@@ -45,7 +45,9 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, opts: R
     try {
       return await attempt(n);
     } catch (err) {
-      const delay = opts.signal?.aborted ? null : retryDelay(err, n, opts.delays);
+      // Stopped meanwhile: that, not how the attempt ended, is what the caller needs to hear.
+      if (opts.signal?.aborted) throw new ApiError('ABORTED', 'Stopped.', 0, undefined, { cause: err });
+      const delay = retryDelay(err, n, opts.delays);
       if (delay === null) throw err;
       opts.onRetry?.(err, delay, n + 1);
       await sleep(delay, opts.signal);

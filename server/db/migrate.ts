@@ -3,6 +3,7 @@ import * as initial from './migrations/0001_initial.ts';
 import * as inlineEmbeddings from './migrations/0002_inline_embeddings.ts';
 import * as eventLog from './migrations/0003_event_log.ts';
 import * as cloudAnalysis from './migrations/0004_cloud_analysis.ts';
+import * as contentDate from './migrations/0005_content_date.ts';
 import type { DB } from './schema.ts';
 
 /** Migrations are listed here rather than read from disk, so bundlers and tsx see the same set. */
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002_inline_embeddings': inlineEmbeddings,
   '0003_event_log': eventLog,
   '0004_cloud_analysis': cloudAnalysis,
+  '0005_content_date': contentDate,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -45,6 +45,10 @@ export interface UploadsTable {
   cloud_reason: string | null;
   cost_usd: Generated<number>;
   keep_local: Generated<boolean>;
+  /** When the content was made (EXIF, creation date, tagged date), else when it was added; see content-facts.ts. */
+  content_date: Generated<Date>;
+  /** "Canon EOS R5": the camera's make and model from the metadata. */
+  camera: string | null;
   /** Full-text document; written with SQL expressions only. */
   search_tsv: ColumnType<string | null, never, string | null>;
   metadata: JSONColumnType<Record<string, unknown>, string, string>;

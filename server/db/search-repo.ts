@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { CloudStatus } from '../../shared/api/schemas.ts';
+import { SNIPPET_MARKS, type CloudStatus, type SearchSort } from '../../shared/api/schemas.ts';
 import type { FileType } from '../../shared/file-types.ts';
 import type { DB } from './schema.ts';
-import { toVectorLiteral } from './uploads-repo.ts';
+import { nameWords, toVectorLiteral } from './uploads-repo.ts';
 
 /** The query embedded by one model; files embedded by that model are ranked in this space. */
 export interface VectorSpace {
@@ -17,16 +17,26 @@ export interface HybridQuery {
   text: string;
   /** One per embedding model the user's files use (a kept-local file lives in the offline model's space). */
   spaces: VectorSpace[];
+  /** Any of these types… */
   fileTypes?: FileType[] | undefined;
+  /** …or any of these MIME types (formats asked for by name: "pdf"). */
+  mimeTypes?: string[] | undefined;
+  /** When the content was made (`content_date`), inclusive. */
   dateFrom?: Date | undefined;
   dateTo?: Date | undefined;
+  /** Every word appears in the camera's make and model. */
+  camera?: string | undefined;
+  /** Files containing any of these words or phrases (anywhere full text looks) are left out. */
+  exclude?: string[] | undefined;
   limit: number;
-  /** How many candidates each ranker contributes before fusion. */
+  /** Results of the ranked list skipped before this page. */
+  offset?: number | undefined;
+  /** How many candidates each ranker contributes before fusion: the depth of the ranked list. */
   candidates: number;
   /** Vector-only hits below this cosine similarity are dropped; full-text hits are always kept. Default 0. */
   minScore?: number | undefined;
-  /** Default 'relevance' (fused rank); 'date' is newest first. */
-  sort?: 'relevance' | 'date' | undefined;
+  /** Default 'relevance' (fused rank); 'date' is the older name of 'newest' (when the content was made). */
+  sort?: SearchSort | undefined;
   /** Files the NSFW check flagged (`metadata.nsfw.flagged`): kept (default), left out, or the only ones. */
   nsfw?: 'include' | 'exclude' | 'only' | undefined;
 }
@@ -36,17 +46,43 @@ export interface HybridHit {
   original_filename: string;
   file_type: FileType;
   mime_type: string;
+  file_size: number;
   summary: string | null;
   thumbnail_uri: string | null;
   created_at: Date;
+  content_date: Date;
   cloud_status: CloudStatus | null;
   keep_local: boolean;
   similarity: number;
   fused: number;
+  /** Found by the full-text ranker (some or all of the words). */
+  by_text: boolean;
+  /** Among the vector ranker's candidates. */
+  by_vector: boolean;
+  /** The summary or the extracted text around the matched words, marked with SNIPPET_MARKS; null when they did not match there. */
+  summary_headline: string | null;
+  text_headline: string | null;
+  name_match: boolean | null;
+  /** Tags and detected objects that match the query's words. */
+  matched: string[] | null;
 }
 
-export interface SimilarHit extends Omit<HybridHit, 'fused'> {
+export interface SimilarHit extends Omit<HybridHit, 'fused' | 'by_text' | 'by_vector' | 'summary_headline' | 'text_headline' | 'name_match' | 'matched'> {
   phash: string | null;
+}
+
+export interface FacetCounts {
+  file_type: Record<string, number>;
+  year: Record<string, number>;
+  month: Record<string, number>;
+  camera: Record<string, number>;
+}
+
+/** One page of a ranked list, with the size of the whole list and counts over all of it. */
+export interface SearchPage {
+  hits: HybridHit[];
+  total: number;
+  facets: FacetCounts;
 }
 
 /** Reciprocal rank fusion constant; 60 is the value from the original RRF paper and works without tuning. */
@@ -62,24 +98,103 @@ const VECTOR_WEIGHT = 1;
 const TEXT_WEIGHT = 1;
 /** A file with only some of the query's words is weaker evidence than one with all of them. */
 const PARTIAL_TEXT_WEIGHT = 0.5;
+/** Cameras listed in the facets, most frequent first. */
+const MAX_CAMERA_FACETS = 20;
+/**
+ * How much extracted text a snippet is looked for in: ts_headline parses what it is given, and a
+ * page of 20 results must stay cheap. Words deeper in a long transcript still match; they only
+ * get no snippet.
+ */
+const SNIPPET_SOURCE_CHARS = 20_000;
+const HEADLINE_OPTIONS = `StartSel=${SNIPPET_MARKS.start}, StopSel=${SNIPPET_MARKS.end}, MaxWords=28, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
+
+const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The WHERE clause every ranker and listing shares: the user's live, finished files and the filters. */
+function filterClause(q: Omit<HybridQuery, 'text' | 'spaces' | 'limit' | 'candidates'>) {
+  const kinds = [
+    ...(q.fileTypes?.length ? [sql`file_type IN (${sql.join(q.fileTypes)})`] : []),
+    ...(q.mimeTypes?.length ? [sql`mime_type IN (${sql.join(q.mimeTypes)})`] : []),
+  ];
+  const cameraWords = (q.camera ?? '').split(/\s+/).filter(Boolean);
+  return sql.join([
+    sql`user_id = ${q.userId}`,
+    sql`deleted_at IS NULL`,
+    sql`processing_status = 'completed'`,
+    ...(kinds.length ? [sql`(${sql.join(kinds, sql` OR `)})`] : []),
+    ...(q.dateFrom ? [sql`content_date >= ${q.dateFrom}`] : []),
+    ...(q.dateTo ? [sql`content_date <= ${q.dateTo}`] : []),
+    ...cameraWords.map((w) => sql`camera ILIKE ${`%${escapeLike(w)}%`}`),
+    // A file with no full-text document yet cannot contain the word: COALESCE keeps it.
+    ...(q.exclude ?? []).map((e) => sql`NOT COALESCE(search_tsv @@ phraseto_tsquery('english', ${e}), false)`),
+    ...(q.nsfw === 'exclude' ? [sql`(metadata->'nsfw'->>'flagged') IS DISTINCT FROM 'true'`] : []),
+    ...(q.nsfw === 'only' ? [sql`(metadata->'nsfw'->>'flagged') = 'true'`] : []),
+  ], sql` AND `);
+}
+
+/** Total ordering of a result list; `relevance` needs the fused score, the others fall back on it. */
+function orderBy(sort: SearchSort | undefined, ranked: boolean) {
+  const fused = ranked ? sql`fused DESC, ` : sql``;
+  switch (sort ?? 'relevance') {
+    case 'relevance': return ranked ? sql`fused DESC, created_at DESC, id` : sql`content_date DESC, id`;
+    case 'newest': case 'date': return sql`content_date DESC, ${fused}id`;
+    case 'oldest': return sql`content_date ASC, ${fused}id`;
+    case 'name': return sql`lower(original_filename), original_filename, id`;
+    case 'size': return sql`file_size DESC, ${fused}id`;
+  }
+}
+
+/** Counts over every row of `matches` (a CTE with file_type, content_date and camera), in one row. */
+const facetColumns = (matches: string) => {
+  const m = sql.table(matches);
+  return sql`
+    (SELECT count(*) FROM ${m})::int AS total,
+    (SELECT COALESCE(jsonb_object_agg(k, n), '{}'::jsonb) FROM (SELECT file_type AS k, count(*)::int AS n FROM ${m} GROUP BY 1) x) AS facet_file_type,
+    (SELECT COALESCE(jsonb_object_agg(k, n), '{}'::jsonb) FROM (SELECT to_char(content_date AT TIME ZONE 'UTC', 'YYYY') AS k, count(*)::int AS n FROM ${m} GROUP BY 1) x) AS facet_year,
+    (SELECT COALESCE(jsonb_object_agg(k, n), '{}'::jsonb) FROM (SELECT to_char(content_date AT TIME ZONE 'UTC', 'YYYY-MM') AS k, count(*)::int AS n FROM ${m} GROUP BY 1) x) AS facet_month,
+    (SELECT COALESCE(jsonb_object_agg(k, n), '{}'::jsonb) FROM (SELECT camera AS k, count(*)::int AS n FROM ${m} WHERE camera IS NOT NULL
+      GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${MAX_CAMERA_FACETS}) x) AS facet_camera`;
+};
+
+interface PageRow extends Omit<HybridHit, 'similarity' | 'fused'> {
+  similarity: number | string | null;
+  fused: number | string | null;
+  total: number;
+  facet_file_type: Record<string, number> | string;
+  facet_year: Record<string, number> | string;
+  facet_month: Record<string, number> | string;
+  facet_camera: Record<string, number> | string;
+}
+
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+/** Splits the statement's rows (one per result, or one with no result when the page is empty) into the page. */
+function toPage(rows: PageRow[]): SearchPage {
+  const first = rows[0];
+  const facets: FacetCounts = first
+    ? { file_type: json(first.facet_file_type), year: json(first.facet_year), month: json(first.facet_month), camera: json(first.facet_camera) }
+    : { file_type: {}, year: {}, month: {}, camera: {} };
+  const hits = rows.filter((r) => r.id !== null).map((r): HybridHit => ({
+    id: r.id, original_filename: r.original_filename, file_type: r.file_type, mime_type: r.mime_type, file_size: Number(r.file_size),
+    summary: r.summary, thumbnail_uri: r.thumbnail_uri, created_at: r.created_at, content_date: r.content_date,
+    cloud_status: r.cloud_status, keep_local: r.keep_local, similarity: Number(r.similarity ?? 0), fused: Number(r.fused ?? 0),
+    by_text: r.by_text, by_vector: r.by_vector, summary_headline: r.summary_headline, text_headline: r.text_headline,
+    name_match: r.name_match, matched: r.matched,
+  }));
+  return { hits, total: Number(first?.total ?? 0), facets };
+}
 
 /**
  * Hybrid search in one round trip: the nearest vectors (HNSW, filtered by user with iterative scan
  * so a filtered top-k is still k rows) and the best full-text matches, fused by reciprocal rank.
- * A file found by both rankers rises; a file found by either one still appears.
+ * A file found by both rankers rises; a file found by either one still appears. The same statement
+ * counts the whole ranked list by type, year, month and camera, and, for the page's rows only,
+ * marks the matched words in the summary or the extracted text (ts_headline) and lists the tags
+ * and detected objects that match.
  */
-export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<HybridHit[]> {
+export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<SearchPage> {
   await keepPlannerInformed(db);
-  const filters = sql.join([
-    sql`user_id = ${q.userId}`,
-    sql`deleted_at IS NULL`,
-    sql`processing_status = 'completed'`,
-    ...(q.fileTypes?.length ? [sql`file_type IN (${sql.join(q.fileTypes)})`] : []),
-    ...(q.dateFrom ? [sql`created_at >= ${q.dateFrom}`] : []),
-    ...(q.dateTo ? [sql`created_at <= ${q.dateTo}`] : []),
-    ...(q.nsfw === 'exclude' ? [sql`(metadata->'nsfw'->>'flagged') IS DISTINCT FROM 'true'`] : []),
-    ...(q.nsfw === 'only' ? [sql`(metadata->'nsfw'->>'flagged') = 'true'`] : []),
-  ], sql` AND `);
+  const filters = filterClause(q);
   const spaces = q.spaces.map((s) => ({
     model: sql.lit(s.model), dims: sql.raw(String(Math.trunc(s.dimensions))), vec: toVectorLiteral(s.vector),
   }));
@@ -98,7 +213,7 @@ export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<Hybr
     // SET LOCAL keeps the setting inside this transaction: safe behind a transaction-mode pooler.
     await sql`SET LOCAL hnsw.iterative_scan = relaxed_order`.execute(trx);
     await sql`SET LOCAL hnsw.ef_search = ${sql.lit(Math.max(40, q.candidates))}`.execute(trx);
-    const { rows } = await sql<HybridHit>`
+    const { rows } = await sql<PageRow>`
       WITH vec_ranked AS (${nearest}), fts AS (
         SELECT id, strict, row_number() OVER (ORDER BY strict DESC, rank DESC) AS rnk
         FROM (
@@ -115,21 +230,73 @@ export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<Hybr
         LIMIT ${q.candidates}
       ), fused AS (
         SELECT id, ${sql.lit(VECTOR_WEIGHT)} * COALESCE(1.0 / (${RRF_K} + v.rnk), 0) + COALESCE(CASE WHEN f.strict THEN ${sql.lit(TEXT_WEIGHT)} ELSE ${sql.lit(PARTIAL_TEXT_WEIGHT)} END / (${RRF_K} + f.rnk), 0) AS fused,
-          COALESCE(f.strict, false) AS text_match
+          COALESCE(f.strict, false) AS text_match, f.rnk IS NOT NULL AS by_text, v.rnk IS NOT NULL AS by_vector
         FROM vec_ranked v FULL OUTER JOIN fts f USING (id)
       ), scored AS (
-        SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at, u.cloud_status, u.keep_local,
-          ${similarity} AS similarity, fused.fused, fused.text_match
+        SELECT u.id, u.original_filename, u.file_type, u.file_size, u.created_at, u.content_date, u.camera,
+          ${similarity} AS similarity, fused.fused, fused.text_match, fused.by_text, fused.by_vector
         FROM fused JOIN uploads u USING (id)
-      )
-      SELECT id, original_filename, file_type, mime_type, summary, thumbnail_uri, created_at, cloud_status, keep_local, similarity, fused
-      FROM scored
-      -- An exact-word hit is relevant by definition, however far its vector lies from the query's.
-      WHERE text_match OR similarity >= ${q.minScore ?? 0}
-      ORDER BY ${q.sort === 'date' ? sql`created_at DESC, fused DESC` : sql`fused DESC, created_at DESC`}
-      LIMIT ${q.limit}`.execute(trx);
-    return rows.map((r) => ({ ...r, similarity: Number(r.similarity), fused: Number(r.fused) }));
+      ), kept AS (
+        -- An exact-word hit is relevant by definition, however far its vector lies from the query's.
+        SELECT * FROM scored WHERE text_match OR similarity >= ${q.minScore ?? 0}
+      ), page AS (
+        SELECT kept.*, row_number() OVER (ORDER BY ${orderBy(q.sort, true)}) AS ord FROM kept
+        ORDER BY ${orderBy(q.sort, true)}
+        LIMIT ${q.limit} OFFSET ${q.offset ?? 0}
+      ), facets AS (SELECT ${facetColumns('kept')})
+      SELECT facets.*, r.* FROM facets LEFT JOIN (
+        SELECT p.id, p.ord, p.similarity, p.fused, p.by_text, p.by_vector, p.file_size, p.created_at, p.content_date,
+          u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.cloud_status, u.keep_local,
+          hs.summary_headline,
+          -- The extracted text is read for a snippet only when the summary had none (ts_headline parses all it gets).
+          CASE WHEN p.by_text AND strpos(COALESCE(hs.summary_headline, ''), ${SNIPPET_MARKS.start}) = 0 AND u.extracted_text IS NOT NULL
+            THEN ts_headline('english', translate(left(u.extracted_text, ${SNIPPET_SOURCE_CHARS}), '«»', '‹›'), hq.loose, ${HEADLINE_OPTIONS}) END AS text_headline,
+          CASE WHEN p.by_text THEN to_tsvector('english', ${nameWords(sql.ref('u.original_filename'))}) @@ hq.loose END AS name_match,
+          CASE WHEN p.by_text THEN ARRAY(
+            SELECT DISTINCT t FROM (
+              SELECT unnest(u.tags) AS t
+              UNION ALL
+              SELECT o->>'label' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(u.metadata->'objects') = 'array' THEN u.metadata->'objects' ELSE '[]'::jsonb END) o
+            ) words
+            WHERE t IS NOT NULL AND to_tsvector('english', t) @@ hq.loose ORDER BY t LIMIT 10) END AS matched
+        FROM page p JOIN uploads u USING (id)
+        CROSS JOIN (SELECT CASE WHEN s::text LIKE '%!%' THEN s ELSE replace(s::text, ' & ', ' | ')::tsquery END AS loose
+          FROM websearch_to_tsquery('english', ${q.text}) AS s) hq
+        CROSS JOIN LATERAL (SELECT CASE WHEN p.by_text AND u.summary IS NOT NULL
+          THEN ts_headline('english', translate(u.summary, '«»', '‹›'), hq.loose, ${HEADLINE_OPTIONS}) END AS summary_headline) hs
+      ) r ON true
+      ORDER BY r.ord`.execute(trx);
+    return toPage(rows);
   });
+}
+
+/** The page of a ranked search, without its counts (what the older callers and tests read). */
+export async function hybridSearch(db: Kysely<DB>, q: HybridQuery): Promise<HybridHit[]> {
+  return (await rankedSearch(db, q)).hits;
+}
+
+/**
+ * A query with filters but no words ("pdf from last March"): every matching file, in the order
+ * asked for (newest first by default), paged, with the same counts as a ranked search.
+ */
+export async function filteredSearch(db: Kysely<DB>, q: Omit<HybridQuery, 'text' | 'spaces' | 'candidates'>): Promise<SearchPage> {
+  await keepPlannerInformed(db);
+  const { rows } = await sql<PageRow>`
+    WITH matched AS (
+      SELECT id, original_filename, file_type, file_size, created_at, content_date, camera FROM uploads WHERE ${filterClause(q)}
+    ), page AS (
+      SELECT matched.*, row_number() OVER (ORDER BY ${orderBy(q.sort, false)}) AS ord FROM matched
+      ORDER BY ${orderBy(q.sort, false)}
+      LIMIT ${q.limit} OFFSET ${q.offset ?? 0}
+    ), facets AS (SELECT ${facetColumns('matched')})
+    SELECT facets.*, r.* FROM facets LEFT JOIN (
+      SELECT p.id, p.ord, 0 AS similarity, 0 AS fused, false AS by_text, false AS by_vector, p.file_size, p.created_at, p.content_date,
+        u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.cloud_status, u.keep_local,
+        NULL::text AS summary_headline, NULL::text AS text_headline, NULL::boolean AS name_match, NULL::text[] AS matched
+      FROM page p JOIN uploads u USING (id)
+    ) r ON true
+    ORDER BY r.ord`.execute(db);
+  return toPage(rows);
 }
 
 /** Which of these embedding models the user's live files use: the spaces a search must look in. */
@@ -188,10 +355,10 @@ export async function similarUploads(db: Kysely<DB>, q: {
       : sql`0`;
     const { rows } = await sql<SimilarHit>`
       WITH candidates AS ((${nearest}) UNION (${lookalikes}))
-      SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.created_at, u.cloud_status, u.keep_local,
-        ${similarity} AS similarity, u.metadata->>'phash' AS phash
+      SELECT u.id, u.original_filename, u.file_type, u.mime_type, u.file_size, u.summary, u.thumbnail_uri, u.created_at, u.content_date,
+        u.cloud_status, u.keep_local, ${similarity} AS similarity, u.metadata->>'phash' AS phash
       FROM candidates JOIN uploads u USING (id)`.execute(trx);
-    return rows.map((r) => ({ ...r, similarity: Number(r.similarity) }));
+    return rows.map((r) => ({ ...r, similarity: Number(r.similarity), file_size: Number(r.file_size) }));
   });
 }
 
@@ -225,7 +392,7 @@ async function keepPlannerInformed(db: Kysely<DB>): Promise<void> {
       FROM pg_class c WHERE c.oid = 'uploads'::regclass`.execute(db);
     const t = rows[0];
     if (t && (!t.analyzed || t.pages > t.relpages * 1.2 + 8)) {
-      await sql`ANALYZE uploads (user_id, processing_status, embedding_model, deleted_at, file_type, created_at)`.execute(db);
+      await sql`ANALYZE uploads (user_id, processing_status, embedding_model, deleted_at, file_type, mime_type, created_at, content_date)`.execute(db);
     }
     await sql`SELECT gin_clean_pending_list('uploads_search_tsv'::regclass)`.execute(db);
   })().catch(() => undefined).finally(() => {

@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { AnalyzerName, CloudStatus } from '../../shared/api/schemas.ts';
 import type { FileType, ProcessingStatus } from '../../shared/file-types.ts';
+import { contentFacts } from './content-facts.ts';
 import type { DB, UploadsTable } from './schema.ts';
 
 export type UploadRow = Selectable<UploadsTable>;
@@ -98,13 +99,23 @@ export interface CompletedAnalysis {
  */
 function searchVector(a: Pick<CompletedAnalysis, 'summary' | 'tags' | 'extractedText'>) {
   return sql<string>`
-    setweight(to_tsvector('english', regexp_replace(regexp_replace(original_filename, '([a-z])([A-Z])', '\\1 \\2', 'g'), '[^[:alnum:]]+', ' ', 'g')), 'A') ||
+    setweight(to_tsvector('english', ${nameWords(sql.ref('original_filename'))}), 'A') ||
     setweight(to_tsvector('english', ${a.summary}), 'B') ||
     setweight(to_tsvector('english', ${a.tags.join(' ')}), 'B') ||
     setweight(to_tsvector('english', ${a.extractedText.slice(0, 200_000)}), 'C')`;
 }
 
+/** A file name as the words it is made of (`Invoice_March-2024.pdf` → `Invoice March 2024 pdf`), for full text. */
+export const nameWords = (column: RawBuilder<unknown>) =>
+  sql<string>`regexp_replace(regexp_replace(${column}, '([a-z])([A-Z])', '\\1 \\2', 'g'), '[^[:alnum:]]+', ' ', 'g')`;
+
 export const toVectorLiteral = (v: number[]): string => `[${v.join(',')}]`;
+
+/** When the content was made (else when it was added) and the camera, read from the metadata being written. */
+function contentColumns(metadata: Record<string, unknown>) {
+  const facts = contentFacts(metadata);
+  return { content_date: sql<Date>`COALESCE(${facts.contentDate?.toISOString() ?? null}::timestamptz, created_at)`, camera: facts.camera };
+}
 
 /**
  * Writes the result of processing, only if this job still owns the upload and it was not deleted
@@ -128,6 +139,7 @@ export async function completeUpload(db: Kysely<DB>, uploadId: string, jobId: st
       thumbnail_uri: a.thumbnailUri,
       preview_uri: a.previewUri,
       updated_at: new Date(),
+      ...contentColumns(a.metadata),
     })
     .set((eb) => ({ ...describedBy(a), cost_usd: eb('cost_usd', '+', a.costUsd), search_tsv: searchVector(a) }))
     .where('id', '=', uploadId).where('current_job_id', '=', jobId)
@@ -187,7 +199,7 @@ export async function completeReanalysis(db: Kysely<DB>, uploadId: string, jobId
     .set({
       summary: a.summary, tags: a.tags, extracted_text: a.extractedText, token_count: a.tokenCount,
       embedding: toVectorLiteral(a.embedding), embedding_model: a.embeddingModel, analysis_model: a.analysisModel,
-      metadata: JSON.stringify(a.metadata), updated_at: new Date(),
+      metadata: JSON.stringify(a.metadata), updated_at: new Date(), ...contentColumns(a.metadata),
     })
     .set((eb) => ({ ...describedBy(a), cost_usd: eb('cost_usd', '+', a.costUsd), search_tsv: searchVector(a) }))
     .where('id', '=', uploadId).where('current_job_id', '=', jobId).where('cloud_status', '=', 'awaiting_budget')

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { SearchBody, SearchResult, UploadEvent } from '../../shared/api/schemas.ts';
+import type { SearchBody, SearchFacets, SearchResult, UploadEvent } from '../../shared/api/schemas.ts';
 import type { EventBus } from '../events/event-bus.ts';
 
 /** The spec: identical searches by the same user within 5 minutes are answered from cache. */
@@ -16,14 +16,21 @@ export interface CachedRow {
   thumbnailKey: string | null;
 }
 
+/** One answered page: its rows, the size of the whole ranked list and the counts over it. */
+export interface CachedSearch {
+  rows: CachedRow[];
+  total: number;
+  facets: SearchFacets;
+}
+
 /**
  * Cache of search results per user. Entries are keyed by the user's generation number, and an
  * upload completing or a delete bumps it: every older entry of that user becomes unreachable at
  * once (and expires on its own), with no need to find and delete them.
  */
 export interface SearchCache {
-  get(userId: string, body: SearchBody): Promise<CachedRow[] | undefined>;
-  set(userId: string, body: SearchBody, rows: CachedRow[]): Promise<void>;
+  get(userId: string, body: SearchBody): Promise<CachedSearch | undefined>;
+  set(userId: string, body: SearchBody, search: CachedSearch): Promise<void>;
   invalidate(userId: string): Promise<void>;
 }
 
@@ -36,7 +43,7 @@ export function normalisedRequest(body: SearchBody): string {
     body.query.normalize('NFC').trim().replace(/\s+/g, ' '),
     [...(body.file_types ?? [])].sort(),
     body.date_from ?? null, body.date_to ?? null, body.limit, body.min_score ?? null, body.sort ?? 'relevance',
-    body.nsfw ?? 'include',
+    body.nsfw ?? 'include', body.offset ?? 0, body.interpret ?? true,
   ]);
 }
 
@@ -44,7 +51,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest('base64url')
 
 /** In-process LRU: the embedded default, and cloud mode without REDIS_URL. */
 export class MemorySearchCache implements SearchCache {
-  private readonly entries = new Map<string, { rows: CachedRow[]; until: number }>();
+  private readonly entries = new Map<string, { search: CachedSearch; until: number }>();
   private readonly generations = new Map<string, number>();
 
   constructor(private readonly opts: { maxEntries?: number; ttlMs?: number; now?: () => number } = {}) {}
@@ -53,20 +60,20 @@ export class MemorySearchCache implements SearchCache {
     return `${userId}:${this.generations.get(userId) ?? 0}:${digest(normalisedRequest(body))}`;
   }
 
-  async get(userId: string, body: SearchBody): Promise<CachedRow[] | undefined> {
+  async get(userId: string, body: SearchBody): Promise<CachedSearch | undefined> {
     const key = this.key(userId, body);
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     this.entries.delete(key);
     if (entry.until <= this.now()) return undefined;
     this.entries.set(key, entry); // re-inserted: Map order is the LRU order
-    return entry.rows;
+    return entry.search;
   }
 
-  async set(userId: string, body: SearchBody, rows: CachedRow[]): Promise<void> {
+  async set(userId: string, body: SearchBody, search: CachedSearch): Promise<void> {
     const key = this.key(userId, body);
     this.entries.delete(key);
-    this.entries.set(key, { rows, until: this.now() + (this.opts.ttlMs ?? SEARCH_CACHE_TTL_MS) });
+    this.entries.set(key, { search, until: this.now() + (this.opts.ttlMs ?? SEARCH_CACHE_TTL_MS) });
     const max = this.opts.maxEntries ?? 1000;
     while (this.entries.size > max) this.entries.delete(this.entries.keys().next().value!);
   }
@@ -93,13 +100,16 @@ export class RedisSearchCache implements SearchCache {
     return `${this.prefix}${userId}:${gen}:${digest(normalisedRequest(body))}`;
   }
 
-  async get(userId: string, body: SearchBody): Promise<CachedRow[] | undefined> {
+  async get(userId: string, body: SearchBody): Promise<CachedSearch | undefined> {
     const raw = await this.redis.get(await this.key(userId, body));
-    return raw === null ? undefined : (JSON.parse(raw) as CachedRow[]);
+    if (raw === null) return undefined;
+    const search = JSON.parse(raw) as Partial<CachedSearch> | null;
+    // An entry another version wrote (a rolling deploy shares the Redis) is a miss, not a crash.
+    return Array.isArray(search?.rows) && search.facets ? (search as CachedSearch) : undefined;
   }
 
-  async set(userId: string, body: SearchBody, rows: CachedRow[]): Promise<void> {
-    await this.redis.set(await this.key(userId, body), JSON.stringify(rows), 'PX', this.opts.ttlMs ?? SEARCH_CACHE_TTL_MS);
+  async set(userId: string, body: SearchBody, search: CachedSearch): Promise<void> {
+    await this.redis.set(await this.key(userId, body), JSON.stringify(search), 'PX', this.opts.ttlMs ?? SEARCH_CACHE_TTL_MS);
   }
 
   async invalidate(userId: string): Promise<void> {

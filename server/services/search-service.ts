@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import { TroveError } from '../../shared/api/errors.ts';
-import { DEFAULT_MIN_SCORE, NEAR_DUPLICATE_MAX_DISTANCE, type SearchBody, type SearchResponse, type SearchResult, type SimilarResponse } from '../../shared/api/schemas.ts';
+import {
+  DEFAULT_MIN_SCORE, NEAR_DUPLICATE_MAX_DISTANCE, RELATED_MIN_SCORE, SNIPPET_MARKS, type InterpretedQuery, type QueryFilters, type SearchBody,
+  type SearchReason, type SearchResponse, type SearchResult, type SimilarResponse,
+} from '../../shared/api/schemas.ts';
+import { FORMATS, mimeTypesOf } from '../../shared/search/formats.ts';
+import { formatQuery } from '../../shared/search/query-format.ts';
+import { parseQuery } from '../../shared/search/query-parser.ts';
 import { hammingDistance } from '../../shared/node/media/index.ts';
 import type { Embedder } from '../analysis/types.ts';
 import type { DB } from '../db/schema.ts';
@@ -8,13 +14,21 @@ import * as search from '../db/search-repo.ts';
 import type { UsageRow } from '../db/usage-repo.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from './file-links.ts';
-import { markCacheStatus, type CachedRow, type SearchCache } from './search-cache.ts';
+import { markCacheStatus, type CachedSearch, type SearchCache } from './search-cache.ts';
 import type { UsageService } from './usage-service.ts';
 
 /** Candidates each ranker brings to the fusion; more than any page so fusion has room to reorder. */
 const CANDIDATES = 100;
 /** Far beyond any sentence; the embedder truncates further to what its model takes. */
 const MAX_EMBED_QUERY = 1000;
+
+/** The types asked for whole: a type some named format stands for is narrowed to those formats instead. */
+function typesWithoutFormats(f: QueryFilters) {
+  if (!f.file_types) return undefined;
+  const narrowed = new Set((f.formats ?? []).map((name) => FORMATS[name].type));
+  const whole = f.file_types.filter((t) => !narrowed.has(t));
+  return whole.length > 0 || !f.formats?.length ? whole : undefined;
+}
 
 /** A flat picture hashes to all zeros whatever its colour, so that hash says nothing about likeness. */
 const informative = (phash: string | null): phash is string => phash !== null && !/^0+$/.test(phash);
@@ -28,6 +42,24 @@ export interface SearchDeps {
   /** Prices the query embeddings of paid embedders. */
   usage?: UsageService | undefined;
   cache?: SearchCache | undefined;
+  /** What "last week" is measured from; the real clock unless a test fixes it. */
+  now?: (() => Date) | undefined;
+}
+
+const marked = (s: string | null): s is string => s !== null && s.includes(SNIPPET_MARKS.start);
+
+/** Why a hit is in the list, for people: which ranker found it, the words in context, the tags that match. */
+function reasonOf(h: search.HybridHit, wordsAsked: boolean): SearchReason {
+  if (!wordsAsked) return { by: 'filters' };
+  if (!h.by_text) return { by: 'meaning' };
+  const snippet = marked(h.summary_headline) ? h.summary_headline : marked(h.text_headline) ? h.text_headline : undefined;
+  const matched = h.matched?.length ? h.matched : undefined;
+  const field = marked(h.summary_headline) ? 'summary' : marked(h.text_headline) ? 'text' : matched ? 'tags' : h.name_match ? 'name' : undefined;
+  return {
+    // Found by meaning too only when the vector says so clearly, not merely by being among its candidates.
+    by: h.by_vector && h.similarity >= RELATED_MIN_SCORE ? 'both' : 'text',
+    ...(snippet ? { snippet } : {}), ...(field ? { field } : {}), ...(matched ? { matched } : {}),
+  };
 }
 
 export class SearchService {
@@ -43,40 +75,99 @@ export class SearchService {
     const started = performance.now();
     const query = body.query.trim();
     if (query === '') throw new TroveError('VALIDATION_ERROR', 'Type something to search for.', [{ path: 'body/query', message: 'must not be blank' }]);
-    const dateFrom = body.date_from ? new Date(body.date_from) : undefined;
-    const dateTo = body.date_to ? new Date(body.date_to) : undefined;
-    if (dateFrom && dateTo && dateFrom > dateTo) {
+    if (body.date_from && body.date_to && new Date(body.date_from) > new Date(body.date_to)) {
       throw new TroveError('VALIDATION_ERROR', 'date_from is after date_to.', [{ path: 'body/date_from', message: 'must not be after date_to' }]);
     }
+    const interpreted = this.interpret(query, body);
+    const { text, filters } = interpreted;
+    const offset = body.offset ?? 0;
+    const sort = body.sort === 'date' ? 'newest' : body.sort ?? 'relevance';
+    // Cached by what the search does, not by how it was typed: "last week" moves with the clock.
+    const key: SearchBody = {
+      query: formatQuery(interpreted), limit: body.limit, offset, min_score: body.min_score, sort, nsfw: body.nsfw, interpret: false,
+    };
     const { db, cache } = this.deps;
     // A cache that cannot answer (Redis away) only costs the speed-up, never the search.
-    const cached = await cache?.get(userId, body).catch(() => undefined);
-    let rows: CachedRow[];
+    const cached = await cache?.get(userId, key).catch(() => undefined);
+    let found: CachedSearch;
     if (cached) {
-      rows = cached;
+      found = cached;
     } else {
-      const spaces = await this.embedQuery(userId, query.slice(0, MAX_EMBED_QUERY));
-      const hits = await search.hybridSearch(db, {
-        userId, text: query, spaces,
-        fileTypes: body.file_types, dateFrom, dateTo, limit: body.limit, candidates: Math.max(CANDIDATES, body.limit),
-        minScore: body.min_score ?? DEFAULT_MIN_SCORE, sort: body.sort ?? 'relevance', nsfw: body.nsfw ?? 'include',
+      const where = {
+        userId, limit: body.limit, offset, sort, nsfw: body.nsfw ?? 'include',
+        fileTypes: typesWithoutFormats(filters), mimeTypes: filters.formats ? mimeTypesOf(filters.formats) : undefined,
+        dateFrom: filters.date_from ? new Date(filters.date_from) : undefined, dateTo: filters.date_to ? new Date(filters.date_to) : undefined,
+        camera: filters.camera, exclude: filters.exclude,
+      };
+      const page = text === ''
+        ? await search.filteredSearch(db, where)
+        : await search.rankedSearch(db, {
+          ...where, text, spaces: await this.embedQuery(userId, text.slice(0, MAX_EMBED_QUERY)),
+          candidates: Math.max(CANDIDATES, body.limit), minScore: body.min_score ?? DEFAULT_MIN_SCORE,
+        });
+      const rows = page.hits.map((h) => {
+        const { thumbnail_url: _, ...result } = this.toResult(h);
+        return { result: { ...result, reason: reasonOf(h, text !== '') }, thumbnailKey: h.thumbnail_uri };
       });
-      rows = hits.map((h) => { const { thumbnail_url: _, ...result } = this.toResult(h); return { result, thumbnailKey: h.thumbnail_uri }; });
-      await cache?.set(userId, body, rows).catch(() => undefined);
+      found = { rows, total: page.total, facets: page.facets };
+      await cache?.set(userId, key, found).catch(() => undefined);
     }
     // Links are signed on every answer, cached or not: a cached link could outlive its 5 minutes.
-    const results = rows.map((r) => ({ ...r.result, thumbnail_url: r.thumbnailKey ? this.deps.links.thumbnail(r.thumbnailKey) : null }));
+    const results = found.rows.map((r) => ({ ...r.result, thumbnail_url: r.thumbnailKey ? this.deps.links.thumbnail(r.thumbnailKey) : null }));
     const elapsed = performance.now() - started;
     const searchId = await search.recordSearch(db, {
       userId, query, resultCount: results.length, latencyMs: elapsed,
       filters: {
         file_types: body.file_types ?? null, date_from: body.date_from ?? null, date_to: body.date_to ?? null, limit: body.limit,
-        min_score: body.min_score ?? null, sort: body.sort ?? 'relevance', nsfw: body.nsfw ?? 'include',
+        offset, min_score: body.min_score ?? null, sort, nsfw: body.nsfw ?? 'include', interpret: body.interpret ?? true,
+        interpreted: { text, filters },
       },
     });
     this.deps.metrics.searchLatency.observe(elapsed / 1000);
-    const response = { results, search_id: searchId, processing_time_ms: Math.round(elapsed * 10) / 10 };
+    const hasMore = offset + results.length < found.total;
+    const response: SearchResponse = {
+      results, search_id: searchId, processing_time_ms: Math.round(elapsed * 10) / 10,
+      interpreted, facets: found.facets, total: found.total, has_more: hasMore, next_offset: hasMore ? offset + results.length : null,
+    };
     return cache ? markCacheStatus(response, cached ? 'hit' : 'miss') : response;
+  }
+
+  /**
+   * What the query asks for: its words read by the shared parser (unless `interpret: false`), then
+   * the request's own fields, which win over what the words said for the same filter. Folders and
+   * collections do not exist yet (issue 14): such words stay text, and a note says so.
+   */
+  private interpret(query: string, body: SearchBody): InterpretedQuery {
+    const parsed: InterpretedQuery = body.interpret === false
+      ? { text: query, filters: {}, phrases: [], notes: [] }
+      : parseQuery(query, { now: (this.deps.now ?? (() => new Date()))(), places: 'unavailable' });
+    const filters: QueryFilters = { ...parsed.filters };
+    const notes = [...parsed.notes];
+    let text = parsed.text;
+    for (const key of ['folder', 'collection'] as const) {
+      const name = filters[key];
+      if (name === undefined) continue;
+      delete filters[key];
+      text = `${text} ${name}`.trim();
+      notes.push({ code: 'FILTER_NOT_AVAILABLE', message: `Folders and collections are not searchable yet: "${name}" was matched as words.` });
+    }
+    if (body.file_types) {
+      if (filters.file_types || filters.formats) {
+        notes.push({ code: 'FILTER_OVERRIDDEN', message: `The request's file_types (${body.file_types.join(', ')}) replaced the kinds of file the words named.` });
+      }
+      delete filters.formats;
+      filters.file_types = body.file_types;
+    }
+    if (body.date_from !== undefined || body.date_to !== undefined) {
+      if (filters.date_from || filters.date_to) {
+        notes.push({ code: 'FILTER_OVERRIDDEN', message: "The request's date_from/date_to replaced the dates the words named." });
+      }
+      delete filters.date_from;
+      delete filters.date_to;
+      if (body.date_from) filters.date_from = new Date(body.date_from).toISOString();
+      if (body.date_to) filters.date_to = new Date(body.date_to).toISOString();
+    }
+    return { text, filters, phrases: parsed.phrases, notes };
   }
 
   /** The user's recent searches, newest first. */
@@ -133,7 +224,7 @@ export class SearchService {
     return { results, processing_time_ms: Math.round(elapsed * 10) / 10 };
   }
 
-  private toResult(h: Omit<search.HybridHit, 'fused'>): SearchResult {
+  private toResult(h: search.SimilarHit | search.HybridHit): SearchResult {
     return {
       upload_id: h.id,
       filename: h.original_filename,
@@ -143,6 +234,8 @@ export class SearchService {
       similarity_score: Math.round(h.similarity * 10_000) / 10_000,
       thumbnail_url: h.thumbnail_uri ? this.deps.links.thumbnail(h.thumbnail_uri) : null,
       created_at: h.created_at.toISOString(),
+      content_date: h.content_date.toISOString(),
+      file_size: h.file_size,
       cloud_status: h.cloud_status,
       keep_local: h.keep_local,
     };

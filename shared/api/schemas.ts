@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { FILE_TYPES, PROCESSING_STATUSES } from '../file-types.ts';
+import { FORMAT_NAMES } from '../search/formats.ts';
 
 export { API_PREFIX, TUS_PATH, TUS_RESULT_HEADERS } from './paths.ts';
 export const MAX_SEARCH_LIMIT = 100;
@@ -19,6 +20,11 @@ export const MAX_QUERY_LENGTH = 1000;
  * what is essentially orthogonal to the query (< 0.05); ask for `min_score: 0.3` to be strict.
  */
 export const DEFAULT_MIN_SCORE = 0.05;
+/**
+ * The calibrated boundary above which a file is clearly related to a query by meaning (see
+ * DEFAULT_MIN_SCORE): a word match also this close says `reason.by: 'both'`.
+ */
+export const RELATED_MIN_SCORE = 0.3;
 /** Hamming distance (of 64 bits) up to which two perceptual hashes count as the same picture. */
 export const NEAR_DUPLICATE_MAX_DISTANCE = 6;
 
@@ -125,26 +131,93 @@ export const DeletedSchema = Type.Object({
 export type Deleted = Static<typeof DeletedSchema>;
 
 // POST /search
+/** How deep `offset` may page; the ranked list of a query with words is far shorter (see SearchResponse.total). */
+export const MAX_SEARCH_OFFSET = 10_000;
+/** `date` is the older name of `newest`. Dates are when the content was made (see SearchResult.content_date). */
+export const SEARCH_SORTS = ['relevance', 'newest', 'oldest', 'name', 'size', 'date'] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+/** The pair that marks matched words in a result's `reason.snippet` (never HTML: render as text). */
+export const SNIPPET_MARKS = { start: '«', end: '»' } as const;
+
+/**
+ * Why a part of the query was not taken the way it reads: the query was clipped, dates contradict
+ * each other, a filter is not available yet, a request field replaced what the words said…
+ */
+export const QUERY_NOTE_CODES = [
+  'QUERY_CLIPPED', 'DATES_CONTRADICT', 'TYPES_COMBINED', 'ONLY_COMMON_WORDS', 'FILTER_NOT_AVAILABLE',
+  'FILTER_OVERRIDDEN', 'TOO_MANY_EXCLUSIONS',
+] as const;
+export const QueryNoteSchema = Type.Object({
+  code: Type.Enum(QUERY_NOTE_CODES),
+  message: Type.String({ description: 'For people, naming the words concerned.' }),
+});
+export type QueryNote = Static<typeof QueryNoteSchema>;
+
+/** Filters a query's words stand for (shared/search/query-parser.ts) or a request gave explicitly. */
+export const QueryFiltersSchema = Type.Object({
+  file_types: Type.Optional(Type.Array(FileTypeSchema, { description: '"photos", "videos", "voice memos"…: any of these types.' })),
+  formats: Type.Optional(Type.Array(Type.Enum(FORMAT_NAMES), {
+    description: '"pdf", "mp3"…: narrows its own type only ("photos pdf" is every photo and every PDF).',
+  })),
+  date_from: Type.Optional(DateTime),
+  date_to: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive.' })),
+  camera: Type.Optional(Type.String({ description: '"taken with the Canon": every word appears in the camera\'s make or model.' })),
+  folder: Type.Optional(Type.String()),
+  collection: Type.Optional(Type.String()),
+  exclude: Type.Optional(Type.Array(Type.String(), { description: '"-draft": files containing any of these words or phrases are left out.' })),
+});
+export type QueryFilters = Static<typeof QueryFiltersSchema>;
+
+export const InterpretedQuerySchema = Type.Object({
+  text: Type.String({ description: 'What is matched by words and by meaning; empty when the query held only filters.' }),
+  filters: QueryFiltersSchema,
+  phrases: Type.Array(Type.String(), { description: 'Quoted phrases of the text, matched as phrases.' }),
+  notes: Type.Array(QueryNoteSchema),
+});
+export type InterpretedQuery = Static<typeof InterpretedQuerySchema>;
+
 export const SearchBodySchema = Type.Object(
   {
     query: Type.String({ minLength: 1, maxLength: MAX_QUERY_LENGTH }),
     file_types: Type.Optional(Type.Array(FileTypeSchema, { minItems: 1, uniqueItems: true })),
     limit: Type.Integer({ minimum: 1, maximum: MAX_SEARCH_LIMIT, default: DEFAULT_SEARCH_LIMIT }),
+    offset: Type.Optional(Type.Integer({
+      minimum: 0, maximum: MAX_SEARCH_OFFSET, description: 'Skip this many results of the ranked list (default 0); `next_offset` of an answer is the next page.',
+    })),
     date_from: Type.Optional(DateTime),
     date_to: Type.Optional(DateTime),
     min_score: Type.Optional(Type.Number({
       minimum: 0, maximum: 1,
       description: `Leave out results whose meaning similarity is below this (0–1); exact-word matches are always kept. Default ${DEFAULT_MIN_SCORE}.`,
     })),
-    sort: Type.Optional(Type.Enum(['relevance', 'date'] as const, { default: 'relevance', description: "'date' orders the same matches newest first." })),
+    sort: Type.Optional(Type.Enum(SEARCH_SORTS, {
+      default: 'relevance',
+      description: "The same matches by relevance (default), newest or oldest first (when the content was made), by name, or largest first; 'date' is 'newest'.",
+    })),
     nsfw: Type.Optional(Type.Enum(['include', 'exclude', 'only'] as const, {
       default: 'include',
       description: "Pictures and videos the offline NSFW check flagged: 'include' (default), 'exclude' them, or 'only' them.",
+    })),
+    interpret: Type.Optional(Type.Boolean({
+      default: true,
+      description: 'Read dates, types, cameras, places, quoted phrases and -exclusions out of the query (default). false: every word is matched as it is.',
     })),
   },
   { additionalProperties: false },
 );
 export type SearchBody = Static<typeof SearchBodySchema>;
+
+/** Why a result matched: which ranker found it, the matched words in context, the matched tags and objects. */
+export const SearchReasonSchema = Type.Object({
+  by: Type.Enum(['text', 'meaning', 'both', 'filters'] as const, {
+    description: "'text': it contains the query's words; 'meaning': only similar in meaning; 'both'; 'filters': the query had no words, only filters.",
+  }),
+  snippet: Type.Optional(Type.String({ description: 'The text around the matched words, each marked «like this».' })),
+  field: Type.Optional(Type.Enum(['name', 'summary', 'text', 'tags'] as const, { description: 'Where the words matched.' })),
+  matched: Type.Optional(Type.Array(Type.String(), { description: 'Tags and detected objects that match the query\'s words.' })),
+});
+export type SearchReason = Static<typeof SearchReasonSchema>;
+
 export const SearchResultSchema = Type.Object({
   upload_id: Uuid,
   filename: Type.String(),
@@ -154,15 +227,37 @@ export const SearchResultSchema = Type.Object({
   similarity_score: Type.Number(),
   thumbnail_url: Type.Union([Type.String(), Type.Null()]),
   created_at: DateTime,
+  content_date: Type.Optional(Type.String({
+    format: 'date-time', description: 'When the content was made (EXIF date, document creation date, recording date), else when it was added.',
+  })),
+  file_size: Type.Optional(Type.Integer()),
   cloud_status: Type.Union([Type.Enum(CLOUD_STATUSES), Type.Null()], { description: 'The file and the cloud model (see Upload.cloud_status).' }),
   keep_local: Type.Boolean({ description: 'Kept away from every cloud model.' }),
   near_duplicate: Type.Optional(Type.Boolean({ description: 'Find similar only: looks like the same picture (resized or re-encoded).' })),
+  reason: Type.Optional(SearchReasonSchema),
 });
 export type SearchResult = Static<typeof SearchResultSchema>;
+
+const Counts = Type.Record(Type.String(), Type.Integer());
+/** Counts over every match of the query (not only this page); months are `YYYY-MM`, years and months in UTC. */
+export const SearchFacetsSchema = Type.Object({
+  file_type: Counts,
+  year: Counts,
+  month: Counts,
+  camera: Counts,
+});
+export type SearchFacets = Static<typeof SearchFacetsSchema>;
+
 export const SearchResponseSchema = Type.Object({
   results: Type.Array(SearchResultSchema),
   search_id: Uuid,
   processing_time_ms: Type.Number(),
+  // Always sent by this server; optional in the type because a client may talk to an older server.
+  interpreted: Type.Optional(InterpretedQuerySchema),
+  facets: Type.Optional(SearchFacetsSchema),
+  total: Type.Optional(Type.Integer({ description: 'Results in the whole ranked list.' })),
+  has_more: Type.Optional(Type.Boolean()),
+  next_offset: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'The `offset` of the next page; null at the end.' })),
 });
 export type SearchResponse = Static<typeof SearchResponseSchema>;
 

@@ -91,16 +91,24 @@ describe('POST /search', () => {
     expect((await search({ query: 'Hasselblad', file_types: ['video', 'audio'] })).results).toEqual([]);
   });
 
-  it('filters by upload date with date_from and date_to', async () => {
+  it('filters by when the content was made with date_from and date_to (else when it was added)', async () => {
     const future = new Date(Date.now() + 3_600_000).toISOString();
     const past = new Date(startedAt.getTime() - 3_600_000).toISOString();
     expect((await search({ query: 'quinceberry', date_from: future })).results).toEqual([]);
-    expect((await search({ query: 'quinceberry', date_to: past })).results).toEqual([]);
+    // The photo was taken on 15 June 2021 (EXIF), long before it was added; the text file says nothing, so it dates from its upload.
+    const before = await search({ query: 'quinceberry', date_to: past });
+    expect(before.results.map((r) => r.upload_id)).toEqual([ids.photo]);
+    expect(before.results[0]!.content_date).toBe('2021-06-15T14:30:00.000Z');
     const inside = await search({ query: 'quinceberry', date_from: startedAt.toISOString(), date_to: future });
     expect(inside.results[0]!.upload_id).toBe(ids.text);
-    // A window that ends just before the text file was uploaded leaves it out but keeps the photo.
-    const photoOnly = await search({ query: 'quinceberry', date_from: startedAt.toISOString(), date_to: plusMs((await metadata(s, ids.photo)).created_at, 1) });
-    expect(photoOnly.results.map((r) => r.upload_id)).toEqual([ids.photo]);
+    expect(inside.results.map((r) => r.upload_id)).not.toContain(ids.photo);
+    const june = await search({ query: 'quinceberry', date_from: '2021-06-01T00:00:00Z', date_to: '2021-06-30T23:59:59.999Z' });
+    expect(june.results.map((r) => r.upload_id)).toEqual([ids.photo]);
+    // Inclusive bounds: a window that ends at the text file's own date keeps it.
+    const textDate = (await search({ query: 'quinceberry' })).results.find((r) => r.upload_id === ids.text)!.content_date!;
+    expect(textDate).toBe((await metadata(s, ids.text)).created_at);
+    const upTo = await search({ query: 'quinceberry', date_from: startedAt.toISOString(), date_to: plusMs(textDate, 1) });
+    expect(upTo.results.map((r) => r.upload_id)).toContain(ids.text);
   });
 
   it('returns 20 results by default, `limit` of them when given, up to 100', async () => {
@@ -123,7 +131,9 @@ describe('POST /search', () => {
     await rejected({ query: 'x', file_types: ['spreadsheet'] });
     await rejected({ query: 'x', file_types: 'image' }, 'body/file_types');
     await rejected({ query: 'x', date_from: 'yesterday' }, 'body/date_from');
-    await rejected({ query: 'x', sort: 'newest' });
+    await rejected({ query: 'x', sort: 'latest' });
+    await rejected({ query: 'x', offset: -1 }, 'body/offset');
+    await rejected({ query: 'x', interpret: 'yes' }, 'body/interpret');
     await rejected({ query: 'x'.repeat(1001) }, 'body/query');
     await rejected({});
     await rejected([]);

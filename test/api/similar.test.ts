@@ -158,7 +158,7 @@ describe('POST /search relevance', () => {
   });
 
   it('validates min_score and sort', async () => {
-    for (const body of [{ min_score: -0.1 }, { min_score: 1.5 }, { min_score: 'high' }, { sort: 'newest' }, { sort: 'date ' }]) {
+    for (const body of [{ min_score: -0.1 }, { min_score: 1.5 }, { min_score: 'high' }, { sort: 'latest' }, { sort: 'date ' }]) {
       const res = await postJson(s, '/api/v1/search', { query: 'x', ...body }, { code: 'VALIDATION_ERROR' });
       expect(res.status, JSON.stringify(body)).toBe(400);
     }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchBody, SearchResponse } from '../../shared/api/schemas.ts';
 import { LocalTokenAuthenticator } from '../../server/http/auth.ts';
-import { MemorySearchCache, RedisSearchCache, type CachedRow } from '../../server/services/search-cache.ts';
+import { MemorySearchCache, RedisSearchCache, type CachedSearch } from '../../server/services/search-cache.ts';
 import { redisSkipReason, startRedis, type TestRedis } from '../helpers/redis.ts';
 import { startCloudApp, type CloudApp } from './cloud-app.ts';
 
@@ -49,9 +49,9 @@ describe('search cache (in memory)', () => {
   });
 
   it('keeps rows, not signed links, in the cache', async () => {
-    const entries = [...(cache as unknown as { entries: Map<string, { rows: CachedRow[] }> }).entries.values()];
+    const entries = [...(cache as unknown as { entries: Map<string, { search: CachedSearch }> }).entries.values()];
     expect(entries.length).toBeGreaterThan(0);
-    for (const entry of entries) expect(JSON.stringify(entry.rows)).not.toContain('thumbnail_url');
+    for (const entry of entries) expect(JSON.stringify(entry.search.rows)).not.toContain('thumbnail_url');
   });
 
   it('is not invalidated by another user\'s upload', async () => {
@@ -84,10 +84,14 @@ describe.skipIf(redisSkipReason)(`search cache in Redis${redisSkipReason ? ` (sk
     const one = new RedisSearchCache(redis.client());
     const two = new RedisSearchCache(redis.client());
     const body = { query: 'Harbour  at dusk', limit: 20 } as SearchBody;
-    const rows: CachedRow[] = [{
-      result: { upload_id: 'u1', filename: 'harbour.jpg', file_type: 'image', mime_type: 'image/jpeg', summary: 'boats', similarity_score: 0.9, created_at: new Date(0).toISOString(), cloud_status: 'done', keep_local: false },
-      thumbnailKey: 'user/u1/thumbnail.jpg',
-    }];
+    const rows: CachedSearch = {
+      rows: [{
+        result: { upload_id: 'u1', filename: 'harbour.jpg', file_type: 'image', mime_type: 'image/jpeg', summary: 'boats', similarity_score: 0.9, created_at: new Date(0).toISOString(), cloud_status: 'done', keep_local: false },
+        thumbnailKey: 'user/u1/thumbnail.jpg',
+      }],
+      total: 1,
+      facets: { file_type: { image: 1 }, year: { 1970: 1 }, month: { '1970-01': 1 }, camera: {} },
+    };
     await one.set('user-1', body, rows);
     expect(await two.get('user-1', { ...body, query: ' Harbour at dusk ' })).toEqual(rows);
     expect(await two.get('user-2', body)).toBeUndefined();

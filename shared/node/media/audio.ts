@@ -11,6 +11,8 @@ export interface AudioTags {
   album?: string;
   genre?: string[];
   year?: number;
+  /** The recording's date as tagged (ID3 TDRC, Vorbis DATE…): "2019", "2019-05-04"… */
+  date?: string;
   comment?: string[];
   track?: number;
 }
@@ -85,6 +87,7 @@ function tagsOf(meta: IAudioMetadata): AudioTags {
   if (c.album) tags.album = c.album;
   if (c.genre?.length) tags.genre = c.genre;
   if (c.year) tags.year = c.year;
+  if (c.date) tags.date = c.date;
   const comments = (c.comment ?? []).map((entry) => entry.text?.trim()).filter((text): text is string => Boolean(text));
   if (comments.length) tags.comment = comments;
   if (c.track.no) tags.track = c.track.no;

@@ -86,6 +86,8 @@ async function withPdf<T>(path: string, signal: AbortSignal | undefined, use: (d
 export interface PdfText extends DocumentText {
   /** Pages read that have no text layer (1-based): scans, or pages of pictures only, to render and OCR. */
   pagesWithoutText: number[];
+  /** When the document was made (its CreationDate), ISO 8601 in UTC. */
+  created?: string;
 }
 
 export async function readPdf(
@@ -124,6 +126,8 @@ export async function readPdf(
     const fields = info as Record<string, unknown>;
     if (typeof fields.Title === 'string' && fields.Title.trim()) result.title = fields.Title.trim();
     if (typeof fields.Author === 'string' && fields.Author.trim()) result.author = fields.Author.trim();
+    const created = typeof fields.CreationDate === 'string' ? (await loadPdfjs()).PDFDateString.toDateObject(fields.CreationDate) : null;
+    if (created && Number.isFinite(created.getTime())) result.created = created.toISOString();
     return result;
   });
 }

@@ -1,0 +1,47 @@
+/**
+ * The other way round: a query string that reads back as the given text and filters, in the
+ * operator syntax (`type:pdf from:2019-03-01 camera:"Canon EOS" -draft`). A client that shows the
+ * filters as chips removes one and searches for this string without it.
+ */
+import type { QueryFilters } from '../api/schemas.ts';
+import { FORMATS } from './formats.ts';
+
+const DAY = 86_400_000;
+
+/** `name` or `"two words"` (a quote inside is dropped: it could not be read back). */
+const quoted = (value: string): string => {
+  const v = value.replace(/"/g, '').trim();
+  return /\s/.test(v) || v === '' ? `"${v}"` : v;
+};
+
+/** A whole day in the user's calendar as YYYY-MM-DD, any other instant as ISO 8601. */
+function dateValue(instant: number, offsetMinutes: number, shiftDays = 0): string {
+  const local = instant + offsetMinutes * 60_000;
+  if (local % DAY !== 0) return new Date(instant).toISOString();
+  return new Date(local + shiftDays * DAY).toISOString().slice(0, 10);
+}
+
+export function formatQuery(q: { text: string; filters: QueryFilters }, opts: { utcOffsetMinutes?: number } = {}): string {
+  const offset = opts.utcOffsetMinutes ?? 0;
+  const f = q.filters;
+  const parts: string[] = [];
+  if (q.text.trim()) parts.push(q.text.trim());
+  const formats = f.formats ?? [];
+  const formatTypes = new Set(formats.map((name) => FORMATS[name].type));
+  for (const t of f.file_types ?? []) if (!formatTypes.has(t)) parts.push(`type:${t}`);
+  for (const name of formats) parts.push(`type:${name}`);
+  if (f.date_from) {
+    const t = Date.parse(f.date_from);
+    if (Number.isFinite(t)) parts.push(`from:${dateValue(t, offset)}`);
+  }
+  if (f.date_to) {
+    const t = Date.parse(f.date_to);
+    // date_to is inclusive: the day that ends just after it, or the instant itself.
+    if (Number.isFinite(t)) parts.push(`to:${(t + 1 + offset * 60_000) % DAY === 0 ? dateValue(t + 1, offset, -1) : new Date(t).toISOString()}`);
+  }
+  if (f.camera) parts.push(`camera:${quoted(f.camera)}`);
+  if (f.folder) parts.push(`folder:${quoted(f.folder)}`);
+  if (f.collection) parts.push(`collection:${quoted(f.collection)}`);
+  for (const e of f.exclude ?? []) parts.push(/\s/.test(e) ? `-"${e.replace(/"/g, '')}"` : `-${e}`);
+  return parts.join(' ');
+}

@@ -15,27 +15,15 @@ export interface RawAnswer {
  * An answer that is not an envelope becomes an error too, with a code chosen from its HTTP status.
  */
 export function unwrapAnswer<T>(answer: RawAnswer): T {
-  let envelope: ApiEnvelope<T> | null = null;
-  try {
-    envelope = JSON.parse(answer.body) as ApiEnvelope<T>;
-  } catch {
-    envelope = null;
-  }
+  const envelope = parseEnvelope<T>(answer.body);
   const ok = answer.status >= 200 && answer.status < 300;
   if (ok && envelope?.status === 'success') return envelope.data;
   throw errorFromAnswer(answer, envelope);
 }
 
 /** The ApiError an unsuccessful answer stands for (its envelope's code, else one from its status). */
-export function errorFromAnswer(answer: RawAnswer, parsed?: unknown): ApiError {
-  let envelope = parsed as ApiEnvelope<unknown> | null | undefined;
-  if (parsed === undefined) {
-    try {
-      envelope = JSON.parse(answer.body) as ApiEnvelope<unknown>;
-    } catch {
-      envelope = null;
-    }
-  }
+export function errorFromAnswer(answer: RawAnswer, parsed?: ApiEnvelope<unknown> | null): ApiError {
+  const envelope = parsed === undefined ? parseEnvelope<unknown>(answer.body) : parsed;
   const retryAfterMs = retryAfter(answer.header('retry-after'));
   const body = envelope !== null && typeof envelope === 'object' && envelope.status === 'error' ? envelope.error : null;
   if (body && typeof body.code === 'string') {
@@ -49,6 +37,15 @@ export function errorFromAnswer(answer: RawAnswer, parsed?: unknown): ApiError {
     ? `The server answered ${answer.status} without a Trove response${text ? `: ${text}` : '.'}`
     : `The server refused the request (${answer.status})${text ? `: ${text}` : '.'}`;
   return new ApiError(code, message, answer.status, undefined, { retryAfterMs });
+}
+
+/** The body as an envelope, or null when it is not JSON (its shape is checked where it is used). */
+function parseEnvelope<T>(body: string): ApiEnvelope<T> | null {
+  try {
+    return JSON.parse(body) as ApiEnvelope<T>;
+  } catch {
+    return null;
+  }
 }
 
 /** `Retry-After` in seconds (the server's form) or as an HTTP date, in ms; null when absent or unreadable. */

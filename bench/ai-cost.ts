@@ -381,7 +381,7 @@ function report(results: FileResult[], usage: Usage, models: { analysis: string;
   rows.push({
     section, name: 'each 100 more output or thinking tokens per file (any type)', value: usd((100 * price.output_per_million) / 1e6), unit: 'USD',
     note: `the fake answers in ~${Math.round(answerTokens)} tokens and bills ${Math.round(thoughts)} thinking tokens per call; ` +
-      'the server sets no thinkingBudget, so a live 2.5 Flash may think far longer',
+      'the server asks Flash models for no thinking (GEMINI_THINKING_BUDGET, default 0 on Flash), so thinking adds nothing unless set',
   });
   return {
     rows,
@@ -393,8 +393,8 @@ function report(results: FileResult[], usage: Usage, models: { analysis: string;
       config: { GEMINI_WHOLE_VIDEO_MAX_SIZE: WHOLE_VIDEO_MAX_SIZE, TROVE_PROMPT_TEXT_MAX_TOKENS: PROMPT_TEXT_MAX_TOKENS },
       thinking: {
         fakeThoughtsTokensPerCall: thoughts,
-        note: 'The fake bills 24 thinking tokens per 2.5 call. The server sets no thinkingBudget, so a live gemini-2.5-flash thinks as ' +
-          `long as it chooses: every 100 thinking tokens add $${((100 * price.output_per_million) / 1e6).toFixed(6)} per file.`,
+        note: 'The fake bills 24 thinking tokens per 2.5 call unless the request sets thinkingBudget 0, which the server does on Flash ' +
+          `models by default (GEMINI_THINKING_BUDGET); every 100 thinking tokens a deployment allows add $${((100 * price.output_per_million) / 1e6).toFixed(6)} per file.`,
       },
       imageTiling: { picturesSent: sent, extraTokensPerImage: extraImageTokens, costPerImageIfTiledUsd: tiledCost },
       byType, usage, files: results,

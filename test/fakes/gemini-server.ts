@@ -320,8 +320,9 @@ export async function startFakeGemini(opts: FakeGeminiOptions = {}): Promise<Fak
       const promptTokenCount = promptTokensDetails.reduce((n, d) => n + d.tokenCount, 0);
       const answer = (extra: Record<string, unknown>, outputText: string | undefined): void => {
         const candidatesTokenCount = outputText === undefined ? 0 : Math.ceil(outputText.length / 4);
-        // 2.5 models think before they answer, and bill it as output.
-        const thoughtsTokenCount = outputText !== undefined && /2\.5/.test(model) ? 24 : 0;
+        // 2.5 models think before they answer, and bill it as output — unless asked for a thinking budget of 0.
+        const thinkingBudget = (request.generationConfig?.thinkingConfig as { thinkingBudget?: unknown } | undefined)?.thinkingBudget;
+        const thoughtsTokenCount = outputText !== undefined && /2\.5/.test(model) && thinkingBudget !== 0 ? 24 : 0;
         const usageMetadata = {
           promptTokenCount, promptTokensDetails, totalTokenCount: promptTokenCount + candidatesTokenCount + thoughtsTokenCount,
           ...(candidatesTokenCount > 0 ? { candidatesTokenCount } : {}), ...(thoughtsTokenCount > 0 ? { thoughtsTokenCount } : {}),

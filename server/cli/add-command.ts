@@ -9,6 +9,7 @@ import { formatBytes } from '../../shared/format.ts';
 import { localFileError, selectFiles } from '../../shared/node/file-selection.ts';
 import { FATAL_CODES, type TroveClient } from './client.ts';
 import { connect, type ConnectionFlags } from './locate.ts';
+import { fileFingerprint, ResumeStore } from './resume-store.ts';
 
 export interface AddOptions extends ConnectionFlags {
   wait?: boolean;
@@ -64,6 +65,7 @@ class AddRun {
   private readonly abort = new AbortController();
   private readonly watcher: JobWatcher | undefined;
   private readonly follows: Promise<void>[] = [];
+  private readonly resumes = new ResumeStore();
   private fatal: ApiError | undefined;
   private next = 0;
 
@@ -115,7 +117,7 @@ class AddRun {
   /** One file's upload; undefined when it failed (recorded) or the run stopped. */
   private async upload(file: LocalFile): Promise<UploadAccepted | undefined> {
     try {
-      return await uploadWithRetries(this.client, file, this.reporter, this.abort.signal, this.opts.keepLocal ? { keep_local: true } : null);
+      return await uploadWithRetries(this.client, file, this.reporter, this.abort.signal, this.opts.keepLocal ?? false, this.resumes);
     } catch (err) {
       if (this.abort.signal.aborted) return undefined;
       const e = asApiError(err);
@@ -154,14 +156,16 @@ function printSummary(outcomes: Outcome[], opts: AddOptions, considered: number)
 }
 
 /** One file through tus, tried again by the shared rule; a cut-off upload continues from the server's offset. */
-async function uploadWithRetries(client: TroveClient, file: LocalFile, reporter: Reporter, signal: AbortSignal, metadata: Record<string, unknown> | null): Promise<UploadAccepted> {
+async function uploadWithRetries(client: TroveClient, file: LocalFile, reporter: Reporter, signal: AbortSignal, keepLocal: boolean, resumes: ResumeStore): Promise<UploadAccepted> {
   reporter.uploadStarted(file);
   // Sized now, not when the folder was walked: the file may have changed since.
-  const size = await fs.stat(file.path).then((st) => st.size, (err: unknown) => {
+  const st = await fs.stat(file.path).catch((err: unknown) => {
     throw localFileError(file.path, err);
   });
   const upload = client.tusUpload({
-    path: file.path, size, filename: path.basename(file.path), metadata,
+    path: file.path, size: st.size, filename: path.basename(file.path), metadata: keepLocal ? { keep_local: true } : null,
+    // An upload a previous run left unfinished continues where the server has it.
+    resume: { storage: resumes, fingerprint: fileFingerprint(client.url, { path: file.path, size: st.size, mtimeMs: st.mtimeMs }, keepLocal) },
     onProgress: (sent, total) => reporter.uploadProgress(file, sent, total),
   });
   const stop = () => void upload.abort(false);

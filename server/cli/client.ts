@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import type { UrlStorage } from 'tus-js-client';
 import { ApiError } from '../../shared/api/client/api-error.ts';
 import { ApiHttp, type CallOptions } from '../../shared/api/client/http.ts';
 import { createTusUpload, type TusUpload } from '../../shared/api/client/tus-upload.ts';
@@ -31,6 +32,8 @@ export interface FileUpload {
   /** Absolute path. */
   path: string;
   size: number;
+  /** Where the upload's URL is kept to continue it in a later run, under `fingerprint`. */
+  resume?: { storage: UrlStorage; fingerprint: string };
   /** Name sent to the server. */
   filename: string;
   metadata: Record<string, unknown> | null;
@@ -88,6 +91,7 @@ export class TroveClient {
     const upload = createTusUpload({
       endpoint: `${this.url}${TUS_PATH}`, input: createReadStream(file.path), size: file.size, filename: file.filename,
       metadata: file.metadata, headers: () => this.http.authHeaders(), chunkSize: CHUNK_BYTES, onProgress: file.onProgress,
+      ...(file.resume ? { urlStorage: file.resume.storage, fingerprint: () => Promise.resolve(file.resume!.fingerprint) } : {}),
       fetchResult: (id) => this.call<UploadAccepted>('GET', `/tus/${id}/result`),
     });
     return {

@@ -18,7 +18,7 @@ export interface ProxiedRequest {
   /** The request's `Upload-Offset` (tus PATCH), else null. */
   uploadOffset: number | null;
   /** Who answered: the server, an injected fault, or nobody (cut off). */
-  answeredBy: 'server' | 'fault' | 'cut';
+  answeredBy: 'server' | 'fault' | 'cut' | 'stalled';
   /** HTTP status sent back (0 when cut off). */
   status: number;
   /** The answer's `Upload-Offset` (tus HEAD/PATCH), else null. */
@@ -36,6 +36,8 @@ export interface FaultProxy {
   answer(match: Match, codes: ErrorCode[]): void;
   /** The next request matching `match` is cut off after `bytes` bytes of its body. */
   cutAfter(match: Match, bytes: number): void;
+  /** The next request matching `match` hangs after `bytes` bytes of its body, until its client goes away. */
+  stallAfter(match: Match, bytes: number): void;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   const log: ProxiedRequest[] = [];
   const faults: { match: Match; code: ErrorCode }[] = [];
-  const cuts: { match: Match; bytes: number }[] = [];
+  const cuts: { match: Match; bytes: number; stall: boolean }[] = [];
   const take = <T extends { match: Match }>(list: T[], req: { method: string; path: string }): T | undefined => {
     const i = list.findIndex((f) => f.match(req));
     return i === -1 ? undefined : list.splice(i, 1)[0];
@@ -86,18 +88,23 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     });
     out.on('error', () => res.destroy());
     req.on('data', (chunk: Buffer) => {
-      if (cut && entry.bodyBytes + chunk.length >= cut.bytes) {
+      if (cut && entry.answeredBy === 'server' && entry.bodyBytes + chunk.length >= cut.bytes) {
         const part = chunk.subarray(0, cut.bytes - entry.bodyBytes);
         entry.bodyBytes += part.length;
-        entry.answeredBy = 'cut';
-        // Let the part reach the server, then drop both connections as a broken network would.
-        out.write(part, () => setTimeout(() => {
-          out.destroy();
-          req.socket.destroy();
-        }, 100));
+        entry.answeredBy = cut.stall ? 'stalled' : 'cut';
         req.pause();
+        // Let the part reach the server, then drop both connections as a broken network would
+        // (stalled: when the client gives up on it).
+        if (cut.stall) req.socket.once('close', () => out.destroy());
+        out.write(part, () => {
+          if (!cut.stall) setTimeout(() => {
+            out.destroy();
+            req.socket.destroy();
+          }, 100);
+        });
         return;
       }
+      if (entry.answeredBy !== 'server') return;
       entry.bodyBytes += chunk.length;
       if (!out.write(chunk)) {
         req.pause();
@@ -105,7 +112,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       }
     });
     req.on('end', () => {
-      if (entry.answeredBy !== 'cut') out.end();
+      if (entry.answeredBy === 'server') out.end();
     });
     req.on('error', () => out.destroy());
   });
@@ -119,7 +126,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       for (const code of codes) faults.push({ match, code });
     },
     cutAfter(match, bytes) {
-      cuts.push({ match, bytes });
+      cuts.push({ match, bytes, stall: false });
+    },
+    stallAfter(match, bytes) {
+      cuts.push({ match, bytes, stall: true });
     },
     async close() {
       server.closeAllConnections();

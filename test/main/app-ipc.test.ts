@@ -220,7 +220,9 @@ describe('queue, files, sync and settings over IPC', () => {
     await bridge.invoke('queue:cancel', id);
     expect((await bridge.invoke('queue:list')).find((i) => i.id === id)?.state).toBe('cancelled');
     await bridge.invoke('queue:retry', id);
-    expect((await settled(id)).state).toBe('completed');
+    // Under load the last bytes can reach the server before the cancel does: then the retry finds
+    // the same bytes already stored and settles as a duplicate. Either way the file is in Trove once.
+    expect(['completed', 'duplicate']).toContain((await settled(id)).state);
   });
 
   it('watches a folder: first scan in batches, new files queued, deletions mirrored on the server', async () => {

@@ -20,7 +20,7 @@ interface Run { code: number | null; stdout: string; stderr: string }
 /** Runs the CLI with only the given connection env (inherited TROVE_* / PORT are dropped). */
 function trove(args: string[], env: Record<string, string>, cwd?: string): Promise<Run> {
   // Its own cache folder (unfinished uploads are kept there between runs), not the user's.
-  const base = { ...process.env, XDG_CACHE_HOME: path.join(os.tmpdir(), 'trove-cli-test-cache') };
+  const base: Record<string, string | undefined> = { ...process.env, XDG_CACHE_HOME: path.join(os.tmpdir(), 'trove-cli-test-cache') };
   for (const k of ['TROVE_URL', 'TROVE_TOKEN', 'TROVE_DATA_DIR', 'PORT']) delete base[k];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });

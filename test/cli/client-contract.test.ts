@@ -19,7 +19,7 @@ interface AddJson {
 }
 
 function troveAdd(url: string, token: string, paths: string[]): Promise<AddJson> {
-  const env = { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') };
+  const env: Record<string, string | undefined> = { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') };
   for (const k of ['TROVE_URL', 'TROVE_TOKEN', 'TROVE_DATA_DIR', 'PORT']) delete env[k];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'add', ...paths, '--json', '--url', url, '--token', token], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -14,7 +14,6 @@ import type { Upload } from '../../shared/api/schemas.ts';
 import { uniqueText } from '../helpers/client-contract.ts';
 import { beginsUpload, isTusHead, isTusPatch, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { waitFor } from '../main/helpers.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/trove.js');
 let server: TestServer;
@@ -31,6 +30,14 @@ afterAll(async () => {
   await server?.close();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
+
+async function waitFor(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 /** `trove add` with its own cache folder (where it keeps unfinished uploads), through the proxy. */
 function troveAdd(file: string) {

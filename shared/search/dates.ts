@@ -128,6 +128,8 @@ export function chronoSpan(r: ParsedResult, clock: Clock, leadIn: string | undef
     || /\b(ago|last|past|previous|this|yesterday|today|tonight)\b/.test(text);
   if (!dateKnown && !relative && !s.isCertain('weekday')) return undefined; // "at 5pm", "10:30"
   if (!dateKnown && s.isCertain('weekday') && !relative && leadIn !== 'last' && leadIn !== 'this') return undefined; // "sunday brunch"
+  // "in 5 days", "in 1990s" (seconds!): chrono's future offsets are not when content was made.
+  if (tags.includes('result/relativeDate') && s.date().getTime() > clock.now) return undefined;
   const t = dayOf(s);
   if (t === undefined) return undefined;
   if (r.end) {
@@ -149,6 +151,10 @@ export function chronoSpan(r: ParsedResult, clock: Clock, leadIn: string | undef
   const span = absoluteSpan(s);
   return span && pastOccurrence(span, s, clock);
 }
+
+/** Content made between 1900 and now: "2019 years ago", next week or "after 2030" are not dates of a file. */
+const plausible = (span: Span, clock: Clock, role: DateRole = 'plain'): boolean =>
+  span.start >= Date.UTC(MIN_YEAR, 0, 1) && (role === 'after' ? span.end : span.start) <= local(clock);
 
 const roleOf = (word: string | undefined): DateRole | undefined => {
   if (word === undefined) return undefined;
@@ -226,7 +232,7 @@ function chronoDates(tokens: readonly Token[], used: boolean[], run: readonly nu
     if (first < 0 || last < first) continue; // chrono read part of a word: not a date of ours
     const lead = leadInOf(tokens, run, first);
     const span = chronoSpan(r, clock, lead?.word);
-    if (!span || span.start > local(clock)) continue;
+    if (!span || !plausible(span, clock, lead?.role)) continue;
     const words = run.slice(first, last + 1);
     if (between && lowerAt(tokens, run[first - 1]) === 'and' && between.lastK === first - 2) {
       const b = between.finding;
@@ -251,7 +257,6 @@ const RANGE_WORDS = new Set(['to', 'through', 'thru', 'till', 'until']);
 
 function yearDates(tokens: readonly Token[], used: boolean[], run: readonly number[], clock: Clock): DateFinding[] {
   const found: DateFinding[] = [];
-  const now = local(clock);
   for (let k = 0; k < run.length; k++) {
     const span = yearWordSpan(lowerAt(tokens, run[k])!);
     if (!span) continue;
@@ -267,7 +272,7 @@ function yearDates(tokens: readonly Token[], used: boolean[], run: readonly numb
     }
     const lead = isBetween ? { role: 'plain' as const, words: [run[k - 1]!] } : leadInOf(tokens, run, k);
     k += words.length - 1;
-    if (whole.start > now || lead?.words.some((i) => used[i])) continue;
+    if (!plausible(whole, clock, lead?.role) || lead?.words.some((i) => used[i])) continue;
     const finding: DateFinding = { tokens: [...(lead?.words ?? []), ...words], role: lead?.role ?? 'plain', span: whole };
     for (const i of finding.tokens) used[i] = true;
     found.push(finding);
@@ -292,9 +297,13 @@ export function valueSpan(value: string, clock: Clock): Span | undefined {
   if (m) return validDate(Number(m[1]), Number(m[2]), 1) ? unitSpan(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1), 'month') : undefined;
   m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   if (m) return validDate(Number(m[1]), Number(m[2]), Number(m[3])) ? unitSpan(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])), 'day') : undefined;
+  // "last March": chrono reads the month alone; the word before it is how to read it, as in a sentence.
+  const lead = /^(last|this|in|on|of)\s+/i.exec(v);
+  const rest = lead ? v.slice(lead[0].length) : v;
   try {
-    const [r] = casual.parse(v, { instant: new Date(clock.now), timezone: clock.offsetMinutes }, { forwardDate: false });
-    return r && r.index === 0 && r.text.length === v.length ? chronoSpan(r, clock, 'on') : undefined;
+    const [r] = casual.parse(rest, { instant: new Date(clock.now), timezone: clock.offsetMinutes }, { forwardDate: false });
+    const span = r && r.index === 0 && r.text.length === rest.length ? chronoSpan(r, clock, lead?.[1]?.toLowerCase() ?? 'on') : undefined;
+    return span && span.start >= Date.UTC(MIN_YEAR, 0, 1) ? span : undefined;
   } catch {
     return undefined;
   }
@@ -307,5 +316,3 @@ function validDate(y: number, m: number, d: number): boolean {
 
 /** Milliseconds in wall-clock time back to an instant. */
 export const toInstant = (t: number, clock: Clock): number => t - clock.offsetMinutes * 60_000;
-/** An instant to wall-clock milliseconds. */
-export const toLocal = (t: number, clock: Clock): number => t + clock.offsetMinutes * 60_000;

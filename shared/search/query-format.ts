@@ -8,10 +8,10 @@ import { FORMATS } from './formats.ts';
 
 const DAY = 86_400_000;
 
-/** `name` or `"two words"` (a quote inside is dropped: it could not be read back). */
+/** `name`, or `"two words"` and `"#x"` where a bare word would not read back the same (the parser keeps no quotes in values). */
 const quoted = (value: string): string => {
   const v = value.replace(/"/g, '').trim();
-  return /\s/.test(v) || v === '' ? `"${v}"` : v;
+  return /^[\p{L}\p{N}]+$/u.test(v) ? v : `"${v}"`;
 };
 
 /** A whole day in the user's calendar as YYYY-MM-DD, any other instant as ISO 8601. */
@@ -42,6 +42,6 @@ export function formatQuery(q: { text: string; filters: QueryFilters }, opts: { 
   if (f.camera) parts.push(`camera:${quoted(f.camera)}`);
   if (f.folder) parts.push(`folder:${quoted(f.folder)}`);
   if (f.collection) parts.push(`collection:${quoted(f.collection)}`);
-  for (const e of f.exclude ?? []) parts.push(/\s/.test(e) ? `-"${e.replace(/"/g, '')}"` : `-${e}`);
+  for (const e of f.exclude ?? []) parts.push(`-${quoted(e)}`);
   return parts.join(' ');
 }

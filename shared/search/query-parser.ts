@@ -64,7 +64,9 @@ const TYPE_LABELS: Readonly<Record<FileType, string>> = { image: 'photos', video
 interface State {
   tokens: Token[];
   used: boolean[];
-  /** Words put back into the text in place of a token (a screenshot is still a screenshot). */
+  /** Words that stay text whatever they look like (a screenshot is still a screenshot). */
+  fixed: boolean[];
+  /** Words put back into the text in place of a token taken out in this pass. */
   keep: Map<number, string>;
   types: Set<FileType>;
   formats: Set<FormatName>;
@@ -77,7 +79,18 @@ interface State {
   clock: Clock;
 }
 
+/** Rounds of reading: taking words out can bring others together ("12 photos July" → "12 July"). */
+const MAX_PASSES = 3;
+
 export function parseQuery(query: string, options: ParseOptions): InterpretedQuery {
+  const first = parseWith(query, options, true);
+  if (first !== 'contradiction') return first;
+  const again = parseWith(query, options, false) as InterpretedQuery;
+  again.notes.push({ code: 'DATES_CONTRADICT', message: 'The dates contradict each other, so none was applied; their words were matched as text.' });
+  return again;
+}
+
+function parseWith(query: string, options: ParseOptions, withDates: boolean): InterpretedQuery | 'contradiction' {
   const clock: Clock = { now: validTime(options.now), offsetMinutes: clampOffset(options.utcOffsetMinutes ?? 0) };
   const notes: QueryNote[] = [];
   let input = query.normalize('NFC').replace(/\s+/g, ' ').trim();
@@ -86,26 +99,66 @@ export function parseQuery(query: string, options: ParseOptions): InterpretedQue
     notes.push({ code: 'QUERY_CLIPPED', message: `The query was cut to its first ${MAX_PARSED_CHARS} characters.` });
   }
   let tokens = tokenize(input);
+  let touched = false;
   if (tokens.length > MAX_QUERY_WORDS) {
     tokens = tokens.slice(0, MAX_QUERY_WORDS);
+    touched = true;
     notes.push({ code: 'QUERY_CLIPPED', message: `Only the first ${MAX_QUERY_WORDS} words were searched for.` });
   }
   const s: State = {
-    tokens, used: tokens.map(() => false), keep: new Map(), types: new Set(), formats: new Set(), dates: [], exclude: [], notes, clock,
+    tokens, used: tokens.map(() => false), fixed: tokens.map(() => false), keep: new Map(), types: new Set(), formats: new Set(), dates: [],
+    exclude: [], notes, clock,
   };
-  readOperatorsAndExclusions(s);
-  s.dates.push(...findDates(s.tokens, s.used, clock));
-  readTypes(s);
-  readCamera(s);
-  readPlaces(s, options.places);
-  const filters = buildFilters(s);
-  const touched = s.used.some(Boolean) || s.tokens.some((t) => t.kind !== 'word' && t.kind !== 'phrase');
-  const text = touched ? remainingText(s) : input;
-  const phrases = s.tokens.flatMap((t, i) => (t.kind === 'phrase' && !s.used[i] ? [t.value] : []));
-  if (text !== '' && phrases.length === 0 && s.tokens.every((t, i) => s.used[i] || t.kind !== 'word' || t.core === '' || FUNCTION_WORDS.has(t.lower))) {
+  readOperatorsAndExclusions(s, withDates);
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    readWords(s, options.places, withDates);
+    if (!s.used.some(Boolean) && s.keep.size === 0) break;
+    touched = true;
+    compact(s);
+  }
+  const range = combineDates(s.dates);
+  if (range === 'contradiction') return 'contradiction';
+  const filters = buildFilters(s, range);
+  // Words of contradicting dates go back as they were, "since" and "before" included: read again, they contradict again.
+  const text = touched ? remainingText(s, withDates) : input;
+  const phrases = s.tokens.flatMap((t) => (t.kind === 'phrase' ? [t.value] : []));
+  if (text !== '' && s.tokens.every((t) => t.kind === 'word' && (t.core === '' || FUNCTION_WORDS.has(t.lower)))) {
     notes.push({ code: 'ONLY_COMMON_WORDS', message: `Only common words are left to match ("${text}"): results are ranked by meaning alone.` });
   }
   return { text, filters, phrases, notes };
+}
+
+/** One round over the words not yet taken: the user's own places, dates, kinds, a camera, guessed places. */
+function readWords(s: State, places: ParseOptions['places'], withDates: boolean): void {
+  const lists = places !== undefined && places !== 'unavailable';
+  if (lists) readPlaces(s, places);
+  if (withDates) {
+    const blocked = s.used.map((u, i) => u || s.fixed[i]!);
+    s.dates.push(...findDates(s.tokens, blocked, s.clock));
+    blocked.forEach((b, i) => {
+      if (b && !s.fixed[i]) s.used[i] = true;
+    });
+  }
+  readTypes(s);
+  readCamera(s);
+  if (!lists) readPlaces(s, places);
+}
+
+/** Drops the words taken out; a word put back in place of one becomes fixed text. */
+function compact(s: State): void {
+  const tokens: Token[] = [];
+  const fixed: boolean[] = [];
+  s.tokens.forEach((t, i) => {
+    const kept = s.keep.get(i);
+    if (kept !== undefined) {
+      tokens.push({ kind: 'word', raw: kept, core: kept, lower: kept.toLowerCase() });
+      fixed.push(true);
+    } else if (!s.used[i]) {
+      tokens.push(t);
+      fixed.push(s.fixed[i]!);
+    }
+  });
+  Object.assign(s, { tokens, fixed, used: tokens.map(() => false), keep: new Map() });
 }
 
 const validTime = (d: Date): number => (Number.isFinite(d.getTime()) ? d.getTime() : Date.now());
@@ -117,18 +170,22 @@ function clip(s: string, max: number): string {
   return s.slice(0, end).trim();
 }
 
-function readOperatorsAndExclusions(s: State): void {
+function readOperatorsAndExclusions(s: State, withDates: boolean): void {
   s.tokens.forEach((t, i) => {
     if (t.kind === 'exclude') {
       s.used[i] = true;
+      // Quotes inside a value could not be written back (formatQuery): they go.
+      const value = t.value.replace(/"/g, '').trim().slice(0, MAX_NAME_CHARS);
+      if (!value) return;
       if (s.exclude.length < MAX_EXCLUSIONS) {
-        if (!s.exclude.some((e) => e.toLowerCase() === t.value.toLowerCase())) s.exclude.push(t.value.slice(0, MAX_NAME_CHARS));
+        if (!s.exclude.some((e) => e.toLowerCase() === value.toLowerCase())) s.exclude.push(value);
       } else if (!s.notes.some((n) => n.code === 'TOO_MANY_EXCLUSIONS')) {
         s.notes.push({ code: 'TOO_MANY_EXCLUSIONS', message: `Only the first ${MAX_EXCLUSIONS} exclusions were applied.` });
       }
     }
     if (t.kind !== 'operator') return;
-    const value = t.value.replace(/^"|"$/g, '').trim();
+    const value = t.value.replace(/"/g, '').trim();
+    if (!value) return;
     switch (t.key) {
       case 'type': {
         const word = coreOf(value).toLowerCase();
@@ -153,7 +210,7 @@ function readOperatorsAndExclusions(s: State): void {
         s.used[i] = true;
         return;
       case 'from': case 'after': case 'before': case 'to': case 'on': {
-        const span = valueSpan(value, s.clock);
+        const span = withDates ? valueSpan(value, s.clock) : undefined;
         if (!span) return;
         const role = t.key === 'to' ? 'until' : t.key === 'on' ? 'plain' : t.key;
         s.dates.push({ tokens: [i], role, span });
@@ -169,7 +226,7 @@ const isContentWord = (t: Token | undefined): boolean =>
 
 function readTypes(s: State): void {
   for (let i = 0; i < s.tokens.length; i++) {
-    if (s.used[i] || s.tokens[i]!.kind !== 'word') continue;
+    if (s.used[i] || s.fixed[i] || s.tokens[i]!.kind !== 'word') continue;
     const format = FORMAT_WORDS[(s.tokens[i] as { lower: string }).lower];
     if (format) {
       s.formats.add(format);
@@ -179,7 +236,7 @@ function readTypes(s: State): void {
     for (let n = TYPE_WORDS_MAX_LENGTH; n >= 1; n--) {
       const span = Array.from({ length: n }, (_, k) => i + k);
       const words = span.map((k) => s.tokens[k]);
-      if (words.some((w, k) => w?.kind !== 'word' || s.used[span[k]!])) continue;
+      if (words.some((w, k) => w?.kind !== 'word' || s.used[span[k]!] || s.fixed[span[k]!])) continue;
       const entry = TYPE_WORDS[words.map((w) => (w as { lower: string }).lower).join(' ')];
       if (!entry) continue;
       // "video game", "music festival": a singular kind that modifies the next word is the subject.
@@ -199,13 +256,14 @@ function readCamera(s: State): void {
   if (s.camera !== undefined) return;
   for (let i = 0; i < s.tokens.length - 1; i++) {
     const lead = CAMERA_LEAD_INS.find(([a, b]) => lowerOf(s.tokens[i]) === a && lowerOf(s.tokens[i + 1]) === b);
-    if (!lead || s.used[i] || s.used[i + 1]) continue;
+    const free = (k: number) => !s.used[k] && !s.fixed[k];
+    if (!lead || !free(i) || !free(i + 1)) continue;
     let k = i + 2;
-    while (k < s.tokens.length && !s.used[k] && CAMERA_ARTICLES.has(lowerOf(s.tokens[k]) ?? '')) k++;
+    while (k < s.tokens.length && free(k) && CAMERA_ARTICLES.has(lowerOf(s.tokens[k]) ?? '')) k++;
     const name: number[] = [];
-    while (k < s.tokens.length && name.length < CAMERA_MAX_WORDS && !s.used[k] && isContentWord(s.tokens[k])) name.push(k++);
+    while (k < s.tokens.length && name.length < CAMERA_MAX_WORDS && free(k) && isContentWord(s.tokens[k])) name.push(k++);
     if (name.length === 0) continue;
-    s.camera = name.map((n) => (s.tokens[n] as { core: string }).core).join(' ').slice(0, MAX_NAME_CHARS);
+    s.camera = name.map((n) => (s.tokens[n] as { core: string }).core).join(' ').replace(/"/g, '').slice(0, MAX_NAME_CHARS);
     for (let u = i; u < k; u++) s.used[u] = true;
     return;
   }
@@ -216,16 +274,18 @@ const squash = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ').trim(
 
 function readPlaces(s: State, places: ParseOptions['places']): void {
   if (s.folder !== undefined || s.collection !== undefined) return;
+  const free = (k: number) => !s.used[k] && !s.fixed[k];
   for (let i = 0; i < s.tokens.length - 1; i++) {
-    if (s.used[i] || lowerOf(s.tokens[i]) !== 'in') continue;
+    if (!free(i) || lowerOf(s.tokens[i]) !== 'in') continue;
     let k = i + 1;
-    if (['the', 'my', 'our'].includes(lowerOf(s.tokens[k]) ?? '') && !s.used[k]) k++;
+    if (['the', 'my', 'our'].includes(lowerOf(s.tokens[k]) ?? '') && free(k)) k++;
     if (places === undefined || places === 'unavailable') {
       const name: number[] = [];
-      while (k < s.tokens.length && name.length < PLACE_MAX_WORDS && !s.used[k] && isCapitalised(s.tokens[k])) name.push(k++);
+      while (k < s.tokens.length && name.length < PLACE_MAX_WORDS && free(k) && isCapitalised(s.tokens[k])) name.push(k++);
       if (name.length === 0) continue;
-      const words = name.map((n) => (s.tokens[n] as { core: string }).core).join(' ');
+      const words = name.map((n) => (s.tokens[n] as { core: string }).core).join(' ').replace(/"/g, '');
       if (places === 'unavailable') {
+        if (s.notes.some((n) => n.code === 'FILTER_NOT_AVAILABLE')) return;
         s.notes.push({ code: 'FILTER_NOT_AVAILABLE', message: `Folders and collections are not searchable yet: "${words}" was matched as words.` });
         return;
       }
@@ -236,7 +296,7 @@ function readPlaces(s: State, places: ParseOptions['places']): void {
     // The longest run of words that is one of the user's own folders or collections.
     for (let n = Math.min(8, s.tokens.length - k); n >= 1; n--) {
       const span = Array.from({ length: n }, (_, j) => k + j);
-      if (span.some((j) => s.used[j] || s.tokens[j]!.kind !== 'word')) continue;
+      if (span.some((j) => !free(j) || s.tokens[j]!.kind !== 'word')) continue;
       const said = squash(span.map((j) => (s.tokens[j] as { core: string }).core).join(' '));
       const folder = places.folders.find((f) => squash(f) === said);
       const collection = folder === undefined ? places.collections.find((c) => squash(c) === said) : undefined;
@@ -249,7 +309,7 @@ function readPlaces(s: State, places: ParseOptions['places']): void {
   }
 }
 
-function buildFilters(s: State): QueryFilters {
+function buildFilters(s: State, range: { start?: number; end?: number } | undefined): QueryFilters {
   const filters: QueryFilters = {};
   // A format counts as its type too; a type named alongside keeps all of its formats.
   const types = new Set([...s.types, ...[...s.formats].map((f) => FORMATS[f].type)]);
@@ -259,11 +319,7 @@ function buildFilters(s: State): QueryFilters {
     const kinds = [...s.types].map((t) => TYPE_LABELS[t]).concat([...s.formats].map((f) => f.toUpperCase()));
     s.notes.push({ code: 'TYPES_COMBINED', message: `Files of any of these kinds: ${kinds.join(', ')}.` });
   }
-  const range = combineDates(s.dates);
-  if (range === 'contradiction') {
-    for (const d of s.dates) for (const i of d.tokens) s.used[i] = s.tokens[i]!.kind === 'operator';
-    s.notes.push({ code: 'DATES_CONTRADICT', message: 'The dates contradict each other, so none was applied; their words were matched as text.' });
-  } else if (range) {
+  if (range) {
     if (range.start !== undefined) filters.date_from = new Date(toInstant(range.start, s.clock)).toISOString();
     if (range.end !== undefined) filters.date_to = new Date(toInstant(range.end, s.clock) - 1).toISOString();
   }
@@ -294,26 +350,17 @@ function combineDates(dates: readonly DateFinding[]): { start?: number; end?: nu
   return { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
 }
 
-/**
- * The words no filter took, in their order. Each stretch between two things taken out (or the
- * query's ends) loses the common words at its edges: "videos of the dog" → "dog".
- */
-function remainingText(s: State): string {
-  type Piece = { text: string; common: boolean };
-  const stretches: Piece[][] = [[]];
-  s.tokens.forEach((t, i) => {
-    const kept = s.keep.get(i);
-    if (kept !== undefined) stretches[stretches.length - 1]!.push({ text: kept, common: false });
-    else if (s.used[i]) stretches.push([]);
-    else if (t.kind === 'phrase') stretches[stretches.length - 1]!.push({ text: `"${t.value}"`, common: false });
-    else if (t.kind === 'word') stretches[stretches.length - 1]!.push({ text: t.raw, common: t.core === '' || FUNCTION_WORDS.has(t.lower) });
-    else if (t.kind === 'operator') stretches[stretches.length - 1]!.push({ text: t.raw, common: false });
+/** The words no filter took, in their order, without common words at either end ("videos of the dog" → "dog"). */
+function remainingText(s: State, trim: boolean): string {
+  const pieces = s.tokens.flatMap((t, i) => {
+    if (s.used[i]) return [];
+    if (t.kind === 'phrase') return [{ text: `"${t.value}"`, common: false }];
+    if (t.kind === 'word') return [{ text: t.raw, common: !s.fixed[i] && (t.core === '' || FUNCTION_WORDS.has(t.lower)) }];
+    return t.kind === 'operator' ? [{ text: t.raw, common: false }] : [];
   });
-  return stretches.map((pieces) => {
-    let a = 0;
-    let b = pieces.length;
-    while (a < b && pieces[a]!.common) a++;
-    while (b > a && pieces[b - 1]!.common) b--;
-    return pieces.slice(a, b).map((p) => p.text).join(' ');
-  }).filter(Boolean).join(' ');
+  let a = 0;
+  let b = pieces.length;
+  while (trim && a < b && pieces[a]!.common) a++;
+  while (trim && b > a && pieces[b - 1]!.common) b--;
+  return pieces.slice(a, b).map((p) => p.text).join(' ');
 }

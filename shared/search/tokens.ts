@@ -20,8 +20,8 @@ export type OperatorKey = (typeof OPERATOR_KEYS)[keyof typeof OPERATOR_KEYS];
 const operatorOf = (key: string): OperatorKey | undefined =>
   Object.hasOwn(OPERATOR_KEYS, key) ? OPERATOR_KEYS[key as keyof typeof OPERATOR_KEYS] : undefined;
 
-/** Letters and digits of any script; everything else at a word's ends is punctuation. */
-const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+/** Letters and digits of any script, and emoji (🐶 means dog); everything else at a word's ends is punctuation. */
+const EDGE_PUNCTUATION = /^[^\p{L}\p{N}\p{Extended_Pictographic}]+|[^\p{L}\p{N}\p{Extended_Pictographic}]+$/gu;
 export const coreOf = (raw: string): string => raw.replace(EDGE_PUNCTUATION, '');
 
 /** Whitespace inside a phrase or a name, collapsed. */

@@ -58,6 +58,7 @@ export const FUNCTION_WORDS = new Set([
   'show', 'find', 'search', 'get', 'give', 'list', 'taken', 'shot', 'made', 'recorded', 'filmed', 'during', 'since',
   'before', 'after', 'until', 'till', 'between', 'than', 'then', 'there', 'here', 'just', 'only', 'also', 'not', 'no',
   'do', 'does', 'did', 'have', 'has', 'had', 'can', 'could', 'would', 'should', 'will', 'so', 'as', 'if', 'but',
+  'file', 'files', 'earlier', 'later',
 ]);
 
 /** Words after which a date is a date ("since March"), rather than a word of the subject ("March madness"). */

@@ -42,11 +42,12 @@ export function parseContentDate(value: unknown, now = Date.now()): Date | null 
   return new Date(t);
 }
 
-/** "Canon EOS R5" rather than "Canon Canon EOS R5"; "Apple iPhone 12". */
+/** "Canon EOS R5" rather than "Canon Canon EOS R5", "NIKON D750" rather than "NIKON CORPORATION NIKON D750"; "Apple iPhone 12". */
 export function cameraName(make: unknown, model: unknown): string | null {
   const mk = text(make);
   const md = text(model);
-  if (mk && md) return (md.toLowerCase().startsWith(mk.toLowerCase()) ? md : `${mk} ${md}`).slice(0, 200);
+  const brand = mk?.split(/\s+/)[0]?.toLowerCase();
+  if (mk && md) return (brand && md.toLowerCase().startsWith(brand) ? md : `${mk} ${md}`).slice(0, 200);
   return (mk ?? md)?.slice(0, 200) ?? null;
 }
 

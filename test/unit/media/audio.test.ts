@@ -42,6 +42,7 @@ describe('readAudioInfo', () => {
       album: 'Unit Tests',
       genre: ['Electronic'],
       year: 2021,
+      date: '2021',
       track: 3,
     });
   });

@@ -18,6 +18,7 @@ async function makeTwoPagePdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle('Quarterly Report');
   doc.setAuthor('Ada Lovelace');
+  doc.setCreationDate(new Date('2019-05-04T08:30:00Z'));
   const font = await doc.embedFont(StandardFonts.Helvetica);
   doc.addPage([612, 792]).drawText('Hello aardvark zebra', { x: 50, y: 700, size: 28, font });
   doc.addPage([612, 792]).drawText('The second page mentions a platypus', { x: 50, y: 700, size: 18, font });
@@ -52,9 +53,9 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 describe('readPdf', () => {
-  it('extracts the text, page count, title and author', async () => {
+  it('extracts the text, page count, title, author and creation date', async () => {
     const doc = await readPdf(file('two-pages.pdf'));
-    expect(doc).toMatchObject({ pageCount: 2, title: 'Quarterly Report', author: 'Ada Lovelace', truncated: false });
+    expect(doc).toMatchObject({ pageCount: 2, title: 'Quarterly Report', author: 'Ada Lovelace', created: '2019-05-04T08:30:00.000Z', truncated: false });
     expect(doc.text).toContain('Hello aardvark zebra');
     expect(doc.text).toContain('platypus');
     expect(doc.text.indexOf('aardvark')).toBeLessThan(doc.text.indexOf('platypus'));

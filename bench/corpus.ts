@@ -139,12 +139,12 @@ export async function loadRows(db: Kysely<DB>, c: Corpus, from: number, to: numb
     await sql`
       INSERT INTO uploads (id, user_id, storage_uri, original_filename, file_type, file_size, mime_type, file_hash,
         processing_status, processing_completed_at, summary, tags, token_count, embedding, embedding_model, analysis_model,
-        search_tsv, metadata, user_metadata, created_at, updated_at)
+        search_tsv, metadata, user_metadata, created_at, updated_at, content_date)
       SELECT id, ${user.id}::uuid, 'bench/' || i, name, ftype, 1000 + i, mime, lpad(to_hex(i), 64, '0'),
         'completed', created, summary, ARRAY[ftype, lower(place)], 30, vec, ${model}, 'bench-synthetic',
         setweight(to_tsvector('english', replace(name, '_', ' ')), 'A') || setweight(to_tsvector('english', summary), 'B')
           || setweight(to_tsvector('english', ftype || ' ' || place), 'B'),
-        '{}', '{}', created, created
+        '{}', '{}', created, created, created
       FROM (
         SELECT i, gen_random_uuid() AS id, l2_normalize(c.v + a.v + b.v) AS vec,
           (${types}::text[])[i % 10 + 1] AS ftype,

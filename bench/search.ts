@@ -37,7 +37,7 @@ async function captureHybrid(database: Database, q: HybridQuery): Promise<Captur
     },
   });
   await hybridSearch(spy, q);
-  const statement = captured.find((c) => c.sql.includes('WITH vec AS'));
+  const statement = captured.find((c) => c.sql.includes('websearch_to_tsquery'));
   if (!statement) throw new Error('did not see the hybrid search statement');
   return { statement, settings: captured.filter((c) => /^\s*SET LOCAL/i.test(c.sql)) };
 }

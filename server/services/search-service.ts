@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely';
 import { TroveError } from '../../shared/api/errors.ts';
 import {
-  DEFAULT_MIN_SCORE, NEAR_DUPLICATE_MAX_DISTANCE, RELATED_MIN_SCORE, SNIPPET_MARKS, type InterpretedQuery, type QueryFilters, type SearchBody,
-  type SearchReason, type SearchResponse, type SearchResult, type SimilarResponse,
+  DEFAULT_MIN_SCORE, NEAR_DUPLICATE_MAX_DISTANCE, RELATED_MIN_SCORE, SNIPPET_MARKS, type SearchBody, type SearchReason, type SearchResponse,
+  type SearchResult, type SimilarResponse,
 } from '../../shared/api/schemas.ts';
-import { FORMATS, mimeTypesOf } from '../../shared/search/formats.ts';
 import { formatQuery } from '../../shared/search/query-format.ts';
-import { parseQuery } from '../../shared/search/query-parser.ts';
 import { hammingDistance } from '../../shared/node/media/index.ts';
 import type { Embedder } from '../analysis/types.ts';
 import type { DB } from '../db/schema.ts';
@@ -15,20 +13,13 @@ import type { UsageRow } from '../db/usage-repo.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from './file-links.ts';
 import { markCacheStatus, type CachedSearch, type SearchCache } from './search-cache.ts';
+import { interpretSearch, repositoryFilters } from './search-interpretation.ts';
 import type { UsageService } from './usage-service.ts';
 
 /** Candidates each ranker brings to the fusion; more than any page so fusion has room to reorder. */
 const CANDIDATES = 100;
 /** Far beyond any sentence; the embedder truncates further to what its model takes. */
 const MAX_EMBED_QUERY = 1000;
-
-/** The types asked for whole: a type some named format stands for is narrowed to those formats instead. */
-function typesWithoutFormats(f: QueryFilters) {
-  if (!f.file_types) return undefined;
-  const narrowed = new Set((f.formats ?? []).map((name) => FORMATS[name].type));
-  const whole = f.file_types.filter((t) => !narrowed.has(t));
-  return whole.length > 0 || !f.formats?.length ? whole : undefined;
-}
 
 /** A flat picture hashes to all zeros whatever its colour, so that hash says nothing about likeness. */
 const informative = (phash: string | null): phash is string => phash !== null && !/^0+$/.test(phash);
@@ -78,13 +69,13 @@ export class SearchService {
     if (body.date_from && body.date_to && new Date(body.date_from) > new Date(body.date_to)) {
       throw new TroveError('VALIDATION_ERROR', 'date_from is after date_to.', [{ path: 'body/date_from', message: 'must not be after date_to' }]);
     }
-    const interpreted = this.interpret(query, body);
+    const interpreted = interpretSearch(query, body, (this.deps.now ?? (() => new Date()))());
     const { text, filters } = interpreted;
     const offset = body.offset ?? 0;
     const sort = body.sort === 'date' ? 'newest' : body.sort ?? 'relevance';
     // Cached by what the search does, not by how it was typed: "last week" moves with the clock.
     const key: SearchBody = {
-      query: formatQuery(interpreted), limit: body.limit, offset, min_score: body.min_score, sort, nsfw: body.nsfw, interpret: false,
+      query: formatQuery(interpreted), limit: body.limit, offset, min_score: body.min_score, sort, nsfw: body.nsfw, interpret: body.interpret ?? true,
     };
     const { db, cache } = this.deps;
     // A cache that cannot answer (Redis away) only costs the speed-up, never the search.
@@ -93,12 +84,7 @@ export class SearchService {
     if (cached) {
       found = cached;
     } else {
-      const where = {
-        userId, limit: body.limit, offset, sort, nsfw: body.nsfw ?? 'include',
-        fileTypes: typesWithoutFormats(filters), mimeTypes: filters.formats ? mimeTypesOf(filters.formats) : undefined,
-        dateFrom: filters.date_from ? new Date(filters.date_from) : undefined, dateTo: filters.date_to ? new Date(filters.date_to) : undefined,
-        camera: filters.camera, exclude: filters.exclude,
-      };
+      const where = { userId, limit: body.limit, offset, sort, nsfw: body.nsfw ?? 'include', ...repositoryFilters(filters) } as const;
       const page = text === ''
         ? await search.filteredSearch(db, where)
         : await search.rankedSearch(db, {
@@ -130,44 +116,6 @@ export class SearchService {
       interpreted, facets: found.facets, total: found.total, has_more: hasMore, next_offset: hasMore ? offset + results.length : null,
     };
     return cache ? markCacheStatus(response, cached ? 'hit' : 'miss') : response;
-  }
-
-  /**
-   * What the query asks for: its words read by the shared parser (unless `interpret: false`), then
-   * the request's own fields, which win over what the words said for the same filter. Folders and
-   * collections do not exist yet (issue 14): such words stay text, and a note says so.
-   */
-  private interpret(query: string, body: SearchBody): InterpretedQuery {
-    const parsed: InterpretedQuery = body.interpret === false
-      ? { text: query, filters: {}, phrases: [], notes: [] }
-      : parseQuery(query, { now: (this.deps.now ?? (() => new Date()))(), places: 'unavailable' });
-    const filters: QueryFilters = { ...parsed.filters };
-    const notes = [...parsed.notes];
-    let text = parsed.text;
-    for (const key of ['folder', 'collection'] as const) {
-      const name = filters[key];
-      if (name === undefined) continue;
-      delete filters[key];
-      text = `${text} ${name}`.trim();
-      notes.push({ code: 'FILTER_NOT_AVAILABLE', message: `Folders and collections are not searchable yet: "${name}" was matched as words.` });
-    }
-    if (body.file_types) {
-      if (filters.file_types || filters.formats) {
-        notes.push({ code: 'FILTER_OVERRIDDEN', message: `The request's file_types (${body.file_types.join(', ')}) replaced the kinds of file the words named.` });
-      }
-      delete filters.formats;
-      filters.file_types = body.file_types;
-    }
-    if (body.date_from !== undefined || body.date_to !== undefined) {
-      if (filters.date_from || filters.date_to) {
-        notes.push({ code: 'FILTER_OVERRIDDEN', message: "The request's date_from/date_to replaced the dates the words named." });
-      }
-      delete filters.date_from;
-      delete filters.date_to;
-      if (body.date_from) filters.date_from = new Date(body.date_from).toISOString();
-      if (body.date_to) filters.date_to = new Date(body.date_to).toISOString();
-    }
-    return { text, filters, phrases: parsed.phrases, notes };
   }
 
   /** The user's recent searches, newest first. */

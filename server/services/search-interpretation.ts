@@ -1,0 +1,60 @@
+import type { InterpretedQuery, QueryFilters, SearchBody } from '../../shared/api/schemas.ts';
+import { FORMATS, mimeTypesOf } from '../../shared/search/formats.ts';
+import { parseQuery } from '../../shared/search/query-parser.ts';
+import type { HybridQuery } from '../db/search-repo.ts';
+
+/**
+ * What a search asks for: the query's words read by the shared parser (unless `interpret: false`),
+ * then the request's own fields, which win over what the words said for the same filter (a note
+ * says so). Folders and collections do not exist yet (issue 14): words that name one stay text,
+ * with a note — so `interpreted.filters` is exactly what is applied.
+ */
+export function interpretSearch(query: string, body: SearchBody, now: Date): InterpretedQuery {
+  const parsed: InterpretedQuery = body.interpret === false
+    ? { text: query, filters: {}, phrases: [], notes: [] }
+    : parseQuery(query, { now, places: 'unavailable' });
+  const filters: QueryFilters = { ...parsed.filters };
+  const notes = [...parsed.notes];
+  let text = parsed.text;
+  for (const key of ['folder', 'collection'] as const) {
+    const name = filters[key];
+    if (name === undefined) continue;
+    delete filters[key];
+    text = `${text} ${name}`.trim();
+    notes.push({ code: 'FILTER_NOT_AVAILABLE', message: `Folders and collections are not searchable yet: "${name}" was matched as words.` });
+  }
+  if (body.file_types) {
+    if (filters.file_types || filters.formats) {
+      notes.push({ code: 'FILTER_OVERRIDDEN', message: `The request's file_types (${body.file_types.join(', ')}) replaced the kinds of file the words named.` });
+    }
+    delete filters.formats;
+    filters.file_types = body.file_types;
+  }
+  if (body.date_from !== undefined || body.date_to !== undefined) {
+    if (filters.date_from || filters.date_to) {
+      notes.push({ code: 'FILTER_OVERRIDDEN', message: "The request's date_from/date_to replaced the dates the words named." });
+    }
+    delete filters.date_from;
+    delete filters.date_to;
+    if (body.date_from) filters.date_from = new Date(body.date_from).toISOString();
+    if (body.date_to) filters.date_to = new Date(body.date_to).toISOString();
+  }
+  return { text, filters, phrases: parsed.phrases, notes };
+}
+
+/**
+ * The filters as the repository applies them. A format narrows its own type only: "photos pdf" is
+ * every image (by type) or a PDF (by MIME type).
+ */
+export function repositoryFilters(f: QueryFilters): Pick<HybridQuery, 'fileTypes' | 'mimeTypes' | 'dateFrom' | 'dateTo' | 'camera' | 'exclude'> {
+  const narrowed = new Set((f.formats ?? []).map((name) => FORMATS[name].type));
+  const whole = f.file_types?.filter((t) => !narrowed.has(t));
+  return {
+    fileTypes: whole?.length || !f.formats?.length ? whole : undefined,
+    mimeTypes: f.formats?.length ? mimeTypesOf(f.formats) : undefined,
+    dateFrom: f.date_from ? new Date(f.date_from) : undefined,
+    dateTo: f.date_to ? new Date(f.date_to) : undefined,
+    camera: f.camera,
+    exclude: f.exclude,
+  };
+}

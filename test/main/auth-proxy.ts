@@ -11,6 +11,8 @@ export interface AuthProxy {
   url: string;
   /** Answer every bearer with 401, as a server that does not accept this sign-in would. */
   refuseAll: boolean;
+  /** Answer this one bearer with 401, as if it had lapsed; a renewed token passes. */
+  refuseToken: string | null;
   /** Every authenticated request: method, path and the bearer it carried (null: none). */
   seen: { method: string; path: string; bearer: string | null }[];
   close(): Promise<void>;
@@ -20,14 +22,14 @@ const PUBLIC = new Set(['/api/v1/health', '/api/v1/auth/config']);
 
 export async function startAuthProxy(targetUrl: string): Promise<AuthProxy> {
   const upstream = new URL(targetUrl);
-  const proxy: AuthProxy = { url: '', refuseAll: false, seen: [], close: async () => undefined };
+  const proxy: AuthProxy = { url: '', refuseAll: false, refuseToken: null, seen: [], close: async () => undefined };
 
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0]!;
     if (!PUBLIC.has(pathname)) {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
       proxy.seen.push({ method: req.method ?? 'GET', path: pathname, bearer });
-      if (bearer && proxy.refuseAll) {
+      if (bearer && (proxy.refuseAll || bearer === proxy.refuseToken)) {
         req.resume();
         res.writeHead(401, { 'content-type': 'application/json' })
           .end(JSON.stringify({ status: 'error', data: null, error: { code: 'UNAUTHORIZED', message: 'The ID token has expired.' }, timestamp: new Date().toISOString() }));

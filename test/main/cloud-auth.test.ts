@@ -163,14 +163,14 @@ describe('the sign-in main keeps', () => {
     await sleep(1600); // older than freshForMs: a refusal means "renew"
     const from = proxy.seen.length;
     const before = changes.length;
-    // The server refuses this one request, as if the token had lapsed.
-    proxy.refuseAll = true;
+    // The server refuses this token, as if it had lapsed (only this one: the renewed token must pass
+    // however fast the renewal comes back).
+    proxy.refuseToken = stale;
     const f = await textFile(files, 'second.txt', 20_000);
     drop(f.path);
     const [queued] = await bridge.invoke('queue:add', [f.path]);
-    await waitFor('the refusal', () => proxy.seen.slice(from).some((s) => s.bearer === stale));
-    proxy.refuseAll = false;
     expect((await settled(queued!.id)).state).toBe('completed');
+    proxy.refuseToken = null;
     const renewed = changes.slice(before).find((c) => c.session)?.session;
     expect(renewed?.idToken).toBeDefined();
     expect(renewed!.idToken).not.toBe(stale);

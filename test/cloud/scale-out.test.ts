@@ -193,7 +193,8 @@ describe('2 API + 2 worker processes on one database', () => {
     await expect.poll(async () => (await pool.query<{ s: string }>('SELECT processing_status AS s FROM uploads WHERE id = $1', [up.upload_id])).rows[0]!.s,
       { timeout: (VISIBILITY_S + 60) * 1000, interval: 500 }).toBe('completed');
     console.log(`scale-out: killed job finished by the other worker ${Date.now() - killedAt} ms after the kill`);
-    expect(handledBy(survivor, 'job handled')).toContain(up.upload_id);
+    // The survivor logs 'job handled' just after the completion commits: wait for the line, not only the row.
+    await expect.poll(() => handledBy(survivor, 'job handled'), { timeout: 10_000 }).toContain(up.upload_id);
     const job = await pool.query<{ attempts: number; state: string }>('SELECT attempts, state FROM processing_jobs WHERE upload_id = $1', [up.upload_id]);
     expect(job.rows).toEqual([{ attempts: 2, state: 'completed' }]);
   }, 120_000);

@@ -1,31 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
 import { TroveError } from '../../shared/api/errors.ts';
 import * as jobs from '../db/jobs-repo.ts';
-import type { DB } from '../db/schema.ts';
 import * as uploads from '../db/uploads-repo.ts';
-import type { EventBus } from '../events/event-bus.ts';
-import type { Logger } from '../logger.ts';
-import type { JobQueue, QueueJob } from '../queue/job-queue.ts';
+import type { QueueJob } from '../queue/job-queue.ts';
 import { JobName, type ReanalyzeJobData } from '../queue/jobs.ts';
-import type { BlobStore } from '../storage/blob-store.ts';
 import { analyseFile, completedAnalysis, toTroveError } from './analyse-file.ts';
-import type { Understanding } from './understanding.ts';
-import type { UsageService } from './usage-service.ts';
+import type { ProcessingDeps } from './processing-service.ts';
 
 /** Files queued per user per sweep: a new day's budget is spent file by file, not all at once. */
 const PER_USER = 20;
 
-export interface ReanalysisDeps {
-  db: Kysely<DB>;
-  queue: JobQueue;
-  store: BlobStore;
-  understanding: Understanding;
-  usage: UsageService;
-  events: EventBus;
-  log: Logger;
+/** The processing service's adapters (re-analysis runs the same steps), with its own options. */
+export interface ReanalysisDeps extends Omit<ProcessingDeps, 'metrics' | 'options'> {
   /** `staleAfterMs`: a re-analysis job that has not moved for this long belonged to a process that is gone. */
   options: { timeoutMs: number; maxImagePixels: number; scratchDir: string; staleAfterMs: number };
 }

@@ -49,6 +49,8 @@ export interface UploadsTable {
   content_date: Generated<Date>;
   /** "Canon EOS R5": the camera's make and model from the metadata. */
   camera: string | null;
+  /** The cleaned folder the file had inside a ZIP (`Holidays/2023`); null for a file sent on its own. */
+  folder: ColumnType<string | null, string | null | undefined, string | null>;
   /** Full-text document; written with SQL expressions only. */
   search_tsv: ColumnType<string | null, never, string | null>;
   metadata: JSONColumnType<Record<string, unknown>, string, string>;
@@ -109,10 +111,42 @@ export interface AiUsageTable {
   created_at: Timestamp;
 }
 
+export type BatchState = 'extracting' | 'done' | 'interrupted';
+export type BatchEntryState = 'queued' | 'ingested' | 'duplicate' | 'skipped' | 'failed';
+
+/** One accepted archive (migration 0006). */
+export interface UploadBatchesTable {
+  id: string;
+  user_id: string;
+  archive_name: string;
+  archive_size: ColumnType<number, number, number>;
+  state: ColumnType<BatchState, BatchState | undefined, BatchState>;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One entry of an archive, in archive order. */
+export interface UploadBatchEntriesTable {
+  batch_id: string;
+  position: number;
+  path: string;
+  filename: string;
+  folder: string | null;
+  size: ColumnType<number, number | undefined, number>;
+  state: BatchEntryState;
+  reason_code: string | null;
+  reason: string | null;
+  upload_id: string | null;
+}
+
 export interface DB {
   ai_usage: AiUsageTable;
   users: UsersTable;
   uploads: UploadsTable;
   processing_jobs: ProcessingJobsTable;
   search_history: SearchHistoryTable;
+  upload_batches: UploadBatchesTable;
+  upload_batch_entries: UploadBatchEntriesTable;
 }

@@ -13,7 +13,7 @@ const listColumns = [
   'processing_error_code', 'retry_count', 'summary', 'tags', 'token_count', 'embedding_model', 'analysis_model',
   'analyzer', 'cloud_status', 'cloud_reason', 'cost_usd', 'keep_local',
   'metadata', 'user_metadata', 'thumbnail_uri', 'preview_uri', 'current_job_id', 'created_at', 'updated_at',
-  'deleted_at', 'purge_after',
+  'deleted_at', 'purge_after', 'folder',
 ] as const;
 export type UploadRecord = Pick<UploadRow, (typeof listColumns)[number]>;
 
@@ -247,6 +247,8 @@ export interface NewUpload {
   hash: string;
   userMetadata: Record<string, unknown>;
   jobId: string;
+  /** The cleaned folder inside the archive the file came from; absent for a file sent on its own. */
+  folder?: string | null;
 }
 
 /** Inserts the row; false when the same user's same bytes won a race a moment ago (one live copy per user). */
@@ -255,6 +257,7 @@ export async function insertUpload(db: Kysely<DB>, u: NewUpload): Promise<boolea
     id: u.id, user_id: u.userId, storage_uri: u.storageUri, original_filename: u.filename, file_type: u.fileType,
     file_size: u.size, mime_type: u.mimeType, file_hash: u.hash, metadata: '{}',
     user_metadata: JSON.stringify(u.userMetadata), keep_local: u.userMetadata.keep_local === true, current_job_id: u.jobId,
+    folder: u.folder ?? null,
   }).onConflict((oc) => oc.columns(['user_id', 'file_hash']).where('deleted_at', 'is', null).doNothing())
     .returning('id').executeTakeFirst();
   return row !== undefined;

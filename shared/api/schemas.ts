@@ -70,6 +70,7 @@ export const UploadSchema = Type.Object({
   cloud_reason: Type.Union([Type.String(), Type.Null()], { description: 'Why the cloud model did not describe it (blocked, failed), for people.' }),
   cost_usd: Type.Number({ description: 'What the paid models cost for this file so far, in US dollars.' }),
   keep_local: Type.Boolean({ description: 'Kept away from every cloud model (metadata `keep_local: true` at upload).' }),
+  folder: Type.Union([Type.String(), Type.Null()], { description: 'The folder the file had inside the ZIP it came in (`Holidays/2023`); null for a file sent on its own.' }),
   thumbnail_url: Type.Union([Type.String(), Type.Null()]),
   preview_url: Type.Union([Type.String(), Type.Null()]),
   job_id: Type.Union([Uuid, Type.Null()]),

@@ -1,36 +1,21 @@
 import { ApiError, FinishReason, GoogleGenAI, Type, type File as GeminiFile, type GenerateContentResponse, type Part, type Schema } from '@google/genai';
 import { TroveError } from '../../../shared/api/errors.ts';
-import type { Logger } from '../../logger.ts';
 import { clip, oneLine } from '../offline/text.ts';
-import type { Analysis, AnalysisInput, CloudAnalyzer, CloudOutcome } from '../types.ts';
-import { parseAnswer, toAnalysis } from './answer.ts';
-import { abortReason, httpError, isAbortError, malformedError, timeoutError, unreachableError, type ProviderInfo } from './errors.ts';
+import type { Analysis, AnalysisInput, CloudOutcome } from '../types.ts';
+import { abortReason, httpError, isAbortError, malformedError, timeoutError, unreachableError } from './errors.ts';
 import { GeminiFiles } from './gemini-files.ts';
-import { planMedia } from './media-plan.ts';
-import { DEFAULT_IMAGE_OPTIONS, prepareImages, type ImageOptions } from './media.ts';
+import { GroundedAnalyzer, type GroundedAnalyzerOptions } from './grounded-analyzer.ts';
 import { answerSchema, groundedPrompt, instructions } from './prompt.ts';
-import { geminiUsage, WarnOnce, type UsageEstimate } from './usage.ts';
+import { geminiUsage, type UsageEstimate } from './usage.ts';
 
-export interface GeminiAnalyzerOptions {
+export interface GeminiAnalyzerOptions extends GroundedAnalyzerOptions {
   apiKey: string;
   /** GEMINI_BASE_URL: a proxy, or a local fake in tests. */
   baseUrl?: string | undefined;
-  /** e.g. 'gemini-2.5-flash' */
-  model: string;
-  /** ENABLE_CONTENT_MODERATION: ask for an NSFW judgement and store it as metadata.nsfw. */
-  contentModeration: boolean;
   /** GEMINI_WHOLE_VIDEO_MAX_SIZE: videos up to this size go whole; longer ones as frames + sound track. */
   wholeVideoMaxBytes: number;
   /** Longest video sent whole (see media-plan.ts); default 300 s. */
   wholeVideoMaxSeconds?: number;
-  /** TROVE_PROMPT_TEXT_MAX_TOKENS: the file's text sent with the prompt. */
-  promptTextMaxTokens: number;
-  log?: Logger | undefined;
-  /** Each HTTP request (generate, upload, poll); default 120 s. */
-  timeoutMs?: number;
-  images?: Partial<ImageOptions>;
-  /** Page pictures sent with a scanned document's OCR text; default 3. */
-  maxScanPages?: number;
   /** How often an upload is checked for ACTIVE (default 1 s) and for how long at most (default 180 s). */
   filePollIntervalMs?: number;
   fileActiveTimeoutMs?: number;
@@ -63,22 +48,14 @@ const TOKENS_PER_PICTURE = 258;
  * No retries inside: the SDK's own retry (`retryOptions`) replaces the HTTP status with a generic
  * message, which would hide a 429 from a 400. Errors are classified instead and the job queue retries.
  */
-export class GeminiAnalyzer implements CloudAnalyzer {
+export class GeminiAnalyzer extends GroundedAnalyzer<GeminiAnalyzerOptions> {
   readonly name = 'gemini' as const;
-  readonly model: string;
   private readonly ai: GoogleGenAI;
   private readonly files: GeminiFiles;
-  private readonly info: ProviderInfo;
-  private readonly timeoutMs: number;
-  private readonly imageOpts: ImageOptions;
-  private readonly warnOnce: WarnOnce;
 
-  constructor(private readonly opts: GeminiAnalyzerOptions) {
-    this.model = opts.model;
-    this.timeoutMs = opts.timeoutMs ?? 120_000;
-    this.imageOpts = { ...DEFAULT_IMAGE_OPTIONS, ...opts.images };
-    this.info = { name: 'Gemini', keyVar: 'GEMINI_API_KEY', modelVar: 'GEMINI_MODEL', model: opts.model, baseUrl: opts.baseUrl };
-    this.warnOnce = new WarnOnce(opts.log);
+  /** `timeoutMs`: each HTTP request (generate, upload, poll); default 120 s. */
+  constructor(opts: GeminiAnalyzerOptions) {
+    super(opts, { name: 'Gemini', keyVar: 'GEMINI_API_KEY', modelVar: 'GEMINI_MODEL', model: opts.model, baseUrl: opts.baseUrl }, 120_000);
     this.ai = new GoogleGenAI({
       apiKey: opts.apiKey,
       vertexai: false,
@@ -90,12 +67,9 @@ export class GeminiAnalyzer implements CloudAnalyzer {
   }
 
   async describe(input: AnalysisInput, grounding: Analysis, signal?: AbortSignal): Promise<CloudOutcome> {
-    if (signal?.aborted) throw abortReason(signal);
-    const plan = await planMedia(input, {
-      wholeVideoMaxBytes: this.opts.wholeVideoMaxBytes, wholeVideoMaxSeconds: this.opts.wholeVideoMaxSeconds,
-      takesRecordings: true, maxScanPages: this.opts.maxScanPages ?? 3,
-    });
-    const images = await prepareImages(plan.pictures, this.imageOpts, this.opts.log, signal);
+    const { plan, images } = await this.prepareMedia(input, {
+      wholeVideoMaxBytes: this.opts.wholeVideoMaxBytes, wholeVideoMaxSeconds: this.opts.wholeVideoMaxSeconds, takesRecordings: true,
+    }, signal);
     const uploaded: GeminiFile[] = [];
     try {
       const video = plan.wholeVideo && await this.files.upload(plan.wholeVideo.path, plan.wholeVideo.mimeType, 'video', uploaded, signal);
@@ -148,12 +122,7 @@ export class GeminiAnalyzer implements CloudAnalyzer {
         .map((r) => r.category!.replace(/^HARM_CATEGORY_/, '').toLowerCase().replace(/_/g, ' '));
       return { kind: 'blocked', reason: `Gemini declined to describe this file: ${REFUSALS[finish]} (${finish}${categories.length ? `: ${categories.join(', ')}` : ''}).`, usage };
     }
-    const answer = parseAnswer(answerText);
-    if (!answer) {
-      throw malformedError(this.info, finish === FinishReason.MAX_TOKENS ? 'the JSON was cut off at the output token limit' : 'no JSON object with a summary', usage);
-    }
-    const analysis = toAnalysis(answer, grounding, usage, { contentModeration: this.opts.contentModeration, model: `gemini:${this.opts.model}`, provider: this.name });
-    return { kind: 'described', analysis, usage };
+    return this.described(answerText, grounding, usage, finish === FinishReason.MAX_TOKENS);
   }
 
   private async call<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {

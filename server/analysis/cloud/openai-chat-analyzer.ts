@@ -1,32 +1,19 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import type { Logger } from '../../logger.ts';
 import { clip, oneLine } from '../offline/text.ts';
-import type { Analysis, AnalysisInput, CloudAnalyzer, CloudOutcome } from '../types.ts';
-import { parseAnswer, toAnalysis } from './answer.ts';
-import { malformedError, type ProviderInfo } from './errors.ts';
-import { planMedia } from './media-plan.ts';
-import { DEFAULT_IMAGE_OPTIONS, prepareImages, type ImageOptions } from './media.ts';
-import { openAIProvider, translateOpenAIError } from './openai-errors.ts';
+import type { Analysis, AnalysisInput, CloudOutcome } from '../types.ts';
+import { malformedError } from './errors.ts';
+import { GroundedAnalyzer, type GroundedAnalyzerOptions } from './grounded-analyzer.ts';
+import { openAIClient, openAIProvider, translateOpenAIError } from './openai-client.ts';
 import { answerSchema, groundedPrompt, instructions } from './prompt.ts';
-import { openAIUsage, WarnOnce } from './usage.ts';
+import { openAIUsage } from './usage.ts';
 
-export interface OpenAIChatAnalyzerOptions {
+/** `model` is OPENAI_ANALYSIS_MODEL, e.g. 'gpt-4o-mini', 'llava', 'qwen2.5vl'; `timeoutMs` defaults to 180 s (local models on a CPU are slow). */
+export interface OpenAIChatAnalyzerOptions extends GroundedAnalyzerOptions {
   apiKey: string;
   baseUrl?: string | undefined;
-  /** OPENAI_ANALYSIS_MODEL, e.g. 'gpt-4o-mini', 'llava', 'qwen2.5vl'. */
-  model: string;
-  contentModeration: boolean;
-  /** TROVE_PROMPT_TEXT_MAX_TOKENS: the file's text sent with the prompt. */
-  promptTextMaxTokens: number;
-  log?: Logger | undefined;
-  /** Per request; default 180 s (local models on a CPU are slow). */
-  timeoutMs?: number;
   /** The SDK's own retries of 429/5xx; default 1. */
   maxRetries?: number;
-  images?: Partial<ImageOptions>;
-  /** Page pictures sent with a scanned document's OCR text; default 3. */
-  maxScanPages?: number;
   /**
    * How the JSON answer is requested: 'json_schema' (OpenAI, recent Ollama, LM Studio, vLLM),
    * 'json_object' (older servers), 'none' (servers that reject both; the prompt still asks for JSON).
@@ -45,33 +32,17 @@ const TOKENS_PER_PICTURE = 85;
  * and no local server does), so videos always go as frames and a recording is described from its
  * tags and the local transcript in the prompt.
  */
-export class OpenAIChatAnalyzer implements CloudAnalyzer {
+export class OpenAIChatAnalyzer extends GroundedAnalyzer<OpenAIChatAnalyzerOptions> {
   readonly name = 'openai-chat' as const;
-  readonly model: string;
   private readonly client: OpenAI;
-  private readonly info: ProviderInfo;
-  private readonly timeoutMs: number;
-  private readonly imageOpts: ImageOptions;
-  private readonly warnOnce: WarnOnce;
 
-  constructor(private readonly opts: OpenAIChatAnalyzerOptions) {
-    this.model = opts.model;
-    this.timeoutMs = opts.timeoutMs ?? 180_000;
-    this.imageOpts = { ...DEFAULT_IMAGE_OPTIONS, ...opts.images };
-    this.info = openAIProvider(opts.model, 'OPENAI_ANALYSIS_MODEL', opts.baseUrl);
-    this.warnOnce = new WarnOnce(opts.log);
-    this.client = new OpenAI({
-      apiKey: opts.apiKey,
-      ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
-      timeout: this.timeoutMs,
-      maxRetries: opts.maxRetries ?? 1,
-    });
+  constructor(opts: OpenAIChatAnalyzerOptions) {
+    super(opts, openAIProvider(opts.model, 'OPENAI_ANALYSIS_MODEL', opts.baseUrl), 180_000);
+    this.client = openAIClient({ apiKey: opts.apiKey, baseUrl: opts.baseUrl, timeoutMs: this.timeoutMs, maxRetries: opts.maxRetries ?? 1 });
   }
 
   async describe(input: AnalysisInput, grounding: Analysis, signal?: AbortSignal): Promise<CloudOutcome> {
-    signal?.throwIfAborted();
-    const plan = await planMedia(input, { wholeVideoMaxBytes: undefined, takesRecordings: false, maxScanPages: this.opts.maxScanPages ?? 3 });
-    const images = await prepareImages(plan.pictures, this.imageOpts, this.opts.log, signal);
+    const { plan, images } = await this.prepareMedia(input, { wholeVideoMaxBytes: undefined, takesRecordings: false }, signal);
     const prompt = groundedPrompt(input, grounding, { pictures: images.length, wholeVideo: false, recording: false, scannedPages: plan.scannedPages }, this.opts);
     const system = instructions(this.opts);
     const content: ChatCompletionContentPart[] = [
@@ -110,11 +81,6 @@ export class OpenAIChatAnalyzer implements CloudAnalyzer {
     }
     const refusal = choice.message?.refusal;
     if (refusal) return { kind: 'blocked', reason: `${this.info.name} refused to describe this file: '${clip(oneLine(refusal), 200)}'.`, usage };
-    const answer = parseAnswer(answerText);
-    if (!answer) {
-      throw malformedError(this.info, choice.finish_reason === 'length' ? 'the JSON was cut off at the output token limit' : 'no JSON object with a summary', usage);
-    }
-    const analysis = toAnalysis(answer, grounding, usage, { contentModeration: this.opts.contentModeration, model: `openai-chat:${this.opts.model}`, provider: this.name });
-    return { kind: 'described', analysis, usage };
+    return this.described(answerText, grounding, usage, choice.finish_reason === 'length');
   }
 }

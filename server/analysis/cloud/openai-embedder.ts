@@ -1,11 +1,11 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { TroveError } from '../../../shared/api/errors.ts';
 import type { Logger } from '../../logger.ts';
 import { roughTokens } from '../offline/text.ts';
 import type { Embedder, ModelUsage } from '../types.ts';
 import { malformedError, type ProviderInfo } from './errors.ts';
 import { MicroBatcher } from './micro-batcher.ts';
-import { openAIProvider, translateOpenAIError } from './openai-errors.ts';
+import { openAIClient, openAIProvider, translateOpenAIError } from './openai-client.ts';
 import { WarnOnce } from './usage.ts';
 
 export interface OpenAIEmbedderOptions {
@@ -63,12 +63,7 @@ export class OpenAIEmbedder implements Embedder {
     this.sendDimensions = /^text-embedding-3/.test(this.apiModel);
     this.info = openAIProvider(this.apiModel, 'OPENAI_EMBEDDING_MODEL', opts.baseUrl);
     this.warnOnce = new WarnOnce(opts.log);
-    this.client = new OpenAI({
-      apiKey: opts.apiKey,
-      ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
-      timeout: this.timeoutMs,
-      maxRetries: opts.maxRetries ?? 2,
-    });
+    this.client = openAIClient({ apiKey: opts.apiKey, baseUrl: opts.baseUrl, timeoutMs: this.timeoutMs, maxRetries: opts.maxRetries ?? 2 });
     this.batcher = new MicroBatcher((texts, signal) => this.call(texts, signal), {
       maxBatch: opts.maxBatch ?? 100,
       windowMs: opts.batchWindowMs ?? 5,

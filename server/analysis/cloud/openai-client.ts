@@ -1,8 +1,21 @@
-import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { TroveError } from '../../../shared/api/errors.ts';
 import { abortReason, httpError, isAbortError, timeoutError, unreachableError, type ProviderInfo } from './errors.ts';
 
-/** The `openai` SDK's errors as TroveErrors (shared by the embedder and the chat analyzer). */
+// The `openai` SDK as both of its users (the embedder and the chat analyzer) set it up: the client,
+// the provider's name in messages, and its errors as TroveErrors.
+
+/** A client for api.openai.com, or for the OpenAI-compatible server at `baseUrl` (Ollama, LM Studio, vLLM). */
+export function openAIClient(opts: { apiKey: string; baseUrl: string | undefined; timeoutMs: number; maxRetries: number }): OpenAI {
+  return new OpenAI({
+    apiKey: opts.apiKey,
+    ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
+    timeout: opts.timeoutMs,
+    maxRetries: opts.maxRetries,
+  });
+}
+
+/** The `openai` SDK's errors as TroveErrors. */
 export function translateOpenAIError(err: unknown, p: ProviderInfo, timeoutMs: number, signal: AbortSignal | undefined): Error {
   if (signal?.aborted) return abortReason(signal);
   if (err instanceof TroveError) return err;

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { makeWaveform, readAudioInfo } from '../../shared/node/media/index.ts';
-import type { Pipeline } from './pipeline.ts';
+import { derive, type Pipeline } from './pipeline.ts';
 
 export const audioPipeline: Pipeline = [
   {
@@ -15,9 +14,7 @@ export const audioPipeline: Pipeline = [
     name: 'drawing waveform',
     weight: 2,
     async run(input, out) {
-      const localPath = path.join(input.workDir, 'thumbnail.png');
-      await makeWaveform(input.sourcePath, localPath, { signal: input.signal });
-      out.thumbnail = { localPath, name: 'thumbnail.png', contentType: 'image/png' };
+      out.thumbnail = await derive(input, 'thumbnail.png', 'image/png', (to) => makeWaveform(input.sourcePath, to, { signal: input.signal }));
     },
   },
 ];

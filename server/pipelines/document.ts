@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { makeTextCard, makeThumbnail, readDocx, readPdf, readTextFile, renderPdfPage, type DocumentText } from '../../shared/node/media/index.ts';
 import type { PdfText } from '../../shared/node/media/pdf.ts';
-import type { Pipeline, PipelineInput } from './pipeline.ts';
+import { derive, type Pipeline, type PipelineInput } from './pipeline.ts';
 
 /** The spec sends the first 10 000 characters of a document to analysis. */
 export const MAX_DOCUMENT_CHARS = 10_000;
@@ -48,16 +48,16 @@ export const documentPipeline: Pipeline = [
     name: 'making thumbnail',
     weight: 1,
     async run(input, out) {
-      const localPath = path.join(input.workDir, 'thumbnail.jpg');
-      if (input.mimeType === 'application/pdf') {
-        const png = path.join(input.workDir, 'page1.png');
-        await renderPdfPage(input.sourcePath, png, { page: 1, width: 600 });
-        await makeThumbnail(png, localPath, { anchor: 'top' });
-      } else {
-        const title = typeof out.metadata.title === 'string' ? out.metadata.title : input.filename;
-        await makeTextCard({ title, text: out.text ?? '', outPath: localPath });
-      }
-      out.thumbnail = { localPath, name: 'thumbnail.jpg', contentType: 'image/jpeg' };
+      out.thumbnail = await derive(input, 'thumbnail.jpg', 'image/jpeg', async (to) => {
+        if (input.mimeType === 'application/pdf') {
+          const png = path.join(input.workDir, 'page1.png');
+          await renderPdfPage(input.sourcePath, png, { page: 1, width: 600 });
+          await makeThumbnail(png, to, { anchor: 'top' });
+        } else {
+          const title = typeof out.metadata.title === 'string' ? out.metadata.title : input.filename;
+          await makeTextCard({ title, text: out.text ?? '', outPath: to });
+        }
+      });
     },
   },
 ];

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { makeThumbnail, perceptualHash, readImageInfo } from '../../shared/node/media/index.ts';
-import type { Pipeline } from './pipeline.ts';
+import { derive, type Pipeline } from './pipeline.ts';
 
 export const imagePipeline: Pipeline = [
   {
@@ -16,9 +15,7 @@ export const imagePipeline: Pipeline = [
     name: 'making thumbnail',
     weight: 2,
     async run(input, out) {
-      const localPath = path.join(input.workDir, 'thumbnail.jpg');
-      await makeThumbnail(input.sourcePath, localPath, { maxPixels: input.maxImagePixels });
-      out.thumbnail = { localPath, name: 'thumbnail.jpg', contentType: 'image/jpeg' };
+      out.thumbnail = await derive(input, 'thumbnail.jpg', 'image/jpeg', (to) => makeThumbnail(input.sourcePath, to, { maxPixels: input.maxImagePixels }));
       // For near-duplicate detection in find-similar; the thumbnail above already proved the pixels decode.
       out.metadata.phash = await perceptualHash(input.sourcePath, { maxPixels: input.maxImagePixels });
     },

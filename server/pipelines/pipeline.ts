@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FileType } from '../../shared/file-types.ts';
 
 export interface PipelineInput {
@@ -37,6 +38,15 @@ export interface Step {
 }
 
 export type Pipeline = readonly Step[];
+
+/** Has `make` write a derived file into the run's scratch folder under its fixed storage name; what the store is given. */
+export async function derive(
+  input: PipelineInput, name: string, contentType: string, make: (localPath: string) => Promise<unknown>,
+): Promise<Derived> {
+  const localPath = path.join(input.workDir, name);
+  await make(localPath);
+  return { localPath, name, contentType };
+}
 
 /** Runs the steps in order, reporting progress as the weighted share of steps done. */
 export async function runPipeline(

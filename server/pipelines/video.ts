@@ -2,7 +2,7 @@ import path from 'node:path';
 import fs from 'node:fs/promises';
 import { TroveError } from '../../shared/api/errors.ts';
 import { extractAudioTrack, extractFrames, makeThumbnail, makeVideoPreview, perceptualHash, probeMedia } from '../../shared/node/media/index.ts';
-import type { Pipeline } from './pipeline.ts';
+import { derive, type Pipeline } from './pipeline.ts';
 
 export const videoPipeline: Pipeline = [
   {
@@ -24,9 +24,7 @@ export const videoPipeline: Pipeline = [
       const frames = await extractFrames(input.sourcePath, dir, { everySec: 10, maxSec: 60, signal: input.signal });
       if (frames.length === 0) throw new TroveError('CORRUPT_FILE', 'No frame of this video could be decoded.');
       out.imagePaths = frames;
-      const thumb = path.join(input.workDir, 'thumbnail.jpg');
-      await makeThumbnail(frames[0]!, thumb);
-      out.thumbnail = { localPath: thumb, name: 'thumbnail.jpg', contentType: 'image/jpeg' };
+      out.thumbnail = await derive(input, 'thumbnail.jpg', 'image/jpeg', (to) => makeThumbnail(frames[0]!, to));
       // Near-duplicate detection for videos compares their first frames.
       out.metadata.phash = await perceptualHash(frames[0]!);
     },
@@ -35,9 +33,7 @@ export const videoPipeline: Pipeline = [
     name: 'making preview',
     weight: 4,
     async run(input, out) {
-      const localPath = path.join(input.workDir, 'preview.mp4');
-      await makeVideoPreview(input.sourcePath, localPath, { maxSec: 30, signal: input.signal });
-      out.preview = { localPath, name: 'preview.mp4', contentType: 'video/mp4' };
+      out.preview = await derive(input, 'preview.mp4', 'video/mp4', (to) => makeVideoPreview(input.sourcePath, to, { maxSec: 30, signal: input.signal }));
     },
   },
   {

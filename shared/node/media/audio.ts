@@ -1,8 +1,6 @@
 import { parseFile, type IAudioMetadata } from 'music-metadata';
-import { resolve } from 'node:path';
 import { TroveError } from '../../api/errors.ts';
-import { writeAtomically } from './atomic.ts';
-import { ffmpegPath, runTool, type ToolFailure } from './tools.ts';
+import { ffmpegInput, ffmpegToFile, type ToolFailure } from './tools.ts';
 import { probeMedia, type MediaProbe } from './video.ts';
 
 export interface AudioTags {
@@ -104,12 +102,9 @@ export async function makeWaveform(
   const height = Math.round(opts.height ?? 300);
   // sqrt scaling keeps quiet speech visible next to loud music; mono gives one clean shape.
   const filter = `[0:a:0]aformat=channel_layouts=mono,showwavespic=s=${width}x${height}:colors=${WAVEFORM_COLOUR}:scale=sqrt`;
-  await writeAtomically(outPath, async (tmpPath) => {
-    await runTool(
-      ffmpegPath(),
-      // -update 1: a single image, so a '%' in the path is not taken for a frame-number pattern.
-      ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-i', resolve(path), '-filter_complex', filter, '-frames:v', '1', '-update', '1', '-f', 'image2', '-c:v', 'png', resolve(tmpPath)],
-      { signal: opts.signal, onFailure: (failure: ToolFailure) => new TroveError('CORRUPT_FILE', unreadableAudio().message, failure) },
-    );
-  });
+  await ffmpegToFile(
+    // -update 1: a single image, so a '%' in the path is not taken for a frame-number pattern.
+    ['-i', ffmpegInput(path), '-filter_complex', filter, '-frames:v', '1', '-update', '1', '-f', 'image2', '-c:v', 'png'],
+    outPath, { signal: opts.signal, onFailure: (failure: ToolFailure) => new TroveError('CORRUPT_FILE', unreadableAudio().message, failure) },
+  );
 }

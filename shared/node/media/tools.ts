@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { TroveError } from '../../api/errors.ts';
+import { writeAtomically } from './atomic.ts';
 import { abortError } from './failures.ts';
 
 const require = createRequire(import.meta.url);
@@ -22,6 +23,27 @@ export function ffprobePath(): string {
   const override = process.env.TROVE_FFPROBE_PATH?.trim();
   if (override) return override;
   return (require('@ffprobe-installer/ffprobe') as { path: string }).path;
+}
+
+/** Every ffmpeg run: no banner, no reading stdin, errors only on stderr, overwrite the output. */
+export const FFMPEG_QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
+
+/**
+ * ffmpeg treats an argument starting with '-' as an option and 'name:' as a protocol;
+ * an absolute path is neither.
+ */
+export function ffmpegInput(path: string): string {
+  return resolve(path);
+}
+
+/**
+ * Runs ffmpeg quietly with `args` (input, mapping, encoding) and the output file last, atomically: it
+ * writes a temporary file that is renamed to `outPath` only once ffmpeg has finished cleanly.
+ */
+export async function ffmpegToFile(args: readonly string[], outPath: string, opts: RunToolOptions): Promise<void> {
+  await writeAtomically(outPath, async (tmpPath) => {
+    await runTool(ffmpegPath(), [...FFMPEG_QUIET, ...args, ffmpegInput(tmpPath)], opts);
+  });
 }
 
 export interface ToolFailure {

@@ -1,9 +1,8 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TroveError } from '../../api/errors.ts';
-import { writeAtomically } from './atomic.ts';
 import { fileSystemError } from './failures.ts';
-import { ffmpegPath, ffprobePath, runTool, type ToolFailure } from './tools.ts';
+import { FFMPEG_QUIET, ffmpegInput, ffmpegPath, ffmpegToFile, ffprobePath, runTool, type ToolFailure } from './tools.ts';
 
 export interface MediaProbe {
   formatName: string;
@@ -49,8 +48,6 @@ interface FfprobeOutput {
   format?: { format_name?: string; duration?: string; bit_rate?: string; tags?: Record<string, unknown> };
 }
 
-const FFMPEG_QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
-
 function unreadableMedia(failure: ToolFailure): TroveError {
   return new TroveError(
     'CORRUPT_FILE',
@@ -59,18 +56,10 @@ function unreadableMedia(failure: ToolFailure): TroveError {
   );
 }
 
-/**
- * ffmpeg treats an argument starting with '-' as an option and 'name:' as a protocol;
- * an absolute path is neither.
- */
-function inputArg(path: string): string {
-  return resolve(path);
-}
-
 export async function probeMedia(path: string, opts: ToolRunOptions = {}): Promise<MediaProbe> {
   const { stdout } = await runTool(
     ffprobePath(),
-    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', inputArg(path)],
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ffmpegInput(path)],
     { ...opts, onFailure: unreadableMedia },
   );
   let parsed: FfprobeOutput;
@@ -184,7 +173,7 @@ export async function extractFrames(
   const pattern = join(resolve(outDir).replace(/%/g, '%%'), 'frame-%04d.jpg');
   await runTool(
     ffmpegPath(),
-    [...FFMPEG_QUIET, '-t', String(maxSec), '-i', inputArg(path), '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', filter, '-vsync', 'vfr', '-q:v', '3', pattern],
+    [...FFMPEG_QUIET, '-t', String(maxSec), '-i', ffmpegInput(path), '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', filter, '-vsync', 'vfr', '-q:v', '3', pattern],
     { signal: opts.signal, onFailure: unreadableMedia },
   );
   const frames = (await readdir(outDir)).filter((name) => FRAME_NAME.test(name)).sort();
@@ -204,24 +193,17 @@ export async function makeVideoPreview(
   const maxHeight = Math.round(opts.maxHeight ?? 480);
   // yuv420p needs even dimensions: -2 keeps the width even, the expression rounds the height down to even.
   const scale = `scale=-2:'2*trunc(min(${maxHeight},ih)/2)'`;
-  await writeAtomically(outPath, async (tmpPath) => {
-    await runTool(
-      ffmpegPath(),
-      [
-        ...FFMPEG_QUIET,
-        '-t', String(maxSec), '-i', inputArg(path),
-        '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn',
-        '-vf', scale,
-        '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '28', '-pix_fmt', 'yuv420p',
-        '-c:a', 'aac', '-b:a', '96k', '-ac', '2',
-        // ffmpeg 4.x aborts on inputs whose audio starts late unless the muxing queue may grow.
-        '-max_muxing_queue_size', '1024',
-        '-movflags', '+faststart',
-        '-f', 'mp4', resolve(tmpPath),
-      ],
-      { signal: opts.signal, onFailure: unreadableMedia },
-    );
-  });
+  await ffmpegToFile([
+    '-t', String(maxSec), '-i', ffmpegInput(path),
+    '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn',
+    '-vf', scale,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '28', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '96k', '-ac', '2',
+    // ffmpeg 4.x aborts on inputs whose audio starts late unless the muxing queue may grow.
+    '-max_muxing_queue_size', '1024',
+    '-movflags', '+faststart',
+    '-f', 'mp4',
+  ], outPath, { signal: opts.signal, onFailure: unreadableMedia });
 }
 
 /** 16 kHz mono PCM WAV, the input speech recognisers expect. Resolves false when there is no audio. */
@@ -233,12 +215,9 @@ export async function extractAudioTrack(
   const probe = await probeMedia(path, { signal: opts.signal });
   if (!probe.hasAudio) return false;
   const limit = opts.maxSec === undefined ? [] : ['-t', String(opts.maxSec)];
-  await writeAtomically(outPath, async (tmpPath) => {
-    await runTool(
-      ffmpegPath(),
-      [...FFMPEG_QUIET, ...limit, '-i', inputArg(path), '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav', resolve(tmpPath)],
-      { signal: opts.signal, onFailure: unreadableMedia },
-    );
-  });
+  await ffmpegToFile(
+    [...limit, '-i', ffmpegInput(path), '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav'],
+    outPath, { signal: opts.signal, onFailure: unreadableMedia },
+  );
   return true;
 }

@@ -1,4 +1,6 @@
 import { TroveError } from '../../shared/api/errors.ts';
+import { CallerRequest } from './caller-request.ts';
+import { abortReason } from './cloud/errors.ts';
 import type { Embedder } from './types.ts';
 
 /**
@@ -73,34 +75,13 @@ export class OfflineEmbedder implements Embedder {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (texts.length === 0) return Promise.resolve([]);
 
-    return new Promise<number[][]>((resolve, reject) => {
-      const request: Request = {
-        results: new Array<number[]>(texts.length),
-        remaining: texts.length,
-        settled: false,
-        resolve: (vectors) => {
-          if (request.settled) return;
-          request.settled = true;
-          signal?.removeEventListener('abort', onAbort);
-          resolve(vectors);
-        },
-        reject: (err) => {
-          if (request.settled) return;
-          request.settled = true;
-          signal?.removeEventListener('abort', onAbort);
-          reject(err);
-        },
-      };
-      const onAbort = (): void => {
-        request.reject(abortReason(signal!));
-        // Queued items of this request are skipped when the next batch is formed.
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      texts.forEach((t, index) => {
-        this.queue.push({ text: prepare(t, this.maxChars), request, index });
-      });
-      this.schedule();
+    // Queued items of an aborted request are skipped when the next batch is formed.
+    const request = new CallerRequest<number[]>(texts.length, signal);
+    texts.forEach((t, index) => {
+      this.queue.push({ text: prepare(t, this.maxChars), request, index });
     });
+    this.schedule();
+    return request.promise;
   }
 
   /** Finishes the calls already made, then refuses new ones. The shared model stays loaded for the process. */
@@ -213,8 +194,7 @@ export class OfflineEmbedder implements Embedder {
         request.reject(new TroveError('PROCESSING_FAILED', 'Text embedding failed: the model returned an invalid vector.'));
         return;
       }
-      request.results[item.index] = vector;
-      if (--request.remaining === 0) request.resolve(request.results);
+      request.deliver(item.index, vector);
     });
   }
 }
@@ -259,17 +239,9 @@ const ROUND_CHARS = 16_000;
 /** Short texts cost about as much as this many characters, so they pack at most maxBatchSize to a call. */
 const MIN_COST_CHARS = 32;
 
-interface Request {
-  results: number[][];
-  remaining: number;
-  settled: boolean;
-  resolve(vectors: number[][]): void;
-  reject(err: Error): void;
-}
-
 interface Item {
   text: string;
-  request: Request;
+  request: CallerRequest<number[]>;
   index: number;
 }
 
@@ -315,11 +287,6 @@ function normalise(raw: unknown): number[] | undefined {
   const norm = Math.sqrt(sum);
   if (norm === 0) return undefined;
   return (raw as number[]).map((v) => v / norm);
-}
-
-function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError');
 }
 
 function messageOf(err: unknown): string {

@@ -1,3 +1,4 @@
+import { CallerRequest } from '../caller-request.ts';
 import { abortReason } from './errors.ts';
 import { apportion } from './usage.ts';
 
@@ -20,20 +21,12 @@ export interface RunResult<O> {
 
 type Run<I, O> = (inputs: I[], signal: AbortSignal | undefined) => Promise<RunResult<O>>;
 
-interface Request<O> {
-  results: O[];
-  remaining: number;
-  settled: boolean;
-  signal: AbortSignal | undefined;
-  onCost: ((share: number) => void) | undefined;
-  resolve(out: O[]): void;
-  reject(err: Error): void;
-}
-
 interface Item<I, O> {
   input: I;
-  request: Request<O>;
+  request: CallerRequest<O>;
   index: number;
+  /** The caller's listener for its share of each call's cost. */
+  onCost: ((share: number) => void) | undefined;
 }
 
 /**
@@ -55,31 +48,10 @@ export class MicroBatcher<I, O> {
   submit(inputs: I[], signal?: AbortSignal, onCost?: (share: number) => void): Promise<O[]> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (inputs.length === 0) return Promise.resolve([]);
-    return new Promise<O[]>((resolve, reject) => {
-      const onAbort = (): void => request.reject(abortReason(signal!));
-      const request: Request<O> = {
-        results: new Array<O>(inputs.length),
-        remaining: inputs.length,
-        settled: false,
-        signal,
-        onCost,
-        resolve: (out) => {
-          if (request.settled) return;
-          request.settled = true;
-          signal?.removeEventListener('abort', onAbort);
-          resolve(out);
-        },
-        reject: (err) => {
-          if (request.settled) return;
-          request.settled = true;
-          signal?.removeEventListener('abort', onAbort);
-          reject(err);
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      inputs.forEach((input, index) => this.queue.push({ input, request, index }));
-      this.schedule();
-    });
+    const request = new CallerRequest<O>(inputs.length, signal);
+    inputs.forEach((input, index) => this.queue.push({ input, request, index, onCost }));
+    this.schedule();
+    return request.promise;
   }
 
   /** Resolves once every queued and running call has finished. */
@@ -139,16 +111,11 @@ export class MicroBatcher<I, O> {
     }
     if (result.cost !== undefined) this.share(batch, owners, result.cost);
     const { outputs } = result;
-    batch.forEach((item, i) => {
-      const { request } = item;
-      if (request.settled) return;
-      request.results[item.index] = outputs[i]!;
-      if (--request.remaining === 0) request.resolve(request.results);
-    });
+    batch.forEach((item, i) => item.request.deliver(item.index, outputs[i]!));
   }
 
   /** Reported before the results, so a caller has its cost by the time its promise settles. */
-  private share(batch: Item<I, O>[], owners: Set<Request<O>>, cost: number): void {
+  private share(batch: Item<I, O>[], owners: Set<CallerRequest<O>>, cost: number): void {
     const list = [...owners];
     const weight = this.opts.weight ?? (() => 1);
     const weights = list.map((owner) => batch.reduce((n, item) => n + (item.request === owner ? weight(item.input) : 0), 0));
@@ -157,7 +124,7 @@ export class MicroBatcher<I, O> {
       // A caller that gave up has no one left to tell; its share was still spent.
       if (owner.settled) return;
       try {
-        owner.onCost?.(share);
+        batch.find((item) => item.request === owner)?.onCost?.(share);
       } catch {
         // One caller's bookkeeping must not keep the batch's results from the others.
       }

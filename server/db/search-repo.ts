@@ -425,3 +425,21 @@ export async function searchHistory(db: Kysely<DB>, userId: string, limit: numbe
   ]);
   return { rows, total: Number(count.n) };
 }
+
+/**
+ * Forgets one of the user's searches: that entry and every other of theirs with the same query
+ * (a list of recent searches shows each query once, so one removal must not reveal an older copy).
+ * 0 when the id is not one of this user's entries.
+ */
+export async function forgetSearch(db: Kysely<DB>, userId: string, id: string): Promise<number> {
+  const result = await db.deleteFrom('search_history').where('user_id', '=', userId)
+    .where('query', '=', (eb) => eb.selectFrom('search_history').select('query').where('id', '=', id).where('user_id', '=', userId))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Forgets all of the user's searches. */
+export async function clearSearchHistory(db: Kysely<DB>, userId: string): Promise<number> {
+  const result = await db.deleteFrom('search_history').where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Envelope, ok } from '../../shared/api/envelope.ts';
 import {
-  SearchBodySchema, SearchHistoryQuery, SearchHistorySchema, SearchResponseSchema, SimilarQuery, SimilarResponseSchema, UploadIdParams,
+  SearchBodySchema, SearchHistoryDeletedSchema, SearchHistoryIdParams, SearchHistoryQuery, SearchHistorySchema, SearchResponseSchema,
+  SearchSuggestionsQuery, SearchSuggestionsSchema, SimilarQuery, SimilarResponseSchema, UploadIdParams,
 } from '../../shared/api/schemas.ts';
 import type { AppContext } from '../http/context.ts';
 
@@ -32,4 +33,24 @@ export const searchRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
       total,
     });
   });
+
+  app.delete('/search/history/:id', {
+    schema: {
+      summary: 'Forget one of your recent searches (and its repeats: the same query typed again).',
+      params: SearchHistoryIdParams,
+      response: { 200: Envelope(SearchHistoryDeletedSchema) },
+    },
+  }, async (req) => ok(await ctx.search.forgetSearch(req.user.id, req.params.id)));
+
+  app.delete('/search/history', {
+    schema: { summary: 'Forget all of your recent searches.', response: { 200: Envelope(SearchHistoryDeletedSchema) } },
+  }, async (req) => ok(await ctx.search.clearHistory(req.user.id)));
+
+  app.get('/search/suggestions', {
+    schema: {
+      summary: 'Your own tags (with the objects found in your files) and cameras that start a word with what is typed, most frequent first.',
+      querystring: SearchSuggestionsQuery,
+      response: { 200: Envelope(SearchSuggestionsSchema) },
+    },
+  }, async (req) => ok(await ctx.search.suggestions(req.user.id, req.query.prefix, req.query.limit)));
 };

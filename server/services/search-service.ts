@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely';
 import { TroveError } from '../../shared/api/errors.ts';
 import {
-  DEFAULT_MIN_SCORE, NEAR_DUPLICATE_MAX_DISTANCE, RELATED_MIN_SCORE, SNIPPET_MARKS, type SearchBody, type SearchReason, type SearchResponse,
-  type SearchResult, type SimilarResponse,
+  DEFAULT_MIN_SCORE, NEAR_DUPLICATE_MAX_DISTANCE, RELATED_MIN_SCORE, SNIPPET_MARKS, type SearchBody, type SearchHistoryDeleted, type SearchReason,
+  type SearchResponse, type SearchResult, type SearchSuggestions, type SimilarResponse,
 } from '../../shared/api/schemas.ts';
 import { formatQuery } from '../../shared/search/query-format.ts';
 import { hammingDistance } from '../../shared/node/media/index.ts';
 import type { Embedder } from '../analysis/types.ts';
 import type { DB } from '../db/schema.ts';
 import * as search from '../db/search-repo.ts';
+import { suggestTerms } from '../db/suggestions-repo.ts';
 import type { UsageRow } from '../db/usage-repo.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from './file-links.ts';
@@ -121,6 +122,22 @@ export class SearchService {
   /** The user's recent searches, newest first. */
   history(userId: string, limit: number, offset: number) {
     return search.searchHistory(this.deps.db, userId, limit, offset);
+  }
+
+  /** Forgets one recent search (and its repeats); 404 for an id that is not one of the user's. */
+  async forgetSearch(userId: string, id: string): Promise<SearchHistoryDeleted> {
+    const deleted = await search.forgetSearch(this.deps.db, userId, id);
+    if (deleted === 0) throw new TroveError('NOT_FOUND', 'No search of yours with that id is in your history.');
+    return { deleted };
+  }
+
+  async clearHistory(userId: string): Promise<SearchHistoryDeleted> {
+    return { deleted: await search.clearSearchHistory(this.deps.db, userId) };
+  }
+
+  /** The user's own tags and cameras that start a word with what they are typing. */
+  async suggestions(userId: string, prefix: string, limit: number): Promise<SearchSuggestions> {
+    return { suggestions: await suggestTerms(this.deps.db, { userId, prefix, limit }) };
   }
 
   /**

@@ -291,6 +291,33 @@ export const SearchHistorySchema = Type.Object({
 });
 export type SearchHistory = Static<typeof SearchHistorySchema>;
 
+// DELETE /search/history/:id, DELETE /search/history
+export const SearchHistoryIdParams = Type.Object({ id: Uuid });
+export const SearchHistoryDeletedSchema = Type.Object({
+  deleted: Type.Integer({
+    description: 'Entries forgotten: for one id, that entry and every other of yours with the same query (a list of recent searches shows each query once).',
+  }),
+});
+export type SearchHistoryDeleted = Static<typeof SearchHistoryDeletedSchema>;
+
+// GET /search/suggestions
+/** Where a suggestion comes from; folders and collections join when the server has them. Tags include the objects the analyzer is sure of. */
+export const SUGGESTION_KINDS = ['tag', 'camera', 'folder', 'collection'] as const;
+export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
+export const MAX_SUGGESTIONS = 20;
+export const SearchSuggestionsQuery = Type.Object({
+  prefix: Type.String({ minLength: 1, maxLength: 100, description: 'What is typed so far; matches the start of any word of a tag, camera, folder or collection, ignoring case.' }),
+  limit: Type.Integer({ minimum: 1, maximum: MAX_SUGGESTIONS, default: 8 }),
+});
+export const SearchSuggestionSchema = Type.Object({
+  kind: Type.Enum(SUGGESTION_KINDS),
+  value: Type.String(),
+  count: Type.Integer({ description: 'How many of your files carry it; suggestions come most frequent first.' }),
+});
+export type SearchSuggestion = Static<typeof SearchSuggestionSchema>;
+export const SearchSuggestionsSchema = Type.Object({ suggestions: Type.Array(SearchSuggestionSchema) });
+export type SearchSuggestions = Static<typeof SearchSuggestionsSchema>;
+
 // GET /file/:id/{thumbnail,preview,download,metadata}
 export const FILE_VARIANTS = ['thumbnail', 'preview', 'download'] as const;
 export type FileVariant = (typeof FILE_VARIANTS)[number];

@@ -13,7 +13,7 @@ import { useNavigation } from '../navigation.ts';
 import { useSearch } from '../search.ts';
 import { useSettings } from '../settings.ts';
 import { useUploads } from '../uploads.ts';
-import type { SessionControl } from './types.ts';
+import type { SessionControl, SessionFields } from './types.ts';
 
 export async function checkAccess(s: SessionControl): Promise<void> {
   const { api, vault } = getServices();
@@ -40,6 +40,20 @@ export async function checkAccess(s: SessionControl): Promise<void> {
     useSearch.getState().loadRecent(),
     useSettings.getState().load(),
   ]);
+}
+
+/**
+ * A credential the user just gave (a pasted token, a finished sign-in) goes to the server; the
+ * screen stays up showing `connecting` meanwhile. `patch` is what the screen shows besides. True once in.
+ */
+export async function checkGivenAccess(s: SessionControl, patch: Partial<SessionFields>): Promise<boolean> {
+  s.set({ ...patch, connecting: true });
+  try {
+    await checkAccess(s);
+  } finally {
+    s.set({ connecting: false });
+  }
+  return s.get().status === 'ready';
 }
 
 /** Empties the stores' copies of the user's files. */

@@ -6,7 +6,7 @@ import type { AuthConfig } from '../../../../shared/api/schemas.ts';
 import { getServices } from '../../services.ts';
 import { useAuth } from '../auth.ts';
 import { openLiveEvents } from '../live-events.ts';
-import { checkAccess, forgetUserData } from './access.ts';
+import { checkAccess, checkGivenAccess, forgetUserData } from './access.ts';
 import type { SessionControl } from './types.ts';
 
 /**
@@ -42,13 +42,7 @@ export async function enter(s: SessionControl, token: string | null): Promise<bo
   }
   const { api } = getServices();
   api.setConnection(api.baseUrl, token);
-  s.set({ connecting: true, error: null });
-  try {
-    await checkAccess(s);
-  } finally {
-    s.set({ connecting: false });
-  }
-  return s.get().status === 'ready';
+  return checkGivenAccess(s, { error: null });
 }
 
 /**

@@ -6,7 +6,7 @@
 import { parseTokenInput } from '../../lib/token.ts';
 import { getServices } from '../../services.ts';
 import { closeLiveEvents } from '../live-events.ts';
-import { checkAccess, clearShownFiles } from './access.ts';
+import { checkGivenAccess, clearShownFiles } from './access.ts';
 import type { SessionControl } from './types.ts';
 
 /** The connect screen: a pasted token or link. True once the server accepted it. */
@@ -19,13 +19,7 @@ export async function connectWithToken(s: SessionControl, input: string, remembe
   const { api, vault } = getServices();
   vault.set(token, remember);
   api.setConnection('', token);
-  s.set({ remembered: remember, connecting: true });
-  try {
-    await checkAccess(s);
-  } finally {
-    s.set({ connecting: false });
-  }
-  return s.get().status === 'ready';
+  return checkGivenAccess(s, { remembered: remember });
 }
 
 export function rememberToken(s: SessionControl, remember: boolean): void {

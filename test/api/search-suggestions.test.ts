@@ -1,0 +1,142 @@
+/**
+ * What the search box offers before a search runs, over real HTTP with real files: suggestions
+ * from the user's own tags (names, colours, the objects the analyzer is sure of) and cameras (real
+ * EXIF), matched at the start of a word, any case, most frequent first, per user, without deleted
+ * files; and the recent searches, forgotten one query at a time or all at once, per user, with
+ * NOT_FOUND for an id that is not one of the caller's. Runs in both modes (vitest.config.ts
+ * CLOUD_API_SUITES).
+ */
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SearchHistory, SearchHistoryDeleted, SearchSuggestions } from '../../shared/api/schemas.ts';
+import { accept, call, metadata, postJson } from '../helpers/http.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+let s: TestServer;
+const ids: Record<string, string> = {};
+
+function photo(make: string, model: string, background: string): Promise<Buffer> {
+  return sharp({ create: { width: 200, height: 150, channels: 3, background } })
+    .jpeg({ quality: 80 }).withExif({ IFD0: { Make: make, Model: model } }).toBuffer();
+}
+
+async function suggest(prefix: string, opts: { limit?: number; token?: string } = {}) {
+  const q = new URLSearchParams({ prefix, ...(opts.limit ? { limit: String(opts.limit) } : {}) });
+  const res = await call<SearchSuggestions>(s, `/api/v1/search/suggestions?${q.toString()}`, { token: opts.token });
+  expect(res.status).toBe(200);
+  return res.body.data.suggestions;
+}
+
+async function history(token?: string) {
+  const res = await call<SearchHistory>(s, '/api/v1/search/history?limit=100', { token });
+  expect(res.status).toBe(200);
+  return res.body.data;
+}
+
+async function searchFor(query: string, token?: string) {
+  expect((await postJson(s, '/api/v1/search', { query }, { token })).status).toBe(200);
+}
+
+beforeAll(async () => {
+  s = await startTestServer();
+  const files: [string, Buffer][] = [
+    ['lighthouse-keeper.jpg', await photo('Canon', 'Canon EOS R5', '#c0392b')],
+    ['lighthouse-at-dusk.jpg', await photo('NIKON CORPORATION', 'NIKON D750', '#2c3e50')],
+    ['lighthouse-logbook.txt', Buffer.from('Logbook of the lighthouse on the northern cape, winter storms and passing ships.\n')],
+    ['lightning-storm.txt', Buffer.from('Notes about a lightning storm over the bay.\n')],
+    ['golden-retriever.txt', Buffer.from('Our golden retriever loves the beach.\n')],
+  ];
+  for (const [name, bytes] of files) ids[name] = (await accept(s, bytes, name)).uploadId;
+  const done = await Promise.all(Object.values(ids).map((id) => s.waitForUpload(id)));
+  expect(done.map((u) => u.processing_status)).toEqual(done.map(() => 'completed'));
+}, 180_000);
+
+afterAll(async () => {
+  await s?.close();
+});
+
+describe('GET /search/suggestions', () => {
+  it("offers the user's tags that start with what is typed, most files first, in any case", async () => {
+    // The files' own tags are the ground truth: their names' words are among them.
+    for (const name of ['lighthouse-keeper.jpg', 'lighthouse-at-dusk.jpg', 'lighthouse-logbook.txt']) {
+      expect((await metadata(s, ids[name]!)).tags).toContain('lighthouse');
+    }
+    const found = await suggest('ligh');
+    expect(found[0]).toEqual({ kind: 'tag', value: 'lighthouse', count: 3 });
+    expect(found).toContainEqual({ kind: 'tag', value: 'lightning', count: 1 });
+    expect(found.every((x) => /(^|\s)ligh/i.test(x.value))).toBe(true);
+    expect(await suggest('LIGHTH')).toEqual([{ kind: 'tag', value: 'lighthouse', count: 3 }]);
+  });
+
+  it('matches the start of any word, so a later word of a tag or a camera model is found too', async () => {
+    expect(await suggest('eos')).toEqual([{ kind: 'camera', value: 'Canon EOS R5', count: 1 }]);
+    expect(await suggest('nik')).toContainEqual({ kind: 'camera', value: 'NIKON D750', count: 1 });
+    // Inside a word is not the start of one.
+    expect((await suggest('ighthouse')).length).toBe(0);
+  });
+
+  it('keeps to the limit and treats LIKE wildcards as the characters they are', async () => {
+    expect(await suggest('l', { limit: 1 })).toHaveLength(1);
+    expect(await suggest('%')).toEqual([]);
+    expect(await suggest('_ighthouse')).toEqual([]);
+  });
+
+  it("never offers another user's words", async () => {
+    expect(await suggest('ligh', { token: s.otherToken })).toEqual([]);
+  });
+
+  it('stops counting a file once it is deleted', async () => {
+    const before = await suggest('retriev');
+    expect(before).toContainEqual({ kind: 'tag', value: 'retriever', count: 1 });
+    expect((await s.api(`/api/v1/upload/${ids['golden-retriever.txt']}`, { method: 'DELETE' })).status).toBe(200);
+    expect(await suggest('retriev')).toEqual([]);
+  });
+
+  it('refuses a missing or oversized prefix and a limit out of range with VALIDATION_ERROR', async () => {
+    for (const q of ['', '?prefix=', `?prefix=${'a'.repeat(101)}`, '?prefix=li&limit=0', '?prefix=li&limit=21', '?prefix=li&limit=many']) {
+      const res = await call(s, `/api/v1/search/suggestions${q}`, { code: 'VALIDATION_ERROR' });
+      expect(res.status, q).toBe(400);
+    }
+  });
+});
+
+describe('forgetting recent searches', () => {
+  it('DELETE /search/history/{id} forgets that query, every time it was run, and nothing else', async () => {
+    await searchFor('storm over the bay');
+    await searchFor('passing ships');
+    await searchFor('storm over the bay');
+    const listed = await history();
+    const storms = listed.history.filter((h) => h.query === 'storm over the bay');
+    expect(storms).toHaveLength(2);
+    const res = await call<SearchHistoryDeleted>(s, `/api/v1/search/history/${storms[1]!.id}`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ deleted: 2 });
+    const after = await history();
+    expect(after.history.map((h) => h.query)).not.toContain('storm over the bay');
+    expect(after.history.map((h) => h.query)).toContain('passing ships');
+    expect(after.total).toBe(listed.total - 2);
+  });
+
+  it('answers NOT_FOUND for an id already forgotten, unknown, or another user\'s, and leaves the entry alone', async () => {
+    await searchFor('cape winter');
+    const mine = (await history()).history.find((h) => h.query === 'cape winter')!;
+    const theirs = await call(s, `/api/v1/search/history/${mine.id}`, { method: 'DELETE', token: s.otherToken, code: 'NOT_FOUND' });
+    expect(theirs.status).toBe(404);
+    expect((await history()).history.map((h) => h.id)).toContain(mine.id);
+    expect((await call(s, '/api/v1/search/history/7d3f4c1e-0000-4000-8000-000000000000', { method: 'DELETE', code: 'NOT_FOUND' })).status).toBe(404);
+    expect((await call(s, `/api/v1/search/history/${mine.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await call(s, `/api/v1/search/history/${mine.id}`, { method: 'DELETE', code: 'NOT_FOUND' })).status).toBe(404);
+    expect((await call(s, '/api/v1/search/history/not-an-id', { method: 'DELETE', code: 'VALIDATION_ERROR' })).status).toBe(400);
+  });
+
+  it('DELETE /search/history forgets all of the caller\'s searches and none of another user\'s', async () => {
+    await searchFor('logbook');
+    await searchFor('their own search', s.otherToken);
+    const count = (await history()).total;
+    expect(count).toBeGreaterThan(0);
+    const res = await call<SearchHistoryDeleted>(s, '/api/v1/search/history', { method: 'DELETE' });
+    expect(res.body.data).toEqual({ deleted: count });
+    expect(await history()).toEqual({ history: [], total: 0 });
+    expect((await history(s.otherToken)).history.map((h) => h.query)).toEqual(['their own search']);
+  });
+});

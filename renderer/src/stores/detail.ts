@@ -96,25 +96,8 @@ export const useDetail = create<DetailState>()((set, get) => ({
     get().close();
   },
 
-  async reveal() {
-    const path = localPathOf(get().upload);
-    if (!path) return;
-    try {
-      await getServices().bridge.reveal(path);
-    } catch (err) {
-      set({ actionError: err instanceof Error ? err.message : String(err) });
-    }
-  },
-
-  async openLocally() {
-    const path = localPathOf(get().upload);
-    if (!path) return;
-    try {
-      await getServices().bridge.open(path);
-    } catch (err) {
-      set({ actionError: err instanceof Error ? err.message : String(err) });
-    }
-  },
+  reveal: () => onLocalCopy(get().upload, set, (path) => getServices().bridge.reveal(path)),
+  openLocally: () => onLocalCopy(get().upload, set, (path) => getServices().bridge.open(path)),
 
   applyEvent(ev) {
     if (ev.upload_id !== get().openId) return;
@@ -125,6 +108,19 @@ export const useDetail = create<DetailState>()((set, get) => ({
     if (ev.status === 'completed' || ev.status === 'failed') void get().open(ev.upload_id, get().hint);
   },
 }));
+
+/** A desktop action on the file's local copy, when it has one; a failure shows as the panel's action error. */
+async function onLocalCopy(
+  upload: UploadDetail | null, set: (patch: Pick<DetailState, 'actionError'>) => void, act: (path: string) => Promise<void>,
+): Promise<void> {
+  const path = localPathOf(upload);
+  if (!path) return;
+  try {
+    await act(path);
+  } catch (err) {
+    set({ actionError: err instanceof Error ? err.message : String(err) });
+  }
+}
 
 /** For tests: forget what was learnt about the similar-files route. */
 export function resetSimilarSupport(): void {

@@ -1,6 +1,20 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useSession } from '../stores/session.ts';
 import { Logo } from './Icons.tsx';
+
+/** A card with nothing to fill in: why Trove cannot be used yet, and a button to try again. */
+function RetryCard({ title, primary = false, onRetry, children }: { title: string; primary?: boolean; onRetry: () => Promise<void>; children: ReactNode }) {
+  return (
+    <main className="connect">
+      <div className="connect-card">
+        <Logo size={44} />
+        <h1>{title}</h1>
+        {children}
+        <button type="button" className={primary ? 'button button-primary' : 'button'} onClick={() => void onRetry()}>Try again</button>
+      </div>
+    </main>
+  );
+}
 
 /** Shown without a (working) token: how to get the link, and a field to paste it. */
 export function ConnectScreen() {
@@ -14,28 +28,18 @@ export function ConnectScreen() {
 
   if (status === 'offline') {
     return (
-      <main className="connect">
-        <div className="connect-card">
-          <Logo size={44} />
-          <h1>Trove is not reachable</h1>
-          <p role="alert">{error}</p>
-          <p>Start it with <code>npx trove serve</code>, then try again.</p>
-          <button type="button" className="button button-primary" onClick={() => void retry()}>Try again</button>
-        </div>
-      </main>
+      <RetryCard title="Trove is not reachable" primary onRetry={retry}>
+        <p role="alert">{error}</p>
+        <p>Start it with <code>npx trove serve</code>, then try again.</p>
+      </RetryCard>
     );
   }
 
   if (bridgeKind === 'electron') {
     return (
-      <main className="connect">
-        <div className="connect-card">
-          <Logo size={44} />
-          <h1>Connect to your Trove</h1>
-          <p>{error ?? 'Waiting for the Trove service to start\u2026'}</p>
-          <button type="button" className="button" onClick={() => void retry()}>Try again</button>
-        </div>
-      </main>
+      <RetryCard title="Connect to your Trove" onRetry={retry}>
+        <p>{error ?? 'Waiting for the Trove service to start\u2026'}</p>
+      </RetryCard>
     );
   }
 

@@ -132,12 +132,7 @@ export function describeVideo(meta: Rec, mime: string, out: Parts): void {
   }
 
   const first: string[] = [];
-  if (duration !== undefined) {
-    const cls = duration < 30 ? 'short clip' : duration >= 600 ? 'long' : undefined;
-    first.push(`${formatDuration(duration)}${cls ? ` (${cls})` : ''}`);
-    if (cls === 'short clip') out.tags.add('short', 'clip');
-    if (cls === 'long') out.tags.add('long');
-  }
+  if (duration !== undefined) first.push(durationPhrase(duration, 600, 'long', out.tags));
   if (size) {
     const res = videoResolution(size.width, size.height);
     first.push(`${size.width}×${size.height} (${res.label})`);
@@ -187,6 +182,17 @@ export function describeVideo(meta: Rec, mime: string, out: Parts): void {
   for (const key of ['title', 'artist', 'album', 'description', 'synopsis', 'comment', 'genre', 'show']) {
     for (const value of texts(tags[key], 2000)) out.texts.push(value);
   }
+}
+
+/**
+ * "2 min 5 s", followed by "(short clip)" under 30 s or by `longLabel` from `longFrom` seconds on;
+ * the class is tagged too ('short' and 'clip', or 'long'), so a search for a short clip finds it.
+ */
+function durationPhrase(duration: number, longFrom: number, longLabel: string, tags: Tags): string {
+  const cls = duration < 30 ? 'short clip' : duration >= longFrom ? longLabel : undefined;
+  if (cls === 'short clip') tags.add('short', 'clip');
+  if (cls === longLabel) tags.add('long');
+  return `${formatDuration(duration)}${cls ? ` (${cls})` : ''}`;
 }
 
 function videoResolution(width: number, height: number): { label: string; tags: string[] } {
@@ -242,12 +248,7 @@ export function describeAudio(meta: Rec, mime: string, out: Parts): void {
   addFormatTags(out.tags, format);
 
   const head: string[] = [];
-  if (duration !== undefined) {
-    const cls = duration < 30 ? 'short clip' : duration >= 1200 ? 'long recording' : undefined;
-    head.push(`${formatDuration(duration)}${cls ? ` (${cls})` : ''}`);
-    if (cls === 'short clip') out.tags.add('short', 'clip');
-    if (cls === 'long recording') out.tags.add('long');
-  }
+  if (duration !== undefined) head.push(durationPhrase(duration, 1200, 'long recording', out.tags));
   const details: string[] = [];
   if (album) details.push(`album '${album}'`);
   if (track) details.push(track);

@@ -55,26 +55,21 @@ function describeMetadata(input: AnalysisInput): Parts {
   const meta = rec(input.metadata) ?? {};
   const mime = typeof input.mimeType === 'string' ? input.mimeType.toLowerCase().trim() : '';
   const parts: Parts = { sentences: [], tags: new Tags(), texts: [] };
-  const fileType: unknown = input.fileType;
-  switch (fileType) {
-    case 'image':
-      describeImage(meta, mime, parts);
-      break;
-    case 'video':
-      describeVideo(meta, mime, parts);
-      break;
-    case 'audio':
-      describeAudio(meta, mime, parts);
-      break;
-    case 'document':
-      describeDocument(meta, mime, parts);
-      break;
-    default:
-      parts.sentences.push('File.');
-      parts.tags.add('file');
+  // A Map, not an object: the input's type is not trusted, and 'constructor' must not find a describer.
+  const describe = DESCRIBERS.get(input.fileType);
+  if (describe) {
+    describe(meta, mime, parts);
+  } else {
+    parts.sentences.push('File.');
+    parts.tags.add('file');
   }
   return parts;
 }
+
+/** What each kind of file's metadata says; any other kind is just "File.". */
+const DESCRIBERS = new Map<unknown, (meta: Record<string, unknown>, mime: string, parts: Parts) => void>([
+  ['image', describeImage], ['video', describeVideo], ['audio', describeAudio], ['document', describeDocument],
+]);
 
 /** Adds the file's own text (a scan's OCR text when it has no text layer) and its name, then assembles the result. */
 function finish(input: AnalysisInput, parts: Parts, scanText: string | undefined, model: string, metadata: Record<string, unknown>): Analysis {

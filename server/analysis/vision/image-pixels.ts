@@ -15,11 +15,15 @@ export interface RgbPixels {
   height: number;
 }
 
-export async function rgbPixels(imagePath: string, size: number): Promise<RgbPixels> {
+/**
+ * `fit: 'fill'` (the models) stretches to exactly size × size; 'inside' (colour counting) keeps the
+ * picture's shape within that square.
+ */
+export async function rgbPixels(imagePath: string, size: number, fit: 'fill' | 'inside' = 'fill'): Promise<RgbPixels> {
   const { data, info } = await sharp(imagePath, { failOn: 'none', limitInputPixels: 268_402_689 })
     .rotate()
     .flatten({ background: '#ffffff' })
-    .resize(size, size, { fit: 'fill' })
+    .resize(size, size, { fit })
     .removeAlpha()
     .toColourspace('srgb')
     .raw()

@@ -9,7 +9,7 @@
  * offline-analyzer.ts and are not repeated here; `metadata` only adds the night hint (a dark picture
  * taken between 21:00 and 05:00).
  */
-import sharp from 'sharp';
+import { rgbPixels } from './image-pixels.ts';
 
 export type ColourName =
   | 'red' | 'orange' | 'yellow' | 'green' | 'blue' | 'purple' | 'pink' | 'brown' | 'black' | 'white' | 'grey';
@@ -36,18 +36,11 @@ const MIN_SHARE = 0.12;
 const MAX_COLOURS = 3;
 
 export async function sceneCues(imagePath: string, metadata: Record<string, unknown> = {}): Promise<SceneCues> {
-  const { data, info } = await sharp(imagePath, { failOn: 'none' })
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .resize(SIDE, SIDE, { fit: 'inside' })
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const pixels = info.width * info.height;
+  const { data, width, height } = await rgbPixels(imagePath, SIDE, 'inside');
+  const pixels = width * height;
   const counts = new Map<ColourName, number>();
   let lumaSum = 0;
-  for (let i = 0; i + 2 < data.length; i += info.channels) {
+  for (let i = 0; i + 2 < data.length; i += 3) {
     const r = data[i] ?? 0;
     const g = data[i + 1] ?? 0;
     const b = data[i + 2] ?? 0;

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { VERSION } from '../version.ts';
 import { ApiError } from '../../shared/api/client/api-error.ts';
 import { UsageError } from './client.ts';
+import type { SearchFlags } from './search-command.ts';
 
 /**
  * `trove serve | add | search | usage | status`. Each command module is imported only when it runs, so the
@@ -36,12 +37,18 @@ export async function runCli(argv: string[]): Promise<void> {
     });
 
   withConnection(program.command('search'))
-    .description('Search your files by meaning and by exact words.')
+    .description('Search your files the way you would ask: "pdf from last March", "photos taken with the Canon", "invoice -draft". Shows what the query was understood as and why each file matched.')
     .argument('<query...>', 'what to look for (quote it, or give several words)')
     .option('--type <types>', 'only these types: image, video, audio, document (repeatable or a comma list)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
-    .option('--limit <n>', 'at most this many results (1-100)', intOption(1, 100), 20)
-    .option('--json', 'print the raw result data as JSON')
-    .action(async (query: string[], opts: { type?: string[]; limit: number; json?: boolean; url?: string; token?: string }) => {
+    // Checked by the command itself (loaded only when it runs) against the API's own limits.
+    .option('--sort <order>', 'relevance (default), newest, oldest (when the content was made), name or size (largest first)')
+    .option('--limit <n>', 'at most this many results (1-100; default 20, or 100 a page with --all)')
+    .option('--offset <n>', 'skip this many results of the list first')
+    .option('--all', 'page on to the end of the list')
+    .option('--literal', 'match every word as typed: no dates, kinds of file, cameras or exclusions read out of the query')
+    .option('--time-zone <zone>', 'IANA time zone that "last week" and "March" are read in (default: this system\'s)')
+    .option('--json', 'print the answer as JSON: what the query was understood as, the counts, each result and why it matched')
+    .action(async (query: string[], opts: SearchFlags) => {
       const { searchCommand } = await import('./search-command.ts');
       await run(() => searchCommand(query, opts));
     });

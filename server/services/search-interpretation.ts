@@ -1,7 +1,23 @@
 import type { InterpretedQuery, QueryFilters, SearchBody } from '../../shared/api/schemas.ts';
 import { FORMATS, mimeTypesOf } from '../../shared/search/formats.ts';
 import { parseQuery } from '../../shared/search/query-parser.ts';
+import { canonicalTimeZone } from '../../shared/search/time-zone.ts';
+import { TroveError } from '../../shared/api/errors.ts';
 import type { HybridQuery } from '../db/search-repo.ts';
+
+/**
+ * The request's `time_zone` in its canonical IANA spelling, or undefined (UTC) when none was sent.
+ * Checked here, not by the schema: which zones exist is the runtime's tz database.
+ */
+export function requestTimeZone(body: Pick<SearchBody, 'time_zone'>): string | undefined {
+  if (body.time_zone === undefined) return undefined;
+  const zone = canonicalTimeZone(body.time_zone.trim());
+  if (!zone) {
+    throw new TroveError('INVALID_TIME_ZONE', `"${body.time_zone.slice(0, 64)}" is not a time zone this server knows; send an IANA name such as "Europe/Berlin" or "America/New_York", or leave time_zone out for UTC.`,
+      [{ path: 'body/time_zone', message: 'must be an IANA time zone name' }]);
+  }
+  return zone;
+}
 
 /**
  * What a search asks for: the query's words read by the shared parser (unless `interpret: false`),
@@ -12,7 +28,7 @@ import type { HybridQuery } from '../db/search-repo.ts';
 export function interpretSearch(query: string, body: SearchBody, now: Date): InterpretedQuery {
   const parsed: InterpretedQuery = body.interpret === false
     ? { text: query, filters: {}, phrases: [], notes: [] }
-    : parseQuery(query, { now, places: 'unavailable' });
+    : parseQuery(query, { now, places: 'unavailable', timeZone: requestTimeZone(body) });
   const filters: QueryFilters = { ...parsed.filters };
   const notes = [...parsed.notes];
   let text = parsed.text;

@@ -107,6 +107,7 @@ export class SearchService {
       filters: {
         file_types: body.file_types ?? null, date_from: body.date_from ?? null, date_to: body.date_to ?? null, limit: body.limit,
         offset, min_score: body.min_score ?? null, sort, nsfw: body.nsfw ?? 'include', interpret: body.interpret ?? true,
+        time_zone: body.time_zone ?? null,
         interpreted: { text, filters },
       },
     });

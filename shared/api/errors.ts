@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   // request errors
   VALIDATION_ERROR: { status: 400, retryable: false },
+  INVALID_TIME_ZONE: { status: 400, retryable: false },
   EMPTY_FILE: { status: 400, retryable: false },
   MISSING_FILE: { status: 400, retryable: false },
   UNAUTHORIZED: { status: 401, retryable: false },

@@ -203,6 +203,10 @@ export const SearchBodySchema = Type.Object(
       default: true,
       description: 'Read dates, types, cameras, places, quoted phrases and -exclusions out of the query (default). false: every word is matched as it is.',
     })),
+    time_zone: Type.Optional(Type.String({
+      minLength: 1, maxLength: 64,
+      description: 'The IANA time zone ("Europe/Berlin") in which "yesterday", "last week" and "March" begin and end; default UTC. An unknown zone is INVALID_TIME_ZONE.',
+    })),
   },
   { additionalProperties: false },
 );

@@ -7,6 +7,7 @@
  * words stay text, as do a month alone without a date word before it ("May" may be a name).
  */
 import { casual, type ParsedResult } from 'chrono-node';
+import { fromWallClock, toWallClock, type ZoneOrOffset } from './time-zone.ts';
 import type { Token } from './tokens.ts';
 import { AFTER_WORDS, BEFORE_WORDS, DATE_PREPOSITIONS, FROM_WORDS, PLAIN_DATE_WORDS, UNTIL_WORDS } from './vocabulary.ts';
 
@@ -25,14 +26,21 @@ export interface DateFinding {
   span: Span;
 }
 
-/** The moment of the search and the user's offset from UTC: everything relative is read against them. */
+/**
+ * The moment of the search and the user's offset from UTC: everything relative is read against
+ * them. With a zone, `offsetMinutes` is its offset now, and wall-clock times turn into instants
+ * with the offset of their own day (summer or winter time).
+ */
 export interface Clock {
   now: number;
   offsetMinutes: number;
+  zone?: string | undefined;
 }
 
+const zoneOf = (clock: Clock): ZoneOrOffset => (clock.zone ? { zone: clock.zone } : { offsetMinutes: clock.offsetMinutes });
+
 const DAY = 86_400_000;
-const local = (clock: Clock): number => clock.now + clock.offsetMinutes * 60_000;
+const local = (clock: Clock): number => toWallClock(clock.now, zoneOf(clock));
 
 type Unit = 'day' | 'week' | 'weekend' | 'month' | 'year';
 
@@ -289,7 +297,9 @@ export function valueSpan(value: string, clock: Clock): Span | undefined {
   const v = value.trim();
   if (/^\d{4}-\d{2}-\d{2}T/.test(v)) {
     const t = Date.parse(v);
-    return Number.isFinite(t) ? { start: t + clock.offsetMinutes * 60_000, end: t + clock.offsetMinutes * 60_000 + 1 } : undefined;
+    if (!Number.isFinite(t)) return undefined;
+    const wall = toWallClock(t, zoneOf(clock));
+    return { start: wall, end: wall + 1 };
   }
   const year = yearWordSpan(v);
   if (year) return year;
@@ -315,4 +325,4 @@ function validDate(y: number, m: number, d: number): boolean {
 }
 
 /** Milliseconds in wall-clock time back to an instant. */
-export const toInstant = (t: number, clock: Clock): number => t - clock.offsetMinutes * 60_000;
+export const toInstant = (t: number, clock: Clock): number => fromWallClock(t, zoneOf(clock));

@@ -5,6 +5,7 @@
  */
 import type { QueryFilters } from '../api/schemas.ts';
 import { FORMATS } from './formats.ts';
+import { canonicalTimeZone, toWallClock, type ZoneOrOffset } from './time-zone.ts';
 
 const DAY = 86_400_000;
 
@@ -15,14 +16,16 @@ const quoted = (value: string): string => {
 };
 
 /** A whole day in the user's calendar as YYYY-MM-DD, any other instant as ISO 8601. */
-function dateValue(instant: number, offsetMinutes: number, shiftDays = 0): string {
-  const local = instant + offsetMinutes * 60_000;
+function dateValue(instant: number, z: ZoneOrOffset, shiftDays = 0): string {
+  const local = toWallClock(instant, z);
   if (local % DAY !== 0) return new Date(instant).toISOString();
   return new Date(local + shiftDays * DAY).toISOString().slice(0, 10);
 }
 
-export function formatQuery(q: { text: string; filters: QueryFilters }, opts: { utcOffsetMinutes?: number } = {}): string {
-  const offset = opts.utcOffsetMinutes ?? 0;
+/** `timeZone` (IANA) wins over `utcOffsetMinutes`; use the one the query is parsed with. */
+export function formatQuery(q: { text: string; filters: QueryFilters }, opts: { utcOffsetMinutes?: number; timeZone?: string | undefined } = {}): string {
+  const zone = opts.timeZone === undefined ? undefined : canonicalTimeZone(opts.timeZone);
+  const offset: ZoneOrOffset = zone ? { zone } : { offsetMinutes: opts.utcOffsetMinutes ?? 0 };
   const f = q.filters;
   const parts: string[] = [];
   if (q.text.trim()) parts.push(q.text.trim());
@@ -37,7 +40,7 @@ export function formatQuery(q: { text: string; filters: QueryFilters }, opts: { 
   if (f.date_to) {
     const t = Date.parse(f.date_to);
     // date_to is inclusive: the day that ends just after it, or the instant itself.
-    if (Number.isFinite(t)) parts.push(`to:${(t + 1 + offset * 60_000) % DAY === 0 ? dateValue(t + 1, offset, -1) : new Date(t).toISOString()}`);
+    if (Number.isFinite(t)) parts.push(`to:${toWallClock(t + 1, offset) % DAY === 0 ? dateValue(t + 1, offset, -1) : new Date(t).toISOString()}`);
   }
   if (f.camera) parts.push(`camera:${quoted(f.camera)}`);
   if (f.folder) parts.push(`folder:${quoted(f.folder)}`);

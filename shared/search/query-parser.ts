@@ -23,6 +23,7 @@ import { FILE_TYPES, type FileType } from '../file-types.ts';
 import type { InterpretedQuery, QueryFilters, QueryNote } from '../api/schemas.ts';
 import { findDates, toInstant, valueSpan, type Clock, type DateFinding, type Span } from './dates.ts';
 import { FORMAT_NAMES, FORMAT_WORDS, FORMATS, isFormatName, type FormatName } from './formats.ts';
+import { canonicalTimeZone, zoneOffsetMinutes } from './time-zone.ts';
 import { coreOf, tokenize, type Token } from './tokens.ts';
 import {
   CAMERA_ARTICLES, CAMERA_LEAD_INS, CAMERA_MAX_WORDS, FUNCTION_WORDS, PLACE_MAX_WORDS, TYPE_WORDS, TYPE_WORDS_MAX_LENGTH,
@@ -45,6 +46,11 @@ export interface ParseOptions {
   now: Date;
   /** The user's offset from UTC in minutes (e.g. 120 for UTC+2); days and months start at their midnight. Default 0. */
   utcOffsetMinutes?: number;
+  /**
+   * The user's IANA time zone ("Europe/Berlin"), over `utcOffsetMinutes`: each day starts at its
+   * own midnight, summer time or not. A zone the runtime does not know is ignored (callers check it).
+   */
+  timeZone?: string | undefined;
   /**
    * The user's folders and collections: "in X" names one of them only when X is one. Without the
    * lists, capitalised words after "in" are taken for a folder ("in Holidays"). `'unavailable'`:
@@ -91,7 +97,9 @@ export function parseQuery(query: string, options: ParseOptions): InterpretedQue
 }
 
 function parseWith(query: string, options: ParseOptions, withDates: boolean): InterpretedQuery | 'contradiction' {
-  const clock: Clock = { now: validTime(options.now), offsetMinutes: clampOffset(options.utcOffsetMinutes ?? 0) };
+  const now = validTime(options.now);
+  const zone = options.timeZone === undefined ? undefined : canonicalTimeZone(options.timeZone);
+  const clock: Clock = { now, offsetMinutes: zone ? zoneOffsetMinutes(zone, now) : clampOffset(options.utcOffsetMinutes ?? 0), zone };
   const notes: QueryNote[] = [];
   let input = query.normalize('NFC').replace(/\s+/g, ' ').trim();
   if (input.length > MAX_PARSED_CHARS) {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -6,36 +5,13 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse, Upload, UploadList } from '../../shared/api/schemas.ts';
+import { trove } from '../helpers/cli.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 /**
  * Black-box tests of `trove add | search | status`: the real CLI (bin/trove.js, as a child process)
  * against the real server (PGlite, real models), on files made here.
  */
-
-const BIN = path.resolve(import.meta.dirname, '../../bin/trove.js');
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Runs the CLI with only the given connection env (inherited TROVE_* / PORT are dropped). */
-function trove(args: string[], env: Record<string, string>, cwd?: string): Promise<Run> {
-  // Its own cache folder (unfinished uploads are kept there between runs), not the user's.
-  const base: Record<string, string | undefined> = { ...process.env, XDG_CACHE_HOME: path.join(os.tmpdir(), 'trove-cli-test-cache') };
-  for (const k of ['TROVE_URL', 'TROVE_TOKEN', 'TROVE_DATA_DIR', 'PORT']) delete base[k];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const jpeg = (r: number, g: number, b: number) =>
   sharp({ create: { width: 64, height: 48, channels: 3, background: { r, g, b } } }).jpeg().toBuffer();
@@ -156,9 +132,10 @@ describe('trove CLI against a real server', () => {
     expect(images.code).toBe(0);
     expect((JSON.parse(images.stdout) as SearchResponse).results.every((r) => r.file_type === 'image')).toBe(true);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^SCORE +TYPE +FILE +SUMMARY$/m);
-    expect(table.stdout).toMatch(/^\d\.\d{3} +document +festival\.md +\S/m);
-    expect(table.stdout).toContain('1 result in');
+    expect(table.stdout).toMatch(/^Understood: "marmalade" · type document · type audio$/m);
+    expect(table.stdout).toMatch(/^ {2}1\. festival\.md · document · \d{4}-\d{2}-\d{2} · \d+ B · score \d\.\d{3}$/m);
+    expect(table.stdout).toMatch(/^ {5}words in the (description|text): .*«marmalade»/m);
+    expect(table.stdout).toMatch(/^Results 1–1 of \d+.*, in \d+ ms\.$/m);
   });
 
   it('status: counts uploads by status and lists recent failures', async () => {

@@ -13,9 +13,9 @@ COPY package.json package-lock.json ./
 # need their install scripts (sharp, canvas, ffmpeg installers) are rebuilt explicitly.
 RUN npm ci --ignore-scripts && npm rebuild
 COPY . .
-RUN npm run build:web && npm prune --omit=dev
+RUN npm run build:web && npm run build:server && npm prune --omit=dev
 
-# ---- runtime: production dependencies, server sources (run by tsx), the built UI ----
+# ---- runtime: production dependencies, the built server (dist/server) and UI ----
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     TROVE_HOST=0.0.0.0 \
@@ -28,9 +28,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/renderer ./dist/renderer
 COPY --from=build /app/package.json ./
 COPY --from=build /app/bin ./bin
-COPY --from=build /app/server ./server
-COPY --from=build /app/shared ./shared
-COPY --from=build /app/tsconfig.base.json /app/tsconfig.json /app/tsconfig.node.json /app/tsconfig.main.json ./
+COPY --from=build /app/dist/server ./dist/server
 # A non-root user owning only the data dir (scratch space, local blobs when GCS is not used).
 RUN groupadd --system trove && useradd --system --gid trove --home /data trove \
     && mkdir -p /data && chown trove:trove /data

@@ -2,8 +2,8 @@
  * Desktop build (`npm run build` → out/): the main process (ESM, npm dependencies left external —
  * they ship in node_modules), the preload (one self-contained CommonJS file: a sandboxed preload
  * cannot be an ES module nor require anything but Electron), and the renderer from
- * renderer/vite.config.ts. The embedded server is not bundled: the app runs `bin/trove.js serve`
- * (TypeScript through tsx) as a utility process, so server/ and shared/ ship as sources.
+ * renderer/vite.config.ts. The embedded server is not bundled here: the app runs `bin/trove.js serve`
+ * as a utility process, which runs dist/server (`npm run build:server`).
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';

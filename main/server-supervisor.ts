@@ -12,7 +12,7 @@ import { API_PREFIX } from '../shared/api/schemas.ts';
 import type { Connection } from '../shared/ipc/contract.ts';
 
 export interface LaunchSpec {
-  /** Script to run (`bin/trove.js`, which loads the TypeScript server through tsx). */
+  /** Script to run (`bin/trove.js`, which runs the built server in dist/server). */
   entry: string;
   args: string[];
   execArgv: string[];

@@ -26,6 +26,8 @@ export interface Config {
   shutdownGraceMs: number;
   logLevel: string;
   maxImagePixels: number;
+  /** The vision and OCR models are released after this long unused (0: kept loaded). */
+  modelIdleMs: number;
   /** api: HTTP only; worker: processing only; all: both in one process (the embedded default). */
   role: 'all' | 'api' | 'worker';
   /** 'cloud' when users sign in with Firebase; 'local' when they hold the data folder's token. */
@@ -117,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: int(env, 'TROVE_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     maxImagePixels: int(env, 'TROVE_MAX_IMAGE_PIXELS', 100_000_000, 1, 2 ** 31),
+    modelIdleMs: int(env, 'TROVE_MODEL_IDLE_S', 300, 0, 7 * 24 * 3600) * 1000,
     role,
     mode,
     publicHosts: publicHosts(env, mode),

@@ -41,6 +41,14 @@ export class Metrics {
     name: 'trove_ai_provider_errors_total', help: 'Failed calls to AI providers by error code (e.g. PROVIDER_RATE_LIMITED).',
     labelNames: ['provider', 'code'] as const, registers: [this.registry],
   });
+  readonly modelWorkers = new Gauge({
+    name: 'trove_model_workers', help: 'Model worker threads loaded now (vision, ocr): started by the first file that needs them, stopped after TROVE_MODEL_IDLE_S idle.',
+    labelNames: ['model'] as const, registers: [this.registry],
+  });
+  readonly modelWorkerStarts = new Counter({
+    name: 'trove_model_worker_starts_total', help: 'Model worker threads started (each loads its model on its first file).',
+    labelNames: ['model'] as const, registers: [this.registry],
+  });
   readonly queueDepth = new Gauge({
     name: 'trove_queue_depth', help: 'Jobs waiting in each queue (sampled by workers).', labelNames: ['queue'] as const, registers: [this.registry],
   });

@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { OfflineEmbedder } from './analysis/index.ts';
 import { buildApi } from './composition/api.ts';
 import { Cleanups, openInfrastructure, type ServeOverrides } from './composition/infrastructure.ts';
 import { buildWorker } from './composition/worker.ts';
@@ -8,6 +7,8 @@ import type { Composition } from './composition/composition.ts';
 import { buildWorkerHttp } from './composition/worker-http.ts';
 import type { Config } from './config.ts';
 import { startMetricsListener } from './http/metrics-listener.ts';
+import { openStartListener, type StartListener } from './http/start-listener.ts';
+import { lockDataDir } from './db/data-dir-lock.ts';
 import { serverInfoPath } from './local-secrets.ts';
 import type { ProcessingService } from './services/processing-service.ts';
 import type { UploadService } from './services/upload-service.ts';
@@ -39,12 +40,34 @@ const TUS_SWEEP_EVERY_MS = 60 * 60 * 1000;
  *  - worker: jobs and sweeps, plus a listener for /health and /metrics only.
  * The adapters common to every role come from composition/infrastructure.ts, each role's wiring
  * from composition/api.ts and composition/worker.ts. Stops in reverse order of starting.
+ *
+ * It listens before anything heavy opens (or takes the `listener` the serve command opened even
+ * earlier), then opens the database while the query model loads, and resolves once the app answers.
  */
-export async function startServer(config: Config, overrides: ServeOverrides = {}): Promise<RunningServer> {
+export async function startServer(config: Config, overrides: ServeOverrides = {}, listener?: StartListener): Promise<RunningServer> {
   const cleanups = new Cleanups();
   const close = () => cleanups.run();
   try {
+    if (listener) cleanups.add(() => listener.close());
+    await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    // The embedded database belongs to one process; with a server, several share the data dir.
+    // Taken before server.json is written, so a second process never points clients at itself.
+    if (!config.databaseUrl) cleanups.add(await lockDataDir(config.dataDir));
+    // Listen first: until the app below is ready, health says `starting` and other calls answer
+    // 503 SERVICE_STARTING (http/start-listener.ts), so a window or CLI can connect at once.
+    const http = listener ?? await openStartListener({ host: config.host, port: config.port, version: VERSION, mode: config.role === 'worker' ? 'worker' : config.mode });
+    if (!listener) cleanups.add(() => http.close());
+    // Milliseconds since the process began, for the start-up log line (bench/cold-start.ts reads the same marks from outside).
+    const listeningAt = Math.round(performance.now());
+    // server.json tells the CLI and desktop app where the one local server is; processes sharing a
+    // database and data dir would overwrite each other's.
+    if (config.role === 'all') {
+      await fs.writeFile(serverInfoPath(config.dataDir), JSON.stringify({ url: http.url, pid: process.pid, version: VERSION }), { mode: 0o600 });
+      cleanups.add(() => fs.rm(serverInfoPath(config.dataDir), { force: true }));
+    }
+
     const infra = await openInfrastructure(config, overrides, cleanups);
+    const infrastructureAt = Math.round(performance.now());
     const runsApi = config.role !== 'worker';
     const runsJobs = config.role !== 'api';
 
@@ -63,28 +86,15 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
     }
 
     const app = api?.app ?? await buildWorkerHttp(infra, infra.log);
-    await app.listen({ host: config.host, port: config.port });
-    cleanups.add(async () => {
-      // Connections still open after the grace period (a stalled upload, a socket a client opened but
-      // never sent a request on) would otherwise hold the shutdown until they time out on their own.
-      const force = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs);
-      try {
-        await app.close();
-      } finally {
-        clearTimeout(force);
-      }
-    });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    api?.setPort(port);
-    const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-    const url = `http://${hostForUrl}:${port}`;
-    // server.json tells the CLI and desktop app where the one local server is; processes sharing a
-    // database and data dir would overwrite each other's.
-    if (config.role === 'all') {
-      await fs.writeFile(serverInfoPath(config.dataDir), JSON.stringify({ url, pid: process.pid, version: VERSION }), { mode: 0o600 });
-      cleanups.add(() => fs.rm(serverInfoPath(config.dataDir), { force: true }));
-    }
+    // Fastify closes only a server it listened on itself. Ours drains here: after the preClose hooks
+    // (which end event streams), before the other onClose hooks (run newest first), as Fastify's would.
+    app.addHook('onClose', () => http.close(config.shutdownGraceMs));
+    await app.ready();
+    api?.setPort(http.port);
+    // From here the app answers every request on the listener (its own Fastify server never listens).
+    http.serve((req, res) => app.routing(req, res));
+    // HTTP stops first (in-flight requests finish within the grace period), then the rest.
+    cleanups.add(() => app.close());
 
     // TROVE_METRICS_PORT: the same metrics on loopback, for a collector beside this process (Cloud Run's Prometheus sidecar).
     if (config.cloud.metricsPort !== undefined) {
@@ -92,10 +102,9 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
       cleanups.add(() => local.close());
     }
 
-    // Warm the model in the background so the first search or job does not pay for loading it.
-    if (infra.embedder instanceof OfflineEmbedder) infra.embedder.warmUp().catch((err: unknown) => infra.log.warn({ err }, 'embedding model failed to load'));
-    infra.log.info({ url, composition: infra.composition }, 'trove started');
-    return { app, url, port, token: infra.token, role: config.role, processing: worker?.processing, uploads: infra.uploads, composition: infra.composition, close };
+    const startMs = { listening: listeningAt, infrastructure: infrastructureAt, ready: Math.round(performance.now()) };
+    infra.log.info({ url: http.url, composition: infra.composition, startMs }, 'trove started');
+    return { app, url: http.url, port: http.port, token: infra.token, role: config.role, processing: worker?.processing, uploads: infra.uploads, composition: infra.composition, close };
   } catch (err) {
     await close();
     throw err;

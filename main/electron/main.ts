@@ -69,7 +69,7 @@ async function start(): Promise<void> {
   trove = await TroveApp.start({
     userDataDir: app.getPath('userData'),
     launcher: new UtilityProcessLauncher(),
-    // bin/trove.js runs the TypeScript server through tsx; the packaged app ships it unpacked (asar: false).
+    // bin/trove.js runs the built server (dist/server); the packaged app ships it unpacked (asar: false).
     serverCommand: { entry: path.join(appRoot, 'bin', 'trove.js'), args: ['serve'], cwd: appRoot },
     ipcMain,
     isTrustedSender: (event, origin) =>

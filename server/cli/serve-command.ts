@@ -1,7 +1,9 @@
 import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { openStartListener } from '../http/start-listener.ts';
 import { tokenPath } from '../local-secrets.ts';
 import { webUiAvailable } from '../http/web-ui.ts';
-import { startServer, type RunningServer } from '../serve.ts';
+import type { RunningServer } from '../serve.ts';
+import { VERSION } from '../version.ts';
 
 /** `trove serve [--role all|api|worker]`: runs until SIGINT/SIGTERM, then shuts down in order. */
 export async function serveCommand(opts: { role?: 'all' | 'api' | 'worker' } = {}): Promise<void> {
@@ -10,8 +12,12 @@ export async function serveCommand(opts: { role?: 'all' | 'api' | 'worker' } = {
   try {
     // --role wins over TROVE_ROLE; config.ts validates it with the rest (api/worker need DATABASE_URL).
     config = loadConfig(opts.role ? { ...process.env, TROVE_ROLE: opts.role } : process.env);
+    // The port answers (health: `starting`) before the server's modules, the database and the
+    // models load; serve.ts, which imports all of them, is loaded only after it listens.
+    const listener = await openStartListener({ host: config.host, port: config.port, version: VERSION, mode: config.role === 'worker' ? 'worker' : config.mode });
+    const { startServer } = await import('../serve.ts');
     // Some settings can only be checked against what they point at (a key file, pgvector on the server).
-    server = await startServer(config);
+    server = await startServer(config, {}, listener);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -9,7 +9,6 @@ import { openSharedServices, type SharedServices } from './shared-services.ts';
 import { HashEmbedder, OfflineEmbedder, type Analyzer, type Embedder } from '../analysis/index.ts';
 import type { Config } from '../config.ts';
 import { logContextMixin } from '../correlation.ts';
-import { lockDataDir } from '../db/data-dir-lock.ts';
 import { assertPgvectorAvailable, openDatabase, type Database } from '../db/database.ts';
 import { ensureVectorIndex, migrateToLatest } from '../db/migrate.ts';
 import { LocalEventBus, type EventBus } from '../events/event-bus.ts';
@@ -82,6 +81,7 @@ export interface Infrastructure {
 /** Scratch dirs of processes that died without cleaning up are dropped after this long. */
 const STALE_SCRATCH_MS = 24 * 60 * 60 * 1000;
 
+/** Expects the data dir to exist and, when the process is alone on it, to be locked (startServer does both). */
 export async function openInfrastructure(config: Config, overrides: ServeOverrides, cleanups: Cleanups): Promise<Infrastructure> {
   const alone = !config.databaseUrl;
   const log = pino({
@@ -90,23 +90,8 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
     mixin: logContextMixin,
     base: { pid: process.pid, hostname: os.hostname(), role: config.role },
   });
-  await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  // The embedded database belongs to one process; with a server, several share the data dir.
-  if (alone) cleanups.add(await lockDataDir(config.dataDir));
-
   const tusDir = path.join(config.dataDir, 'tmp', 'tus');
   const tmpDir = await scratchDir(config.dataDir, alone, cleanups);
-
-  const token = await localToken(config.dataDir, config.token);
-  const signer = new HmacUrlSigner(await signingKey(config.dataDir));
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl, dataDir: config.dataDir,
-    onIdleError: (err) => log.warn({ err }, 'idle database connection lost'),
-  });
-  cleanups.add(() => database.close());
-  if (database.driver === 'postgres') await assertPgvectorAvailable(database.pool);
-  // Every process migrates on start; Kysely's migration lock lets only one apply each step.
-  await migrateToLatest(database.db);
 
   // OPENAI_API_KEY → OpenAI(-compatible) embeddings; otherwise the offline model (or the test hash).
   const offlineEmbedder = (): Embedder => (config.embedder === 'hash' ? new HashEmbedder() : new OfflineEmbedder());
@@ -117,6 +102,23 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
   const localEmbedder = cloudEmbedder ? offlineEmbedder() : embedder;
   cleanups.add(() => embedder.close());
   if (localEmbedder !== embedder) cleanups.add(() => localEmbedder.close());
+  // The query model loads while the database opens and migrates (each takes a few hundred ms), so
+  // the first search does not wait for both one after the other.
+  if (embedder instanceof OfflineEmbedder) embedder.warmUp().catch((err: unknown) => log.warn({ err }, 'embedding model failed to load'));
+
+  const token = await localToken(config.dataDir, config.token);
+  const signer = new HmacUrlSigner(await signingKey(config.dataDir));
+  const opening = performance.now();
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir,
+    onIdleError: (err) => log.warn({ err }, 'idle database connection lost'),
+  });
+  cleanups.add(() => database.close());
+  if (database.driver === 'postgres') await assertPgvectorAvailable(database.pool);
+  // Every process migrates on start; Kysely's migration lock lets only one apply each step.
+  await migrateToLatest(database.db);
+  log.debug({ ms: Math.round(performance.now() - opening) }, 'database open and migrated');
+
   for (const e of new Set([embedder, localEmbedder])) await ensureVectorIndex(database.db, e.model, e.dimensions);
 
   const metrics = new Metrics();

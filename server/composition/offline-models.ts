@@ -1,7 +1,8 @@
 // The offline models this machine has, assembled into the built-in analyzer: the composition root
 // decides which engines run (tesseract.js when its model is installed, pocketsphinx when Debian's
 // package is, the vision models when their npm packages are). Models start lazily (on the first
-// file), so a server that never indexes a picture never loads them.
+// file), so a server that never indexes a picture never loads them, and the vision and OCR workers
+// stop after TROVE_MODEL_IDLE_S unused (speech holds nothing: pocketsphinx runs as one process per file).
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -17,11 +18,19 @@ export interface OfflineAnalyzerOptions {
   /** Vision and OCR worker threads each; the job concurrency decides how many files run at once. */
   workers?: number;
   maxImagePixels?: number;
+  /** The vision and OCR workers stop after this long unused, freeing their models (TROVE_MODEL_IDLE_S); 0: never. */
+  idleMs?: number;
+  /** Told how many workers of each model are loaded whenever that changes (the trove_model_workers gauge). */
+  onWorkersChanged?: (model: 'vision' | 'ocr', loaded: number) => void;
 }
 
 export function createOfflineAnalyzer(log: Logger, options: OfflineAnalyzerOptions = {}): { analyzer: OfflineAnalyzer; close(): Promise<void> } {
-  const vision = createVisionAnalyzers(log, { workers: options.workers ?? 1 });
-  const ocr = createTextRecognizer({ workers: options.workers ?? 1, ...(options.maxImagePixels ? { maxPixels: options.maxImagePixels } : {}) }, log) ?? undefined;
+  const idleMs = options.idleMs ?? 0;
+  const vision = createVisionAnalyzers(log, { workers: options.workers ?? 1, idleMs, onWorkersChanged: (n) => options.onWorkersChanged?.('vision', n) });
+  const ocr = createTextRecognizer({
+    workers: options.workers ?? 1, idleMs, onWorkersChanged: (n) => options.onWorkersChanged?.('ocr', n),
+    ...(options.maxImagePixels ? { maxPixels: options.maxImagePixels } : {}),
+  }, log) ?? undefined;
   const speech = createSpeechRecognizer(log);
   const analyzer = new OfflineAnalyzer({ detector: vision.detector, nsfw: vision.nsfw, ocr, speech, sceneCues, log });
   return {

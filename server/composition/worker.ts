@@ -29,7 +29,22 @@ export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cl
   // The offline models (vision, OCR) start lazily in worker threads on the first file that needs them.
   let offline = overrides.analyzer;
   if (!offline) {
-    const built = createOfflineAnalyzer(log, { maxImagePixels: config.maxImagePixels });
+    // Nothing is loaded until a file needs it; the gauge and counter show what loads and when it is released.
+    const workers = { vision: 0, ocr: 0 };
+    for (const model of ['vision', 'ocr'] as const) {
+      metrics.modelWorkers.set({ model }, 0);
+      metrics.modelWorkerStarts.inc({ model }, 0);
+    }
+    const built = createOfflineAnalyzer(log, {
+      maxImagePixels: config.maxImagePixels, idleMs: config.modelIdleMs,
+      onWorkersChanged: (model, loaded) => {
+        const before = workers[model];
+        workers[model] = loaded;
+        if (loaded > before) metrics.modelWorkerStarts.inc({ model }, loaded - before);
+        metrics.modelWorkers.set({ model }, loaded);
+        log.info({ model, loaded }, loaded > before ? 'model worker started' : 'model worker stopped');
+      },
+    });
     cleanups.add(() => built.close());
     offline = built.analyzer;
   }

@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import { API_PREFIX } from '../../shared/api/schemas.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 /** Where `npm run build:web` puts the renderer's web build. */
-export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
+export const DEFAULT_WEB_ROOT = path.join(PACKAGE_ROOT, 'dist', 'renderer');
 
 /**
  * The page's policy: scripts and connections to this origin only, media from signed same-origin

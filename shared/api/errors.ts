@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   INSUFFICIENT_STORAGE: { status: 507, retryable: true },
   INTERNAL_ERROR: { status: 500, retryable: true },
   SERVICE_UNAVAILABLE: { status: 503, retryable: true },
+  /** The server listens but is still opening its database; answered with Retry-After: 1. */
+  SERVICE_STARTING: { status: 503, retryable: true },
   SIGNATURE_INVALID: { status: 403, retryable: false },
   SIGNATURE_EXPIRED: { status: 403, retryable: false },
   RANGE_NOT_SATISFIABLE: { status: 416, retryable: false },

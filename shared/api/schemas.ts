@@ -341,9 +341,10 @@ export const BlobQuery = Type.Object({
 export type BlobQuery = Static<typeof BlobQuery>;
 
 // GET /health
+// `starting`: the process listens but is still opening its database (503 until it answers `ok`).
 export const HealthSchema = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
-  database: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('starting')]),
+  database: Type.Union([Type.Literal('ok'), Type.Literal('unavailable'), Type.Literal('starting')]),
   version: Type.String(),
   uptime_s: Type.Number(),
   mode: Type.String(),

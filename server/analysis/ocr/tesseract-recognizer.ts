@@ -23,6 +23,10 @@ export interface TesseractOptions {
   probeSide?: number;
   /** Decoding limit in pixels (default: the server's image limit). */
   maxPixels?: number;
+  /** A worker idle this long is stopped, freeing its model (the next image starts it again); 0 or absent: never. */
+  idleMs?: number;
+  /** Told the number of workers loaded whenever it changes. */
+  onWorkersChanged?: (loaded: number) => void;
 }
 
 export interface OcrStats {
@@ -33,6 +37,8 @@ export interface OcrStats {
   skipped: number;
   /** Mean wall time per image, including waiting for a worker and pre-processing. */
   meanImageMs: number;
+  /** Workers running now (started on first use, stopped after the idle period). */
+  loaded: number;
 }
 
 /**
@@ -57,10 +63,15 @@ export class TesseractRecognizer implements TextRecognizer {
   private skipped = 0;
   private totalMs = 0;
   private warned = false;
+  private loaded = 0;
 
   constructor(files: EngineFiles, options: TesseractOptions = {}, private readonly log?: Logger) {
     const count = Math.max(1, Math.floor(options.workers ?? 1));
-    this.slots = Array.from({ length: count }, () => new WorkerSlot(files));
+    const onLoaded = (up: boolean) => {
+      this.loaded += up ? 1 : -1;
+      options.onWorkersChanged?.(this.loaded);
+    };
+    this.slots = Array.from({ length: count }, () => new WorkerSlot(files, { idleMs: options.idleMs ?? 0, onLoaded }));
     this.pool = new Pool(this.slots);
     this.minWordConfidence = options.minWordConfidence ?? 70;
     this.maxSide = options.maxSide ?? 2400;
@@ -75,6 +86,7 @@ export class TesseractRecognizer implements TextRecognizer {
       images: this.images,
       skipped: this.skipped,
       meanImageMs: this.images ? Math.round(this.totalMs / this.images) : 0,
+      loaded: this.loaded,
     };
   }
 

@@ -1,6 +1,7 @@
 import type { Worker as Thread } from 'node:worker_threads';
 import Tesseract from 'tesseract.js';
 import { TroveError } from '../../../shared/api/errors.ts';
+import { IdleRelease } from '../idle-release.ts';
 import type { OcrBlock } from './words.ts';
 
 export interface EngineFiles {
@@ -10,18 +11,40 @@ export interface EngineFiles {
   cachePath: string;
 }
 
+export interface WorkerSlotOptions {
+  /** The worker is stopped after this long without work (started again when needed); 0: never. */
+  idleMs?: number;
+  /** Told whenever this slot's worker starts (true) or stops (false). */
+  onLoaded?: (loaded: boolean) => void;
+}
+
 /**
  * One tesseract.js worker thread, started on first use and started again after it dies, so one
  * crashed recognition (e.g. wasm out of memory) costs one file, not the rest of the process's OCR.
+ * After the idle period it is stopped, freeing its ~100 MB, and started again by the next image.
  */
 export class WorkerSlot {
   private current: Promise<LiveWorker> | undefined;
+  private readonly idle: IdleRelease;
+  private loaded = false;
   /** Time the last start took, for the stats. */
   startMs: number | undefined;
 
-  constructor(private readonly files: EngineFiles) {}
+  constructor(private readonly files: EngineFiles, private readonly options: WorkerSlotOptions = {}) {
+    this.idle = new IdleRelease(options.idleMs ?? 0, () => void this.close());
+  }
 
   async recognize(png: Buffer): Promise<OcrBlock[]> {
+    // The pool gives a slot one job at a time, so between busy() and idle() nothing else runs here.
+    this.idle.busy();
+    try {
+      return await this.recognizeNow(png);
+    } finally {
+      this.idle.idle();
+    }
+  }
+
+  private async recognizeNow(png: Buffer): Promise<OcrBlock[]> {
     this.current ??= this.start().catch((err: unknown) => {
       this.current = undefined;
       throw err;
@@ -31,15 +54,28 @@ export class WorkerSlot {
       const result = await Promise.race([live.worker.recognize(png, {}, { text: false, blocks: true }), live.died]);
       return result.data.blocks ?? [];
     } catch (err) {
-      if (live.dead) this.current = undefined;
+      if (live.dead) {
+        this.current = undefined;
+        this.setLoaded(false);
+      }
       throw err instanceof TroveError ? err : new TroveError('PROCESSING_FAILED', 'Text recognition failed on this image.', { reason: String(err) }, { cause: err });
     }
   }
 
   async close(): Promise<void> {
-    const live = await this.current?.catch(() => undefined);
+    this.idle.busy();
+    const current = this.current;
     this.current = undefined;
-    await live?.worker.terminate();
+    const live = await current?.catch(() => undefined);
+    if (!live) return;
+    this.setLoaded(false);
+    await live.worker.terminate();
+  }
+
+  private setLoaded(loaded: boolean): void {
+    if (loaded === this.loaded) return;
+    this.loaded = loaded;
+    this.options.onLoaded?.(loaded);
   }
 
   private async start(): Promise<LiveWorker> {
@@ -56,6 +92,7 @@ export class WorkerSlot {
       errorHandler: () => undefined,
     });
     this.startMs = Date.now() - started;
+    this.setLoaded(true);
     return watch(worker);
   }
 }

@@ -4,8 +4,8 @@
  *
  * Why this way: detection (~0.3 s) and NSFW (~0.1 s) are synchronous WASM calls; in the main thread
  * they would stall every HTTP request. Worker threads are cheaper than child processes and share
- * the process's memory limits; the worker is TypeScript, so it is started from a tiny bootstrap that
- * registers tsx's loader first (works under `tsx`, `bin/trove.js` and vitest alike, none of which
+ * the process's memory limits; from sources the worker is TypeScript, so it is started from a tiny
+ * bootstrap that registers tsx's loader first (works under `tsx`, `bin/trove.js` and vitest alike, none of which
  * hand their loader to new threads reliably). Requests wait in a FIFO queue here, one in flight per
  * worker, so a request aborted while queued never reaches a worker, and an aborted in-flight
  * request just has its result dropped. A worker that dies fails only its in-flight request and is
@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { IdleRelease } from '../idle-release.ts';
 import type { NsfwResult, VisionObject, VisionRequest, VisionResponse, VisionTask } from './vision-types.ts';
 
 /** The worker could not load the model this task needs (package missing, files unreadable…). */
@@ -26,12 +27,20 @@ export interface VisionWorkerHostOptions {
   workers?: number;
   /** Worker entry module; tests swap in a stub. Default: vision-worker.ts beside this file. */
   workerUrl?: URL;
+  /** A worker idle this long is stopped, releasing its models (the next request starts one again); 0 or absent: never. */
+  idleMs?: number;
+  /** Told the number of workers (model sets) loaded whenever it changes. */
+  onWorkersChanged?: (loaded: number) => void;
 }
 
 export interface VisionHostStats {
   started: number;
   crashed: number;
   completed: number;
+  /** Workers stopped after the idle period. */
+  released: number;
+  /** Workers running now (each with its models, once it has handled a request). */
+  loaded: number;
   queued: number;
   /** Time the last `detect`/`nsfw` call spent in the worker (includes a model load on first use). */
   lastMs: Partial<Record<VisionTask, number>>;
@@ -50,6 +59,7 @@ interface Slot {
   worker: Worker;
   job: Job | undefined;
   alive: boolean;
+  idle: IdleRelease;
 }
 
 export class VisionWorkerHost {
@@ -59,15 +69,20 @@ export class VisionWorkerHost {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
-  private readonly counters: VisionHostStats = { started: 0, crashed: 0, completed: 0, queued: 0, lastMs: {} };
+  private readonly counters: VisionHostStats = { started: 0, crashed: 0, completed: 0, released: 0, loaded: 0, queued: 0, lastMs: {} };
+  private readonly idleMs: number;
+  private readonly onWorkersChanged: ((loaded: number) => void) | undefined;
 
   constructor(options: VisionWorkerHostOptions = {}) {
     this.size = Math.max(1, options.workers ?? 1);
-    this.workerUrl = options.workerUrl ?? new URL('./vision-worker.ts', import.meta.url);
+    this.idleMs = options.idleMs ?? 0;
+    this.onWorkersChanged = options.onWorkersChanged;
+    // Built, this code and the worker are JavaScript side by side in dist/server/ (see bin/build-server.js).
+    this.workerUrl = options.workerUrl ?? new URL(RUNS_BUILT ? './vision-worker.js' : './vision-worker.ts', import.meta.url);
   }
 
   get stats(): VisionHostStats {
-    return { ...this.counters, lastMs: { ...this.counters.lastMs }, queued: this.queue.length };
+    return { ...this.counters, lastMs: { ...this.counters.lastMs }, queued: this.queue.length, loaded: this.slots.length };
   }
 
   detect(imagePath: string, signal?: AbortSignal): Promise<VisionObject[]> {
@@ -105,8 +120,10 @@ export class VisionWorkerHost {
     const slots = this.slots.splice(0);
     for (const slot of slots) {
       slot.alive = false;
+      slot.idle.busy();
       if (slot.job) this.settle(slot.job, () => slot.job?.reject(error));
     }
+    if (slots.length > 0) this.onWorkersChanged?.(0);
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
@@ -118,6 +135,7 @@ export class VisionWorkerHost {
       const job = this.queue.shift();
       if (!job) return;
       slot.job = job;
+      slot.idle.busy();
       slot.worker.ref(); // keep the process alive while work is in flight
       slot.worker.postMessage(job.req);
     }
@@ -125,7 +143,7 @@ export class VisionWorkerHost {
 
   private spawn(): Slot {
     const worker = new Worker(bootstrapCode(this.workerUrl), { eval: true, execArgv: [] });
-    const slot: Slot = { worker, job: undefined, alive: true };
+    const slot: Slot = { worker, job: undefined, alive: true, idle: new IdleRelease(this.idleMs, () => this.release(slot)) };
     this.counters.started += 1;
     worker.unref(); // an idle vision worker never keeps the process alive
     worker.on('message', (msg: VisionResponse | { ready: true }) => {
@@ -134,6 +152,7 @@ export class VisionWorkerHost {
       if (!job || job.req.id !== msg.id) return;
       slot.job = undefined;
       slot.worker.unref();
+      slot.idle.idle();
       this.counters.completed += 1;
       if (msg.ok) {
         this.counters.lastMs[job.req.task] = msg.ms;
@@ -147,9 +166,11 @@ export class VisionWorkerHost {
     const died = (reason: unknown) => {
       if (!slot.alive) return;
       slot.alive = false;
+      slot.idle.busy();
       const index = this.slots.indexOf(slot);
       if (index >= 0) this.slots.splice(index, 1);
       if (this.closed) return;
+      this.onWorkersChanged?.(this.slots.length);
       this.counters.crashed += 1;
       const job = slot.job;
       slot.job = undefined;
@@ -160,7 +181,18 @@ export class VisionWorkerHost {
     worker.on('error', died);
     worker.on('exit', (code) => died(`exit code ${code}`));
     this.slots.push(slot);
+    this.onWorkersChanged?.(this.slots.length);
     return slot;
+  }
+
+  /** The idle period passed with no request: stop the worker and free its models. */
+  private release(slot: Slot): void {
+    if (!slot.alive || slot.job || this.closed) return;
+    slot.alive = false;
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    this.counters.released += 1;
+    this.onWorkersChanged?.(this.slots.length);
+    void slot.worker.terminate();
   }
 
   private settle(job: Job, action: () => void): void {
@@ -171,8 +203,15 @@ export class VisionWorkerHost {
   }
 }
 
-/** A CommonJS snippet that registers tsx's ESM loader in the new thread, then imports the worker. */
+/** True when this module runs from the build (JavaScript), false under tsx or vitest (TypeScript). */
+const RUNS_BUILT = import.meta.url.endsWith('.js');
+
+/**
+ * A snippet that imports the worker: JavaScript directly; TypeScript after registering tsx's ESM
+ * loader in the new thread.
+ */
 function bootstrapCode(workerUrl: URL): string {
+  if (workerUrl.pathname.endsWith('.js')) return `import(${JSON.stringify(workerUrl.href)});`;
   // require.resolve finds tsx's CommonJS build of the API; its ESM twin sits beside it.
   const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
   const tsxApi = pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;

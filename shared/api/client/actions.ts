@@ -47,6 +47,8 @@ export function suggestedAction(code: string): string {
       return 'This account is suspended. Contact the administrator of this Trove server.';
     case 'SERVICE_UNAVAILABLE':
       return 'A storage or database service is briefly unavailable. Nothing was lost; retry in a moment.';
+    case 'SERVICE_STARTING':
+      return 'Trove is still starting. It retries on its own; nothing to do.';
     default:
       return 'Retry. If it keeps failing, check the server log.';
   }

@@ -5,6 +5,7 @@ import { loadCloudConfig, type CloudConfig } from './config-cloud.ts';
 import { loadAiConfig, type AiConfig } from './config-ai.ts';
 import { ConfigError, type Env } from './config-errors.ts';
 import { size } from './config-parse.ts';
+import { loadZipConfig, type ZipConfig } from './config-zip.ts';
 
 /** Everything the server can be told through its environment, validated once at start-up. */
 export interface Config {
@@ -37,6 +38,8 @@ export interface Config {
   cloud: CloudConfig;
   /** Cloud analysis knobs, prices and budgets (config-ai.ts). */
   ai: AiConfig;
+  /** ZIP archives in and out (config-zip.ts). */
+  zip: ZipConfig;
 }
 
 export { ConfigError } from './config-errors.ts';
@@ -125,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicHosts: publicHosts(env, mode),
     cloud,
     ai,
+    zip: loadZipConfig(env),
   };
 }
 

@@ -4,6 +4,8 @@ import { LocalTokenAuthenticator, type Authenticator } from '../http/auth.ts';
 import { FirebaseAuthenticator } from '../http/firebase-auth.ts';
 import { loopbackHosts } from '../http/guards.ts';
 import { TusUploads } from '../services/tus-uploads.ts';
+import { ArchiveIntake } from '../services/zip/archive-intake.ts';
+import { ZipDownloads } from '../services/zip/zip-download.ts';
 import { FileLinks } from '../services/file-links.ts';
 import { HealthService } from '../services/health-service.ts';
 import { SearchService } from '../services/search-service.ts';
@@ -26,7 +28,9 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   const links = new FileLinks(infra.linkSigner);
   const embedders = embedder === infra.localEmbedder ? [embedder] : [embedder, infra.localEmbedder];
   const search = new SearchService({ db: database.db, embedders, links, metrics, usage: infra.usage, cache: infra.shared.searchCache });
-  const tus = new TusUploads({ directory: infra.tusDir, maxFileSize: config.maxFileSize, uploads, log });
+  const archives = new ArchiveIntake({ db: database.db, uploads, events, log, tmpDir: infra.tmpDir, limits: config.zip, maxFileSize: config.maxFileSize });
+  const downloads = new ZipDownloads({ db: database.db, store, log, maxIds: config.zip.downloadMaxIds });
+  const tus = new TusUploads({ directory: infra.tusDir, maxFileSize: config.maxFileSize, uploads, archives, log });
   await tus.init();
   const firebase = config.cloud.firebase;
   const auth: Authenticator = firebase
@@ -36,7 +40,7 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   const app = await buildApp(
     {
       health: new HealthService({ db: database.db, version: VERSION, mode: config.mode }), uploads, search, usage: infra.usage, links, store, signer: infra.blobSigner, bucketLinks: infra.bucketLinks, events, metrics, operatorToken: infra.token, auth,
-      maxFileSize: config.maxFileSize, tus, mode: config.mode, version: VERSION,
+      maxFileSize: config.maxFileSize, tus, mode: config.mode, version: VERSION, archives, downloads,
     },
     {
       logger: log, limits: infra.shared.limits, firebase,
@@ -49,5 +53,14 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
     },
   );
   infra.composition.auth = firebase ? 'firebase' : 'local-token';
+  // Archives whose reading stopped with a previous process settle as interrupted instead of waiting for ever.
+  const interrupt = () => archives.interruptStale().catch((err: unknown) => log.warn({ err }, 'marking interrupted archives failed'));
+  void interrupt();
+  const interruptTimer = setInterval(() => void interrupt(), 5 * 60 * 1000);
+  interruptTimer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(interruptTimer);
+    await archives.stop();
+  });
   return { app, tus, setPort: (p) => (port = p) };
 }

@@ -270,3 +270,10 @@ export async function resetForRetry(db: Kysely<DB>, uploadId: string, jobId: str
     .where('id', '=', uploadId).where('processing_status', '=', 'failed').executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
+
+/** This user's live uploads among `ids` (any others are simply absent). */
+export function getOwnUploads(db: Kysely<DB>, userId: string, ids: string[]): Promise<UploadRecord[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('uploads').select(listColumns)
+    .where('user_id', '=', userId).where('id', 'in', ids).where('deleted_at', 'is', null).execute();
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { UploadEvent } from '../../shared/api/schemas.ts';
+import { isBatchEvent, type LiveEvent } from '../../shared/api/schemas.ts';
 import type { Logger } from '../logger.ts';
 import { LocalEventBus, type EventBus } from './event-bus.ts';
 
@@ -23,7 +23,7 @@ const CHANNEL = 'trove_events';
 const LOOK_BACK = 200;
 const MAX_PENDING_PUBLISHES = 200;
 
-interface Row { id: string; user_id: string; origin: string; payload: UploadEvent }
+interface Row { id: string; user_id: string; origin: string; payload: LiveEvent }
 
 /**
  * Upload events across processes through Postgres. Each event is a row in `event_log` plus a
@@ -64,10 +64,10 @@ export class PgEventBus implements EventBus {
     await this.listen();
   }
 
-  publish(userId: string, event: UploadEvent): void {
+  publish(userId: string, event: LiveEvent): void {
     this.local.publish(userId, event);
     // Under backlog, intermediate progress is skipped; the final state of an upload never is.
-    if (this.pending >= MAX_PENDING_PUBLISHES && event.status === 'processing') return;
+    if (this.pending >= MAX_PENDING_PUBLISHES && !isBatchEvent(event) && event.status === 'processing') return;
     this.pending++;
     // One at a time, so listeners see a process's events in the order they happened.
     this.publishing = this.publishing.then(() => this.opts.pool.query(
@@ -77,7 +77,7 @@ export class PgEventBus implements EventBus {
     )).catch((err: unknown) => this.opts.log.warn({ err }, 'event not published')).finally(() => this.pending--);
   }
 
-  subscribe(userId: string, listener: (event: UploadEvent) => void): () => void {
+  subscribe(userId: string, listener: (event: LiveEvent) => void): () => void {
     this.subscribers.set(userId, (this.subscribers.get(userId) ?? 0) + 1);
     const off = this.local.subscribe(userId, listener);
     return () => {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import type { UploadEvent } from '../../shared/api/schemas.ts';
+import type { LiveEvent } from '../../shared/api/schemas.ts';
 import type { EventBus } from './event-bus.ts';
 
 export interface RedisEventBusOptions {
@@ -32,9 +32,9 @@ export class RedisEventBus implements EventBus {
     this.emitter.setMaxListeners(0);
     opts.subscriber.on('message', (channel: string, message: string) => {
       if (!channel.startsWith(this.prefix)) return;
-      let event: UploadEvent;
+      let event: LiveEvent;
       try {
-        event = JSON.parse(message) as UploadEvent;
+        event = JSON.parse(message) as LiveEvent;
       } catch (err) {
         this.onError(err);
         return;
@@ -43,13 +43,13 @@ export class RedisEventBus implements EventBus {
     });
   }
 
-  publish(userId: string, event: UploadEvent): void {
+  publish(userId: string, event: LiveEvent): void {
     // Fire and forget, like the in-process bus: a lost status event is repaired by the client's
     // next poll of the job, and the upload itself never waits on Redis.
     this.opts.publisher.publish(this.prefix + userId, JSON.stringify(event)).catch(this.onError);
   }
 
-  subscribe(userId: string, listener: (event: UploadEvent) => void): () => void {
+  subscribe(userId: string, listener: (event: LiveEvent) => void): () => void {
     const channel = this.prefix + userId;
     this.emitter.on(userId, listener);
     if (!this.subscribed.has(channel)) {

@@ -13,6 +13,7 @@ import { searchRoutes } from '../routes/search.ts';
 import { systemRoutes } from '../routes/system.ts';
 import { tusRoutes } from '../routes/tus.ts';
 import { uploadRoutes } from '../routes/uploads.ts';
+import { archiveRoutes } from '../routes/archives.ts';
 import { usageRoutes } from '../routes/usage.ts';
 import type { AppContext } from './context.ts';
 import { frameworkErrorReply, registerErrorHandling } from './errors.ts';
@@ -100,6 +101,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     await api.register(systemRoutes(ctx));
     await api.register(authConfigRoutes(authConfig));
     await api.register(uploadRoutes(ctx));
+    await api.register(archiveRoutes(ctx));
     if (ctx.tus) await api.register(tusRoutes(ctx.tus));
     await api.register(searchRoutes(ctx));
     await api.register(usageRoutes(ctx));

@@ -6,6 +6,8 @@ import type { HealthService } from '../services/health-service.ts';
 import type { TusUploads } from '../services/tus-uploads.ts';
 import type { SearchService } from '../services/search-service.ts';
 import type { UploadService } from '../services/upload-service.ts';
+import type { ArchiveIntake } from '../services/zip/archive-intake.ts';
+import type { ZipDownloads } from '../services/zip/zip-download.ts';
 import type { UsageService } from '../services/usage-service.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { AsyncUrlSigner, HmacUrlSigner } from '../storage/url-signer.ts';
@@ -18,6 +20,10 @@ import type { Authenticator } from './auth.ts';
 export interface AppContext {
   health: HealthService;
   uploads: UploadService;
+  /** A .zip taken in as an archive, and GET /batches/{id}. */
+  archives: ArchiveIntake;
+  /** GET /download?ids=…: several files as one ZIP. */
+  downloads: ZipDownloads;
   search: SearchService;
   usage: UsageService;
   links: FileLinks;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { isBatchEvent } from '../../shared/api/schemas.ts';
 import type { AppContext } from '../http/context.ts';
 
 /** Proxies and idle timers close quiet connections; a comment line every 15 s keeps this one open. */
@@ -12,7 +13,7 @@ export const eventRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
   });
 
   app.get('/events', {
-    schema: { summary: 'Server-Sent Events: `event: upload` with live status of your uploads.', produces: ['text/event-stream'] },
+    schema: { summary: 'Server-Sent Events: `event: upload` with live status of your uploads, `event: batch` with each entry of an archive as it is read.', produces: ['text/event-stream'] },
   }, (req, reply) => {
     reply.hijack();
     const res = reply.raw;
@@ -25,7 +26,7 @@ export const eventRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async
     });
     res.write('retry: 2000\n: connected\n\n');
     const unsubscribe = ctx.events.subscribe(req.user.id, (event) => {
-      res.write(`event: upload\ndata: ${JSON.stringify(event)}\n\n`);
+      res.write(`event: ${isBatchEvent(event) ? 'batch' : 'upload'}\ndata: ${JSON.stringify(event)}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     const close = () => {

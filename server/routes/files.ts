@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TroveError } from '../../shared/api/errors.ts';
+import { contentDisposition } from '../../shared/file-names.ts';
 import { BlobQuery, FileVariantParams } from '../../shared/api/schemas.ts';
 import type { AppContext } from '../http/context.ts';
 import { LINK_TTL_SEC } from '../services/file-links.ts';
@@ -63,7 +64,7 @@ export const fileRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
     const name = req.query.name;
     if (name !== undefined) {
       const disposition = req.query.disposition ?? 'attachment';
-      reply.header('Content-Disposition', `${disposition}; filename="${asciiFallback(name)}"; filename*=UTF-8''${encodeRFC5987(name)}`);
+      reply.header('Content-Disposition', contentDisposition(disposition, name));
     }
     const range = parseRange(req.headers.range, stat.size);
     if (range === 'unsatisfiable') {
@@ -104,5 +105,3 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return { start, end };
 }
 
-const asciiFallback = (s: string) => s.replace(/[^\x20-\x7e]|["\\]/g, '_');
-const encodeRFC5987 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

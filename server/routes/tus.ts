@@ -6,7 +6,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Envelope, ok } from '../../shared/api/envelope.ts';
 import { TroveError } from '../../shared/api/errors.ts';
-import { TusIdParams, UploadAcceptedSchema } from '../../shared/api/schemas.ts';
+import { Type } from 'typebox';
+import { BatchAcceptedSchema, TUS_RESULT_HEADERS, TusIdParams, UploadAcceptedSchema } from '../../shared/api/schemas.ts';
 import { resultHeaders, type TusUploads } from '../services/tus-uploads.ts';
 
 export const tusRoutes = (tus: TusUploads): FastifyPluginAsyncTypebox => async (app) => {
@@ -34,9 +35,10 @@ export const tusRoutes = (tus: TusUploads): FastifyPluginAsyncTypebox => async (
           return reply.status(204).header('Tus-Resumable', '1.0.0').send();
         }
         if (req.method === 'PATCH') throw new TroveError('VALIDATION_ERROR', 'This upload is already complete.');
+        const { result } = owner;
         reply.status(200).headers({
-          'Tus-Resumable': '1.0.0', 'Upload-Offset': String(owner.result.size), 'Upload-Length': String(owner.result.size),
-          ...resultHeaders(owner.result),
+          'Tus-Resumable': '1.0.0', 'Upload-Offset': String(result.size), 'Upload-Length': String(result.size),
+          ...('batch_id' in result ? { [TUS_RESULT_HEADERS.batchId]: result.batch_id } : resultHeaders(result)),
         });
         return reply.send();
       }
@@ -48,11 +50,15 @@ export const tusRoutes = (tus: TusUploads): FastifyPluginAsyncTypebox => async (
     schema: {
       summary: 'The outcome of a finished resumable upload (same shape as POST /upload). 404 while unfinished.',
       params: TusIdParams,
-      response: { 200: Envelope(UploadAcceptedSchema) },
+      response: { 200: Envelope(Type.Union([UploadAcceptedSchema, BatchAcceptedSchema])) },
     },
   }, async (req) => {
     const result = await tus.result(req.params.id);
     if (!result || result.user_id !== req.user.id) throw new TroveError('NOT_FOUND', 'No finished resumable upload with that id exists.');
+    if ('batch_id' in result) {
+      const { batch_id, archive_name, state, damage, finished, totals } = result;
+      return ok({ batch_id, archive_name, state, damage, finished, totals });
+    }
     const { job_id, upload_id, status, duplicate, estimated_time } = result;
     return ok({ job_id, upload_id, status, duplicate, estimated_time });
   });

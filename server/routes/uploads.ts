@@ -7,15 +7,18 @@ import {
   DeleteUploadQuery, DeletedSchema, JobIdParams, JobStatusSchemaOut, ListUploadsQuery, Sha256Params, UploadAcceptedSchema,
   UploadIdParams, UploadListSchema, UploadSchema,
 } from '../../shared/api/schemas.ts';
+import { BatchAcceptedSchema, isArchiveName } from '../../shared/api/archives.ts';
 import type { AppContext } from '../http/context.ts';
+import type { Intake } from '../services/zip/archive-intake.ts';
 import { presentUpload } from '../http/present.ts';
-import { cleanFilename, parseUserMetadata } from '../services/upload-metadata.ts';
+import { cleanFileName } from '../../shared/file-names.ts';
+import { parseUserMetadata } from '../services/upload-metadata.ts';
 
 /** Multipart overhead allowed on top of the file itself before Content-Length alone proves a 413. */
 const FORM_OVERHEAD = 64 * 1024;
 
 type Api = Parameters<FastifyPluginAsyncTypebox>[0];
-type Ingested = Awaited<ReturnType<AppContext['uploads']['ingest']>>;
+type Ingested = Intake;
 
 /** Every upload endpoint, one registration per group. */
 export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -29,16 +32,18 @@ export const uploadRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => asyn
 function registerFileUpload(app: Api, ctx: AppContext): void {
   app.post('/upload', {
     schema: {
-      summary: 'Upload one file (multipart/form-data: `file`, optional `metadata` JSON object).',
+      summary: 'Upload one file (multipart/form-data: `file`, optional `metadata` JSON object). A `.zip` is taken as an archive: each entry becomes an upload, and the answer is the batch (see GET /batches/{batch_id}).',
       consumes: ['multipart/form-data'],
-      response: { 202: Envelope(UploadAcceptedSchema), 200: Envelope(UploadAcceptedSchema) },
+      response: { 202: Envelope(Type.Union([UploadAcceptedSchema, BatchAcceptedSchema])), 200: Envelope(UploadAcceptedSchema) },
     },
   }, async (req, reply) => {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > ctx.maxFileSize + FORM_OVERHEAD) throw tooLarge(ctx.maxFileSize);
     if (!req.isMultipart()) throw new TroveError('VALIDATION_ERROR', 'Send the file as multipart/form-data with a field named "file".');
-    const { result, metadata, metadataAfterFile } = await receiveForm(ctx, req.user.id, req.parts({ limits: { fileSize: ctx.maxFileSize, files: 1, fields: 4, fieldSize: 64 * 1024 } }));
-    if (!result) throw new TroveError('MISSING_FILE', 'No file was sent: add a form field named "file".');
+    const { result: intake, metadata, metadataAfterFile } = await receiveForm(ctx, req.user.id, req.parts({ limits: { fileSize: ctx.maxFileSize, files: 1, fields: 4, fieldSize: 64 * 1024 } }));
+    if (!intake) throw new TroveError('MISSING_FILE', 'No file was sent: add a form field named "file".');
+    if (intake.kind === 'batch') return reply.status(202).send(ok(intake.batch));
+    const result = intake.result;
     if (metadataAfterFile && !result.duplicate) {
       await ctx.uploads.setUserMetadata(result.upload.id, metadata);
     }
@@ -156,7 +161,10 @@ async function ingestPart(ctx: AppContext, userId: string, part: MultipartFile, 
     part.file.destroy(tooLarge(ctx.maxFileSize));
   });
   try {
-    const res = await ctx.uploads.ingest(userId, part.file, cleanFilename(part.filename), metadata);
+    const filename = cleanFileName(part.filename);
+    const res: Intake = isArchiveName(filename)
+      ? await ctx.archives.receive(userId, part.file, filename, metadata)
+      : { kind: 'file', result: await ctx.uploads.ingest(userId, part.file, filename, metadata) };
     if (truncated || part.file.truncated) throw tooLarge(ctx.maxFileSize);
     return res;
   } catch (err) {

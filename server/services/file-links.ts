@@ -1,3 +1,4 @@
+import { cleanFileName } from '../../shared/file-names.ts';
 import type { UrlSigner } from '../storage/url-signer.ts';
 
 /** Signed links expire after 5 minutes (the spec); the UI asks again when it needs a fresh one. */
@@ -16,6 +17,7 @@ export class FileLinks {
   }
 
   download(key: string, filename: string): string {
-    return this.signer.sign({ key, expiresInSec: LINK_TTL_SEC, filename, disposition: 'attachment' });
+    // Rows written before names were cleaned may still hold a path: the link names the last part only.
+    return this.signer.sign({ key, expiresInSec: LINK_TTL_SEC, filename: cleanFileName(filename), disposition: 'attachment' });
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { SearchBody, SearchFacets, SearchResult, UploadEvent } from '../../shared/api/schemas.ts';
+import { isBatchEvent, type LiveEvent, type SearchBody, type SearchFacets, type SearchResult } from '../../shared/api/schemas.ts';
 import type { EventBus } from '../events/event-bus.ts';
 
 /** The spec: identical searches by the same user within 5 minutes are answered from cache. */
@@ -119,8 +119,8 @@ export class RedisSearchCache implements SearchCache {
   }
 }
 
-/** Whether an event changes what a user's searches would find. */
-export const changesSearchResults = (e: UploadEvent): boolean => e.status === 'completed' || e.deleted === true;
+/** Whether an event changes what a user's searches would find (a restored file is found again). */
+export const changesSearchResults = (e: LiveEvent): boolean => !isBatchEvent(e) && (e.status === 'completed' || e.deleted === true || e.restored === true);
 
 /**
  * Wraps the event bus so every event that changes a user's results (processing completed, upload
@@ -130,12 +130,12 @@ export const changesSearchResults = (e: UploadEvent): boolean => e.status === 'c
 export class CacheInvalidatingEventBus implements EventBus {
   constructor(private readonly inner: EventBus, private readonly cache: SearchCache, private readonly onError: (err: unknown) => void = () => undefined) {}
 
-  publish(userId: string, event: UploadEvent): void {
+  publish(userId: string, event: LiveEvent): void {
     if (changesSearchResults(event)) this.cache.invalidate(userId).catch(this.onError);
     this.inner.publish(userId, event);
   }
 
-  subscribe(userId: string, listener: (event: UploadEvent) => void): () => void {
+  subscribe(userId: string, listener: (event: LiveEvent) => void): () => void {
     return this.inner.subscribe(userId, listener);
   }
 }

@@ -16,23 +16,28 @@ import { TroveError } from '../../shared/api/errors.ts';
 import { TUS_PATH, TUS_RESULT_HEADERS, type UploadAccepted } from '../../shared/api/schemas.ts';
 import type { User } from '../db/users-repo.ts';
 import type { Logger } from '../logger.ts';
-import { cleanFilename, parseUserMetadata } from './upload-metadata.ts';
-import type { UploadService } from './upload-service.ts';
+import { cleanFileName } from '../../shared/file-names.ts';
+import { isArchiveName, type BatchAccepted } from '../../shared/api/archives.ts';
+import { parseUserMetadata } from './upload-metadata.ts';
+import type { ArchiveIntake } from './zip/archive-intake.ts';
+import type { IngestResult, UploadService } from './upload-service.ts';
 
 const TUS_METADATA_PATH = 'headers/upload-metadata/metadata';
 
-/** What a finished upload left behind: who owns it and what ingesting it gave. */
-export interface TusResult extends UploadAccepted {
+/** What a finished upload left behind: who owns it and what ingesting it gave (a file, or an archive's batch). */
+export type TusResult = (UploadAccepted | BatchAccepted) & {
   user_id: string;
   size: number;
   finished_at: string;
-}
+};
 
 export interface TusUploadsOptions {
   /** `<data>/tmp/tus`; kept across restarts (the server's start-up only clears the rest of tmp/). */
   directory: string;
   maxFileSize: number;
   uploads: UploadService;
+  /** Takes a finished `.zip` as an archive; without it a ZIP is refused like any unsupported file. */
+  archives?: ArchiveIntake;
   log: Logger;
   /** Unfinished uploads (and finished uploads' results) older than this are removed by `cleanUp`. */
   expirationMs?: number;
@@ -130,7 +135,7 @@ export class TusUploads {
     const user = raw ? this.users.get(raw) : undefined;
     if (!user) throw tusError(new TroveError('UNAUTHORIZED', 'Missing access token.'));
     const metadata = { ...(upload.metadata ?? {}) };
-    metadata.filename = cleanFilename(metadata.filename ?? undefined);
+    metadata.filename = cleanFileName(metadata.filename);
     try {
       if (metadata.metadata) parseUserMetadata(metadata.metadata, TUS_METADATA_PATH);
     } catch (err) {
@@ -147,17 +152,16 @@ export class TusUploads {
     const filename = upload.metadata?.filename ?? 'untitled';
     try {
       const userMetadata = upload.metadata?.metadata ? parseUserMetadata(upload.metadata.metadata, TUS_METADATA_PATH) : {};
-      const res = await this.opts.uploads.ingestFile(userId, file, filename, userMetadata);
-      const accepted: UploadAccepted = {
-        job_id: res.jobId,
-        upload_id: res.upload.id,
-        status: res.duplicate ? res.upload.processing_status : 'queued',
-        duplicate: res.duplicate,
-        estimated_time: res.estimatedSeconds,
-      };
-      const result: TusResult = { ...accepted, user_id: userId, size: upload.size ?? 0, finished_at: new Date().toISOString() };
-      await fs.writeFile(this.resultPath(upload.id), JSON.stringify(result), { mode: 0o600 });
-      return { headers: resultHeaders(accepted) };
+      if (this.opts.archives && isArchiveName(filename)) {
+        const intake = await this.opts.archives.receiveFile(userId, file, filename, userMetadata);
+        if (intake.kind === 'batch') {
+          const result: TusResult = { ...intake.batch, user_id: userId, size: upload.size ?? 0, finished_at: new Date().toISOString() };
+          await fs.writeFile(this.resultPath(upload.id), JSON.stringify(result), { mode: 0o600 });
+          return { headers: { [TUS_RESULT_HEADERS.batchId]: intake.batch.batch_id } };
+        }
+        return await this.finished(upload, userId, intake.result);
+      }
+      return await this.finished(upload, userId, await this.opts.uploads.ingestFile(userId, file, filename, userMetadata));
     } catch (err) {
       throw tusError(err instanceof TroveError ? err : new TroveError('INTERNAL_ERROR', 'The finished upload could not be stored; upload it again.', undefined, { cause: err }));
     } finally {
@@ -165,6 +169,20 @@ export class TusUploads {
       await fs.rm(file, { force: true });
       await this.store.configstore.delete(upload.id).catch(() => undefined);
     }
+  }
+
+  /** A single file's outcome, kept as the result and told in the last response's headers. */
+  private async finished(upload: TusUpload, userId: string, res: IngestResult) {
+    const accepted: UploadAccepted = {
+      job_id: res.jobId,
+      upload_id: res.upload.id,
+      status: res.duplicate ? res.upload.processing_status : 'queued',
+      duplicate: res.duplicate,
+      estimated_time: res.estimatedSeconds,
+    };
+    const result: TusResult = { ...accepted, user_id: userId, size: upload.size ?? 0, finished_at: new Date().toISOString() };
+    await fs.writeFile(this.resultPath(upload.id), JSON.stringify(result), { mode: 0o600 });
+    return { headers: resultHeaders(accepted) };
   }
 }
 

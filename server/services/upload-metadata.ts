@@ -1,16 +1,6 @@
 import { TroveError } from '../../shared/api/errors.ts';
 
 /**
- * The name is kept as the user gave it — it is only ever displayed and sent back, never used as a
- * path — minus NUL and other control characters, which no file system or terminal shows sensibly.
- */
-export function cleanFilename(name: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = (name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').normalize('NFC').trim();
-  return cleaned.slice(0, 1024) || 'untitled';
-}
-
-/**
  * An upload's own metadata (multipart field `metadata`, or tus `Upload-Metadata: metadata`): a JSON
  * object, whose `keep_local`, when present, is a boolean. `where` names the place in the request for
  * the error's details.

@@ -38,6 +38,11 @@ export interface UploadServiceDeps {
   retentionDays: number;
 }
 
+/** Where a file goes beside its bytes: the folder it had inside an archive. */
+export interface Placement {
+  folder?: string | null;
+}
+
 /** Rough seconds per file on the embedded default, for `estimated_time`; refined by queue depth. */
 const TYPICAL_SECONDS: Record<FileType, number> = { image: 2, document: 3, audio: 4, video: 12 };
 
@@ -81,7 +86,7 @@ export class UploadService {
   }
 
   /** A file arriving as a stream (multipart upload): written to a temp file while hashed, then committed. */
-  async ingest(userId: string, body: Readable, filename: string, userMetadata: Record<string, unknown>): Promise<IngestResult> {
+  async ingest(userId: string, body: Readable, filename: string, userMetadata: Record<string, unknown>, place: Placement = {}): Promise<IngestResult> {
     await fs.mkdir(this.deps.tmpDir, { recursive: true });
     const tmp = path.join(this.deps.tmpDir, `${randomUUID()}.part`);
     try {
@@ -91,7 +96,7 @@ export class UploadService {
       } catch (err) {
         throw streamError(err);
       }
-      return await this.commit(userId, tmp, { hash: hasher.digest(), bytes: hasher.bytes }, filename, userMetadata);
+      return await this.commit(userId, tmp, { hash: hasher.digest(), bytes: hasher.bytes }, filename, userMetadata, place);
     } finally {
       await fs.rm(tmp, { force: true });
     }
@@ -102,11 +107,11 @@ export class UploadService {
    * then committed like a streamed one. The file is consumed — moved into storage, or deleted when
    * it is refused or a duplicate.
    */
-  async ingestFile(userId: string, localPath: string, filename: string, userMetadata: Record<string, unknown>): Promise<IngestResult> {
+  async ingestFile(userId: string, localPath: string, filename: string, userMetadata: Record<string, unknown>, place: Placement = {}): Promise<IngestResult> {
     try {
       const stat = await fs.stat(localPath);
       const hash = stat.size > 0 ? await sha256File(localPath) : '';
-      return await this.commit(userId, localPath, { hash, bytes: stat.size }, filename, userMetadata);
+      return await this.commit(userId, localPath, { hash, bytes: stat.size }, filename, userMetadata, place);
     } finally {
       await fs.rm(localPath, { force: true });
     }
@@ -117,7 +122,7 @@ export class UploadService {
    * Sniffs the type, answers duplicates, moves the bytes into storage and commits the row with its
    * job. The caller removes `file` afterwards if it is still there (refused, duplicate, failure).
    */
-  private async commit(userId: string, file: string, content: { hash: string; bytes: number }, filename: string, userMetadata: Record<string, unknown>): Promise<IngestResult> {
+  private async commit(userId: string, file: string, content: { hash: string; bytes: number }, filename: string, userMetadata: Record<string, unknown>, place: Placement): Promise<IngestResult> {
     const { db, store } = this.deps;
     if (content.bytes === 0) throw new TroveError('EMPTY_FILE', 'The file is empty (0 bytes). Choose a file with content.');
     const { hash } = content;
@@ -134,7 +139,7 @@ export class UploadService {
       const upload = await db.transaction().execute(async (trx) => {
         const inserted = await uploads.insertUpload(trx, {
           id: uploadId, userId, storageUri: key, filename, fileType: sniffed.fileType, size: content.bytes, mimeType: sniffed.mime,
-          hash, userMetadata, jobId,
+          hash, userMetadata, jobId, folder: place.folder ?? null,
         });
         if (!inserted) return undefined; // the same bytes won a race a moment ago
         // The request's correlation id travels with the job, so the worker's log lines carry it too.

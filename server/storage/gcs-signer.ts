@@ -1,6 +1,9 @@
 import { createHash, createSign, type KeyObject } from 'node:crypto';
+import { contentDisposition } from '../../shared/file-names.ts';
 import { assertSafeKey } from './blob-store.ts';
 import type { SignRequest, UrlSigner } from './url-signer.ts';
+
+export { contentDisposition };
 
 export interface GcsSignerOptions {
   bucket: string;
@@ -19,11 +22,6 @@ function encodeStrict(s: string): string {
 
 const encodePath = (name: string) => name.split('/').map(encodeStrict).join('/');
 
-/** `attachment; filename="ascii"; filename*=UTF-8''…` so every browser gets a usable, non-injectable name. */
-export function contentDisposition(disposition: 'inline' | 'attachment', filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeStrict(filename)}`;
-}
 
 /** `20240101T000000Z` and `20240101` as the V4 algorithm wants them. */
 function stamps(ms: number): { dateTime: string; date: string } {

@@ -26,6 +26,20 @@ export const ERROR_CODES = {
   SIGNATURE_INVALID: { status: 403, retryable: false },
   SIGNATURE_EXPIRED: { status: 403, retryable: false },
   RANGE_NOT_SATISFIABLE: { status: 416, retryable: false },
+  // ZIP archives in (POST /upload, tus) and out (GET /download). A refused archive leaves nothing behind;
+  // the entry codes are the per-entry reasons of GET /batches/{id}.
+  ZIP_TOO_MANY_ENTRIES: { status: 413, retryable: false },
+  ZIP_TOO_LARGE: { status: 413, retryable: false },
+  ZIP_RATIO_EXCEEDED: { status: 413, retryable: false },
+  ZIP_INVALID: { status: 422, retryable: false },
+  ZIP_EMPTY: { status: 400, retryable: false },
+  ZIP_TRUNCATED: { status: 422, retryable: false },
+  ZIP_NESTED_ARCHIVE: { status: 422, retryable: false },
+  ZIP_ENTRY_ENCRYPTED: { status: 422, retryable: false },
+  ZIP_UNSAFE_PATH: { status: 422, retryable: false },
+  ZIP_ENTRY_CORRUPT: { status: 422, retryable: false },
+  ZIP_ENTRY_IGNORED: { status: 422, retryable: false },
+  DOWNLOAD_TOO_MANY_IDS: { status: 400, retryable: false },
   // processing errors (stored on the upload, not sent as HTTP statuses)
   CORRUPT_FILE: { status: 422, retryable: false },
   IMAGE_TOO_LARGE: { status: 422, retryable: false },

@@ -13,4 +13,6 @@ export const TUS_RESULT_HEADERS = {
   jobId: 'Trove-Job-Id',
   duplicate: 'Trove-Duplicate',
   status: 'Trove-Status',
+  /** Set instead of the upload's fields when the file was a ZIP taken as an archive: GET /batches/{id}. */
+  batchId: 'Trove-Batch-Id',
 } as const;

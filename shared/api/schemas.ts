@@ -6,8 +6,10 @@
 import { Type, type Static } from 'typebox';
 import { FILE_TYPES, PROCESSING_STATUSES } from '../file-types.ts';
 import { FORMAT_NAMES } from '../search/formats.ts';
+import type { BatchEvent } from './archives.ts';
 
 export { API_PREFIX, TUS_PATH, TUS_RESULT_HEADERS } from './paths.ts';
+export * from './archives.ts';
 export const MAX_SEARCH_LIMIT = 100;
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_QUERY_LENGTH = 1000;
@@ -362,6 +364,9 @@ export const UploadEventSchema = Type.Object({
   deleted: Type.Optional(Type.Boolean()),
 });
 export type UploadEvent = Static<typeof UploadEventSchema>;
+/** Everything GET /events carries: `event: upload` (UploadEvent) and `event: batch` (BatchEvent, archives). */
+export type LiveEvent = UploadEvent | BatchEvent;
+export const isBatchEvent = (e: LiveEvent): e is BatchEvent => 'type' in e && e.type === 'batch';
 
 // HEAD /uploads/by-hash/:sha256 — 200 when you already have a live upload with these bytes, else 404.
 export const Sha256Params = Type.Object({ sha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: 'SHA-256 of the file, hex.' }) });

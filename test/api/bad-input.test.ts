@@ -1,7 +1,7 @@
 /**
  * Bad input over real HTTP: each case gets a clear error with a stable code and leaves everything
  * else intact. Files refused at the door store nothing; damaged files are accepted, then fail in
- * processing with their code and are not retried. Names are kept as given but never become paths.
+ * processing with their code and are not retried. Names keep only their last part, cleaned, and a download never names a path.
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +63,8 @@ describe('files refused at the door', () => {
   });
 
   it('a ZIP archive and random bytes: 415 UNSUPPORTED_FILE_TYPE', async () => {
-    const err = await refused(zip(), 'archive.zip', 415, 'UNSUPPORTED_FILE_TYPE');
+    // Named .zip it would be unpacked as an archive (test/api/zip.test.ts); named otherwise it is refused.
+    const err = await refused(zip(), 'archive.bin', 415, 'UNSUPPORTED_FILE_TYPE');
     expect(err.details).toMatchObject({ detectedMime: 'application/zip' });
     await refused(zip('photo.jpg', 'pretending'), 'photo.jpg', 415, 'UNSUPPORTED_FILE_TYPE');
     await refused(randomBinary(8192), 'data.bin', 415, 'UNSUPPORTED_FILE_TYPE');
@@ -120,16 +121,19 @@ describe('damaged files fail in processing with their code, without retries', ()
 
 describe('file names', () => {
   const names: { given: string; shown: string }[] = [
-    { given: '../../../../etc/passwd.txt', shown: '../../../../etc/passwd.txt' },
-    { given: '..\\..\\windows\\win.ini.txt', shown: '..\\..\\windows\\win.ini.txt' },
+    { given: '../../etc/cron.d/evil.txt', shown: 'evil.txt' },
+    { given: '../../../../etc/passwd.txt', shown: 'passwd.txt' },
+    { given: '..\\..\\windows\\win.ini.txt', shown: 'win.ini.txt' },
     { given: 'nul\u0000byte\u0007bell\ttab.txt', shown: 'nulbytebelltab.txt' },
-    { given: `${'x'.repeat(296)}.txt`, shown: `${'x'.repeat(296)}.txt` },
+    { given: `${'x'.repeat(296)}.txt`, shown: `${'x'.repeat(251)}.txt` },
     { given: 'Grüße aus Köln – 東京の写真 – Ωmega.txt', shown: 'Grüße aus Köln – 東京の写真 – Ωmega.txt' },
-    { given: '/absolute/path/file.txt', shown: '/absolute/path/file.txt' },
+    { given: '/absolute/path/file.txt', shown: 'file.txt' },
+    { given: 'CON.txt', shown: '_CON.txt' },
+    { given: '../..', shown: 'untitled' },
   ];
   const ids: string[] = [];
 
-  it('are kept and shown as given, minus control characters', async () => {
+  it('keep only their last part (either separator), without control characters or device names; downloads name no path', async () => {
     for (const [i, n] of names.entries()) {
       const { uploadId } = await accept(s, Buffer.from(`Name test ${i}: ordinary text content for the name checks.\n`), n.given);
       ids.push(uploadId);
@@ -141,8 +145,12 @@ describe('file names', () => {
       expect(u.processing_status).toBe('completed');
       expect(u.filename).toBe(names[i]!.shown);
       const res = await followLink(s, await s.api(`/api/v1/file/${id}/download`));
-      const star = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '');
+      const disposition = res.headers.get('content-disposition') ?? '';
+      const star = /filename\*=UTF-8''([^;]+)/.exec(disposition);
       expect(decodeURIComponent(star![1]!)).toBe(names[i]!.shown);
+      const plain = /filename="([^"]*)"/.exec(disposition)![1]!;
+      expect(plain, disposition).not.toMatch(/[/\\]|\.\./);
+      expect(decodeURIComponent(star![1]!)).not.toMatch(/[/\\]/);
     }
   });
 

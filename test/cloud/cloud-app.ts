@@ -21,6 +21,9 @@ import { loopbackHosts } from '../../server/http/guards.ts';
 import type { ApiLimits } from '../../server/http/rate-limit-hooks.ts';
 import { Metrics } from '../../server/metrics.ts';
 import { PgBossQueue } from '../../server/queue/job-queue.ts';
+import { loadZipConfig } from '../../server/config-zip.ts';
+import { ArchiveIntake } from '../../server/services/zip/archive-intake.ts';
+import { ZipDownloads } from '../../server/services/zip/zip-download.ts';
 import { TusUploads } from '../../server/services/tus-uploads.ts';
 import { FileLinks } from '../../server/services/file-links.ts';
 import { HealthService } from '../../server/services/health-service.ts';
@@ -91,9 +94,12 @@ export async function startCloudApp(opts: CloudAppOptions): Promise<CloudApp> {
     const search = new SearchService({ db: database.db, embedders: [embedder], links, metrics, cache: opts.cache });
     const tus = new TusUploads({ directory: path.join(tmpDir, 'tus'), maxFileSize: 10 * 1024 * 1024, uploads, log });
     await tus.init();
+    const zipLimits = loadZipConfig({});
+    const archives = new ArchiveIntake({ db: database.db, uploads, events, log, tmpDir, limits: zipLimits, maxFileSize: 10 * 1024 * 1024 });
+    const downloads = new ZipDownloads({ db: database.db, store, log, maxIds: zipLimits.downloadMaxIds });
     let port = 0;
     const app = await buildApp(
-      { health: new HealthService({ db: database.db, version: 'test', mode: 'cloud' }), operatorToken: undefined, uploads, search, usage, links, store, signer: undefined, events, metrics, auth: opts.auth(database.db), maxFileSize: 10 * 1024 * 1024, tus, mode: 'cloud', version: 'test' },
+      { health: new HealthService({ db: database.db, version: 'test', mode: 'cloud' }), operatorToken: undefined, uploads, search, usage, links, store, signer: undefined, events, metrics, auth: opts.auth(database.db), maxFileSize: 10 * 1024 * 1024, tus, mode: 'cloud', version: 'test', archives, downloads },
       { logger: log, allowedHosts: () => loopbackHosts(port), limits: opts.limits },
     );
     await queue.start();

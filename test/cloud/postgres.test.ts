@@ -3,7 +3,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UploadEvent } from '../../shared/api/schemas.ts';
+import type { LiveEvent, UploadEvent } from '../../shared/api/schemas.ts';
 import { PgEventBus } from '../../server/events/pg-event-bus.ts';
 import { startPostgres15, type TestPostgres } from '../helpers/postgres.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -70,13 +70,13 @@ describe('PostgreSQL 15 + pgvector over the wire', () => {
     try {
       const user = '00000000-0000-4000-8000-000000000001';
       const other = '00000000-0000-4000-8000-000000000002';
-      const got: UploadEvent[] = [];
+      const got: LiveEvent[] = [];
       const off = b.subscribe(user, (e) => got.push(e));
       const event = (n: number): UploadEvent => ({ upload_id: user, job_id: user, status: 'processing', progress: n, stage: 'x', error: null });
       for (let i = 1; i <= 20; i++) a.publish(user, event(i));
       a.publish(other, event(99));
       await expect.poll(() => got.length, { timeout: 10_000 }).toBe(20);
-      expect(got.map((e) => e.progress)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(got.map((e) => (e as UploadEvent).progress)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       off();
     } finally {
       await a.stop();

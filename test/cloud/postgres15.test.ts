@@ -237,7 +237,7 @@ describe('PostgreSQL 15 with pgvector: queue and events', () => {
     await b.start();
     const user = '00000000-0000-4000-8000-000000000001';
     const got: number[] = [];
-    b.subscribe(user, (e) => got.push(e.progress));
+    b.subscribe(user, (e) => got.push((e as UploadEvent).progress));
     const event = (n: number): UploadEvent => ({ upload_id: user, job_id: user, status: 'processing', progress: n, stage: 'x', error: null });
     await new Promise((r) => setTimeout(r, 300)); // LISTEN registered
     a.publish(user, event(1));

@@ -3,7 +3,7 @@
  * connections, as two processes have) on one Redis.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UploadEvent } from '../../shared/api/schemas.ts';
+import type { LiveEvent, UploadEvent } from '../../shared/api/schemas.ts';
 import { openSharedServices } from '../../server/composition/shared-services.ts';
 import type { CloudConfig } from '../../server/config-cloud.ts';
 import { RedisEventBus } from '../../server/events/redis-event-bus.ts';
@@ -29,9 +29,9 @@ describe.skipIf(redisSkipReason)(`RedisEventBus${redisSkipReason ? ` (skipped: $
   });
 
   const nextEvents = (bus: RedisEventBus, userId: string, n: number) => {
-    const got: UploadEvent[] = [];
+    const got: LiveEvent[] = [];
     let unsubscribe = () => undefined as void;
-    const done = new Promise<UploadEvent[]>((resolve, reject) => {
+    const done = new Promise<LiveEvent[]>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`only ${got.length} of ${n} events arrived`)), 5_000);
       unsubscribe = bus.subscribe(userId, (e) => {
         got.push(e);
@@ -49,13 +49,13 @@ describe.skipIf(redisSkipReason)(`RedisEventBus${redisSkipReason ? ` (skipped: $
     await sub.ready;
     worker.publish('user-1', event('a', 'processing'));
     worker.publish('user-1', event('a', 'completed'));
-    expect((await sub.done).map((e) => e.status)).toEqual(['processing', 'completed']);
+    expect((await sub.done).map((e) => (e as UploadEvent).status)).toEqual(['processing', 'completed']);
     sub.unsubscribe();
   });
 
   it('keeps users apart and delivers a process\'s own events to its local listeners exactly once', async () => {
     const mine = nextEvents(api, 'user-2', 1);
-    const other: UploadEvent[] = [];
+    const other: LiveEvent[] = [];
     const off = api.subscribe('user-3', (e) => other.push(e));
     await Promise.all([mine.ready, api.ready('user-3')]);
     api.publish('user-2', event('b'));
@@ -67,7 +67,7 @@ describe.skipIf(redisSkipReason)(`RedisEventBus${redisSkipReason ? ` (skipped: $
   });
 
   it('stops delivering (and unsubscribes from Redis) after the last listener leaves', async () => {
-    const seen: UploadEvent[] = [];
+    const seen: LiveEvent[] = [];
     const off = api.subscribe('user-4', (e) => seen.push(e));
     await api.ready('user-4');
     off();
@@ -91,7 +91,7 @@ describe.skipIf(redisSkipReason)(`openSharedServices${redisSkipReason ? ` (skipp
       expect(shared.limits?.opts).toEqual({ uploadsPerDay: 100, requestsPerMinute: 600 });
       expect(shared.searchCache).toBeInstanceOf(RedisSearchCache);
       const bus = shared.withCacheInvalidation(shared.redisEventBus()!);
-      const got = new Promise<UploadEvent>((resolve) => bus.subscribe('u', resolve));
+      const got = new Promise<LiveEvent>((resolve) => bus.subscribe('u', resolve));
       await shared.redisEventBus()!.ready('u');
       bus.publish('u', event('z'));
       expect(await got).toEqual(event('z'));

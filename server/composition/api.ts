@@ -27,7 +27,7 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   const { config, database, embedder, metrics, events, store, uploads, log } = infra;
   const links = new FileLinks(infra.linkSigner);
   const embedders = embedder === infra.localEmbedder ? [embedder] : [embedder, infra.localEmbedder];
-  const search = new SearchService({ db: database.db, embedders, links, metrics, usage: infra.usage, cache: infra.shared.searchCache });
+  const search = new SearchService({ db: database.db, embedders, links, metrics, usage: infra.usage, cache: infra.shared.searchCache, events });
   const archives = new ArchiveIntake({ db: database.db, uploads, events, log, tmpDir: infra.tmpDir, limits: config.zip, maxFileSize: config.maxFileSize });
   const downloads = new ZipDownloads({ db: database.db, store, log, maxIds: config.zip.downloadMaxIds });
   const tus = new TusUploads({ directory: infra.tusDir, maxFileSize: config.maxFileSize, uploads, archives, log });

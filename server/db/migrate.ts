@@ -4,6 +4,7 @@ import * as inlineEmbeddings from './migrations/0002_inline_embeddings.ts';
 import * as eventLog from './migrations/0003_event_log.ts';
 import * as cloudAnalysis from './migrations/0004_cloud_analysis.ts';
 import * as contentDate from './migrations/0005_content_date.ts';
+import * as collectionsTagsNotes from './migrations/0007_collections_tags_notes.ts';
 import * as foldersBatches from './migrations/0006_folders_batches.ts';
 import type { DB } from './schema.ts';
 
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003_event_log': eventLog,
   '0004_cloud_analysis': cloudAnalysis,
   '0005_content_date': contentDate,
+  '0007_collections_tags_notes': collectionsTagsNotes,
   '0006_folders_batches': foldersBatches,
 };
 

@@ -15,6 +15,8 @@ export interface UsersTable {
   /** USD; null = the deployment's default (TROVE_USER_DAILY_BUDGET_USD / _MONTHLY_). */
   daily_budget_usd: number | null;
   monthly_budget_usd: number | null;
+  /** The detail view leaves out the analyzer's tags (the user's own stay). */
+  hide_analyzer_tags: Generated<boolean>;
 }
 
 export interface UploadsTable {
@@ -51,6 +53,10 @@ export interface UploadsTable {
   camera: string | null;
   /** The cleaned folder the file had inside a ZIP (`Holidays/2023`); null for a file sent on its own. */
   folder: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The user's own tags (lower case, unique), kept apart from the analyzer's `tags`. */
+  user_tags: Generated<string[]>;
+  /** The user's own note on the file. */
+  note: string | null;
   /** Full-text document; written with SQL expressions only. */
   search_tsv: ColumnType<string | null, never, string | null>;
   metadata: JSONColumnType<Record<string, unknown>, string, string>;
@@ -141,7 +147,25 @@ export interface UploadBatchEntriesTable {
   upload_id: string | null;
 }
 
+export interface CollectionsTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** Set on a sub-collection; a parent never has a parent itself (one level). */
+  parent_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CollectionItemsTable {
+  collection_id: string;
+  upload_id: string;
+  added_at: Timestamp;
+}
+
 export interface DB {
+  collections: CollectionsTable;
+  collection_items: CollectionItemsTable;
   ai_usage: AiUsageTable;
   users: UsersTable;
   uploads: UploadsTable;

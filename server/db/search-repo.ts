@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { SNIPPET_MARKS, type CloudStatus, type SearchSort } from '../../shared/api/schemas.ts';
 import type { FileType } from '../../shared/file-types.ts';
 import type { DB } from './schema.ts';
-import { nameWords, toVectorLiteral } from './uploads-repo.ts';
+import { inFolder, nameWords, toVectorLiteral } from './uploads-repo.ts';
 
 /** The query embedded by one model; files embedded by that model are ranked in this space. */
 export interface VectorSpace {
@@ -39,6 +39,12 @@ export interface HybridQuery {
   sort?: SearchSort | undefined;
   /** Files the NSFW check flagged (`metadata.nsfw.flagged`): kept (default), left out, or the only ones. */
   nsfw?: 'include' | 'exclude' | 'only' | undefined;
+  /** In this folder (a path) or below it. */
+  folder?: string | undefined;
+  /** In any of these collections (a collection and its sub-collections, resolved by the caller); empty matches nothing. */
+  collectionIds?: string[] | undefined;
+  /** Carrying every one of these tags of the user's own. */
+  tags?: string[] | undefined;
 }
 
 export interface HybridHit {
@@ -76,6 +82,8 @@ export interface FacetCounts {
   year: Record<string, number>;
   month: Record<string, number>;
   camera: Record<string, number>;
+  folder?: Record<string, number>;
+  collection?: Record<string, number>;
 }
 
 /** One page of a ranked list, with the size of the whole list and counts over all of it. */
@@ -129,6 +137,11 @@ function filterClause(q: Omit<HybridQuery, 'text' | 'spaces' | 'limit' | 'candid
     ...(q.exclude ?? []).map((e) => sql`NOT COALESCE(search_tsv @@ phraseto_tsquery('english', ${e}), false)`),
     ...(q.nsfw === 'exclude' ? [sql`(metadata->'nsfw'->>'flagged') IS DISTINCT FROM 'true'`] : []),
     ...(q.nsfw === 'only' ? [sql`(metadata->'nsfw'->>'flagged') = 'true'`] : []),
+    ...(q.folder !== undefined ? [inFolder(q.folder)] : []),
+    ...(q.collectionIds !== undefined
+      ? [q.collectionIds.length === 0 ? sql`false` : sql`id IN (SELECT upload_id FROM collection_items WHERE collection_id IN (${sql.join(q.collectionIds)}))`]
+      : []),
+    ...(q.tags?.length ? [sql`user_tags @> ${sql.val(q.tags)}::text[]`] : []),
   ], sql` AND `);
 }
 
@@ -153,10 +166,34 @@ const facetColumn = (matches: string) => sql`(SELECT COALESCE(jsonb_agg(jsonb_bu
 
 type FacetRow = [fileType: string, month: string, camera: string | null, count: number];
 
+interface PlaceFacets {
+  folder: Record<string, number>;
+  collection: Record<string, number>;
+}
+/** Folders and collections listed in the facets, most matches first. */
+const MAX_PLACE_FACETS = 30;
+
+/**
+ * Matches by the folder they are directly in, and by collection (by path; a parent counts its
+ * sub-collections' files too, each file once). Only the users' own collections can hold their files.
+ */
+const placeFacetColumn = (matches: string) => sql`(SELECT jsonb_build_object(
+    'folder', (SELECT COALESCE(jsonb_object_agg(folder, n), '{}'::jsonb) FROM (
+      SELECT u.folder, count(*)::int AS n FROM ${sql.table(matches)} m JOIN uploads u ON u.id = m.id
+      WHERE u.folder IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${MAX_PLACE_FACETS}) f),
+    'collection', (SELECT COALESCE(jsonb_object_agg(path, n), '{}'::jsonb) FROM (
+      SELECT v.path, count(DISTINCT m.id)::int AS n FROM ${sql.table(matches)} m
+        JOIN collection_items ci ON ci.upload_id = m.id JOIN collections c ON c.id = ci.collection_id
+        LEFT JOIN collections p ON p.id = c.parent_id
+        CROSS JOIN LATERAL (VALUES (CASE WHEN p.id IS NULL THEN c.name ELSE p.name || '/' || c.name END), (p.name)) v(path)
+      WHERE v.path IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${MAX_PLACE_FACETS}) c)
+  )) AS place_facets`;
+
 interface PageRow extends Omit<HybridHit, 'similarity' | 'fused'> {
   similarity: number | string | null;
   fused: number | string | null;
   facet_rows: FacetRow[] | string;
+  place_facets: PlaceFacets | string | null;
 }
 
 /** Type, year, month and camera counts (the cameras: the most frequent MAX_CAMERA_FACETS) from the grouped rows. */
@@ -183,6 +220,9 @@ function toPage(rows: PageRow[]): SearchPage {
   const first = rows[0];
   const grouped = first ? (typeof first.facet_rows === 'string' ? (JSON.parse(first.facet_rows) as FacetRow[]) : first.facet_rows) : [];
   const { facets, total } = facetsOf(grouped);
+  const places = first ? (typeof first.place_facets === 'string' ? (JSON.parse(first.place_facets) as PlaceFacets) : first.place_facets) : null;
+  facets.folder = places?.folder ?? {};
+  facets.collection = places?.collection ?? {};
   const hits = rows.filter((r) => r.id !== null).map((r): HybridHit => ({
     id: r.id, original_filename: r.original_filename, file_type: r.file_type, mime_type: r.mime_type, file_size: Number(r.file_size),
     summary: r.summary, thumbnail_uri: r.thumbnail_uri, created_at: r.created_at, content_date: r.content_date,
@@ -252,7 +292,7 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
         SELECT kept.*, row_number() OVER (ORDER BY ${orderBy(q.sort, true)}) AS ord FROM kept
         ORDER BY ${orderBy(q.sort, true)}
         LIMIT ${q.limit} OFFSET ${q.offset ?? 0}
-      ), facets AS (SELECT ${facetColumn('kept')})
+      ), facets AS (SELECT ${facetColumn('kept')}, ${placeFacetColumn('kept')})
       SELECT facets.*, r.* FROM facets LEFT JOIN (
         SELECT p.id, p.ord, p.similarity, p.fused, p.by_text, p.by_vector, p.file_size, p.created_at, p.content_date,
           u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.cloud_status, u.keep_local,
@@ -262,7 +302,7 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
             THEN ts_headline('english', translate(left(u.extracted_text, ${SNIPPET_SOURCE_CHARS}), '«»', '‹›'), hq.loose, ${HEADLINE_OPTIONS}) END AS text_headline,
           CASE WHEN p.by_text THEN to_tsvector('english', ${nameWords(sql.ref('u.original_filename'))}) @@ hq.loose END AS name_match,
           -- Tags hold the objects the analyzer is sure of, so they are the matched tags and objects both.
-          CASE WHEN p.by_text THEN ARRAY(SELECT t FROM unnest(u.tags) AS t WHERE to_tsvector('english', t) @@ hq.loose LIMIT 10) END AS matched
+          CASE WHEN p.by_text THEN ARRAY(SELECT t FROM unnest(u.user_tags || u.tags) AS t WHERE to_tsvector('english', t) @@ hq.loose LIMIT 10) END AS matched
         FROM page p JOIN uploads u USING (id)
         CROSS JOIN (SELECT CASE WHEN s::text LIKE '%!%' THEN s ELSE replace(s::text, ' & ', ' | ')::tsquery END AS loose
           FROM websearch_to_tsquery('english', ${q.text}) AS s) hq
@@ -292,7 +332,7 @@ export async function filteredSearch(db: Kysely<DB>, q: Omit<HybridQuery, 'text'
       SELECT matched.*, row_number() OVER (ORDER BY ${orderBy(q.sort, false)}) AS ord FROM matched
       ORDER BY ${orderBy(q.sort, false)}
       LIMIT ${q.limit} OFFSET ${q.offset ?? 0}
-    ), facets AS (SELECT ${facetColumn('matched')})
+    ), facets AS (SELECT ${facetColumn('matched')}, ${placeFacetColumn('matched')})
     SELECT facets.*, r.* FROM facets LEFT JOIN (
       SELECT p.id, p.ord, 0 AS similarity, 0 AS fused, false AS by_text, false AS by_vector, p.file_size, p.created_at, p.content_date,
         u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.cloud_status, u.keep_local,

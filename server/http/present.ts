@@ -26,6 +26,8 @@ export function presentUpload(u: UploadRecord, links: FileLinks): Upload {
     cloud_reason: u.cloud_reason,
     cost_usd: Math.round(Number(u.cost_usd) * 1e6) / 1e6,
     keep_local: u.keep_local,
+    user_tags: u.user_tags,
+    note: u.note,
     folder: u.folder,
     thumbnail_url: u.thumbnail_uri ? links.thumbnail(u.thumbnail_uri) : null,
     preview_url: u.preview_uri ? links.preview(u.preview_uri) : null,

@@ -4,6 +4,7 @@ import { parseQuery } from '../../shared/search/query-parser.ts';
 import { canonicalTimeZone } from '../../shared/search/time-zone.ts';
 import { TroveError } from '../../shared/api/errors.ts';
 import type { HybridQuery } from '../db/search-repo.ts';
+import { parserPlaces, placeNotFound, resolvePlace, type UserPlaces } from './search-places.ts';
 
 /**
  * The request's `time_zone` in its canonical IANA spelling, or undefined (UTC) when none was sent.
@@ -22,13 +23,14 @@ export function requestTimeZone(body: Pick<SearchBody, 'time_zone'>): string | u
 /**
  * What a search asks for: the query's words read by the shared parser (unless `interpret: false`),
  * then the request's own fields, which win over what the words said for the same filter (a note
- * says so). Folders and collections do not exist yet (issue 14): words that name one stay text,
- * with a note — so `interpreted.filters` is exactly what is applied.
+ * says so). "in Holidays" names one of the user's folders or collections (`places`); a name that is
+ * neither goes back to the text, with a note — so `interpreted.filters` is exactly what is applied,
+ * folders and collections by their full path.
  */
-export function interpretSearch(query: string, body: SearchBody, now: Date): InterpretedQuery {
+export function interpretSearch(query: string, body: SearchBody, now: Date, places?: UserPlaces): InterpretedQuery {
   const parsed: InterpretedQuery = body.interpret === false
     ? { text: query, filters: {}, phrases: [], notes: [] }
-    : parseQuery(query, { now, places: 'unavailable', timeZone: requestTimeZone(body) });
+    : parseQuery(query, { now, places: places ? parserPlaces(places) : 'unavailable', timeZone: requestTimeZone(body) });
   const filters: QueryFilters = { ...parsed.filters };
   const notes = [...parsed.notes];
   let text = parsed.text;
@@ -36,8 +38,13 @@ export function interpretSearch(query: string, body: SearchBody, now: Date): Int
     const name = filters[key];
     if (name === undefined) continue;
     delete filters[key];
+    const place = places ? resolvePlace(places, key, name) : undefined;
+    if (place) {
+      filters[place.kind] = place.path;
+      continue;
+    }
     text = `${text} ${name}`.trim();
-    notes.push({ code: 'FILTER_NOT_AVAILABLE', message: `Folders and collections are not searchable yet: "${name}" was matched as words.` });
+    notes.push(placeNotFound(name));
   }
   if (body.file_types) {
     if (filters.file_types || filters.formats) {
@@ -62,7 +69,10 @@ export function interpretSearch(query: string, body: SearchBody, now: Date): Int
  * The filters as the repository applies them. A format narrows its own type only: "photos pdf" is
  * every image (by type) or a PDF (by MIME type).
  */
-export function repositoryFilters(f: QueryFilters): Pick<HybridQuery, 'fileTypes' | 'mimeTypes' | 'dateFrom' | 'dateTo' | 'camera' | 'exclude'> {
+export function repositoryFilters(
+  f: QueryFilters, places?: UserPlaces,
+): Pick<HybridQuery, 'fileTypes' | 'mimeTypes' | 'dateFrom' | 'dateTo' | 'camera' | 'exclude' | 'folder' | 'collectionIds' | 'tags'> {
+  const collection = f.collection !== undefined && places ? resolvePlace(places, 'collection', f.collection) : undefined;
   const narrowed = new Set((f.formats ?? []).map((name) => FORMATS[name].type));
   const whole = f.file_types?.filter((t) => !narrowed.has(t));
   return {
@@ -72,5 +82,9 @@ export function repositoryFilters(f: QueryFilters): Pick<HybridQuery, 'fileTypes
     dateTo: f.date_to ? new Date(f.date_to) : undefined,
     camera: f.camera,
     exclude: f.exclude,
+    folder: f.folder,
+    // A collection named in the filters was resolved by interpretSearch; none found leaves nothing to match.
+    collectionIds: f.collection === undefined ? undefined : collection?.kind === 'collection' ? collection.ids : [],
+    tags: f.tags,
   };
 }

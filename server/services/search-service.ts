@@ -9,12 +9,13 @@ import { hammingDistance } from '../../shared/node/media/index.ts';
 import type { Embedder } from '../analysis/types.ts';
 import type { DB } from '../db/schema.ts';
 import * as search from '../db/search-repo.ts';
-import { suggestTerms } from '../db/suggestions-repo.ts';
 import type { UsageRow } from '../db/usage-repo.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from './file-links.ts';
 import { markCacheStatus, type CachedSearch, type SearchCache } from './search-cache.ts';
 import { interpretSearch, repositoryFilters } from './search-interpretation.ts';
+import { SuggestionVocabulary } from './suggestion-vocabulary.ts';
 import type { UsageService } from './usage-service.ts';
 
 /** Candidates each ranker brings to the fusion; more than any page so fusion has room to reorder. */
@@ -34,6 +35,8 @@ export interface SearchDeps {
   /** Prices the query embeddings of paid embedders. */
   usage?: UsageService | undefined;
   cache?: SearchCache | undefined;
+  /** Says when a user's files change, so the words suggested to them are read again. */
+  events?: EventBus | undefined;
   /** What "last week" is measured from; the real clock unless a test fixes it. */
   now?: (() => Date) | undefined;
 }
@@ -56,8 +59,10 @@ function reasonOf(h: search.HybridHit, wordsAsked: boolean): SearchReason {
 
 export class SearchService {
   private readonly embedder: Embedder;
+  private readonly vocabulary: SuggestionVocabulary;
 
   constructor(private readonly deps: SearchDeps) {
+    this.vocabulary = new SuggestionVocabulary({ db: deps.db, events: deps.events });
     const [first] = deps.embedders;
     if (!first) throw new Error('SearchService needs at least one embedder');
     this.embedder = first;
@@ -138,7 +143,7 @@ export class SearchService {
 
   /** The user's own tags and cameras that start a word with what they are typing. */
   async suggestions(userId: string, prefix: string, limit: number): Promise<SearchSuggestions> {
-    return { suggestions: await suggestTerms(this.deps.db, { userId, prefix, limit }) };
+    return { suggestions: await this.vocabulary.suggest(userId, prefix, limit) };
   }
 
   /**

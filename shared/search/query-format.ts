@@ -45,6 +45,7 @@ export function formatQuery(q: { text: string; filters: QueryFilters }, opts: { 
   if (f.camera) parts.push(`camera:${quoted(f.camera)}`);
   if (f.folder) parts.push(`folder:${quoted(f.folder)}`);
   if (f.collection) parts.push(`collection:${quoted(f.collection)}`);
+  for (const t of f.tags ?? []) parts.push(`tag:${quoted(t)}`);
   for (const e of f.exclude ?? []) parts.push(`-${quoted(e)}`);
   return parts.join(' ');
 }

@@ -13,6 +13,7 @@ export const OPERATOR_KEYS = {
   camera: 'camera', cam: 'camera',
   folder: 'folder', in: 'folder',
   collection: 'collection', album: 'collection',
+  tag: 'tag', tags: 'tag',
   from: 'from', since: 'from', after: 'after', before: 'before', to: 'to', until: 'to', on: 'on', date: 'on', year: 'on',
 } as const;
 export type OperatorKey = (typeof OPERATOR_KEYS)[keyof typeof OPERATOR_KEYS];

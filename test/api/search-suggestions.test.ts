@@ -85,6 +85,13 @@ describe('GET /search/suggestions', () => {
     expect(await suggest('ligh', { token: s.otherToken })).toEqual([]);
   });
 
+  it('counts a file that finishes after the words were first asked for, at once', async () => {
+    expect(await suggest('zephyr')).toEqual([]);
+    const { uploadId } = await accept(s, Buffer.from('Notes on the zephyrus wind in the valley.\n'), 'zephyrus-notes.txt');
+    expect((await s.waitForUpload(uploadId)).processing_status).toBe('completed');
+    expect(await suggest('zephyr')).toEqual([{ kind: 'tag', value: 'zephyrus', count: 1 }]);
+  });
+
   it('stops counting a file once it is deleted', async () => {
     const before = await suggest('retriev');
     expect(before).toContainEqual({ kind: 'tag', value: 'retriever', count: 1 });

@@ -15,11 +15,13 @@
  *   Several kinds widen the search: "photos pdf" is every photo and every PDF.
  * - A camera after "taken with", "shot on"…: up to five words, ending at the first common word.
  * - A folder or collection after "in": the user's own names when given, else capitalised words.
+ * - `tag:beach` (or `tags:`): files carrying that tag of the user's own; several must all be there.
  * - What is left is the text; when anything was taken out, common words at the edges of what
  *   remains go too ("videos of the dog" → "dog"). When nothing was, the text is the query as typed.
  * - Contradicting dates ("since 2021 before 2019") are dropped and stay words, with a note.
  */
 import { FILE_TYPES, type FileType } from '../file-types.ts';
+import { normaliseTag } from '../api/organize.ts';
 import type { InterpretedQuery, QueryFilters, QueryNote } from '../api/schemas.ts';
 import { findDates, toInstant, valueSpan, type Clock, type DateFinding, type Span } from './dates.ts';
 import { FORMAT_NAMES, FORMAT_WORDS, FORMATS, isFormatName, type FormatName } from './formats.ts';
@@ -35,6 +37,8 @@ export const MAX_PARSED_CHARS = 1000;
 export const MAX_QUERY_WORDS = 64;
 export const MAX_EXCLUSIONS = 16;
 const MAX_NAME_CHARS = 100;
+/** `tag:` operators read, at most. */
+export const MAX_TAG_FILTERS = 16;
 
 export interface PlaceNames {
   folders: readonly string[];
@@ -80,6 +84,8 @@ interface State {
   camera?: string;
   folder?: string;
   collection?: string;
+  /** The user's own tags (`tag:beach`), as stored (normaliseTag). */
+  tags: string[];
   exclude: string[];
   notes: QueryNote[];
   clock: Clock;
@@ -115,7 +121,7 @@ function parseWith(query: string, options: ParseOptions, withDates: boolean): In
   }
   const s: State = {
     tokens, used: tokens.map(() => false), fixed: tokens.map(() => false), keep: new Map(), types: new Set(), formats: new Set(), dates: [],
-    exclude: [], notes, clock,
+    tags: [], exclude: [], notes, clock,
   };
   readOperatorsAndExclusions(s, withDates);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
@@ -209,6 +215,13 @@ function readOperatorsAndExclusions(s: State, withDates: boolean): void {
         s[t.key] = value.slice(0, MAX_NAME_CHARS);
         s.used[i] = true;
         return;
+      case 'tag': {
+        const tag = normaliseTag(value);
+        if (tag === undefined) return; // too long to be a tag: stays as typed
+        if (!s.tags.includes(tag) && s.tags.length < MAX_TAG_FILTERS) s.tags.push(tag);
+        s.used[i] = true;
+        return;
+      }
       case 'from': case 'after': case 'before': case 'to': case 'on': {
         const span = withDates ? valueSpan(value, s.clock) : undefined;
         if (!span) return;
@@ -326,6 +339,7 @@ function buildFilters(s: State, range: { start?: number; end?: number } | undefi
   if (s.camera) filters.camera = s.camera;
   if (s.folder) filters.folder = s.folder;
   if (s.collection) filters.collection = s.collection;
+  if (s.tags.length > 0) filters.tags = s.tags;
   if (s.exclude.length > 0) filters.exclude = s.exclude;
   return filters;
 }

@@ -1,4 +1,5 @@
 import { ConfigError, type Env } from './config-errors.ts';
+import { wholeNumber } from './config-parse.ts';
 import { loadSignInConfig, type SignInConfig } from './config-sign-in.ts';
 
 /**
@@ -67,14 +68,7 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got '${raw}'.`);
 }
 
-function positiveInt(env: Env, name: string, fallback: number, max: number): number {
-  const raw = trimmed(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-    throw new ConfigError(name, `must be a whole number between 1 and ${max}, got '${raw}'.`);
-  }
-  return Number(raw);
-}
+const positiveInt = (env: Env, name: string, fallback: number, max: number): number => wholeNumber(env, name, fallback, 1, max);
 
 /**
  * How links to the bucket are signed: with the key file when GOOGLE_APPLICATION_CREDENTIALS names

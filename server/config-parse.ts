@@ -12,3 +12,13 @@ export function size(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+
+/** A whole number from `min` to `max` (digits only: no sign, no decimals), or `fallback` when unset. */
+export function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number between ${min} and ${max}, got '${raw}'.`);
+  }
+  return Number(raw);
+}

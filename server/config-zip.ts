@@ -1,5 +1,5 @@
-import { ConfigError, type Env } from './config-errors.ts';
-import { size } from './config-parse.ts';
+import type { Env } from './config-errors.ts';
+import { size, wholeNumber } from './config-parse.ts';
 
 /**
  * Limits on ZIP archives, in (a bomb is refused before anything is kept) and out. Checked against the
@@ -16,20 +16,11 @@ export interface ZipConfig {
   downloadMaxIds: number;
 }
 
-function whole(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(name, `must be a whole number between ${min} and ${max}, got '${raw}'.`);
-  }
-  return Number(raw);
-}
-
 export function loadZipConfig(env: Env): ZipConfig {
   return {
-    maxEntries: whole(env, 'TROVE_ZIP_MAX_ENTRIES', 10_000, 1, 1_000_000),
+    maxEntries: wholeNumber(env, 'TROVE_ZIP_MAX_ENTRIES', 10_000, 1, 1_000_000),
     maxTotalSize: size(env, 'TROVE_ZIP_MAX_TOTAL_SIZE', 4 * 1024 ** 3),
-    maxRatio: whole(env, 'TROVE_ZIP_MAX_RATIO', 200, 2, 100_000),
-    downloadMaxIds: whole(env, 'TROVE_DOWNLOAD_MAX_IDS', 300, 1, 100_000),
+    maxRatio: wholeNumber(env, 'TROVE_ZIP_MAX_RATIO', 200, 2, 100_000),
+    downloadMaxIds: wholeNumber(env, 'TROVE_DOWNLOAD_MAX_IDS', 300, 1, 100_000),
   };
 }

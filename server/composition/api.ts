@@ -9,6 +9,9 @@ import { ZipDownloads } from '../services/zip/zip-download.ts';
 import { FileLinks } from '../services/file-links.ts';
 import { HealthService } from '../services/health-service.ts';
 import { SearchService } from '../services/search-service.ts';
+import { AnnotationService } from '../services/annotation-service.ts';
+import { CollectionService } from '../services/collection-service.ts';
+import { FolderService } from '../services/folder-service.ts';
 import { VERSION } from '../version.ts';
 import type { Infrastructure, ServeOverrides } from './infrastructure.ts';
 
@@ -39,6 +42,11 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   let port = config.port;
   const app = await buildApp(
     {
+      organize: {
+        collections: new CollectionService({ db: database.db, links, cache: infra.shared.searchCache }),
+        folders: new FolderService({ db: database.db }),
+        annotations: new AnnotationService({ db: database.db, cache: infra.shared.searchCache }),
+      },
       health: new HealthService({ db: database.db, version: VERSION, mode: config.mode }), uploads, search, usage: infra.usage, links, store, signer: infra.blobSigner, bucketLinks: infra.bucketLinks, events, metrics, operatorToken: infra.token, auth,
       maxFileSize: config.maxFileSize, tus, mode: config.mode, version: VERSION, archives, downloads,
     },

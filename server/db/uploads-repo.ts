@@ -11,7 +11,7 @@ const listColumns = [
   'id', 'user_id', 'storage_uri', 'original_filename', 'file_type', 'file_size', 'mime_type', 'file_hash',
   'processing_status', 'processing_started_at', 'processing_completed_at', 'processing_error',
   'processing_error_code', 'retry_count', 'summary', 'tags', 'token_count', 'embedding_model', 'analysis_model',
-  'analyzer', 'cloud_status', 'cloud_reason', 'cost_usd', 'keep_local',
+  'analyzer', 'cloud_status', 'cloud_reason', 'cost_usd', 'keep_local', 'user_tags', 'note',
   'metadata', 'user_metadata', 'thumbnail_uri', 'preview_uri', 'current_job_id', 'created_at', 'updated_at',
   'deleted_at', 'purge_after', 'folder',
 ] as const;
@@ -40,18 +40,38 @@ export interface ListFilter {
   offset: number;
   fileType?: FileType | undefined;
   status?: ProcessingStatus | undefined;
+  /** In this collection or one of its sub-collections. */
+  collectionId?: string | undefined;
+  /** In this folder or one below it. */
+  folder?: string | undefined;
+  /** Carrying this tag of the user's own. */
+  tag?: string | undefined;
 }
 
 export async function listUploads(db: Kysely<DB>, userId: string, f: ListFilter): Promise<{ rows: UploadRecord[]; total: number }> {
   let q = db.selectFrom('uploads').where('user_id', '=', userId).where('deleted_at', 'is', null);
   if (f.fileType) q = q.where('file_type', '=', f.fileType);
   if (f.status) q = q.where('processing_status', '=', f.status);
+  if (f.collectionId) q = q.where('id', 'in', inCollection(db, f.collectionId));
+  if (f.folder) q = q.where(inFolder(f.folder));
+  if (f.tag) q = q.where(sql<boolean>`user_tags @> ARRAY[${f.tag}]::text[]`);
   const [rows, count] = await Promise.all([
     q.select(listColumns).orderBy('created_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
+
+/** The uploads of a collection and of its sub-collections (one level). */
+export const inCollection = (db: Kysely<DB>, collectionId: string) => db.selectFrom('collection_items').select('upload_id')
+  .where((eb) => eb.or([
+    eb('collection_id', '=', collectionId),
+    eb('collection_id', 'in', eb.selectFrom('collections').select('id').where('parent_id', '=', collectionId)),
+  ]));
+
+/** A folder and everything below it (`Holidays` holds `Holidays/2023`). */
+export const inFolder = (folder: string) =>
+  sql<boolean>`(folder = ${folder} OR folder LIKE ${`${folder.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`})`;
 
 export function softDelete(db: Kysely<DB>, userId: string, id: string, purgeAfter: Date): Promise<UploadRecord | undefined> {
   return db.updateTable('uploads')
@@ -102,8 +122,12 @@ function searchVector(a: Pick<CompletedAnalysis, 'summary' | 'tags' | 'extracted
     setweight(to_tsvector('english', ${nameWords(sql.ref('original_filename'))}), 'A') ||
     setweight(to_tsvector('english', ${a.summary}), 'B') ||
     setweight(to_tsvector('english', ${a.tags.join(' ')}), 'B') ||
-    setweight(to_tsvector('english', ${a.extractedText.slice(0, 200_000)}), 'C')`;
+    setweight(to_tsvector('english', ${a.extractedText.slice(0, 200_000)}), 'C') ||
+    ${userWordsVector}`;
 }
+
+/** The user's own tags and note, weighted like the summary (annotations-repo rebuilds the document when they change). */
+export const userWordsVector = sql<string>`setweight(to_tsvector('english', array_to_string(user_tags, ' ') || ' ' || COALESCE(note, '')), 'B')`;
 
 /** A file name as the words it is made of (`Invoice_March-2024.pdf` → `Invoice March 2024 pdf`), for full text. */
 export const nameWords = (column: RawBuilder<unknown>) =>

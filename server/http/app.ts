@@ -10,6 +10,7 @@ import { authConfigOf, authConfigRoutes, authCspSources, type FirebaseClientSett
 import { eventRoutes } from '../routes/events.ts';
 import { fileRoutes } from '../routes/files.ts';
 import { searchRoutes } from '../routes/search.ts';
+import { organizeRoutes } from '../routes/organize.ts';
 import { systemRoutes } from '../routes/system.ts';
 import { tusRoutes } from '../routes/tus.ts';
 import { uploadRoutes } from '../routes/uploads.ts';
@@ -104,6 +105,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     await api.register(archiveRoutes(ctx));
     if (ctx.tus) await api.register(tusRoutes(ctx.tus));
     await api.register(searchRoutes(ctx));
+    if (ctx.organize) await api.register(organizeRoutes(ctx, ctx.organize));
     await api.register(usageRoutes(ctx));
     await api.register(fileRoutes(ctx));
     await api.register(eventRoutes(ctx));

@@ -1,4 +1,7 @@
 import type { User } from '../db/users-repo.ts';
+import type { AnnotationService } from '../services/annotation-service.ts';
+import type { CollectionService } from '../services/collection-service.ts';
+import type { FolderService } from '../services/folder-service.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from '../services/file-links.ts';
@@ -25,6 +28,8 @@ export interface AppContext {
   /** GET /download?ids=…: several files as one ZIP. */
   downloads: ZipDownloads;
   search: SearchService;
+  /** Collections, the folder tree, the user's own tags and notes (issue 14); absent in contexts that do not serve them. */
+  organize?: { collections: CollectionService; folders: FolderService; annotations: AnnotationService } | undefined;
   usage: UsageService;
   links: FileLinks;
   store: BlobStore;

@@ -119,7 +119,7 @@ function registerUploadReads(app: Api, ctx: AppContext): void {
     schema: { summary: 'List your uploads, newest first.', querystring: ListUploadsQuery, response: { 200: Envelope(UploadListSchema) } },
   }, async (req) => {
     const q = req.query;
-    const { rows, total } = await ctx.uploads.list(req.user.id, { limit: q.limit, offset: q.offset, fileType: q.file_type, status: q.status });
+    const { rows, total } = await ctx.uploads.list(req.user.id, { limit: q.limit, offset: q.offset, fileType: q.file_type, status: q.status, collectionId: q.collection_id, folder: q.folder, tag: q.tag });
     return ok({ uploads: rows.map((r) => presentUpload(r, ctx.links)), total, has_more: q.offset + rows.length < total });
   });
 

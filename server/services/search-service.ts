@@ -15,6 +15,7 @@ import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from './file-links.ts';
 import { markCacheStatus, type CachedSearch, type SearchCache } from './search-cache.ts';
 import { interpretSearch, repositoryFilters } from './search-interpretation.ts';
+import { loadPlaces } from './search-places.ts';
 import { SuggestionVocabulary } from './suggestion-vocabulary.ts';
 import type { UsageService } from './usage-service.ts';
 
@@ -75,7 +76,9 @@ export class SearchService {
     if (body.date_from && body.date_to && new Date(body.date_from) > new Date(body.date_to)) {
       throw new TroveError('VALIDATION_ERROR', 'date_from is after date_to.', [{ path: 'body/date_from', message: 'must not be after date_to' }]);
     }
-    const interpreted = interpretSearch(query, body, (this.deps.now ?? (() => new Date()))());
+    // The user's folders and collections, so "in Holidays" can name one (not read when the words are taken as typed).
+    const places = body.interpret === false ? undefined : await loadPlaces(this.deps.db, userId);
+    const interpreted = interpretSearch(query, body, (this.deps.now ?? (() => new Date()))(), places);
     const { text, filters } = interpreted;
     const offset = body.offset ?? 0;
     const sort = body.sort === 'date' ? 'newest' : body.sort ?? 'relevance';
@@ -90,7 +93,7 @@ export class SearchService {
     if (cached) {
       found = cached;
     } else {
-      const where = { userId, limit: body.limit, offset, sort, nsfw: body.nsfw ?? 'include', ...repositoryFilters(filters) } as const;
+      const where = { userId, limit: body.limit, offset, sort, nsfw: body.nsfw ?? 'include', ...repositoryFilters(filters, places) } as const;
       const page = text === ''
         ? await search.filteredSearch(db, where)
         : await search.rankedSearch(db, {

@@ -9,6 +9,7 @@ import { TroveError } from '../../shared/api/errors.ts';
 import type { FileType } from '../../shared/file-types.ts';
 import { HashingStream, sha256File } from '../../shared/node/hash.ts';
 import { sniffFile } from '../../shared/node/media/index.ts';
+import { folderFromMetadata } from './upload-metadata.ts';
 import { currentLogContext } from '../correlation.ts';
 import { isDiskFull } from '../disk-full.ts';
 import * as jobs from '../db/jobs-repo.ts';
@@ -139,7 +140,7 @@ export class UploadService {
       const upload = await db.transaction().execute(async (trx) => {
         const inserted = await uploads.insertUpload(trx, {
           id: uploadId, userId, storageUri: key, filename, fileType: sniffed.fileType, size: content.bytes, mimeType: sniffed.mime,
-          hash, userMetadata, jobId, folder: place.folder ?? null,
+          hash, userMetadata, jobId, folder: place.folder ?? folderFromMetadata(userMetadata),
         });
         if (!inserted) return undefined; // the same bytes won a race a moment ago
         // The request's correlation id travels with the job, so the worker's log lines carry it too.

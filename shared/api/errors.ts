@@ -26,6 +26,9 @@ export const ERROR_CODES = {
   SIGNATURE_INVALID: { status: 403, retryable: false },
   SIGNATURE_EXPIRED: { status: 403, retryable: false },
   RANGE_NOT_SATISFIABLE: { status: 416, retryable: false },
+  // collections (issue 14): a sibling already has the name; a sub-collection cannot hold sub-collections
+  COLLECTION_NAME_TAKEN: { status: 409, retryable: false },
+  COLLECTION_TOO_DEEP: { status: 422, retryable: false },
   // ZIP archives in (POST /upload, tus) and out (GET /download). A refused archive leaves nothing behind;
   // the entry codes are the per-entry reasons of GET /batches/{id}.
   ZIP_TOO_MANY_ENTRIES: { status: 413, retryable: false },

@@ -9,6 +9,7 @@ import { FORMAT_NAMES } from '../search/formats.ts';
 import type { BatchEvent } from './archives.ts';
 
 export { API_PREFIX, TUS_PATH, TUS_RESULT_HEADERS } from './paths.ts';
+export * from './organize.ts';
 export * from './archives.ts';
 export const MAX_SEARCH_LIMIT = 100;
 export const DEFAULT_SEARCH_LIMIT = 20;
@@ -72,6 +73,8 @@ export const UploadSchema = Type.Object({
   cloud_reason: Type.Union([Type.String(), Type.Null()], { description: 'Why the cloud model did not describe it (blocked, failed), for people.' }),
   cost_usd: Type.Number({ description: 'What the paid models cost for this file so far, in US dollars.' }),
   keep_local: Type.Boolean({ description: 'Kept away from every cloud model (metadata `keep_local: true` at upload).' }),
+  user_tags: Type.Array(Type.String(), { description: "Your own tags (PATCH /upload/{id}), apart from the analyzer's `tags`." }),
+  note: Type.Union([Type.String(), Type.Null()], { description: 'Your own note on the file.' }),
   folder: Type.Union([Type.String(), Type.Null()], { description: 'The folder the file had inside the ZIP it came in (`Holidays/2023`); null for a file sent on its own.' }),
   thumbnail_url: Type.Union([Type.String(), Type.Null()]),
   preview_url: Type.Union([Type.String(), Type.Null()]),
@@ -113,6 +116,9 @@ export const ListUploadsQuery = Type.Object({
   offset: Type.Integer({ minimum: 0, default: 0 }),
   file_type: Type.Optional(FileTypeSchema),
   status: Type.Optional(ProcessingStatusSchema),
+  collection_id: Type.Optional(Type.String({ format: 'uuid', description: 'Only files in this collection or its sub-collections.' })),
+  folder: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Only files in this folder (`Holidays/2023`) or below it.' })),
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only files carrying this tag of yours.' })),
 });
 export type ListUploadsQuery = Static<typeof ListUploadsQuery>;
 export const UploadListSchema = Type.Object({
@@ -165,8 +171,9 @@ export const QueryFiltersSchema = Type.Object({
   date_from: Type.Optional(DateTime),
   date_to: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive.' })),
   camera: Type.Optional(Type.String({ description: '"taken with the Canon": every word appears in the camera\'s make or model.' })),
-  folder: Type.Optional(Type.String()),
-  collection: Type.Optional(Type.String()),
+  folder: Type.Optional(Type.String({ description: '"in Holidays", `folder:Holidays/2023`: files in this folder of yours or below it.' })),
+  collection: Type.Optional(Type.String({ description: '"in Summer", `collection:"Trips/Rome"`: files in this collection of yours or its sub-collections.' })),
+  tags: Type.Optional(Type.Array(Type.String(), { description: '`tag:beach`: files carrying every one of these tags of yours.' })),
   exclude: Type.Optional(Type.Array(Type.String(), { description: '"-draft": files containing any of these words or phrases are left out.' })),
 });
 export type QueryFilters = Static<typeof QueryFiltersSchema>;
@@ -252,6 +259,8 @@ export const SearchFacetsSchema = Type.Object({
   year: Counts,
   month: Counts,
   camera: Counts,
+  folder: Type.Optional(Type.Record(Type.String(), Type.Integer(), { description: 'Matches by the folder they are directly in (its path).' })),
+  collection: Type.Optional(Type.Record(Type.String(), Type.Integer(), { description: 'Matches by collection (its path, `Parent/Name`); a file may count in several.' })),
 });
 export type SearchFacets = Static<typeof SearchFacetsSchema>;
 

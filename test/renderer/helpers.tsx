@@ -182,7 +182,7 @@ export function upload(overrides: Partial<Upload> = {}): Upload {
   return {
     id: r.upload_id, filename: r.filename, file_type: 'image', mime_type: 'image/jpeg', file_size: 1234, file_hash: 'abc',
     processing_status: 'completed', processing_error: null, retry_count: 0, summary: null, tags: [], metadata: {}, user_metadata: {},
-    token_count: null, embedding_model: null, analyzer: 'offline', cloud_status: 'not_configured', cloud_reason: null, cost_usd: 0, keep_local: false, folder: null,
+    token_count: null, embedding_model: null, analyzer: 'offline', cloud_status: 'not_configured', cloud_reason: null, cost_usd: 0, keep_local: false, folder: null, user_tags: [], note: null,
     thumbnail_url: null, preview_url: null, job_id: null, processing_started_at: null,
     processing_completed_at: null, created_at: r.created_at, updated_at: r.created_at, ...overrides,
   };

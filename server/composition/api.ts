@@ -8,6 +8,8 @@ import { ArchiveIntake } from '../services/zip/archive-intake.ts';
 import { ZipDownloads } from '../services/zip/zip-download.ts';
 import { FileLinks } from '../services/file-links.ts';
 import { HealthService } from '../services/health-service.ts';
+import { RecentlyDeleted } from '../services/recently-deleted.ts';
+import { UploadBatch } from '../services/upload-batch.ts';
 import { SearchService } from '../services/search-service.ts';
 import { AnnotationService } from '../services/annotation-service.ts';
 import { CollectionService } from '../services/collection-service.ts';
@@ -33,6 +35,8 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   const search = new SearchService({ db: database.db, embedders, links, metrics, usage: infra.usage, cache: infra.shared.searchCache, events });
   const archives = new ArchiveIntake({ db: database.db, uploads, events, log, tmpDir: infra.tmpDir, limits: config.zip, maxFileSize: config.maxFileSize });
   const downloads = new ZipDownloads({ db: database.db, store, log, maxIds: config.zip.downloadMaxIds });
+  const deleted = new RecentlyDeleted({ db: database.db, queue: infra.queue, events, retentionDays: config.retentionDays });
+  const batch = new UploadBatch({ uploads, deleted });
   const tus = new TusUploads({ directory: infra.tusDir, maxFileSize: config.maxFileSize, uploads, archives, log });
   await tus.init();
   const firebase = config.cloud.firebase;
@@ -47,7 +51,7 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
         folders: new FolderService({ db: database.db }),
         annotations: new AnnotationService({ db: database.db, cache: infra.shared.searchCache }),
       },
-      health: new HealthService({ db: database.db, version: VERSION, mode: config.mode }), uploads, search, usage: infra.usage, links, store, signer: infra.blobSigner, bucketLinks: infra.bucketLinks, events, metrics, operatorToken: infra.token, auth,
+      health: new HealthService({ db: database.db, version: VERSION, mode: config.mode }), uploads, deleted, batch, search, usage: infra.usage, links, store, signer: infra.blobSigner, bucketLinks: infra.bucketLinks, events, metrics, operatorToken: infra.token, auth,
       maxFileSize: config.maxFileSize, tus, mode: config.mode, version: VERSION, archives, downloads,
     },
     {

@@ -6,6 +6,7 @@ import * as cloudAnalysis from './migrations/0004_cloud_analysis.ts';
 import * as contentDate from './migrations/0005_content_date.ts';
 import * as collectionsTagsNotes from './migrations/0007_collections_tags_notes.ts';
 import * as foldersBatches from './migrations/0006_folders_batches.ts';
+import * as purgedUploads from './migrations/0008_purged_uploads.ts';
 import type { DB } from './schema.ts';
 
 /** Migrations are listed here rather than read from disk, so bundlers and tsx see the same set. */
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_content_date': contentDate,
   '0007_collections_tags_notes': collectionsTagsNotes,
   '0006_folders_batches': foldersBatches,
+  '0008_purged_uploads': purgedUploads,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -163,12 +163,20 @@ export interface CollectionItemsTable {
   added_at: Timestamp;
 }
 
+/** An upload purged for good: kept so its owner's restore says so (see migration 0008). */
+export interface PurgedUploadsTable {
+  id: string;
+  user_id: string;
+  purged_at: Generated<Date>;
+}
+
 export interface DB {
   collections: CollectionsTable;
   collection_items: CollectionItemsTable;
   ai_usage: AiUsageTable;
   users: UsersTable;
   uploads: UploadsTable;
+  purged_uploads: PurgedUploadsTable;
   processing_jobs: ProcessingJobsTable;
   search_history: SearchHistoryTable;
   upload_batches: UploadBatchesTable;

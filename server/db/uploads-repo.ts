@@ -7,7 +7,7 @@ import type { DB, UploadsTable } from './schema.ts';
 export type UploadRow = Selectable<UploadsTable>;
 
 /** Columns every read needs; the embedding and the full text are left behind (large, and only search needs them). */
-const listColumns = [
+export const listColumns = [
   'id', 'user_id', 'storage_uri', 'original_filename', 'file_type', 'file_size', 'mime_type', 'file_hash',
   'processing_status', 'processing_started_at', 'processing_completed_at', 'processing_error',
   'processing_error_code', 'retry_count', 'summary', 'tags', 'token_count', 'embedding_model', 'analysis_model',
@@ -85,10 +85,6 @@ export function duePurges(db: Kysely<DB>, now: Date, limit: number) {
   return db.selectFrom('uploads').select(['id', 'user_id'])
     .where('deleted_at', 'is not', null).where('purge_after', '<=', now)
     .orderBy('purge_after').limit(limit).execute();
-}
-
-export async function hardDelete(db: Kysely<DB>, id: string): Promise<void> {
-  await db.deleteFrom('uploads').where('id', '=', id).execute();
 }
 
 export function uploadExists(db: Kysely<DB>, id: string): Promise<boolean> {

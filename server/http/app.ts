@@ -13,6 +13,7 @@ import { searchRoutes } from '../routes/search.ts';
 import { organizeRoutes } from '../routes/organize.ts';
 import { systemRoutes } from '../routes/system.ts';
 import { tusRoutes } from '../routes/tus.ts';
+import { uploadBatchRoutes } from '../routes/upload-batch.ts';
 import { uploadRoutes } from '../routes/uploads.ts';
 import { archiveRoutes } from '../routes/archives.ts';
 import { usageRoutes } from '../routes/usage.ts';
@@ -102,6 +103,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     await api.register(systemRoutes(ctx));
     await api.register(authConfigRoutes(authConfig));
     await api.register(uploadRoutes(ctx));
+    await api.register(uploadBatchRoutes(ctx));
     await api.register(archiveRoutes(ctx));
     if (ctx.tus) await api.register(tusRoutes(ctx.tus));
     await api.register(searchRoutes(ctx));

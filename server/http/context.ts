@@ -8,6 +8,8 @@ import type { FileLinks } from '../services/file-links.ts';
 import type { HealthService } from '../services/health-service.ts';
 import type { TusUploads } from '../services/tus-uploads.ts';
 import type { SearchService } from '../services/search-service.ts';
+import type { RecentlyDeleted } from '../services/recently-deleted.ts';
+import type { UploadBatch } from '../services/upload-batch.ts';
 import type { UploadService } from '../services/upload-service.ts';
 import type { ArchiveIntake } from '../services/zip/archive-intake.ts';
 import type { ZipDownloads } from '../services/zip/zip-download.ts';
@@ -23,6 +25,10 @@ import type { Authenticator } from './auth.ts';
 export interface AppContext {
   health: HealthService;
   uploads: UploadService;
+  /** Recently deleted uploads: listing and restore. */
+  deleted: RecentlyDeleted;
+  /** POST /uploads/batch. */
+  batch: UploadBatch;
   /** A .zip taken in as an archive, and GET /batches/{id}. */
   archives: ArchiveIntake;
   /** GET /download?ids=…: several files as one ZIP. */

@@ -1,4 +1,4 @@
-import type { Upload } from '../../shared/api/schemas.ts';
+import type { ListedUpload, Upload } from '../../shared/api/schemas.ts';
 import type { UploadRecord } from '../db/uploads-repo.ts';
 import type { FileLinks } from '../services/file-links.ts';
 
@@ -36,5 +36,14 @@ export function presentUpload(u: UploadRecord, links: FileLinks): Upload {
     processing_completed_at: iso(u.processing_completed_at),
     created_at: u.created_at.toISOString(),
     updated_at: u.updated_at.toISOString(),
+  };
+}
+
+/** A recently deleted upload: the usual view plus when it was deleted and when it goes for good. */
+export function presentDeleted(u: UploadRecord, links: FileLinks): ListedUpload {
+  return {
+    ...presentUpload(u, links),
+    ...(u.deleted_at ? { deleted_at: u.deleted_at.toISOString() } : {}),
+    ...(u.purge_after ? { purge_after: u.purge_after.toISOString() } : {}),
   };
 }

@@ -10,7 +10,7 @@ import {
 import { BatchAcceptedSchema, isArchiveName } from '../../shared/api/archives.ts';
 import type { AppContext } from '../http/context.ts';
 import type { Intake } from '../services/zip/archive-intake.ts';
-import { presentUpload } from '../http/present.ts';
+import { presentDeleted, presentUpload } from '../http/present.ts';
 import { cleanFileName } from '../../shared/file-names.ts';
 import { parseUserMetadata } from '../services/upload-metadata.ts';
 
@@ -116,9 +116,13 @@ function registerUploadChecks(app: Api, ctx: AppContext): void {
 /** The library: the list of uploads, and everything known about one. */
 function registerUploadReads(app: Api, ctx: AppContext): void {
   app.get('/uploads', {
-    schema: { summary: 'List your uploads, newest first.', querystring: ListUploadsQuery, response: { 200: Envelope(UploadListSchema) } },
+    schema: { summary: 'List your uploads, newest first; with deleted=true, the recently deleted ones you can still restore.', querystring: ListUploadsQuery, response: { 200: Envelope(UploadListSchema) } },
   }, async (req) => {
     const q = req.query;
+    if (q.deleted) {
+      const page = await ctx.deleted.list(req.user.id, { limit: q.limit, offset: q.offset });
+      return ok({ uploads: page.rows.map((r) => presentDeleted(r, ctx.links)), total: page.total, has_more: q.offset + page.rows.length < page.total });
+    }
     const { rows, total } = await ctx.uploads.list(req.user.id, { limit: q.limit, offset: q.offset, fileType: q.file_type, status: q.status, collectionId: q.collection_id, folder: q.folder, tag: q.tag });
     return ok({ uploads: rows.map((r) => presentUpload(r, ctx.links)), total, has_more: q.offset + rows.length < total });
   });

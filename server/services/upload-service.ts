@@ -12,6 +12,7 @@ import { sniffFile } from '../../shared/node/media/index.ts';
 import { folderFromMetadata } from './upload-metadata.ts';
 import { currentLogContext } from '../correlation.ts';
 import { isDiskFull } from '../disk-full.ts';
+import * as deleted from '../db/deleted-repo.ts';
 import * as jobs from '../db/jobs-repo.ts';
 import type { DB } from '../db/schema.ts';
 import * as uploads from '../db/uploads-repo.ts';
@@ -183,15 +184,17 @@ export class UploadService {
     return { purgeAfter: purgeNow ? null : purgeAfter };
   }
 
+  /** Bytes and row go for good; a tombstone lets the owner's restore say so (RESTORE_EXPIRED). */
   async purge(uploadId: string, userId: string): Promise<void> {
     await this.deps.store.deletePrefix(uploadPrefix(userId, uploadId));
-    await uploads.hardDelete(this.deps.db, uploadId);
+    await deleted.hardDeleteLeavingTombstone(this.deps.db, uploadId, userId);
   }
 
-  /** Deletes the bytes and rows of uploads whose retention has run out. */
+  /** Deletes the bytes and rows of uploads whose retention has run out (and tombstones long past). */
   async purgeDue(now = new Date()): Promise<number> {
     const due = await uploads.duePurges(this.deps.db, now, 100);
     for (const u of due) await this.purge(u.id, u.user_id);
+    await deleted.pruneTombstones(this.deps.db, new Date(now.getTime() - deleted.TOMBSTONE_DAYS * 86_400_000));
     return due.length;
   }
 

@@ -26,6 +26,10 @@ export const ERROR_CODES = {
   SIGNATURE_INVALID: { status: 403, retryable: false },
   SIGNATURE_EXPIRED: { status: 403, retryable: false },
   RANGE_NOT_SATISFIABLE: { status: 416, retryable: false },
+  // recently deleted files and batch actions
+  RESTORE_EXPIRED: { status: 410, retryable: false },
+  RESTORE_CONFLICT: { status: 409, retryable: false },
+  BATCH_TOO_LARGE: { status: 400, retryable: false },
   // collections (issue 14): a sibling already has the name; a sub-collection cannot hold sub-collections
   COLLECTION_NAME_TAKEN: { status: 409, retryable: false },
   COLLECTION_TOO_DEEP: { status: 422, retryable: false },

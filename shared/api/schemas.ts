@@ -4,6 +4,7 @@
  * clients (CLI, renderer) take their types from them.
  */
 import { Type, type Static } from 'typebox';
+import { MAX_BATCH_IDS } from './batch.ts';
 import { FILE_TYPES, PROCESSING_STATUSES } from '../file-types.ts';
 import { FORMAT_NAMES } from '../search/formats.ts';
 import type { BatchEvent } from './archives.ts';
@@ -119,10 +120,17 @@ export const ListUploadsQuery = Type.Object({
   collection_id: Type.Optional(Type.String({ format: 'uuid', description: 'Only files in this collection or its sub-collections.' })),
   folder: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Only files in this folder (`Holidays/2023`) or below it.' })),
   tag: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only files carrying this tag of yours.' })),
+  deleted: Type.Optional(Type.Boolean({ description: 'true: the recently deleted files instead (newest delete first), each with deleted_at and purge_after; they can be restored until then.' })),
 });
 export type ListUploadsQuery = Static<typeof ListUploadsQuery>;
+/** A listed upload; the recently deleted listing adds when it was deleted and when it goes for good. */
+export const ListedUploadSchema = Type.Intersect([UploadSchema, Type.Object({
+  deleted_at: Type.Optional(DateTime),
+  purge_after: Type.Optional(DateTime),
+})]);
+export type ListedUpload = Static<typeof ListedUploadSchema>;
 export const UploadListSchema = Type.Object({
-  uploads: Type.Array(UploadSchema),
+  uploads: Type.Array(ListedUploadSchema),
   total: Type.Integer(),
   has_more: Type.Boolean(),
 });
@@ -138,6 +146,46 @@ export const DeletedSchema = Type.Object({
   purge_after: Type.Union([DateTime, Type.Null()]),
 });
 export type Deleted = Static<typeof DeletedSchema>;
+
+// POST /upload/:upload_id/restore
+export const RestoredSchema = Type.Object({
+  upload_id: Uuid,
+  restored: Type.Boolean({ description: 'false when the file was not deleted (nothing to do).' }),
+  processing_status: ProcessingStatusSchema,
+  job_id: Type.Union([Uuid, Type.Null()], { description: 'A new processing job when the file was deleted before it finished processing.' }),
+});
+export type Restored = Static<typeof RestoredSchema>;
+
+// POST /uploads/batch
+/**
+ * The actions of POST /uploads/batch. Each is its own object schema in BatchActionBody (an action
+ * that needs more fields — tags, a collection — adds its object there and its handler in
+ * server/services/upload-batch.ts).
+ */
+export const BATCH_ACTIONS = ['delete', 'restore', 'retry'] as const;
+export type BatchAction = (typeof BATCH_ACTIONS)[number];
+export { MAX_BATCH_IDS };
+const BatchIds = Type.Array(Uuid, { minItems: 1, description: `Your uploads' ids, at most ${MAX_BATCH_IDS} (more → BATCH_TOO_LARGE); repeats count once.` });
+export const BatchActionBody = Type.Union([
+  Type.Object({ action: Type.Literal('delete'), ids: BatchIds }, { additionalProperties: false }),
+  Type.Object({ action: Type.Literal('restore'), ids: BatchIds }, { additionalProperties: false }),
+  Type.Object({ action: Type.Literal('retry'), ids: BatchIds }, { additionalProperties: false }),
+]);
+export type BatchActionBody = Static<typeof BatchActionBody>;
+export const BatchItemResultSchema = Type.Object({
+  id: Uuid,
+  ok: Type.Boolean(),
+  code: Type.Optional(Type.String({ description: 'Why this id failed (a stable error code); the others are unaffected.' })),
+  message: Type.Optional(Type.String()),
+});
+export type BatchItemResult = Static<typeof BatchItemResultSchema>;
+export const BatchResultSchema = Type.Object({
+  action: Type.String(),
+  results: Type.Array(BatchItemResultSchema, { description: 'One per distinct id, in the order asked.' }),
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+});
+export type BatchResult = Static<typeof BatchResultSchema>;
 
 // POST /search
 /** How deep `offset` may page; the ranked list of a query with words is far shorter (see SearchResponse.total). */
@@ -371,6 +419,8 @@ export const UploadEventSchema = Type.Object({
   stage: Type.Union([Type.String(), Type.Null()]),
   error: Type.Union([ProcessingErrorSchema, Type.Null()]),
   deleted: Type.Optional(Type.Boolean()),
+  /** A deleted file came back (POST /upload/{id}/restore or a batch restore): show it again. */
+  restored: Type.Optional(Type.Boolean()),
 });
 export type UploadEvent = Static<typeof UploadEventSchema>;
 /** Everything GET /events carries: `event: upload` (UploadEvent) and `event: batch` (BatchEvent, archives). */

@@ -29,9 +29,11 @@ import { FileLinks } from '../../server/services/file-links.ts';
 import { HealthService } from '../../server/services/health-service.ts';
 import { JobName } from '../../server/queue/jobs.ts';
 import { ProcessingService } from '../../server/services/processing-service.ts';
+import { RecentlyDeleted } from '../../server/services/recently-deleted.ts';
 import { CacheInvalidatingEventBus, type SearchCache } from '../../server/services/search-cache.ts';
 import { SearchService } from '../../server/services/search-service.ts';
 import { Understanding } from '../../server/services/understanding.ts';
+import { UploadBatch } from '../../server/services/upload-batch.ts';
 import { UploadService } from '../../server/services/upload-service.ts';
 import { UsageService } from '../../server/services/usage-service.ts';
 import { DEFAULT_PRICES, Pricing } from '../../server/analysis/pricing.ts';
@@ -98,8 +100,9 @@ export async function startCloudApp(opts: CloudAppOptions): Promise<CloudApp> {
     const archives = new ArchiveIntake({ db: database.db, uploads, events, log, tmpDir, limits: zipLimits, maxFileSize: 10 * 1024 * 1024 });
     const downloads = new ZipDownloads({ db: database.db, store, log, maxIds: zipLimits.downloadMaxIds });
     let port = 0;
+    const deleted = new RecentlyDeleted({ db: database.db, queue, events, retentionDays: 30 });
     const app = await buildApp(
-      { health: new HealthService({ db: database.db, version: 'test', mode: 'cloud' }), operatorToken: undefined, uploads, search, usage, links, store, signer: undefined, events, metrics, auth: opts.auth(database.db), maxFileSize: 10 * 1024 * 1024, tus, mode: 'cloud', version: 'test', archives, downloads },
+      { health: new HealthService({ db: database.db, version: 'test', mode: 'cloud' }), operatorToken: undefined, uploads, deleted, batch: new UploadBatch({ uploads, deleted }), search, usage, links, store, signer: undefined, events, metrics, auth: opts.auth(database.db), maxFileSize: 10 * 1024 * 1024, tus, mode: 'cloud', version: 'test', archives, downloads },
       { logger: log, allowedHosts: () => loopbackHosts(port), limits: opts.limits },
     );
     await queue.start();

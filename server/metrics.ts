@@ -14,6 +14,10 @@ export class Metrics {
     name: 'search_latency_seconds', help: 'Search latency including the query embedding.',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry],
   });
+  readonly queryEmbeddingCache = new Counter({
+    name: 'trove_query_embedding_cache_total', help: 'Query embeddings taken from the in-process LRU (hit) or computed by the model (miss).',
+    labelNames: ['result'] as const, registers: [this.registry],
+  });
   readonly activeJobs = new Gauge({
     name: 'active_processing_jobs', help: 'Files being processed right now by this process.', registers: [this.registry],
   });

@@ -1,18 +1,16 @@
-import fs from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from './composition/api.ts';
-import { Cleanups, openInfrastructure, type ServeOverrides } from './composition/infrastructure.ts';
+import { Cleanups } from './cleanups.ts';
+import { openInfrastructure, type ServeOverrides } from './composition/infrastructure.ts';
 import { buildWorker } from './composition/worker.ts';
 import type { Composition } from './composition/composition.ts';
 import { buildWorkerHttp } from './composition/worker-http.ts';
 import type { Config } from './config.ts';
 import { startMetricsListener } from './http/metrics-listener.ts';
-import { openStartListener, type StartListener } from './http/start-listener.ts';
-import { lockDataDir } from './db/data-dir-lock.ts';
-import { serverInfoPath } from './local-secrets.ts';
+import type { StartListener } from './http/start-listener.ts';
+import { startEarly } from './start-early.ts';
 import type { ProcessingService } from './services/processing-service.ts';
 import type { UploadService } from './services/upload-service.ts';
-import { VERSION } from './version.ts';
 
 export type { ServeOverrides } from './composition/infrastructure.ts';
 
@@ -41,30 +39,17 @@ const TUS_SWEEP_EVERY_MS = 60 * 60 * 1000;
  * The adapters common to every role come from composition/infrastructure.ts, each role's wiring
  * from composition/api.ts and composition/worker.ts. Stops in reverse order of starting.
  *
- * It listens before anything heavy opens (or takes the `listener` the serve command opened even
- * earlier), then opens the database while the query model loads, and resolves once the app answers.
+ * It listens before anything heavy opens (start-early.ts; the serve command does that even before
+ * loading this module and passes what it opened as `early`), then opens the database while the
+ * query model loads, and resolves once the app answers.
  */
-export async function startServer(config: Config, overrides: ServeOverrides = {}, listener?: StartListener): Promise<RunningServer> {
-  const cleanups = new Cleanups();
+export async function startServer(config: Config, overrides: ServeOverrides = {}, early?: { listener: StartListener; cleanups: Cleanups }): Promise<RunningServer> {
+  const cleanups = early?.cleanups ?? new Cleanups();
   const close = () => cleanups.run();
   try {
-    if (listener) cleanups.add(() => listener.close());
-    await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    // The embedded database belongs to one process; with a server, several share the data dir.
-    // Taken before server.json is written, so a second process never points clients at itself.
-    if (!config.databaseUrl) cleanups.add(await lockDataDir(config.dataDir));
-    // Listen first: until the app below is ready, health says `starting` and other calls answer
-    // 503 SERVICE_STARTING (http/start-listener.ts), so a window or CLI can connect at once.
-    const http = listener ?? await openStartListener({ host: config.host, port: config.port, version: VERSION, mode: config.role === 'worker' ? 'worker' : config.mode });
-    if (!listener) cleanups.add(() => http.close());
-    // Milliseconds since the process began, for the start-up log line (bench/cold-start.ts reads the same marks from outside).
-    const listeningAt = Math.round(performance.now());
-    // server.json tells the CLI and desktop app where the one local server is; processes sharing a
-    // database and data dir would overwrite each other's.
-    if (config.role === 'all') {
-      await fs.writeFile(serverInfoPath(config.dataDir), JSON.stringify({ url: http.url, pid: process.pid, version: VERSION }), { mode: 0o600 });
-      cleanups.add(() => fs.rm(serverInfoPath(config.dataDir), { force: true }));
-    }
+    // Listen first (the serve command has done so before loading this module): until the app below
+    // is ready, health says `starting` and other calls answer 503 SERVICE_STARTING.
+    const http = early?.listener ?? await startEarly(config, cleanups);
 
     const infra = await openInfrastructure(config, overrides, cleanups);
     const infrastructureAt = Math.round(performance.now());
@@ -102,7 +87,8 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
       cleanups.add(() => local.close());
     }
 
-    const startMs = { listening: listeningAt, infrastructure: infrastructureAt, ready: Math.round(performance.now()) };
+    // Milliseconds since the process began (bench/cold-start.ts measures the same marks from outside).
+    const startMs = { listening: http.listenedAtMs, infrastructure: infrastructureAt, ready: Math.round(performance.now()) };
     infra.log.info({ url: http.url, composition: infra.composition, startMs }, 'trove started');
     return { app, url: http.url, port: http.port, token: infra.token, role: config.role, processing: worker?.processing, uploads: infra.uploads, composition: infra.composition, close };
   } catch (err) {

@@ -1,9 +1,9 @@
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { openStartListener } from '../http/start-listener.ts';
 import { tokenPath } from '../local-secrets.ts';
 import { webUiAvailable } from '../http/web-ui.ts';
 import type { RunningServer } from '../serve.ts';
-import { VERSION } from '../version.ts';
+import { Cleanups } from '../cleanups.ts';
+import { startEarly } from '../start-early.ts';
 
 /** `trove serve [--role all|api|worker]`: runs until SIGINT/SIGTERM, then shuts down in order. */
 export async function serveCommand(opts: { role?: 'all' | 'api' | 'worker' } = {}): Promise<void> {
@@ -14,10 +14,14 @@ export async function serveCommand(opts: { role?: 'all' | 'api' | 'worker' } = {
     config = loadConfig(opts.role ? { ...process.env, TROVE_ROLE: opts.role } : process.env);
     // The port answers (health: `starting`) before the server's modules, the database and the
     // models load; serve.ts, which imports all of them, is loaded only after it listens.
-    const listener = await openStartListener({ host: config.host, port: config.port, version: VERSION, mode: config.role === 'worker' ? 'worker' : config.mode });
+    const cleanups = new Cleanups();
+    const listener = await startEarly(config, cleanups).catch(async (err: unknown) => {
+      await cleanups.run();
+      throw err;
+    });
     const { startServer } = await import('../serve.ts');
     // Some settings can only be checked against what they point at (a key file, pgvector on the server).
-    server = await startServer(config, {}, listener);
+    server = await startServer(config, {}, { listener, cleanups });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

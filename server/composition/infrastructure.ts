@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
+import type { Cleanups } from '../cleanups.ts';
 import { createCloudEmbedder } from './cloud-models.ts';
 import type { Composition } from './composition.ts';
 import { openSharedServices, type SharedServices } from './shared-services.ts';
@@ -32,17 +33,7 @@ export interface ServeOverrides {
   analyzer?: Analyzer;
 }
 
-/** Stops what was started, newest first; every step runs even when an earlier one fails. */
-export class Cleanups {
-  private readonly steps: (() => Promise<unknown>)[] = [];
-  add(step: () => Promise<unknown>): void {
-    this.steps.push(step);
-  }
-  async run(): Promise<void> {
-    for (const step of this.steps.reverse()) await step().catch(() => undefined);
-    this.steps.length = 0;
-  }
-}
+export { Cleanups } from '../cleanups.ts';
 
 /** The adapters every role shares, built once per process. */
 export interface Infrastructure {

@@ -30,6 +30,8 @@ export interface StartListener {
   port: number;
   /** `http://host:port` as clients should call it. */
   url: string;
+  /** When it began to listen, in ms since the process started. */
+  listenedAtMs: number;
   /** Hands every request from now on to `handler` (the app's router). */
   serve(handler: RequestListener): void;
   /** True once `serve` was called. */
@@ -55,12 +57,13 @@ export async function openStartListener(opts: StartListenerOptions): Promise<Sta
       resolve();
     });
   });
+  const listenedAtMs = Math.round(performance.now());
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   let closing: Promise<void> | undefined;
   return {
-    server, port, url: `http://${hostForUrl}:${port}`,
+    server, port, url: `http://${hostForUrl}:${port}`, listenedAtMs,
     get ready() {
       return ready;
     },

@@ -13,6 +13,7 @@ import type { UsageRow } from '../db/usage-repo.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from './file-links.ts';
+import { QueryVectorCache } from './query-vector-cache.ts';
 import { markCacheStatus, type CachedSearch, type SearchCache } from './search-cache.ts';
 import { interpretSearch, repositoryFilters } from './search-interpretation.ts';
 import { loadPlaces } from './search-places.ts';
@@ -40,6 +41,8 @@ export interface SearchDeps {
   events?: EventBus | undefined;
   /** What "last week" is measured from; the real clock unless a test fixes it. */
   now?: (() => Date) | undefined;
+  /** Default: a QueryVectorCache of its own (a test passes a small one). */
+  queryVectors?: QueryVectorCache | undefined;
 }
 
 const marked = (s: string | null): s is string => s !== null && s.includes(SNIPPET_MARKS.start);
@@ -62,7 +65,11 @@ export class SearchService {
   private readonly embedder: Embedder;
   private readonly vocabulary: SuggestionVocabulary;
 
+  /** Query embeddings asked for again (QueryVectorCache). */
+  private readonly queryVectors: QueryVectorCache;
+
   constructor(private readonly deps: SearchDeps) {
+    this.queryVectors = deps.queryVectors ?? new QueryVectorCache();
     this.vocabulary = new SuggestionVocabulary({ db: deps.db, events: deps.events });
     const [first] = deps.embedders;
     if (!first) throw new Error('SearchService needs at least one embedder');
@@ -160,10 +167,15 @@ export class SearchService {
     const chosen = used.length === 0 ? [this.embedder] : embedders.filter((e) => used.includes(e.model));
     const priced: UsageRow[] = [];
     const spaces = await Promise.all(chosen.map(async (e) => {
-      const [vector] = await e.embed([query], undefined, (u) => {
-        if (usage) priced.push(usage.price({ userId, uploadId: null, fileType: null, kind: 'search' }, u));
+      // A vector from the cache costs no model call, so it is not priced either.
+      const { vector, hit } = await this.queryVectors.vector(userId, e, query, async () => {
+        const [v] = await e.embed([query], undefined, (u) => {
+          if (usage) priced.push(usage.price({ userId, uploadId: null, fileType: null, kind: 'search' }, u));
+        });
+        if (!v) throw new TroveError('MODEL_UNAVAILABLE', 'The search model did not answer; try again.');
+        return v;
       });
-      if (!vector) throw new TroveError('MODEL_UNAVAILABLE', 'The search model did not answer; try again.');
+      this.deps.metrics.queryEmbeddingCache.inc({ result: hit ? 'hit' : 'miss' });
       return { vector, model: e.model, dimensions: e.dimensions };
     }));
     if (usage && priced.length > 0) await usage.record(db, priced);

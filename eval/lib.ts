@@ -20,3 +20,8 @@ export interface Query {
   query: string;
   relevant: Record<string, 1 | 2 | 3>;
 }
+
+/** A query of eval/queries-wide.json: graded on the files of its split only (wide set and, for dev, eval/corpus). */
+export interface WideQuery extends Query {
+  split: 'dev' | 'validation';
+}

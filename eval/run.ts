@@ -1,41 +1,98 @@
 /**
- * `npm run eval`: indexes eval/corpus through the HTTP API of a real server (the composition root,
- * a fresh temporary data dir), runs eval/queries.json through POST /api/v1/search and prints
- * nDCG@10, recall@10 and MRR overall and per media type; writes eval/results.json.
+ * `npm run eval`: measures search quality on two sets kept apart by source package (issue 11):
+ *
+ * - dev: the 62 files of eval/corpus (the set the ranking was first tuned on) and the dev packages
+ *   of the wide set; tune ranking and thresholds here.
+ * - validation: the validation packages of the wide set; report only, never tune on it.
+ *
+ * Each set is indexed on its own real server (the composition root, a fresh temporary data dir)
+ * through the HTTP API, so no file of one set can show up in the other's results. Every query of
+ * eval/queries.json (dev) and eval/queries-wide.json (either split) runs through POST /api/v1/search;
+ * the command prints nDCG@10, recall@10, MRR, precision@5 and the average number of results, overall
+ * and per media type, for dev and validation, and writes eval/results.json.
  *
  * Per type, a query counts when it has a relevant file of that type; it is searched again with
  * `file_types: [type]` and judged on that type's files only, so each type's figure says how well
  * Trove finds that kind of file, undisturbed by how the others rank.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FILE_TYPES, type FileType } from '../shared/file-types.ts';
 import { loadConfig } from '../server/config.ts';
 import { startServer } from '../server/serve.ts';
-import { CORPUS_DIR, ROOT, type CorpusFile, type Query } from './lib.ts';
+import { CORPUS_DIR, ROOT, type CorpusFile, type Query, type WideQuery } from './lib.ts';
 import { mean, score, type Scores } from './metrics.ts';
+import { WIDE_DIR, WIDE_MANIFEST, type WideManifest } from './wide-build.ts';
+import type { Split } from './wide-spec.ts';
 
 const K = 10;
-/** `npm run eval -- --label before-vision`: names the run in the output and in results.json. */
 const argValue = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+/** `npm run eval -- --label before-vision`: names the run in the output and in results.json. */
 const LABEL = argValue('--label') ?? 'run';
-const INDEX_TIMEOUT_MS = 30 * 60_000;
+/** `--split dev`: only one set (e.g. while tuning, where validation must not be looked at). */
+const ONLY = argValue('--split') as Split | undefined;
+const INDEX_TIMEOUT_MS = 60 * 60_000;
 
 interface Envelope<T> { status: string; data: T; error: { code: string; message: string } | null }
+interface SetFile { file: string; type: FileType; dir: string }
+type Summary = Scores & { queries: number };
+interface SetResult {
+  files: number; failed: string[]; queries: number;
+  seconds: { indexing: number; queries: number };
+  overall: Summary; perType: Record<FileType, Summary>; perQuery: Record<string, unknown>[];
+}
 
 async function main(): Promise<void> {
+  if (ONLY && ONLY !== 'dev' && ONLY !== 'validation') throw new Error('--split takes dev or validation');
+  await buildWideSet();
   const corpus = JSON.parse(await fs.readFile(path.join(CORPUS_DIR, 'manifest.json'), 'utf8')) as CorpusFile[];
-  const queries = JSON.parse(await fs.readFile(path.join(ROOT, 'eval/queries.json'), 'utf8')) as Query[];
-  const typeOf = new Map(corpus.map((f) => [f.file, f.type]));
-  for (const q of queries) {
-    for (const f of Object.keys(q.relevant)) if (!typeOf.has(f)) throw new Error(`query '${q.query}' grades unknown file ${f}`);
+  const wide = JSON.parse(await fs.readFile(WIDE_MANIFEST, 'utf8')) as WideManifest;
+  const files: Record<Split, SetFile[]> = {
+    dev: [...corpus.map((f) => ({ file: f.file, type: f.type, dir: CORPUS_DIR })),
+      ...wide.files.filter((f) => f.split === 'dev').map((f) => ({ file: f.file, type: f.type, dir: WIDE_DIR }))],
+    validation: wide.files.filter((f) => f.split === 'validation').map((f) => ({ file: f.file, type: f.type, dir: WIDE_DIR })),
+  };
+  const tuned = JSON.parse(await fs.readFile(path.join(ROOT, 'eval/queries.json'), 'utf8')) as Query[];
+  const wideQueries = JSON.parse(await fs.readFile(path.join(ROOT, 'eval/queries-wide.json'), 'utf8')) as WideQuery[];
+  const queries: Record<Split, Query[]> = {
+    dev: [...tuned, ...wideQueries.filter((q) => q.split === 'dev')],
+    validation: wideQueries.filter((q) => q.split === 'validation'),
+  };
+  for (const split of ['dev', 'validation'] as const) {
+    const names = new Set(files[split].map((f) => f.file));
+    for (const q of queries[split]) {
+      for (const f of Object.keys(q.relevant)) if (!names.has(f)) throw new Error(`${split} query '${q.query}' grades ${f}, which is not in the ${split} set`);
+    }
   }
 
-  // `--data-dir DIR` keeps the index between runs, so ranking changes can be measured without re-indexing.
-  const keptDir = argValue('--data-dir');
-  const dataDir = keptDir ?? await fs.mkdtemp(path.join(os.tmpdir(), 'trove-eval-'));
   const started = performance.now();
+  const results: Partial<Record<Split, SetResult>> = {};
+  for (const split of ['dev', 'validation'] as const) {
+    if (ONLY && split !== ONLY) continue;
+    results[split] = await evaluate(split, files[split], queries[split]);
+  }
+  const out = { ranAt: new Date().toISOString(), label: LABEL, seconds: round1((performance.now() - started) / 1000), ...results };
+  await fs.writeFile(path.join(ROOT, 'eval/results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  process.stdout.write(`\nTrove eval (${LABEL}), ${out.seconds} s\n`);
+  for (const [split, r] of Object.entries(results)) process.stdout.write(report(split, r));
+}
+
+/** Fetches, unpacks and derives the wide set in a child process (fontconfig must see the font it sets up before it starts). */
+async function buildWideSet(): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, path.join(ROOT, 'eval/wide-build.ts')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`building the wide eval set failed (exit ${code}); see the lines above`))));
+  });
+}
+
+async function evaluate(split: Split, files: SetFile[], queries: Query[]): Promise<SetResult> {
+  // `--data-dir DIR` keeps each set's index between runs (DIR/dev, DIR/validation), so ranking changes can be measured without re-indexing.
+  const keptDir = argValue('--data-dir');
+  const dataDir = keptDir ? path.join(keptDir, split) : await fs.mkdtemp(path.join(os.tmpdir(), `trove-eval-${split}-`));
+  await fs.mkdir(dataDir, { recursive: true });
   const server = await startServer(loadConfig({ ...process.env, TROVE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }));
   try {
     const api = async <T>(pathname: string, init: RequestInit = {}): Promise<T> => {
@@ -46,56 +103,61 @@ async function main(): Promise<void> {
       if (body.status !== 'success') throw new Error(`${pathname}: ${res.status} ${body.error?.code} ${body.error?.message}`);
       return body.data;
     };
+    const listAll = async () => {
+      const all: { id: string; filename: string; processing_status: string }[] = [];
+      for (let offset = 0; ; offset += 100) {
+        const page = await api<{ uploads: typeof all; has_more: boolean }>(`/uploads?limit=100&offset=${offset}`);
+        all.push(...page.uploads);
+        if (!page.has_more) return all;
+      }
+    };
 
     const t0 = performance.now();
     const idToFile = new Map<string, string>();
-    const existing = await api<{ uploads: { id: string; filename: string }[] }>('/uploads?limit=100');
-    for (const u of existing.uploads) idToFile.set(u.id, u.filename);
-    for (const f of corpus) {
-      if ([...idToFile.values()].includes(f.file)) continue;
+    for (const u of await listAll()) idToFile.set(u.id, u.filename);
+    const present = new Set(idToFile.values());
+    for (const f of files) {
+      if (present.has(f.file)) continue;
       const form = new FormData();
-      form.set('file', new Blob([await fs.readFile(path.join(CORPUS_DIR, f.file))]), f.file);
+      form.set('file', new Blob([await fs.readFile(path.join(f.dir, f.file))]), f.file);
       const accepted = await api<{ upload_id: string }>('/upload', { method: 'POST', body: form });
       idToFile.set(accepted.upload_id, f.file);
     }
-    const failed = await waitForProcessing(api, idToFile.size);
+    const failed = await waitForProcessing(split, listAll, idToFile.size);
     const indexSeconds = (performance.now() - t0) / 1000;
-    log(`indexed ${corpus.length} files in ${indexSeconds.toFixed(1)} s${failed.length ? `; FAILED: ${failed.map((id) => idToFile.get(id)).join(', ')}` : ''}`);
+    log(`${split}: indexed ${files.length} files in ${indexSeconds.toFixed(1)} s${failed.length ? `; FAILED: ${failed.map((id) => idToFile.get(id)).join(', ')}` : ''}`);
 
     const t1 = performance.now();
+    const typeOf = new Map(files.map((f) => [f.file, f.type]));
     const search = async (query: string, fileTypes?: FileType[]) => {
-      const data = await api<{ results: { upload_id: string }[] }>('/search', {
+      const data = await api<{ results: { upload_id: string }[]; total?: number }>('/search', {
         method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query, limit: K, ...(fileTypes ? { file_types: fileTypes } : {}) }),
       });
-      return data.results.map((r) => idToFile.get(r.upload_id) ?? r.upload_id);
+      return { ranked: data.results.map((r) => idToFile.get(r.upload_id) ?? r.upload_id), total: data.total ?? data.results.length };
     };
     const overall: Scores[] = [];
     const perType = Object.fromEntries(FILE_TYPES.map((t) => [t, [] as Scores[]])) as Record<FileType, Scores[]>;
     const perQuery: Record<string, unknown>[] = [];
     for (const q of queries) {
-      const ranked = await search(q.query);
-      const s = score(ranked, q.relevant, K);
+      const { ranked, total } = await search(q.query);
+      const s = score(ranked, q.relevant, K, total);
       overall.push(s);
       perQuery.push({ query: q.query, ...round(s), top: ranked.slice(0, 5) });
       for (const type of FILE_TYPES) {
         const grades = Object.fromEntries(Object.entries(q.relevant).filter(([f]) => typeOf.get(f) === type));
-        if (Object.keys(grades).length > 0) perType[type].push(score(await search(q.query, [type]), grades, K));
+        if (Object.keys(grades).length === 0) continue;
+        const typed = await search(q.query, [type]);
+        perType[type].push(score(typed.ranked, grades, K, typed.total));
       }
     }
-    const querySeconds = (performance.now() - t1) / 1000;
-
-    const results = {
-      ranAt: new Date().toISOString(),
-      label: LABEL,
-      files: corpus.length, failed: failed.length, queries: queries.length,
-      seconds: { total: round1((performance.now() - started) / 1000), indexing: round1(indexSeconds), queries: round1(querySeconds) },
+    return {
+      files: files.length, failed: failed.map((id) => idToFile.get(id) ?? id), queries: queries.length,
+      seconds: { indexing: round1(indexSeconds), queries: round1((performance.now() - t1) / 1000) },
       overall: mean(overall),
-      perType: Object.fromEntries(FILE_TYPES.map((t) => [t, mean(perType[t])])),
+      perType: Object.fromEntries(FILE_TYPES.map((t) => [t, mean(perType[t])])) as Record<FileType, Summary>,
       perQuery,
     };
-    await fs.writeFile(path.join(ROOT, 'eval/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(report(results));
   } finally {
     await server.close();
     if (!keptDir) await fs.rm(dataDir, { recursive: true, force: true });
@@ -104,38 +166,37 @@ async function main(): Promise<void> {
 
 /** Polls the upload list until nothing is queued or processing; returns the ids that failed. */
 async function waitForProcessing(
-  api: <T>(pathname: string) => Promise<T>, expected: number,
+  split: Split, listAll: () => Promise<{ id: string; processing_status: string }[]>, expected: number,
 ): Promise<string[]> {
   const deadline = Date.now() + INDEX_TIMEOUT_MS;
   let lastDone = -1;
   for (;;) {
-    const { uploads } = await api<{ uploads: { id: string; processing_status: string }[] }>(`/uploads?limit=100`);
+    const uploads = await listAll();
     const done = uploads.filter((u) => u.processing_status === 'completed' || u.processing_status === 'failed');
-    if (done.length !== lastDone) log(`processed ${done.length}/${expected}`);
+    if (done.length !== lastDone && (done.length % 10 === 0 || done.length >= expected)) log(`${split}: processed ${done.length}/${expected}`);
     lastDone = done.length;
     if (done.length >= expected) return uploads.filter((u) => u.processing_status === 'failed').map((u) => u.id);
-    if (Date.now() > deadline) throw new Error(`indexing took over ${INDEX_TIMEOUT_MS / 60_000} min`);
-    await new Promise((r) => setTimeout(r, 1000));
+    if (Date.now() > deadline) throw new Error(`indexing the ${split} set took over ${INDEX_TIMEOUT_MS / 60_000} min`);
+    await new Promise((r) => setTimeout(r, 2000));
   }
 }
 
-function report(r: { label: string; files: number; failed: number; queries: number; seconds: Record<string, number>; overall: Scores & { queries: number }; perType: Record<string, Scores & { queries: number }> }): string {
-  const line = (name: string, s: Scores & { queries: number }) =>
-    `| ${name} | ${s.queries} | ${s.ndcg.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.rr.toFixed(3)} |`;
+function report(split: string, r: SetResult): string {
+  const line = (name: string, s: Summary) =>
+    `| ${name} | ${s.queries} | ${s.ndcg.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.rr.toFixed(3)} | ${s.p5.toFixed(3)} | ${s.count.toFixed(1)} |`;
   return [
     '',
-    `Trove eval (${r.label}): ${r.files} files (${r.failed} failed), ${r.queries} queries`,
-    `time: ${r.seconds.total} s total, ${r.seconds.indexing} s indexing, ${r.seconds.queries} s searching`,
+    `${split}: ${r.files} files (${r.failed.length} failed), ${r.queries} queries; ${r.seconds.indexing} s indexing, ${r.seconds.queries} s searching`,
     '',
-    '| Scope | Queries | nDCG@10 | Recall@10 | MRR |',
-    '|---|---|---|---|---|',
+    '| Scope | Queries | nDCG@10 | Recall@10 | MRR | P@5 | Results |',
+    '|---|---|---|---|---|---|---|',
     line('overall', r.overall),
     ...Object.entries(r.perType).map(([t, s]) => line(t, s)),
     '',
   ].join('\n');
 }
 
-const round = (s: Scores): Scores => ({ ndcg: round3(s.ndcg), recall: round3(s.recall), rr: round3(s.rr) });
+const round = (s: Scores) => ({ ndcg: round3(s.ndcg), recall: round3(s.recall), rr: round3(s.rr), p5: round3(s.p5), count: s.count });
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const log = (msg: string) => process.stderr.write(`[eval] ${msg}\n`);

@@ -5,6 +5,7 @@ import { DetailDialog } from './components/DetailDialog.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { Header } from './components/Header.tsx';
 import { LibraryView } from './components/LibraryView.tsx';
+import { RecentlyDeletedView } from './components/RecentlyDeletedView.tsx';
 import { SearchView } from './components/SearchView.tsx';
 import { SettingsView } from './components/SettingsView.tsx';
 import { SignInScreen } from './components/SignInScreen.tsx';
@@ -35,6 +36,7 @@ function Shell() {
       <main id="main" className="main" tabIndex={-1}>
         {view === 'search' && <SearchView />}
         {view === 'library' && <LibraryView />}
+        {view === 'deleted' && <RecentlyDeletedView />}
         {view === 'settings' && <SettingsView />}
       </main>
       <UploadPanel />

@@ -48,7 +48,7 @@ describe('delete confirmation', () => {
     expect(api.deleteUpload).toHaveBeenCalledWith(id);
     expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(useSearch.getState().results).toHaveLength(0);
-    expect(useDeletion.getState().lastDeleted).toBe('holiday.jpg');
+    expect(useDeletion.getState().lastDeleted).toEqual({ ids: [id], label: '\u201choliday.jpg\u201d' });
   });
 
   it('keeps the dialog open with the error when the delete fails', async () => {

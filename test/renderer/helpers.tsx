@@ -12,6 +12,8 @@ import { setServices } from '../../renderer/src/services.ts';
 import { resetSimilarSupport, useDetail } from '../../renderer/src/stores/detail.ts';
 import { useDeletion } from '../../renderer/src/stores/deletion.ts';
 import { useLibrary } from '../../renderer/src/stores/library.ts';
+import { useRecentlyDeleted } from '../../renderer/src/stores/recently-deleted.ts';
+import { useSelection } from '../../renderer/src/stores/selection.ts';
 import { useLiveEvents } from '../../renderer/src/stores/live-events.ts';
 import { useMedia } from '../../renderer/src/stores/media.ts';
 import { useNavigation } from '../../renderer/src/stores/navigation.ts';
@@ -104,6 +106,9 @@ export function fakeApi(): FakeApi {
     metadata: vi.fn(),
     jobStatus: vi.fn(),
     deleteUpload: vi.fn(),
+    restoreUpload: vi.fn(),
+    batch: vi.fn(),
+    downloadZip: vi.fn(),
     retryUpload: vi.fn(),
     usage: vi.fn(),
     similar: vi.fn(async () => null),
@@ -144,7 +149,9 @@ export function setup(): { bridge: FakeBridge; api: FakeApi; session: MemoryStor
   const local = new MemoryStorage();
   setServices({ bridge, api: api as unknown as ApiClient, vault: new TokenVault(session, local) });
   for (const reset of [() => useSearch.getState().reset(), () => useUploads.getState().reset(), () => useLibrary.getState().reset(), () => useDetail.getState().close(), () => useMedia.getState().reset(), () => useUsage.getState().reset(), () => useUploadOptions.getState().setKeepLocal(false)]) reset();
-  useDeletion.setState({ pending: null, busy: false, error: null, lastDeleted: null });
+  useDeletion.setState({ pending: null, busy: false, error: null, lastDeleted: null, undoing: false, notice: null });
+  useRecentlyDeleted.getState().reset();
+  useSelection.getState().clear();
   useNavigation.setState({ view: 'search', searchFocus: 0 });
   useSession.setState({ status: 'ready', bridgeKind: bridge.kind, serverUrl: 'http://127.0.0.1:8787', error: null, connecting: false });
   useLiveEvents.setState({ state: 'open' });

@@ -7,6 +7,7 @@ import { ApiHttp, type Query } from '../../../shared/api/client/http.ts';
 import { unwrapAnswer } from '../../../shared/api/client/unwrap.ts';
 import { API_PREFIX } from '../../../shared/api/paths.ts';
 import type {
+  BatchActionBody, BatchResult, Restored,
   Deleted, FileVariant, Health, JobStatus, ListUploadsQuery, SearchBody, SearchResponse, Upload, UploadAccepted,
   UploadEvent, UploadList, Usage, UsageQuery,
 } from '../../../shared/api/schemas.ts';
@@ -107,6 +108,29 @@ export class ApiClient {
 
   deleteUpload(id: string): Promise<Deleted> {
     return this.request('DELETE', `/upload/${encodeURIComponent(id)}`);
+  }
+
+  /** Brings a deleted file back while Trove still keeps it (`RESTORE_EXPIRED` after). */
+  restoreUpload(id: string): Promise<Restored> {
+    return this.request('POST', `/upload/${encodeURIComponent(id)}/restore`);
+  }
+
+  /** One action on many files; each id succeeds or fails on its own (`POST /uploads/batch`). */
+  batch(body: BatchActionBody): Promise<BatchResult> {
+    return this.request('POST', '/uploads/batch', { body });
+  }
+
+  /**
+   * These files as one ZIP (`GET /download?ids=…`). The endpoint wants the bearer token, which a
+   * plain link cannot carry, so the page fetches it and hands the browser the bytes as a Blob
+   * (Chromium keeps large blobs on disk). `missing`: ids the server left out.
+   */
+  async downloadZip(ids: readonly string[], signal?: AbortSignal): Promise<{ blob: Blob; filename: string; missing: string[] }> {
+    const res = await this.http.send('GET', '/download', { query: { ids: ids.join(',') }, headers: { Accept: 'application/zip' }, signal });
+    if (!res.ok) return unwrapAnswer<never>(await this.http.read(res, signal));
+    const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'trove.zip';
+    const missing = (res.headers.get('trove-missing-ids') ?? '').split(',').filter(Boolean);
+    return { blob: await res.blob(), filename, missing };
   }
 
   /** What paid AI models cost this user (`GET /usage`; default: this month so far). */

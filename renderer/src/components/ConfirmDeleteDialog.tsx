@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import { useDeletion } from '../stores/deletion.ts';
 import { Modal } from './Modal.tsx';
 
-/** "Delete this file?" — every delete goes through here. */
+/** "Delete this file?" / "Delete 3 files?" — every delete goes through here. */
 export function ConfirmDeleteDialog() {
   const pending = useDeletion((s) => s.pending);
   const busy = useDeletion((s) => s.busy);
@@ -10,12 +10,14 @@ export function ConfirmDeleteDialog() {
   const { cancel, confirm } = useDeletion.getState();
   const cancelButton = useRef<HTMLButtonElement>(null);
   if (!pending) return null;
+  const many = pending.items.length > 1;
   return (
     <Modal onClose={cancel} labelledBy="confirm-delete-title" describedBy="confirm-delete-text" role="alertdialog"
       className="modal-small" initialFocus={cancelButton}>
-      <h2 id="confirm-delete-title">Delete “{pending.filename}”?</h2>
+      <h2 id="confirm-delete-title">Delete {pending.label}?</h2>
       <p id="confirm-delete-text">
-        It disappears from your searches and library at once. Trove keeps the file itself for a while before removing it for good.
+        {many ? 'They disappear' : 'It disappears'} from your searches and library at once. You can undo this, and
+        restore {many ? 'them' : 'it'} from Recently deleted until Trove removes {many ? 'them' : 'it'} for good.
       </p>
       {error && <p className="form-error" role="alert">{error}</p>}
       <div className="modal-actions">

@@ -3,12 +3,13 @@ import { useLiveEvents } from '../stores/live-events.ts';
 import { useNavigation, type View } from '../stores/navigation.ts';
 import { uploadTotals, useUploads } from '../stores/uploads.ts';
 import { BrowseButton } from './BrowseButton.tsx';
-import { LibraryIcon, Logo, SearchIcon, SettingsIcon } from './Icons.tsx';
+import { LibraryIcon, Logo, SearchIcon, SettingsIcon, TrashIcon } from './Icons.tsx';
 import { KeepLocalToggle } from './KeepLocalToggle.tsx';
 
 const VIEWS: { view: View; label: string; icon: typeof SearchIcon }[] = [
   { view: 'search', label: 'Search', icon: SearchIcon },
   { view: 'library', label: 'Library', icon: LibraryIcon },
+  { view: 'deleted', label: 'Recently deleted', icon: TrashIcon },
   { view: 'settings', label: 'Settings', icon: SettingsIcon },
 ];
 

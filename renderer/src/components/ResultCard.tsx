@@ -4,6 +4,7 @@ import { TYPE_LABELS, formatDate, type GridItem } from '../lib/items.ts';
 import { mediaKey, useMedia } from '../stores/media.ts';
 import { CloudBadge } from './CloudBadge.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
+import type { SelectHow } from './grid/useGridSelection.ts';
 
 interface ResultCardProps {
   item: GridItem;
@@ -11,12 +12,15 @@ interface ResultCardProps {
   active: boolean;
   onOpen: (index: number) => void;
   onFocusIndex: (index: number) => void;
+  /** Multi-select (absent: the grid has none): whether this card is selected, and how to change it. */
+  selected?: boolean | undefined;
+  onSelect?: ((index: number, how: SelectHow) => void) | undefined;
 }
 
 const HOVER_DELAY_MS = 350;
 
 /** One file in the grid: thumbnail, name, type; hovering a video plays its preview, muted. */
-export const ResultCard = memo(function ResultCard({ item, index, active, onOpen, onFocusIndex }: ResultCardProps) {
+export const ResultCard = memo(function ResultCard({ item, index, active, onOpen, onFocusIndex, selected = false, onSelect }: ResultCardProps) {
   const [hovering, setHovering] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const previewUrl = useMedia((s) => (hovering && item.fileType === 'video' ? s.urls[mediaKey(item.id, 'preview')] : undefined));
@@ -43,16 +47,27 @@ export const ResultCard = memo(function ResultCard({ item, index, active, onOpen
       role="gridcell"
       data-index={index}
       tabIndex={active ? 0 : -1}
-      aria-selected={active}
+      aria-selected={onSelect ? selected : active}
       aria-label={`${item.filename}, ${typeLabel}${processing ? ', processing' : item.status === 'failed' ? ', failed' : ''}${cloud ? `, ${cloud.label.toLowerCase()}` : ''}`}
-      className={`card${hovering ? ' is-hovering' : ''}`}
+      className={`card${hovering ? ' is-hovering' : ''}${selected ? ' is-selected' : ''}`}
       title={item.summary ?? item.filename}
-      onClick={(e: MouseEvent) => { e.preventDefault(); onFocusIndex(index); onOpen(index); }}
+      onClick={(e: MouseEvent) => {
+        e.preventDefault();
+        onFocusIndex(index);
+        // Ctrl/Cmd-click toggles and Shift-click extends the selection; a plain click still opens.
+        if (onSelect && (e.ctrlKey || e.metaKey || e.shiftKey)) onSelect(index, e.shiftKey ? 'range' : 'toggle');
+        else onOpen(index);
+      }}
       onFocus={() => onFocusIndex(index)}
       onMouseEnter={enter}
       onMouseLeave={leave}
     >
       <div className="card-media">
+        {onSelect && (
+          <input type="checkbox" className="card-check" checked={selected} tabIndex={-1} aria-label={`Select ${item.filename}`}
+            onClick={(e) => { e.stopPropagation(); onFocusIndex(index); onSelect(index, e.shiftKey ? 'range' : 'toggle'); }}
+            onChange={() => undefined} />
+        )}
         <Thumbnail id={item.id} url={item.thumbnailUrl} fileType={item.fileType} pending={processing} />
         {previewUrl && (
           <video className="card-preview" src={previewUrl} muted autoPlay loop playsInline aria-hidden="true" tabIndex={-1} />

@@ -4,6 +4,8 @@ import type { GridItem } from '../lib/items.ts';
 import { GridRow } from './grid/GridRow.tsx';
 import { GRID_PADDING, gridLayout } from './grid/layout.ts';
 import { useGridKeyboard } from './grid/useGridKeyboard.ts';
+import { useGridSelection } from './grid/useGridSelection.ts';
+import type { SelectionScope } from '../stores/selection.ts';
 import { useGridWidth } from './grid/useGridWidth.ts';
 
 interface ResultsGridProps {
@@ -13,15 +15,18 @@ interface ResultsGridProps {
   onDelete: (item: GridItem) => void;
   /** Called when the last rows come into view (to load more). */
   onEndReached?: () => void;
+  /** Where this grid's multi-select lives (stores/selection.ts); none: no selection. */
+  selectionScope?: SelectionScope;
   /** For tests: the size to assume before the browser measured anything. */
   initialSize?: { width: number; height: number };
 }
 
 /**
  * The results as a virtualised grid (only the rows in view are in the DOM, so 10 000 files scroll
- * like 10). Keyboard: arrows move, Home/End, Page Up/Down, Enter opens, Delete deletes.
+ * like 10). Keyboard: arrows move, Home/End, Page Up/Down, Enter opens, Delete deletes; with a
+ * selection scope, Space toggles the card, Ctrl/Cmd+A selects all and Esc clears (grid/useGridSelection.ts).
  */
-export function ResultsGrid({ items, label, onOpen, onDelete, onEndReached, initialSize }: ResultsGridProps) {
+export function ResultsGrid({ items, label, onOpen, onDelete, onEndReached, selectionScope, initialSize }: ResultsGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useGridWidth(scrollRef, initialSize?.width ?? 0);
   const { columns, rowHeight } = gridLayout(width || 1024);
@@ -42,6 +47,8 @@ export function ResultsGrid({ items, label, onOpen, onDelete, onEndReached, init
 
   const { active, setActive, moveTo, onKeyDown } = useGridKeyboard({ items, columns, rowHeight, scrollRef, virtualizer, onOpen, onDelete });
 
+  const selection = useGridSelection(items, selectionScope);
+
   const rows = virtualizer.getVirtualItems();
   const lastRow = rows.length > 0 ? rows[rows.length - 1]!.index : -1;
   useEffect(() => {
@@ -60,10 +67,11 @@ export function ResultsGrid({ items, label, onOpen, onDelete, onEndReached, init
       className="grid-scroll"
       role="grid"
       aria-label={label}
+      aria-multiselectable={selectionScope ? true : undefined}
       aria-rowcount={rowCount}
       aria-colcount={columns}
       tabIndex={activeRendered ? -1 : 0}
-      onKeyDown={onKeyDown}
+      onKeyDown={selection.wrapKeys(onKeyDown, active)}
       onFocus={(e) => {
         // Tabbing onto the grid while its active card is scrolled away: bring the card back.
         if (e.target === e.currentTarget && items.length > 0) moveTo(active);
@@ -72,7 +80,7 @@ export function ResultsGrid({ items, label, onOpen, onDelete, onEndReached, init
       <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
         {rows.map((row) => (
           <GridRow key={row.key} index={row.index} top={row.start} cells={items.slice(row.index * columns, (row.index + 1) * columns)}
-            firstIndex={row.index * columns} columns={columns} rowHeight={rowHeight} active={active} onOpen={openIndex} onFocusIndex={setActive} />
+            firstIndex={row.index * columns} columns={columns} rowHeight={rowHeight} active={active} onOpen={openIndex} onFocusIndex={setActive} selection={selection.cards} />
         ))}
       </div>
     </div>

@@ -5,6 +5,7 @@ import { useDeletion } from '../stores/deletion.ts';
 import { useDetail } from '../stores/detail.ts';
 import { useSearch, visibleItems } from '../stores/search.ts';
 import { ResultsGrid } from './ResultsGrid.tsx';
+import { SelectionBar } from './selection/SelectionBar.tsx';
 import { EmptyState } from './search/EmptyState.tsx';
 import { ResultsStatus } from './search/ResultsStatus.tsx';
 import { SearchBox } from './search/SearchBox.tsx';
@@ -17,6 +18,7 @@ export function SearchView() {
     similarTo: s.similarTo, recent: s.recent, status: s.status, recentLoading: s.recentLoading, recentHasMore: s.recentHasMore,
   })));
   const items = useMemo(() => visibleItems({ ...useSearch.getState(), ...state }), [state]);
+  const selectable = useMemo(() => items.map((i) => ({ id: i.id, filename: i.filename, failed: i.status === 'failed' })), [items]);
   const openDetail = useDetail((s) => s.open);
   const requestDelete = useDeletion((s) => s.request);
   const searching = state.query.trim() !== '' || state.similarTo !== null;
@@ -36,9 +38,10 @@ export function SearchView() {
         <SearchBox />
         <SearchFilters />
         <ResultsStatus count={items.length} />
+        <SelectionBar scope="search" files={selectable} />
       </div>
       {showEmpty ? <EmptyState searching={searching} filtered={state.types.length > 0 || state.dateFrom !== '' || state.dateTo !== ''} /> : (
-        <ResultsGrid items={items} label={searching ? 'Search results' : 'Recent files'} onOpen={onOpen} onDelete={onDelete} onEndReached={onEndReached} />
+        <ResultsGrid items={items} label={searching ? 'Search results' : 'Recent files'} onOpen={onOpen} onDelete={onDelete} onEndReached={onEndReached} selectionScope="search" />
       )}
     </section>
   );

@@ -1,22 +1,34 @@
-import { useEffect, useState } from 'react';
-import { useDeletion } from '../stores/deletion.ts';
+import { useEffect } from 'react';
+import { UNDO_MS, useDeletion } from '../stores/deletion.ts';
 
-/** A short-lived confirmation ("Deleted …"), announced politely. */
+const NOTICE_MS = 4000;
+
+/**
+ * The short-lived message under the window: "Deleted … Undo" for UNDO_MS after a delete (Ctrl/Cmd+Z
+ * does the same), then what Undo did. Announced politely.
+ */
 export function Toast() {
   const lastDeleted = useDeletion((s) => s.lastDeleted);
-  const [shown, setShown] = useState<string | null>(null);
+  const notice = useDeletion((s) => s.notice);
+  const undoing = useDeletion((s) => s.undoing);
+  const { undo, dismiss } = useDeletion.getState();
+
   useEffect(() => {
-    if (!lastDeleted) return;
-    setShown(`Deleted \u201c${lastDeleted}\u201d.`);
-    const t = setTimeout(() => {
-      setShown(null);
-      useDeletion.setState({ lastDeleted: null });
-    }, 4000);
+    if (!lastDeleted && !notice) return;
+    const t = setTimeout(dismiss, lastDeleted ? UNDO_MS : NOTICE_MS);
     return () => clearTimeout(t);
-  }, [lastDeleted]);
+  }, [lastDeleted, notice, dismiss]);
+
+  const text = lastDeleted ? `Deleted ${lastDeleted.label}.` : notice;
   return (
-    <div className={`toast${shown ? ' is-visible' : ''}`} role="status" aria-live="polite">
-      {shown}
+    <div className={`toast${text ? ' is-visible' : ''}`} role="status" aria-live="polite">
+      {text}
+      {lastDeleted && (
+        <button type="button" className="toast-action" onClick={() => void undo()} disabled={undoing}
+          aria-keyshortcuts="Control+Z Meta+Z">
+          {undoing ? 'Restoring\u2026' : 'Undo'}
+        </button>
+      )}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { Upload, UploadEvent } from '../../../shared/api/schemas.ts';
 import type { FileType, ProcessingStatus } from '../../../shared/file-types.ts';
 import { ApiError } from '../api/errors.ts';
 import { withAbsoluteLinks } from '../lib/items.ts';
+import { omit } from '../lib/records.ts';
 import { getServices } from '../services.ts';
 
 export const LIBRARY_PAGE_SIZE = 50;
@@ -139,8 +140,3 @@ export const useLibrary = create<LibraryState>()((set, get) => ({
     set({ ...initial });
   },
 }));
-
-function omit<T>(record: Record<string, T>, key: string): Record<string, T> {
-  const { [key]: _drop, ...rest } = record;
-  return rest;
-}

@@ -9,6 +9,8 @@ import type { StreamState } from '../api/sse.ts';
 import { getServices } from '../services.ts';
 import { useDetail } from './detail.ts';
 import { useLibrary } from './library.ts';
+import { useRecentlyDeleted } from './recently-deleted.ts';
+import { useSelection } from './selection.ts';
 import { useSearch } from './search.ts';
 import { useUploads } from './uploads.ts';
 
@@ -22,6 +24,8 @@ function deliver(ev: UploadEvent): void {
   useUploads.getState().applyEvent(ev);
   useSearch.getState().applyEvent(ev);
   useLibrary.getState().applyEvent(ev);
+  useRecentlyDeleted.getState().applyEvent(ev);
+  if (ev.deleted) useSelection.getState().drop([ev.upload_id]);
   useDetail.getState().applyEvent(ev);
 }
 

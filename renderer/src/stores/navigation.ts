@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type View = 'search' | 'library' | 'settings';
+export type View = 'search' | 'library' | 'deleted' | 'settings';
 
 interface NavigationState {
   view: View;

@@ -1,6 +1,7 @@
 import type { GridItem } from '../../lib/items.ts';
 import { ResultCard } from '../ResultCard.tsx';
 import { GRID_GAP, GRID_PADDING } from './layout.ts';
+import type { CardSelection } from './useGridSelection.ts';
 
 interface GridRowProps {
   /** The row's place in the whole grid (0-based) and its offset from the top, in pixels. */
@@ -15,10 +16,12 @@ interface GridRowProps {
   active: number;
   onOpen: (index: number) => void;
   onFocusIndex: (index: number) => void;
+  /** Multi-select, when the grid has it. */
+  selection?: CardSelection | undefined;
 }
 
 /** One row of cards, placed where the virtualiser put it. */
-export function GridRow({ index, top, cells, firstIndex, columns, rowHeight, active, onOpen, onFocusIndex }: GridRowProps) {
+export function GridRow({ index, top, cells, firstIndex, columns, rowHeight, active, onOpen, onFocusIndex, selection }: GridRowProps) {
   return (
     <div
       role="row"
@@ -34,7 +37,7 @@ export function GridRow({ index, top, cells, firstIndex, columns, rowHeight, act
     >
       {cells.map((item, i) => (
         <ResultCard key={item.id} item={item} index={firstIndex + i} active={firstIndex + i === active}
-          onOpen={onOpen} onFocusIndex={onFocusIndex} />
+          onOpen={onOpen} onFocusIndex={onFocusIndex} selected={selection?.selected.has(item.id)} onSelect={selection?.onSelect} />
       ))}
     </div>
   );

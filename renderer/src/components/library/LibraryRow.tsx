@@ -4,13 +4,21 @@ import { TYPE_LABELS, formatBytes, formatDate, fromUpload } from '../../lib/item
 import { useDeletion } from '../../stores/deletion.ts';
 import { useDetail } from '../../stores/detail.ts';
 import { useLibrary } from '../../stores/library.ts';
+import { useSelection } from '../../stores/selection.ts';
 import { CloudBadge } from '../CloudBadge.tsx';
 import { RetryIcon, TrashIcon } from '../Icons.tsx';
 import { Thumbnail } from '../Thumbnail.tsx';
 import { STATUS_LABELS } from './status-labels.ts';
 
-/** One file in the library table: preview, name (opens it), type, status, size, date, retry and delete. */
-export function LibraryRow({ upload: u }: { upload: Upload }) {
+interface LibraryRowProps {
+  upload: Upload;
+  selected: boolean;
+  /** The page's ids in order, for a Shift-click range. */
+  order: readonly string[];
+}
+
+/** One file in the library table: its checkbox, preview, name (opens it), type, status, size, date, retry and delete. */
+export function LibraryRow({ upload: u, selected, order }: LibraryRowProps) {
   const rowError = useLibrary((s) => s.rowErrors[u.id]);
   const retrying = useLibrary((s) => s.retrying[u.id]);
   const retry = useLibrary((s) => s.retry);
@@ -18,7 +26,15 @@ export function LibraryRow({ upload: u }: { upload: Upload }) {
   const requestDelete = useDeletion((s) => s.request);
   const cloud = cloudBadge(u.cloud_status, u.keep_local);
   return (
-    <tr>
+    <tr className={selected ? 'is-selected' : undefined}>
+      <td className="cell-check">
+        <input type="checkbox" checked={selected} aria-label={`Select ${u.filename}`} onChange={() => undefined}
+          onClick={(e) => {
+            const sel = useSelection.getState();
+            if (e.shiftKey) sel.selectRange('library', order, u.id);
+            else sel.toggle('library', u.id);
+          }} />
+      </td>
       <td className="cell-thumb">
         <Thumbnail id={u.id} url={u.thumbnail_url} fileType={u.file_type} pending={u.processing_status === 'pending' || u.processing_status === 'processing'} />
       </td>

@@ -9,6 +9,8 @@ import { useAuth } from '../auth.ts';
 import { useDetail } from '../detail.ts';
 import { closeLiveEvents, openLiveEvents } from '../live-events.ts';
 import { useLibrary } from '../library.ts';
+import { useRecentlyDeleted } from '../recently-deleted.ts';
+import { useSelection } from '../selection.ts';
 import { useNavigation } from '../navigation.ts';
 import { useSearch } from '../search.ts';
 import { useSettings } from '../settings.ts';
@@ -61,6 +63,8 @@ export function clearShownFiles(): void {
   useUploads.getState().reset();
   useSearch.getState().reset();
   useLibrary.getState().reset();
+  useRecentlyDeleted.getState().reset();
+  useSelection.getState().clear();
   useDetail.getState().close();
 }
 

@@ -292,4 +292,17 @@ describe('bad input never costs a 500', () => {
     expect((await search({ query: Array.from({ length: 100 }, (_, i) => `w${i}`).join(' ') })).interpreted.notes.map((n) => n.code)).toEqual(['QUERY_CLIPPED']);
     expect((await search({ query: 'the of and' })).interpreted.notes.map((n) => n.code)).toEqual(['ONLY_COMMON_WORDS']);
   });
+
+  it('reads dates in the time zone sent, and refuses an unknown zone with INVALID_TIME_ZONE', async () => {
+    // The Nikon's 18:00 on Christmas Eve 2019 (camera wall clock, stored as UTC) is already the 25th in Tokyo.
+    const tokyo = await search({ query: 'photos from 24 December 2019', time_zone: 'asia/tokyo' });
+    expect(tokyo.interpreted.filters).toMatchObject({ date_from: '2019-12-23T15:00:00.000Z', date_to: '2019-12-24T14:59:59.999Z' });
+    expect(names(tokyo.results)).toEqual([]);
+    expect(names((await search({ query: 'photos from 24 December 2019', time_zone: 'Europe/London' })).results)).toEqual(['nikon-2019.jpg']);
+    for (const time_zone of ['Mars/Olympus_Mons', 'GMT+25', ' ']) {
+      const res = await postJson<SearchResponse>(s, '/api/v1/search', { query: 'photos last week', time_zone }, { code: 'INVALID_TIME_ZONE' });
+      expect(res.status).toBe(400);
+      expect(res.body.error?.message).toMatch(/is not a time zone this server knows; send an IANA name such as "Europe\/Berlin"/);
+    }
+  });
 });

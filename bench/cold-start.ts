@@ -1,9 +1,12 @@
 /**
- * Cold start: process start → first search answered, for `node bin/trove.js serve` on a fresh and
- * on a reopened data dir, and its idle RSS afterwards; against PGlite alone (a bare Node process
- * that opens a fresh or an existing data dir with pgvector and runs one query).
+ * Cold start: process start → HTTP listening → health `ok` → first search answered, for
+ * `node bin/trove.js serve` (the built JavaScript) on a fresh and on a reopened data dir, and its
+ * idle RSS afterwards; against PGlite alone (a bare Node process that opens a fresh or an existing
+ * data dir with pgvector and runs one query). And `trove --version` against a bare `node -e ""`.
+ * The goals are issue 12's: what a user waits for every time the app opens.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   ROOT, log, median, procMemory, round, sleep, slower, startChildServer, tempDir, timed, waitFor,
@@ -38,29 +41,44 @@ async function pgliteAlone(dataDir: string): Promise<{ readyMs: number; idleRssM
 
 interface TroveStart {
   listeningMs: number;
+  /** Health answered 200 (database open, migrations run, app ready). */
+  healthOkMs: number;
   firstSearchMs: number;
   idleRssMb: number;
+  /** The server's own marks (ms since its process began), from its 'trove started' log line. */
+  serverMarks?: Record<string, number> | undefined;
 }
 
-/** Spawn → listening → first search answered (retrying until the model has loaded), then idle RSS. */
+/** Spawn → listening → health ok → first search answered (retrying while it answers 503), then idle RSS. */
 async function troveStart(dataDir: string): Promise<TroveStart> {
   let server: ChildServer | undefined;
   try {
-    server = await startChildServer(dataDir);
+    server = await startChildServer(dataDir, { LOG_LEVEL: 'info' });
     const s = server;
+    await waitFor('health ok', async () => ((await fetch(`${s.url}/api/v1/health`)).status === 200 ? true : undefined), 120_000, 10);
+    const healthOkMs = performance.now() - s.spawnedAt;
     await waitFor('the first search', async () => {
       const res = await s.api('/api/v1/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"first search"}' });
       return res.status === 200 ? true : undefined;
     }, 120_000, 20);
     const firstSearchMs = performance.now() - s.spawnedAt;
     await sleep(2000);
-    return { listeningMs: s.listeningMs, firstSearchMs, idleRssMb: (await procMemory(s.pid))!.rssMb };
+    const idleRssMb = (await procMemory(s.pid))!.rssMb;
+    return { listeningMs: s.listeningMs, healthOkMs, firstSearchMs, idleRssMb, serverMarks: await startMarks(s.dataDir) };
   } finally {
     await server?.stop();
   }
 }
 
-/** A process that starts and exits: `node -e ''` vs `node bin/trove.js --version` (tsx loader + CLI). */
+/** The start marks the server logged ('trove started' … startMs), or undefined. */
+async function startMarks(dataDir: string): Promise<Record<string, number> | undefined> {
+  const logFile = path.join(path.dirname(dataDir), `server-${path.basename(dataDir)}.log`);
+  const lines = (await fs.readFile(logFile, 'utf8').catch(() => '')).split('\n').filter((l) => l.includes('"trove started"'));
+  const last = lines.at(-1);
+  return last ? (JSON.parse(last) as { startMs?: Record<string, number> }).startMs : undefined;
+}
+
+/** A process that starts and exits: `node -e ''` vs `node bin/trove.js --version` (the built CLI). */
 async function exitTime(args: string[]): Promise<number> {
   return (await timed(() => new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
@@ -76,6 +94,9 @@ export async function coldStartBench(opts: BenchOptions): Promise<SectionResult>
     const reopen: TroveStart[] = [];
     const pgFresh: { readyMs: number; idleRssMb: number }[] = [];
     const pgReopen: { readyMs: number; idleRssMb: number }[] = [];
+    // Once untimed: bin/trove.js rebuilds dist/server first if the sources changed since the last
+    // build, which no measured start should include.
+    await exitTime([path.join(ROOT, 'bin/trove.js'), '--version']);
     for (let i = 0; i < runs; i++) {
       log(`cold start: run ${i + 1} of ${runs}`);
       const troveDir = path.join(dir, `trove-${i}`);
@@ -85,21 +106,37 @@ export async function coldStartBench(opts: BenchOptions): Promise<SectionResult>
       pgFresh.push(await pgliteAlone(pgDir));
       pgReopen.push(await pgliteAlone(pgDir));
     }
-    const nodeBare = median([await exitTime(['-e', '']), await exitTime(['-e', ''])]);
-    const cli = median([await exitTime([path.join(ROOT, 'bin/trove.js'), '--version']), await exitTime([path.join(ROOT, 'bin/trove.js'), '--version'])]);
+    // Alternated, five each: both are short enough for a busy moment of the machine to swing one.
+    const bare: number[] = [];
+    const version: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      bare.push(await exitTime(['-e', '']));
+      version.push(await exitTime([path.join(ROOT, 'bin/trove.js'), '--version']));
+    }
+    const nodeBare = median(bare);
+    const cli = median(version);
 
     const m = <T>(xs: T[], f: (x: T) => number) => median(xs.map(f));
     const rows: Row[] = [];
-    const add = (name: string, value: number, unit: string, baseName: string, base: number) => rows.push({
-      section: 'coldstart', name, value: round(value), unit, baseline: { name: baseName, value: round(base) }, ratio: round(slower(value, base), 2),
-    });
+    /** `goal` in words; `met` decides it from the value and the ratio. */
+    const add = (name: string, value: number, unit: string, baseName: string, base: number, goal?: { text: string; met: (value: number, ratio: number) => boolean }) => {
+      const ratio = slower(value, base);
+      rows.push({
+        section: 'coldstart', name, value: round(value), unit, baseline: { name: baseName, value: round(base) }, ratio: round(ratio, 2),
+        ...(goal ? { goal: goal.text, met: goal.met(value, ratio) } : {}),
+      });
+    };
+    const listenGoal = { text: '≤ 1 s', met: (v: number) => v <= 1000 };
+    add('reopened data dir: start → first search answered', m(reopen, (x) => x.firstSearchMs), 'ms', 'PGlite alone, existing dir', m(pgReopen, (x) => x.readyMs),
+      { text: '≤ 1.8× PGlite alone', met: (_v, r) => r <= 1.8 });
+    add('reopened data dir: start → HTTP listening (health `starting`)', m(reopen, (x) => x.listeningMs), 'ms', 'PGlite alone, existing dir', m(pgReopen, (x) => x.readyMs), listenGoal);
+    add('reopened data dir: start → health `ok` (database open, app ready)', m(reopen, (x) => x.healthOkMs), 'ms', 'PGlite alone, existing dir', m(pgReopen, (x) => x.readyMs));
+    add('idle RSS after the first search (reopened)', m(reopen, (x) => x.idleRssMb), 'MB', 'PGlite alone, idle', m(pgReopen, (x) => x.idleRssMb),
+      { text: '≤ 350 MB', met: (v) => v <= 350 });
+    add('`trove --version` (node + built CLI)', cli, 'ms', '`node -e ""`', nodeBare, { text: '≤ 3× bare node', met: (_v, r) => r <= 3 });
     add('fresh data dir: start → first search answered', m(fresh, (x) => x.firstSearchMs), 'ms', 'PGlite alone, fresh dir', m(pgFresh, (x) => x.readyMs));
-    add('fresh data dir: start → HTTP listening', m(fresh, (x) => x.listeningMs), 'ms', 'PGlite alone, fresh dir', m(pgFresh, (x) => x.readyMs));
-    add('reopened data dir: start → first search answered', m(reopen, (x) => x.firstSearchMs), 'ms', 'PGlite alone, existing dir', m(pgReopen, (x) => x.readyMs));
-    add('reopened data dir: start → HTTP listening', m(reopen, (x) => x.listeningMs), 'ms', 'PGlite alone, existing dir', m(pgReopen, (x) => x.readyMs));
-    add('idle RSS after the first search (reopened)', m(reopen, (x) => x.idleRssMb), 'MB', 'PGlite alone, idle', m(pgReopen, (x) => x.idleRssMb));
-    add('`trove --version` (node + tsx loader + CLI)', cli, 'ms', '`node -e ""`', nodeBare);
-    return { rows, details: { fresh, reopen, pgFresh, pgReopen, nodeBareMs: round(nodeBare), cliVersionMs: round(cli) } };
+    add('fresh data dir: start → HTTP listening (health `starting`)', m(fresh, (x) => x.listeningMs), 'ms', 'PGlite alone, fresh dir', m(pgFresh, (x) => x.readyMs), listenGoal);
+    return { rows, details: { fresh, reopen, pgFresh, pgReopen, nodeBareMs: round(nodeBare), cliVersionMs: round(cli), nodeBareSamples: bare.map((x) => round(x)), cliVersionSamples: version.map((x) => round(x)) } };
   } finally {
     await remove();
   }

@@ -2,15 +2,21 @@
  * Search: latency of `POST /api/v1/search` over real HTTP (query embedding with the real model
  * included) at growing library sizes, against the floor: the same query embedded in-process plus a
  * brute-force scan of the same vectors in plain JS. Also: the SQL alone, the embedding alone,
- * the query plan, the vector ranker's recall, and how long loading and indexing took.
+ * the query plan, the vector ranker's recall, and how long loading and indexing took; and what
+ * facets and reasons cost (issue 15): the search with them against the same search without them
+ * (SearchService in-process, then the SQL alone), in the same run, with both query plans.
  */
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { OfflineEmbedder } from '../server/analysis/index.ts';
 import { openDatabase, type Database } from '../server/db/database.ts';
 import { ensureVectorIndex, migrateToLatest, vectorIndexName } from '../server/db/migrate.ts';
 import type { DB } from '../server/db/schema.ts';
-import { hybridSearch, type HybridQuery } from '../server/db/search-repo.ts';
+import { hybridSearch, rankedSearch, type HybridQuery } from '../server/db/search-repo.ts';
 import { ensureUser } from '../server/db/users-repo.ts';
+import { Metrics } from '../server/metrics.ts';
+import { FileLinks } from '../server/services/file-links.ts';
+import { SearchService } from '../server/services/search-service.ts';
+import { HmacUrlSigner } from '../server/storage/url-signer.ts';
 import { bruteForceTopK, corpusVectors, dropHelperTables, loadRows, makeCorpus, QUERIES, type Corpus } from './corpus.ts';
 import {
   log, median, percentile, round, slower, startChildServer, tempDir, timed, type BenchOptions, type Row, type SectionResult,
@@ -27,7 +33,7 @@ interface Captured {
   settings: CompiledQuery[];
 }
 
-/** Runs the server's hybridSearch once through a logging Kysely to capture its SQL and settings. */
+/** Runs the server's ranked search once through a logging Kysely to capture its SQL and settings. */
 async function captureHybrid(database: Database, q: HybridQuery): Promise<Captured> {
   const captured: CompiledQuery[] = [];
   const spy = new Kysely<DB>({
@@ -36,7 +42,7 @@ async function captureHybrid(database: Database, q: HybridQuery): Promise<Captur
       if (e.level === 'query') captured.push(e.query);
     },
   });
-  await hybridSearch(spy, q);
+  await rankedSearch(spy, q);
   const statement = captured.find((c) => c.sql.includes('websearch_to_tsquery'));
   if (!statement) throw new Error('did not see the hybrid search statement');
   return { statement, settings: captured.filter((c) => /^\s*SET LOCAL/i.test(c.sql)) };
@@ -144,7 +150,7 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
       const serverMs: number[] = [];
       let firstMs: number;
       try {
-        firstMs = (await server.search('warm up')).ms;
+        firstMs = (await searchOnceReady(server)).ms;
         for (let r = 0; r < rounds; r++) {
           for (const q of QUERIES) {
             const res = await server.search(q, LIMIT);
@@ -163,6 +169,7 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
       let withStats: { plan: string; ms: number[] };
       let noStats: { plan: string; ms: number[] };
       let recall: number;
+      let extras: ExtrasCost;
       const vectors = corpusVectors(corpus, 0, n);
       try {
         const user = await ensureUser(database.db, 'local:owner');
@@ -173,8 +180,13 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
         for (let r = 0; r < rounds; r++) {
           for (let i = 0; i < QUERIES.length; i++) sqlMs.push((await timed(() => hybridSearch(database.db, hq(i)))).ms);
         }
+        extras = await facetsAndReasonsCost(database, user.id, embedder, hq, rounds);
         const captured = await captureHybrid(database, hq(0));
         withStats = await runCaptured(database, captured, 3, false);
+        extras.plans = {
+          with: shortPlan(withStats.plan),
+          without: shortPlan((await runCaptured(database, await captureHybrid(database, { ...hq(0), facetsAndReasons: false }), 1, false)).plan),
+        };
         noStats = await runCaptured(database, captured, opts.quick || n >= 100_000 ? 1 : 3, true);
         recall = await vectorRecall(database, corpus, vectors, n, queryVectors.slice(0, 10), CANDIDATES);
       } finally {
@@ -208,6 +220,20 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
         baseline: { name: 'JS brute-force scan', value: p(scanMs, 95) }, ratio: round(slower(percentile(sqlMs, 95), percentile(scanMs, 95)), 2),
         note: `plan: ${usesHnsw(withStats.plan) ? 'HNSW' : 'no HNSW'}; vector recall@${CANDIDATES} ${recall.toFixed(2)}`,
       });
+      const extrasRatio = slower(percentile(extras.service.with, 95), percentile(extras.service.without, 95));
+      rows.push({
+        section: 'search', name: `search with facets and reasons p95 @ ${label} items (in-process: embed, SQL, history)`,
+        value: p(extras.service.with, 95), unit: 'ms',
+        baseline: { name: 'same search without them', value: p(extras.service.without, 95) }, ratio: round(extrasRatio, 2),
+        ...(n === 10_000 ? { goal: '≤ 1.2×', met: extrasRatio <= 1.2 } : {}),
+        note: `p50 ${p(extras.service.with, 50)} vs ${p(extras.service.without, 50)} ms; ${extras.service.with.length} searches each, interleaved`,
+      });
+      rows.push({
+        section: 'search', name: `hybrid SQL with facets and reasons p95 @ ${label} items`, value: p(extras.sql.with, 95), unit: 'ms',
+        baseline: { name: 'same SQL without them', value: p(extras.sql.without, 95) },
+        ratio: round(slower(percentile(extras.sql.with, 95), percentile(extras.sql.without, 95)), 2),
+        note: `p50 ${p(extras.sql.with, 50)} vs ${p(extras.sql.without, 50)} ms`,
+      });
       rows.push({
         section: 'search', name: `hybrid SQL without planner statistics (before the fix) @ ${label} items`, value: p(noStats.ms, 50), unit: 'ms',
         baseline: { name: 'JS brute-force scan', value: p(scanMs, 50) }, ratio: round(slower(median(noStats.ms), median(scanMs)), 2),
@@ -224,6 +250,11 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
         vectorRecallAt100: round(recall, 3),
         plan: shortPlan(withStats.plan),
         planWithoutStatistics: shortPlan(noStats.plan),
+        facetsAndReasons: {
+          serviceMs: { with: { p50: p(extras.service.with, 50), p95: p(extras.service.with, 95) }, without: { p50: p(extras.service.without, 50), p95: p(extras.service.without, 95) } },
+          sqlMs: { with: { p50: p(extras.sql.with, 50), p95: p(extras.sql.with, 95) }, without: { p50: p(extras.sql.without, 50), p95: p(extras.sql.without, 95) } },
+          plans: extras.plans,
+        },
       };
       log(`search @ ${label}: HTTP p50 ${p(httpMs, 50)} p95 ${p(httpMs, 95)} ms; SQL p95 ${p(sqlMs, 95)} ms (no stats ${p(noStats.ms, 50)}); floor p95 ${p(floorMs, 95)} ms; recall ${recall.toFixed(2)}`);
     }
@@ -232,6 +263,55 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
   } finally {
     await embedder.close();
     await remove();
+  }
+}
+
+interface ExtrasCost {
+  service: { with: number[]; without: number[] };
+  sql: { with: number[]; without: number[] };
+  plans?: { with: string; without: string };
+}
+
+/**
+ * What facets and reasons cost: each query searched with them (the server's SearchService as
+ * configured) and without them (`facetsAndReasons: false`, the statement as it was before they
+ * came), turn about so neither side always runs first; then the SQL alone the same way. In-process,
+ * over the same database and the same embedder, with no cache.
+ */
+async function facetsAndReasonsCost(
+  database: Database, userId: string, embedder: OfflineEmbedder, hq: (i: number) => HybridQuery, rounds: number,
+): Promise<ExtrasCost> {
+  const deps = { db: database.db, embedders: [embedder], links: new FileLinks(new HmacUrlSigner(Buffer.alloc(32, 7))), metrics: new Metrics() };
+  const services = { with: new SearchService(deps), without: new SearchService({ ...deps, facetsAndReasons: false }) };
+  const out: ExtrasCost = { service: { with: [], without: [] }, sql: { with: [], without: [] } };
+  const order = (r: number, i: number) => ((r + i) % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const));
+  // Warm both statement shapes once (plans, caches) before measuring.
+  for (const side of ['with', 'without'] as const) await services[side].search(userId, { query: QUERIES[0]!, limit: LIMIT });
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < QUERIES.length; i++) {
+      for (const side of order(r, i)) out.service[side].push((await timed(() => services[side].search(userId, { query: QUERIES[i]!, limit: LIMIT }))).ms);
+    }
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < QUERIES.length; i++) {
+      for (const side of order(r, i)) {
+        out.sql[side].push((await timed(() => rankedSearch(database.db, { ...hq(i), facetsAndReasons: side === 'with' }))).ms);
+      }
+    }
+  }
+  return out;
+}
+
+/** The first search, once the server has opened its database (until then it answers 503 SERVICE_STARTING). */
+async function searchOnceReady(server: Awaited<ReturnType<typeof startChildServer>>): ReturnType<typeof server.search> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      return await server.search('warm up');
+    } catch (err) {
+      if (!String(err).includes('SERVICE_STARTING') || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 

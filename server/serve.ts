@@ -44,6 +44,8 @@ const TUS_SWEEP_EVERY_MS = 60 * 60 * 1000;
  * query model loads, and resolves once the app answers.
  */
 export async function startServer(config: Config, overrides: ServeOverrides = {}, early?: { listener: StartListener; cleanups: Cleanups }): Promise<RunningServer> {
+  // The serve command has loaded this module (and so every server module) just before.
+  const modulesLoadedAt = Math.round(performance.now());
   const cleanups = early?.cleanups ?? new Cleanups();
   const close = () => cleanups.run();
   try {
@@ -88,7 +90,9 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
     }
 
     // Milliseconds since the process began (bench/cold-start.ts measures the same marks from outside).
-    const startMs = { listening: http.listenedAtMs, infrastructure: infrastructureAt, ready: Math.round(performance.now()) };
+    const startMs = {
+      listening: http.listenedAtMs, modulesLoaded: modulesLoadedAt, databaseReady: infra.databaseReadyAtMs, infrastructure: infrastructureAt, ready: Math.round(performance.now()),
+    };
     infra.log.info({ url: http.url, composition: infra.composition, startMs }, 'trove started');
     return { app, url: http.url, port: http.port, token: infra.token, role: config.role, processing: worker?.processing, uploads: infra.uploads, composition: infra.composition, close };
   } catch (err) {

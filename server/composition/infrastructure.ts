@@ -67,6 +67,8 @@ export interface Infrastructure {
   alone: boolean;
   /** What was chosen, by name (the roles add theirs). */
   composition: Composition;
+  /** When the database was open and migrated, in ms since the process began (for the start-up log line). */
+  databaseReadyAtMs: number;
 }
 
 /** Scratch dirs of processes that died without cleaning up are dropped after this long. */
@@ -108,7 +110,8 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
   if (database.driver === 'postgres') await assertPgvectorAvailable(database.pool);
   // Every process migrates on start; Kysely's migration lock lets only one apply each step.
   await migrateToLatest(database.db);
-  log.debug({ ms: Math.round(performance.now() - opening) }, 'database open and migrated');
+  const databaseReadyAtMs = Math.round(performance.now());
+  log.debug({ ms: Math.round(databaseReadyAtMs - opening) }, 'database open and migrated');
 
   for (const e of new Set([embedder, localEmbedder])) await ensureVectorIndex(database.db, e.model, e.dimensions);
 
@@ -138,7 +141,7 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
     db: database.db, queue, store, events, log, tmpDir, concurrency: config.concurrency, retentionDays: config.retentionDays,
   });
   return {
-    config, log, metrics, database, token, blobSigner, linkSigner: bucket?.linkSigner ?? signer, bucketLinks: bucket?.bucketLinks, store, shared, events, queue, embedder, localEmbedder, usage, uploads, tmpDir, tusDir, alone,
+    config, log, metrics, database, token, blobSigner, linkSigner: bucket?.linkSigner ?? signer, bucketLinks: bucket?.bucketLinks, store, shared, events, queue, embedder, localEmbedder, usage, uploads, tmpDir, tusDir, alone, databaseReadyAtMs,
     composition: {
       role: config.role, database: database.driver, store: bucket ? 'gcs' : 'local',
       links: !bucket ? 'hmac' : bucket.bucketLinks ? 'gcs-iam' : 'gcs-v4',

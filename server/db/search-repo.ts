@@ -45,6 +45,12 @@ export interface HybridQuery {
   collectionIds?: string[] | undefined;
   /** Carrying every one of these tags of the user's own. */
   tags?: string[] | undefined;
+  /**
+   * false: the same statement without what issue 15 added to it — no counts (facets empty, `total`
+   * only what this page saw), no snippets or matched tags. Only `npm run bench` asks for this: the
+   * baseline the cost of facets and reasons is measured against. Default true.
+   */
+  facetsAndReasons?: boolean | undefined;
 }
 
 export interface HybridHit {
@@ -189,6 +195,10 @@ const placeFacetColumn = (matches: string) => sql`(SELECT jsonb_build_object(
       WHERE v.path IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${MAX_PLACE_FACETS}) c)
   )) AS place_facets`;
 
+/** The bench's baseline (HybridQuery.facetsAndReasons false): the columns of counts and reasons, empty. */
+const NO_FACETS = sql`'[]'::jsonb AS facet_rows, NULL::jsonb AS place_facets`;
+const NO_REASONS = sql`NULL::text AS summary_headline, NULL::text AS text_headline, NULL::boolean AS name_match, NULL::text[] AS matched`;
+
 interface PageRow extends Omit<HybridHit, 'similarity' | 'fused'> {
   similarity: number | string | null;
   fused: number | string | null;
@@ -216,10 +226,11 @@ function facetsOf(rows: readonly FacetRow[]): { facets: FacetCounts; total: numb
 }
 
 /** Splits the statement's rows (one per result, or one with no result when the page is empty) into the page. */
-function toPage(rows: PageRow[]): SearchPage {
+function toPage(rows: PageRow[], bare?: { offset: number }): SearchPage {
   const first = rows[0];
   const grouped = first ? (typeof first.facet_rows === 'string' ? (JSON.parse(first.facet_rows) as FacetRow[]) : first.facet_rows) : [];
-  const { facets, total } = facetsOf(grouped);
+  const { facets, total: counted } = facetsOf(grouped);
+  const total = bare ? bare.offset + rows.filter((r) => r.id !== null).length : counted;
   const places = first ? (typeof first.place_facets === 'string' ? (JSON.parse(first.place_facets) as PlaceFacets) : first.place_facets) : null;
   facets.folder = places?.folder ?? {};
   facets.collection = places?.collection ?? {};
@@ -258,6 +269,7 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
       LIMIT ${q.candidates}) nn`), sql` UNION ALL `);
   const similarity = spaces.length === 0 ? sql`0` : sql`CASE ${sql.join(spaces.map(({ model, dims, vec }) =>
     sql`WHEN u.embedding_model = ${model} THEN 1 - ((u.embedding::vector(${dims})) <=> ${vec}::vector(${dims}))`), sql` `)} ELSE 0 END`;
+  const extras = q.facetsAndReasons !== false;
   return db.transaction().execute(async (trx) => {
     // SET LOCAL keeps the setting inside this transaction: safe behind a transaction-mode pooler.
     await sql`SET LOCAL hnsw.iterative_scan = relaxed_order`.execute(trx);
@@ -292,25 +304,25 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
         SELECT kept.*, row_number() OVER (ORDER BY ${orderBy(q.sort, true)}) AS ord FROM kept
         ORDER BY ${orderBy(q.sort, true)}
         LIMIT ${q.limit} OFFSET ${q.offset ?? 0}
-      ), facets AS (SELECT ${facetColumn('kept')}, ${placeFacetColumn('kept')})
+      ), facets AS (SELECT ${extras ? sql`${facetColumn('kept')}, ${placeFacetColumn('kept')}` : NO_FACETS})
       SELECT facets.*, r.* FROM facets LEFT JOIN (
         SELECT p.id, p.ord, p.similarity, p.fused, p.by_text, p.by_vector, p.file_size, p.created_at, p.content_date,
           u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.cloud_status, u.keep_local,
-          hs.summary_headline,
+          ${extras ? sql`hs.summary_headline,
           -- The extracted text is read for a snippet only when the summary had none (ts_headline parses all it gets).
           CASE WHEN p.by_text AND strpos(COALESCE(hs.summary_headline, ''), ${SNIPPET_MARKS.start}) = 0 AND u.extracted_text IS NOT NULL
             THEN ts_headline('english', translate(left(u.extracted_text, ${SNIPPET_SOURCE_CHARS}), '«»', '‹›'), hq.loose, ${HEADLINE_OPTIONS}) END AS text_headline,
           CASE WHEN p.by_text THEN to_tsvector('english', ${nameWords(sql.ref('u.original_filename'))}) @@ hq.loose END AS name_match,
           -- Tags hold the objects the analyzer is sure of, so they are the matched tags and objects both.
-          CASE WHEN p.by_text THEN ARRAY(SELECT t FROM unnest(u.user_tags || u.tags) AS t WHERE to_tsvector('english', t) @@ hq.loose LIMIT 10) END AS matched
+          CASE WHEN p.by_text THEN ARRAY(SELECT t FROM unnest(u.user_tags || u.tags) AS t WHERE to_tsvector('english', t) @@ hq.loose LIMIT 10) END AS matched` : NO_REASONS}
         FROM page p JOIN uploads u USING (id)
-        CROSS JOIN (SELECT CASE WHEN s::text LIKE '%!%' THEN s ELSE replace(s::text, ' & ', ' | ')::tsquery END AS loose
+        ${extras ? sql`CROSS JOIN (SELECT CASE WHEN s::text LIKE '%!%' THEN s ELSE replace(s::text, ' & ', ' | ')::tsquery END AS loose
           FROM websearch_to_tsquery('english', ${q.text}) AS s) hq
         CROSS JOIN LATERAL (SELECT CASE WHEN p.by_text AND u.summary IS NOT NULL
-          THEN ts_headline('english', translate(u.summary, '«»', '‹›'), hq.loose, ${HEADLINE_OPTIONS}) END AS summary_headline) hs
+          THEN ts_headline('english', translate(u.summary, '«»', '‹›'), hq.loose, ${HEADLINE_OPTIONS}) END AS summary_headline) hs` : sql``}
       ) r ON true
       ORDER BY r.ord`.execute(trx);
-    return toPage(rows);
+    return toPage(rows, extras ? undefined : { offset: q.offset ?? 0 });
   });
 }
 
@@ -332,7 +344,7 @@ export async function filteredSearch(db: Kysely<DB>, q: Omit<HybridQuery, 'text'
       SELECT matched.*, row_number() OVER (ORDER BY ${orderBy(q.sort, false)}) AS ord FROM matched
       ORDER BY ${orderBy(q.sort, false)}
       LIMIT ${q.limit} OFFSET ${q.offset ?? 0}
-    ), facets AS (SELECT ${facetColumn('matched')}, ${placeFacetColumn('matched')})
+    ), facets AS (SELECT ${q.facetsAndReasons === false ? NO_FACETS : sql`${facetColumn('matched')}, ${placeFacetColumn('matched')}`})
     SELECT facets.*, r.* FROM facets LEFT JOIN (
       SELECT p.id, p.ord, 0 AS similarity, 0 AS fused, false AS by_text, false AS by_vector, p.file_size, p.created_at, p.content_date,
         u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.cloud_status, u.keep_local,
@@ -340,7 +352,7 @@ export async function filteredSearch(db: Kysely<DB>, q: Omit<HybridQuery, 'text'
       FROM page p JOIN uploads u USING (id)
     ) r ON true
     ORDER BY r.ord`.execute(db);
-  return toPage(rows);
+  return toPage(rows, q.facetsAndReasons === false ? { offset: q.offset ?? 0 } : undefined);
 }
 
 /** Which of these embedding models the user's live files use: the spaces a search must look in. */

@@ -16,8 +16,8 @@ import type { FileLinks } from './file-links.ts';
 import { QueryVectorCache } from './query-vector-cache.ts';
 import { markCacheStatus, type CachedSearch, type SearchCache } from './search-cache.ts';
 import { interpretSearch, repositoryFilters } from './search-interpretation.ts';
-import { loadPlaces } from './search-places.ts';
 import { SuggestionVocabulary } from './suggestion-vocabulary.ts';
+import { loadPlaces } from './search-places.ts';
 import type { UsageService } from './usage-service.ts';
 
 /** Candidates each ranker brings to the fusion; more than any page so fusion has room to reorder. */
@@ -43,6 +43,8 @@ export interface SearchDeps {
   now?: (() => Date) | undefined;
   /** Default: a QueryVectorCache of its own (a test passes a small one). */
   queryVectors?: QueryVectorCache | undefined;
+  /** false only in `npm run bench`: the baseline without counts and reasons (HybridQuery.facetsAndReasons). */
+  facetsAndReasons?: boolean | undefined;
 }
 
 const marked = (s: string | null): s is string => s !== null && s.includes(SNIPPET_MARKS.start);
@@ -100,7 +102,9 @@ export class SearchService {
     if (cached) {
       found = cached;
     } else {
-      const where = { userId, limit: body.limit, offset, sort, nsfw: body.nsfw ?? 'include', ...repositoryFilters(filters, places) } as const;
+      const where = {
+        userId, limit: body.limit, offset, sort, nsfw: body.nsfw ?? 'include', ...repositoryFilters(filters, places), facetsAndReasons: this.deps.facetsAndReasons,
+      } as const;
       const page = text === ''
         ? await search.filteredSearch(db, where)
         : await search.rankedSearch(db, {

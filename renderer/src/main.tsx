@@ -5,6 +5,7 @@ import { createServices, setServices } from './services.ts';
 import { useSession } from './stores/session.ts';
 import './styles/base.css';
 import './styles/app.css';
+import './styles/search.css';
 import './styles/selection.css';
 
 setServices(createServices(() => useSession.getState().unauthorized()));

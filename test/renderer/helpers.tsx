@@ -18,6 +18,7 @@ import { useLiveEvents } from '../../renderer/src/stores/live-events.ts';
 import { useMedia } from '../../renderer/src/stores/media.ts';
 import { useNavigation } from '../../renderer/src/stores/navigation.ts';
 import { useSearch } from '../../renderer/src/stores/search.ts';
+import { useSearchAssist } from '../../renderer/src/stores/search-assist.ts';
 import { useSession } from '../../renderer/src/stores/session.ts';
 import { useUploadOptions } from '../../renderer/src/stores/upload-options.ts';
 import { useUploads } from '../../renderer/src/stores/uploads.ts';
@@ -102,6 +103,9 @@ export function fakeApi(): FakeApi {
     request: vi.fn(),
     health: vi.fn(),
     search: vi.fn(),
+    searchHistory: vi.fn(async () => ({ history: [], total: 0 })),
+    forgetSearch: vi.fn(async () => ({ deleted: 1 })),
+    searchSuggestions: vi.fn(async () => ({ suggestions: [] })),
     listUploads: vi.fn(async () => ({ uploads: [], total: 0, has_more: false })),
     metadata: vi.fn(),
     jobStatus: vi.fn(),
@@ -148,7 +152,7 @@ export function setup(): { bridge: FakeBridge; api: FakeApi; session: MemoryStor
   const session = new MemoryStorage();
   const local = new MemoryStorage();
   setServices({ bridge, api: api as unknown as ApiClient, vault: new TokenVault(session, local) });
-  for (const reset of [() => useSearch.getState().reset(), () => useUploads.getState().reset(), () => useLibrary.getState().reset(), () => useDetail.getState().close(), () => useMedia.getState().reset(), () => useUsage.getState().reset(), () => useUploadOptions.getState().setKeepLocal(false)]) reset();
+  for (const reset of [() => useSearch.getState().reset(), () => useSearchAssist.getState().reset(), () => useUploads.getState().reset(), () => useLibrary.getState().reset(), () => useDetail.getState().close(), () => useMedia.getState().reset(), () => useUsage.getState().reset(), () => useUploadOptions.getState().setKeepLocal(false)]) reset();
   useDeletion.setState({ pending: null, busy: false, error: null, lastDeleted: null, undoing: false, notice: null });
   useRecentlyDeleted.getState().reset();
   useSelection.getState().clear();

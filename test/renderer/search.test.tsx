@@ -55,25 +55,21 @@ describe('search store', () => {
     expect(useSearch.getState().status).toBe('idle');
   });
 
-  it('sends type and date filters, and sorts by date on the client', async () => {
+  it('sends the sort order and the time zone, never filters of its own, and keeps the server\'s order', async () => {
     const { api } = setup();
-    api.search.mockResolvedValue({
-      results: [result({ filename: 'old.pdf', created_at: '2020-01-01T00:00:00.000Z' }), result({ filename: 'new.pdf', created_at: '2024-05-01T00:00:00.000Z' })],
-      search_id: '00000000-0000-4000-8000-000000000000', processing_time_ms: 3,
-    });
-    useSearch.setState({ query: 'invoice', types: ['document'], dateFrom: '2020-01-01', dateTo: '2024-12-31' });
-    await useSearch.getState().runNow();
+    api.search.mockResolvedValue(response(['new.pdf', 'old.pdf']));
+    useSearch.setState({ query: 'invoice' });
+    useSearch.getState().setSort('oldest');
+    await vi.waitFor(() => expect(api.search).toHaveBeenCalledTimes(1));
     const body = api.search.mock.calls[0]![0];
-    expect(body.file_types).toEqual(['document']);
-    expect(new Date(body.date_from!).getFullYear()).toBe(2020);
-    expect(body.date_to! > body.date_from!).toBe(true);
-    expect(visibleItems(useSearch.getState()).map((i) => i.filename)).toEqual(['old.pdf', 'new.pdf']);
-    useSearch.getState().setSort('date');
+    expect(body).toEqual({ query: 'invoice', limit: 100, sort: 'oldest', time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+    await vi.waitFor(() => expect(useSearch.getState().status).toBe('ready'));
     expect(visibleItems(useSearch.getState()).map((i) => i.filename)).toEqual(['new.pdf', 'old.pdf']);
   });
 
-  it('builds a body without empty filters', () => {
-    expect(searchBody({ query: '  moon  ', types: [], dateFrom: '', dateTo: '' })).toEqual({ query: 'moon', limit: 100 });
+  it('builds a body without a default sort or a first-page offset', () => {
+    expect(searchBody({ query: '  moon  ', sort: 'relevance' })).toEqual({ query: 'moon', limit: 100, time_zone: expect.any(String) });
+    expect(searchBody({ query: 'moon', sort: 'size' }, 100)).toMatchObject({ sort: 'size', offset: 100 });
   });
 
   it('reports a failed search with the server message', async () => {

@@ -8,8 +8,8 @@ import { unwrapAnswer } from '../../../shared/api/client/unwrap.ts';
 import { API_PREFIX } from '../../../shared/api/paths.ts';
 import type {
   BatchActionBody, BatchResult, Restored,
-  Deleted, FileVariant, Health, JobStatus, ListUploadsQuery, SearchBody, SearchResponse, Upload, UploadAccepted,
-  UploadEvent, UploadList, Usage, UsageQuery,
+  Deleted, FileVariant, Health, JobStatus, ListUploadsQuery, SearchBody, SearchHistory, SearchHistoryDeleted, SearchResponse, SearchSuggestions,
+  Upload, UploadAccepted, UploadEvent, UploadList, Usage, UsageQuery,
 } from '../../../shared/api/schemas.ts';
 import { ApiError } from './errors.ts';
 import { openEventStream, type StreamState } from './sse.ts';
@@ -92,6 +92,21 @@ export class ApiClient {
 
   search(body: SearchBody, signal?: AbortSignal): Promise<SearchResponse> {
     return this.request('POST', '/search', { body, signal });
+  }
+
+  /** The user's recent searches, newest first (`GET /search/history`). */
+  searchHistory(limit: number, signal?: AbortSignal): Promise<SearchHistory> {
+    return this.request('GET', '/search/history', { query: { limit }, signal });
+  }
+
+  /** Forgets a recent search and its repeats; `null` id: all of them. */
+  forgetSearch(id: string | null): Promise<SearchHistoryDeleted> {
+    return this.request('DELETE', id === null ? '/search/history' : `/search/history/${encodeURIComponent(id)}`);
+  }
+
+  /** The user's tags and cameras that start a word with `prefix`, most files first. */
+  searchSuggestions(prefix: string, limit: number, signal?: AbortSignal): Promise<SearchSuggestions> {
+    return this.request('GET', '/search/suggestions', { query: { prefix, limit }, signal });
   }
 
   listUploads(query: Partial<ListUploadsQuery>, signal?: AbortSignal): Promise<UploadList> {

@@ -6,6 +6,7 @@ import { AiFacts } from './AiFacts.tsx';
 import { DetailActions } from './detail/DetailActions.tsx';
 import { FileFacts } from './detail/FileFacts.tsx';
 import { Viewer } from './detail/Viewer.tsx';
+import { MatchReasonDetail } from './search/MatchReason.tsx';
 import { CloseIcon, TypeIcon } from './Icons.tsx';
 import { Modal } from './Modal.tsx';
 
@@ -38,6 +39,7 @@ export function DetailDialog() {
           {error && <p className="form-error" role="alert">{error}</p>}
           {actionError && <p className="form-error" role="alert">{actionError}</p>}
           <DetailActions id={openId} filename={filename} localPath={localPath} />
+          {hint?.reason && hint.reason.by !== 'filters' && <MatchReasonDetail reason={hint.reason} />}
           {upload?.summary && (
             <section aria-labelledby="detail-summary">
               <h3 id="detail-summary">Summary</h3>

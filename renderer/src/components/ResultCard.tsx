@@ -3,6 +3,7 @@ import { cloudBadge } from '../lib/cloud.ts';
 import { TYPE_LABELS, formatDate, type GridItem } from '../lib/items.ts';
 import { mediaKey, useMedia } from '../stores/media.ts';
 import { CloudBadge } from './CloudBadge.tsx';
+import { MatchReasonLine } from './search/MatchReason.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
 import type { SelectHow } from './grid/useGridSelection.ts';
 
@@ -74,10 +75,11 @@ export const ResultCard = memo(function ResultCard({ item, index, active, onOpen
         )}
         <span className={`badge badge-${item.fileType}`}>{typeLabel}</span>
         {item.status === 'failed' ? <span className="badge badge-failed">Failed</span> : cloud && <span className="card-cloud"><CloudBadge badge={cloud} short /></span>}
+        {item.reason && <MatchReasonLine reason={item.reason} />}
       </div>
       <div className="card-meta">
         <span className="card-name">{item.filename}</span>
-        <span className="card-sub">{processing ? 'Processing…' : formatDate(item.createdAt)}</span>
+        <span className="card-sub">{processing ? 'Processing…' : formatDate(item.contentDate ?? item.createdAt)}</span>
       </div>
     </div>
   );

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, type ReactNode } from 'react';
 import type { GridItem } from '../lib/items.ts';
 import { GridRow } from './grid/GridRow.tsx';
 import { GRID_PADDING, gridLayout } from './grid/layout.ts';
@@ -19,6 +19,8 @@ interface ResultsGridProps {
   selectionScope?: SelectionScope;
   /** For tests: the size to assume before the browser measured anything. */
   initialSize?: { width: number; height: number };
+  /** Shown after the last row, inside the scroller (loading more results). */
+  footer?: ReactNode;
 }
 
 /**
@@ -26,7 +28,7 @@ interface ResultsGridProps {
  * like 10). Keyboard: arrows move, Home/End, Page Up/Down, Enter opens, Delete deletes; with a
  * selection scope, Space toggles the card, Ctrl/Cmd+A selects all and Esc clears (grid/useGridSelection.ts).
  */
-export function ResultsGrid({ items, label, onOpen, onDelete, onEndReached, selectionScope, initialSize }: ResultsGridProps) {
+export function ResultsGrid({ items, label, onOpen, onDelete, onEndReached, selectionScope, initialSize, footer }: ResultsGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useGridWidth(scrollRef, initialSize?.width ?? 0);
   const { columns, rowHeight } = gridLayout(width || 1024);
@@ -83,6 +85,7 @@ export function ResultsGrid({ items, label, onOpen, onDelete, onEndReached, sele
             firstIndex={row.index * columns} columns={columns} rowHeight={rowHeight} active={active} onOpen={openIndex} onFocusIndex={setActive} selection={selection.cards} />
         ))}
       </div>
+      {footer}
     </div>
   );
 }

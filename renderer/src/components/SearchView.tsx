@@ -7,27 +7,31 @@ import { useSearch, visibleItems } from '../stores/search.ts';
 import { ResultsGrid } from './ResultsGrid.tsx';
 import { SelectionBar } from './selection/SelectionBar.tsx';
 import { EmptyState } from './search/EmptyState.tsx';
+import { FacetPanel } from './search/FacetPanel.tsx';
+import { LoadMore } from './search/LoadMore.tsx';
 import { ResultsStatus } from './search/ResultsStatus.tsx';
 import { SearchBox } from './search/SearchBox.tsx';
 import { SearchFilters } from './search/SearchFilters.tsx';
 
-/** The home view: the search box, filters and what they found — or the recent files while nothing is asked. */
+/** The home view: the search box, what it was understood to ask, what it found and its counts — or the recent files while nothing is asked. */
 export function SearchView() {
   const state = useSearch(useShallow((s) => ({
-    query: s.query, types: s.types, dateFrom: s.dateFrom, dateTo: s.dateTo, sort: s.sort, results: s.results,
-    similarTo: s.similarTo, recent: s.recent, status: s.status, recentLoading: s.recentLoading, recentHasMore: s.recentHasMore,
+    query: s.query, results: s.results, similarTo: s.similarTo, recent: s.recent, status: s.status, recentLoading: s.recentLoading,
+    recentHasMore: s.recentHasMore,
   })));
-  const items = useMemo(() => visibleItems({ ...useSearch.getState(), ...state }), [state]);
+  const items = useMemo(() => visibleItems(state), [state]);
   const selectable = useMemo(() => items.map((i) => ({ id: i.id, filename: i.filename, failed: i.status === 'failed' })), [items]);
   const openDetail = useDetail((s) => s.open);
   const requestDelete = useDeletion((s) => s.request);
   const searching = state.query.trim() !== '' || state.similarTo !== null;
+  const textSearch = state.query.trim() !== '' && state.similarTo === null;
 
   const onOpen = useCallback((item: GridItem) => void openDetail(item.id, item), [openDetail]);
   const onDelete = useCallback((item: GridItem) => requestDelete(item.id, item.filename), [requestDelete]);
   const onEndReached = useCallback(() => {
-    if (!searching && state.recentHasMore) void useSearch.getState().loadRecent({ more: true });
-  }, [searching, state.recentHasMore]);
+    if (textSearch) void useSearch.getState().loadMore();
+    else if (!searching && state.recentHasMore) void useSearch.getState().loadRecent({ more: true });
+  }, [searching, textSearch, state.recentHasMore]);
 
   const showEmpty = items.length === 0 && (searching ? state.status === 'ready' : !state.recentLoading);
 
@@ -40,9 +44,13 @@ export function SearchView() {
         <ResultsStatus count={items.length} />
         <SelectionBar scope="search" files={selectable} />
       </div>
-      {showEmpty ? <EmptyState searching={searching} filtered={state.types.length > 0 || state.dateFrom !== '' || state.dateTo !== ''} /> : (
-        <ResultsGrid items={items} label={searching ? 'Search results' : 'Recent files'} onOpen={onOpen} onDelete={onDelete} onEndReached={onEndReached} selectionScope="search" />
-      )}
+      <div className="search-body">
+        {showEmpty ? <EmptyState searching={searching} /> : (
+          <ResultsGrid items={items} label={searching ? 'Search results' : 'Recent files'} onOpen={onOpen} onDelete={onDelete} onEndReached={onEndReached} selectionScope="search"
+            footer={textSearch ? <LoadMore /> : undefined} />
+        )}
+        {textSearch && <FacetPanel />}
+      </div>
     </section>
   );
 }

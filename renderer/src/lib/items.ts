@@ -1,4 +1,4 @@
-import type { CloudStatus, SearchResult, Upload } from '../../../shared/api/schemas.ts';
+import type { CloudStatus, SearchReason, SearchResult, Upload } from '../../../shared/api/schemas.ts';
 import type { FileType, ProcessingStatus } from '../../../shared/file-types.ts';
 
 /** One file as the grid shows it, from a search result or from the uploads list. */
@@ -17,13 +17,16 @@ export interface GridItem {
   cloudStatus: CloudStatus | null;
   /** Uploaded with "Keep on this device" (uploads list only). */
   keepLocal: boolean;
+  /** Why a search found it, and when its content was made (search results only). */
+  reason?: SearchReason | undefined;
+  contentDate?: string | undefined;
 }
 
 export function fromSearchResult(r: SearchResult, absolute: (u: string) => string): GridItem {
   return {
     id: r.upload_id, filename: r.filename, fileType: r.file_type, mimeType: r.mime_type, summary: r.summary,
     thumbnailUrl: r.thumbnail_url ? absolute(r.thumbnail_url) : null, createdAt: r.created_at, score: r.similarity_score, status: 'completed',
-    cloudStatus: r.cloud_status, keepLocal: r.keep_local,
+    cloudStatus: r.cloud_status, keepLocal: r.keep_local, reason: r.reason, contentDate: r.content_date,
   };
 }
 

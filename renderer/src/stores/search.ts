@@ -1,30 +1,38 @@
 /**
- * Search: the query and its filters, live results as the user types (debounced, stale answers
- * ignored), and — with an empty query — the most recent files, loaded page by page.
+ * Search: the query, live results as the user types (debounced, stale answers ignored), what the
+ * server understood the query to mean (chips) with counts over every match (facets), further pages
+ * of the ranked list on demand — and, with an empty query, the most recent files, page by page.
+ * The query text is the only place a filter lives: chips and facets rewrite it (lib/query-chips.ts).
  */
 import { create } from 'zustand';
-import type { SearchBody, UploadEvent } from '../../../shared/api/schemas.ts';
-import type { FileType } from '../../../shared/file-types.ts';
+import type { InterpretedQuery, SearchBody, SearchFacets, SearchSort, UploadEvent } from '../../../shared/api/schemas.ts';
 import { ApiError, isAbort } from '../api/errors.ts';
+import { queryWithFacet, queryWithout, type FacetKey, type QueryChip } from '../lib/query-chips.ts';
 import { fromSearchResult, fromUpload, type GridItem } from '../lib/items.ts';
 import { getServices } from '../services.ts';
 
-export type SortOrder = 'relevance' | 'date';
+export type SortOrder = Exclude<SearchSort, 'date'>;
+export const SORT_ORDERS: readonly SortOrder[] = ['relevance', 'newest', 'oldest', 'name', 'size'];
 export const SEARCH_DEBOUNCE_MS = 250;
-const SEARCH_LIMIT = 100;
+/** Results per request: the first page and each one scrolled to. */
+export const SEARCH_PAGE = 100;
 const RECENT_PAGE = 100;
 
 export interface SearchState {
   query: string;
-  types: FileType[];
-  /** yyyy-mm-dd from the date inputs, '' when open-ended. */
-  dateFrom: string;
-  dateTo: string;
   sort: SortOrder;
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
   results: GridItem[];
   tookMs: number | null;
+  /** The answer's reading of the query and its counts; null until one arrives. */
+  interpreted: InterpretedQuery | null;
+  facets: SearchFacets | null;
+  /** Results in the whole ranked list, and where its next page starts (null at the end). */
+  total: number;
+  nextOffset: number | null;
+  loadingMore: boolean;
+  moreError: string | null;
   /** Set while showing files similar to one file instead of a text search. */
   similarTo: { id: string; filename: string } | null;
   recent: GridItem[];
@@ -34,13 +42,15 @@ export interface SearchState {
   recentError: string | null;
 
   setQuery: (query: string) => void;
-  toggleType: (type: FileType) => void;
-  setDateFrom: (date: string) => void;
-  setDateTo: (date: string) => void;
+  /** Puts this text in the box and searches at once (a recent search, a suggestion, a chip, a facet). */
+  searchFor: (query: string) => void;
+  removeChip: (chip: QueryChip) => void;
+  applyFacet: (key: FacetKey, value: string) => void;
   setSort: (sort: SortOrder) => void;
-  clearFilters: () => void;
-  /** Runs the current search now (Enter in the box, a filter change). */
+  /** Runs the current search now (Enter in the box, a sort change). */
   runNow: () => Promise<void>;
+  /** The next page of the ranked list, appended (scrolling to the end, "Load more"). */
+  loadMore: () => Promise<void>;
   showSimilar: (of: { id: string; filename: string }, items: GridItem[]) => void;
   clearSimilar: () => void;
   loadRecent: (opts?: { more?: boolean; quiet?: boolean }) => Promise<void>;
@@ -51,23 +61,36 @@ export interface SearchState {
 
 let debounceTimer: ReturnType<typeof setTimeout> | undefined;
 let recentRefreshTimer: ReturnType<typeof setTimeout> | undefined;
+/** Counts searches: an answer to an older one (or a page of it) is dropped. */
 let seq = 0;
 let inflight: AbortController | null = null;
 let recentSeq = 0;
 
+const noAnswer = {
+  status: 'idle' as const, error: null, results: [] as GridItem[], tookMs: null, interpreted: null, facets: null,
+  total: 0, nextOffset: null, loadingMore: false, moreError: null,
+};
 const initial = {
-  query: '', types: [] as FileType[], dateFrom: '', dateTo: '', sort: 'relevance' as SortOrder,
-  status: 'idle' as const, error: null, results: [] as GridItem[], tookMs: null, similarTo: null,
+  query: '', sort: 'relevance' as SortOrder, ...noAnswer, similarTo: null,
   recent: [] as GridItem[], recentTotal: 0, recentHasMore: false, recentLoading: false, recentError: null,
 };
 
-/** The API's search body for the current state. */
-export function searchBody(s: Pick<SearchState, 'query' | 'types' | 'dateFrom' | 'dateTo'>): SearchBody {
-  const body: SearchBody = { query: s.query.trim(), limit: SEARCH_LIMIT };
-  if (s.types.length > 0) body.file_types = [...s.types];
-  if (s.dateFrom) body.date_from = new Date(`${s.dateFrom}T00:00:00`).toISOString();
-  if (s.dateTo) body.date_to = new Date(`${s.dateTo}T23:59:59.999`).toISOString();
-  return body;
+/** The user's time zone, so "2019" and "last week" are their days, not UTC's. */
+function timeZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API's search body for the current state (a page further down when `offset` is given). */
+export function searchBody(s: Pick<SearchState, 'query' | 'sort'>, offset = 0): SearchBody {
+  const zone = timeZone();
+  return {
+    query: s.query.trim(), limit: SEARCH_PAGE,
+    ...(s.sort !== 'relevance' ? { sort: s.sort } : {}), ...(offset > 0 ? { offset } : {}), ...(zone ? { time_zone: zone } : {}),
+  };
 }
 
 export const useSearch = create<SearchState>()((set, get) => {
@@ -75,6 +98,7 @@ export const useSearch = create<SearchState>()((set, get) => {
     clearTimeout(debounceTimer);
     debounceTimer = setTimeout(() => void get().runNow(), delay);
   };
+  const failure = (err: unknown, fallback: string) => (err instanceof ApiError ? err.message : fallback);
 
   return {
     ...initial,
@@ -85,32 +109,29 @@ export const useSearch = create<SearchState>()((set, get) => {
         clearTimeout(debounceTimer);
         inflight?.abort();
         seq += 1;
-        set({ status: 'idle', results: [], error: null, tookMs: null });
+        set({ ...noAnswer });
         return;
       }
       schedule(SEARCH_DEBOUNCE_MS);
     },
 
-    toggleType(type) {
-      const types = get().types.includes(type) ? get().types.filter((t) => t !== type) : [...get().types, type];
-      set({ types });
-      if (get().query.trim() !== '') schedule(0);
+    searchFor(query) {
+      get().setQuery(query);
+      if (query.trim() !== '') void get().runNow();
     },
 
-    setDateFrom(dateFrom) {
-      set({ dateFrom });
-      if (get().query.trim() !== '') schedule(0);
+    removeChip(chip) {
+      const { interpreted } = get();
+      if (interpreted) get().searchFor(queryWithout(interpreted, chip));
     },
 
-    setDateTo(dateTo) {
-      set({ dateTo });
-      if (get().query.trim() !== '') schedule(0);
+    applyFacet(key, value) {
+      const { interpreted } = get();
+      if (interpreted) get().searchFor(queryWithFacet(interpreted, key, value));
     },
 
-    setSort: (sort) => set({ sort }),
-
-    clearFilters() {
-      set({ types: [], dateFrom: '', dateTo: '' });
+    setSort(sort) {
+      set({ sort });
       if (get().query.trim() !== '') schedule(0);
     },
 
@@ -122,16 +143,42 @@ export const useSearch = create<SearchState>()((set, get) => {
       const controller = new AbortController();
       inflight = controller;
       const mine = ++seq;
-      set({ status: 'loading', error: null, similarTo: null });
+      set({ status: 'loading', error: null, similarTo: null, loadingMore: false, moreError: null });
       const { api } = getServices();
       try {
         const res = await api.search(searchBody(state), controller.signal);
         // A slower answer to an older query must not replace a newer one.
         if (mine !== seq) return;
-        set({ status: 'ready', results: res.results.map((r) => fromSearchResult(r, (u) => api.absolute(u))), tookMs: res.processing_time_ms });
+        set({
+          status: 'ready', results: res.results.map((r) => fromSearchResult(r, (u) => api.absolute(u))), tookMs: res.processing_time_ms,
+          interpreted: res.interpreted ?? null, facets: res.facets ?? null, total: res.total ?? res.results.length, nextOffset: res.next_offset ?? null,
+        });
       } catch (err) {
         if (mine !== seq || isAbort(err)) return;
-        set({ status: 'error', error: err instanceof ApiError ? err.message : 'The search failed.' });
+        set({ status: 'error', error: failure(err, 'The search failed.') });
+      } finally {
+        if (inflight === controller) inflight = null;
+      }
+    },
+
+    async loadMore() {
+      const state = get();
+      if (state.status !== 'ready' || state.nextOffset === null || state.loadingMore || state.similarTo) return;
+      // A page belongs to the search it continues: a new search (seq moves on) drops it.
+      const mine = seq;
+      const controller = new AbortController();
+      inflight = controller;
+      set({ loadingMore: true, moreError: null });
+      const { api } = getServices();
+      try {
+        const res = await api.search(searchBody(state, state.nextOffset), controller.signal);
+        if (mine !== seq) return;
+        const seen = new Set(get().results.map((r) => r.id));
+        const more = res.results.filter((r) => !seen.has(r.upload_id)).map((r) => fromSearchResult(r, (u) => api.absolute(u)));
+        set({ results: [...get().results, ...more], nextOffset: res.next_offset ?? null, total: res.total ?? get().total, loadingMore: false });
+      } catch (err) {
+        if (mine !== seq || isAbort(err)) return;
+        set({ loadingMore: false, moreError: failure(err, 'More results could not be loaded.') });
       } finally {
         if (inflight === controller) inflight = null;
       }
@@ -141,10 +188,10 @@ export const useSearch = create<SearchState>()((set, get) => {
       clearTimeout(debounceTimer);
       inflight?.abort();
       seq += 1;
-      set({ similarTo: of, query: '', results: items, status: 'ready', error: null, tookMs: null });
+      set({ ...noAnswer, similarTo: of, query: '', results: items, status: 'ready', total: items.length });
     },
 
-    clearSimilar: () => set({ similarTo: null, results: [], status: 'idle' }),
+    clearSimilar: () => set({ ...noAnswer, similarTo: null }),
 
     async loadRecent(opts = {}) {
       const { more = false, quiet = false } = opts;
@@ -210,18 +257,7 @@ export const useSearch = create<SearchState>()((set, get) => {
   };
 });
 
-/** What the grid shows: search results (sorted as asked) or the recent files, filtered. */
-export function visibleItems(s: SearchState): GridItem[] {
-  if (s.similarTo) return s.results;
-  if (s.query.trim() !== '') {
-    if (s.sort === 'date') return [...s.results].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return s.results;
-  }
-  const from = s.dateFrom ? new Date(`${s.dateFrom}T00:00:00`).getTime() : -Infinity;
-  const to = s.dateTo ? new Date(`${s.dateTo}T23:59:59.999`).getTime() : Infinity;
-  if (s.types.length === 0 && from === -Infinity && to === Infinity) return s.recent;
-  return s.recent.filter((i) => {
-    const t = new Date(i.createdAt).getTime();
-    return (s.types.length === 0 || s.types.includes(i.fileType)) && t >= from && t <= to;
-  });
+/** What the grid shows: search results (in the order the server sorted them) or the recent files. */
+export function visibleItems(s: Pick<SearchState, 'query' | 'similarTo' | 'results' | 'recent'>): GridItem[] {
+  return s.similarTo || s.query.trim() !== '' ? s.results : s.recent;
 }

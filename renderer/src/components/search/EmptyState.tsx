@@ -1,27 +1,24 @@
+import { useShallow } from 'zustand/react/shallow';
+import { queryChips } from '../../lib/query-chips.ts';
 import { useSearch } from '../../stores/search.ts';
 import { useUploads } from '../../stores/uploads.ts';
 import { BrowseButton } from '../BrowseButton.tsx';
 import { SearchIcon, SparkleIcon } from '../Icons.tsx';
 
-/** Nothing to show: no matches, nothing within the filters, or an empty Trove (with a way to add files). */
-export function EmptyState({ searching, filtered }: { searching: boolean; filtered: boolean }) {
+/** Nothing to show: no matches (with a way to drop the filters the query was read as), or an empty Trove (with a way to add files). */
+export function EmptyState({ searching }: { searching: boolean }) {
   const browse = useUploads((s) => s.addFiles);
-  const clearFilters = useSearch((s) => s.clearFilters);
-  if (!searching && filtered) {
-    return (
-      <div className="empty-state">
-        <SearchIcon size={40} />
-        <h2>No files match these filters</h2>
-        <button type="button" className="button" onClick={clearFilters}>Clear filters</button>
-      </div>
-    );
-  }
+  const { interpreted, searchFor } = useSearch(useShallow((s) => ({ interpreted: s.interpreted, searchFor: s.searchFor })));
   if (searching) {
+    const filtered = interpreted !== null && queryChips(interpreted).length > 0;
     return (
       <div className="empty-state">
         <SearchIcon size={40} />
         <h2>No matches</h2>
         <p>Try other words, fewer filters, or describe what the file shows or says.</p>
+        {filtered && interpreted.text.trim() !== '' && (
+          <button type="button" className="button" onClick={() => searchFor(interpreted.text)}>Search without filters</button>
+        )}
       </div>
     );
   }

@@ -1,43 +1,46 @@
 import { useShallow } from 'zustand/react/shallow';
-import { FILE_TYPES } from '../../../../shared/file-types.ts';
-import { TYPE_LABELS } from '../../lib/items.ts';
-import { useSearch, type SortOrder } from '../../stores/search.ts';
+import { queryChips } from '../../lib/query-chips.ts';
+import { SORT_ORDERS, useSearch, type SortOrder } from '../../stores/search.ts';
+import { CloseIcon } from '../Icons.tsx';
 
-/** File types, a date range and the sort order (hidden while showing files similar to one). */
+const SORT_LABELS: Record<SortOrder, string> = {
+  relevance: 'Relevance', newest: 'Newest first', oldest: 'Oldest first', name: 'Name', size: 'Largest first',
+};
+
+/**
+ * What the query was understood to ask for, as chips (× searches again without that part), what
+ * could not be taken the way it reads, and the sort order. Hidden while showing files similar to one.
+ */
 export function SearchFilters() {
-  const { types, dateFrom, dateTo, sort, query, similar } = useSearch(useShallow((s) => ({
-    types: s.types, dateFrom: s.dateFrom, dateTo: s.dateTo, sort: s.sort, query: s.query, similar: s.similarTo,
+  const { interpreted, sort, query, similar } = useSearch(useShallow((s) => ({
+    interpreted: s.interpreted, sort: s.sort, query: s.query, similar: s.similarTo,
   })));
-  const { toggleType, setDateFrom, setDateTo, setSort, clearFilters } = useSearch.getState();
-  const filtered = types.length > 0 || dateFrom !== '' || dateTo !== '';
+  const { setSort, removeChip } = useSearch.getState();
   if (similar) return null;
+  const searching = query.trim() !== '';
+  const chips = searching && interpreted ? queryChips(interpreted) : [];
+  const notes = searching && interpreted ? interpreted.notes : [];
   return (
     <div className="filters" role="toolbar" aria-label="Filters">
-      <div className="chip-group" role="group" aria-label="File types">
-        {FILE_TYPES.map((t) => (
-          <button key={t} type="button" className={`chip chip-${t}`} aria-pressed={types.includes(t)} onClick={() => toggleType(t)}>
-            {TYPE_LABELS[t].many}
-          </button>
-        ))}
-      </div>
-      <div className="date-range" role="group" aria-label="Date range">
-        <label className="field-inline">
-          <span>From</span>
-          <input type="date" value={dateFrom} max={dateTo || undefined} onChange={(e) => setDateFrom(e.target.value)} />
-        </label>
-        <label className="field-inline">
-          <span>To</span>
-          <input type="date" value={dateTo} min={dateFrom || undefined} onChange={(e) => setDateTo(e.target.value)} />
-        </label>
-      </div>
+      {chips.length > 0 && (
+        <ul className="chip-group query-chips" aria-label="Understood as">
+          {chips.map((c) => (
+            <li key={`${c.kind}:${c.value ?? ''}`} className={`chip query-chip chip-${c.kind}`}>
+              <span>{c.label}</span>
+              <button type="button" className="query-chip-remove" aria-label={`Remove filter ${c.label}`} onClick={() => removeChip(c)}>
+                <CloseIcon size={12} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {notes.length > 0 && <p className="query-notes">{notes.map((n) => n.message).join(' ')}</p>}
       <label className="field-inline sort">
         <span>Sort by</span>
-        <select value={sort} disabled={query.trim() === ''} onChange={(e) => setSort(e.target.value as SortOrder)}>
-          <option value="relevance">Relevance</option>
-          <option value="date">Newest first</option>
+        <select value={sort} disabled={!searching} onChange={(e) => setSort(e.target.value as SortOrder)}>
+          {SORT_ORDERS.map((o) => <option key={o} value={o}>{SORT_LABELS[o]}</option>)}
         </select>
       </label>
-      {filtered && <button type="button" className="link-button" onClick={clearFilters}>Clear filters</button>}
     </div>
   );
 }

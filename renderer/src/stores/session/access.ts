@@ -13,6 +13,7 @@ import { useRecentlyDeleted } from '../recently-deleted.ts';
 import { useSelection } from '../selection.ts';
 import { useNavigation } from '../navigation.ts';
 import { useSearch } from '../search.ts';
+import { useSearchAssist } from '../search-assist.ts';
 import { useSettings } from '../settings.ts';
 import { useUploads } from '../uploads.ts';
 import type { SessionControl, SessionFields } from './types.ts';
@@ -62,6 +63,7 @@ export async function checkGivenAccess(s: SessionControl, patch: Partial<Session
 export function clearShownFiles(): void {
   useUploads.getState().reset();
   useSearch.getState().reset();
+  useSearchAssist.getState().reset();
   useLibrary.getState().reset();
   useRecentlyDeleted.getState().reset();
   useSelection.getState().clear();

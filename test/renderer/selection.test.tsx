@@ -9,6 +9,7 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../renderer/src/api/errors.ts';
 import { ConfirmDeleteDialog } from '../../renderer/src/components/ConfirmDeleteDialog.tsx';
+import { LibraryView } from '../../renderer/src/components/LibraryView.tsx';
 import { RecentlyDeletedView } from '../../renderer/src/components/RecentlyDeletedView.tsx';
 import { ResultsGrid } from '../../renderer/src/components/ResultsGrid.tsx';
 import { SelectionBar } from '../../renderer/src/components/selection/SelectionBar.tsx';
@@ -275,5 +276,32 @@ describe('Recently deleted', () => {
     expect(api.restoreUpload).toHaveBeenCalledWith(gone.id);
     expect(screen.queryByRole('row', { name: /old-scan\.pdf/ })).toBeNull();
     expect(screen.getByText('Nothing was deleted recently.')).toBeTruthy();
+  });
+});
+
+describe('selecting in the library', () => {
+  it('checkboxes toggle, Shift-click takes a range, the header box takes the page, Esc clears; the bar knows the failed ones', async () => {
+    const { api } = setup();
+    const rows = [0, 1, 2, 3].map((i) => upload({ filename: `scan-${i}.pdf`, file_type: 'document', processing_status: i === 2 ? 'failed' : 'completed' }));
+    api.listUploads.mockResolvedValue({ uploads: rows, total: 4, has_more: false });
+    await act(async () => {
+      render(<LibraryView />);
+    });
+    const box = (i: number) => screen.getByRole('checkbox', { name: `Select scan-${i}.pdf` });
+    fireEvent.click(box(0));
+    fireEvent.click(box(2), { shiftKey: true });
+    expect(sel()).toMatchObject({ scope: 'library', ids: [0, 1, 2].map((i) => rows[i]!.id) });
+    expect((box(1) as HTMLInputElement).checked).toBe(true);
+    expect((box(3) as HTMLInputElement).checked).toBe(false);
+    const bar = screen.getByRole('toolbar', { name: 'Selected files' });
+    expect(within(bar).getByText('3 selected')).toBeTruthy();
+    expect(within(bar).getByRole('button', { name: 'Retry 1 failed' })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select all files on this page' }));
+    expect(sel().ids).toEqual(rows.map((r) => r.id));
+    fireEvent.keyDown(box(1), { key: 'Escape' });
+    expect(sel().ids).toEqual([]);
+    fireEvent.keyDown(box(1), { key: 'a', ctrlKey: true });
+    expect(sel().ids).toEqual(rows.map((r) => r.id));
   });
 });

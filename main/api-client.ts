@@ -3,10 +3,11 @@
  * on the shared client core: failures are ApiErrors with stable codes, a server that does not
  * answer is NETWORK_ERROR or SERVER_UNREACHABLE.
  */
+import type { TusOutcome } from '../shared/api/client/tus-upload.ts';
 import { ApiError } from '../shared/api/client/api-error.ts';
 import { ApiHttp } from '../shared/api/client/http.ts';
 import { errorFromAnswer } from '../shared/api/client/unwrap.ts';
-import type { JobStatus, UploadAccepted } from '../shared/api/schemas.ts';
+import type { JobStatus } from '../shared/api/schemas.ts';
 
 export interface Endpoint {
   url: string;
@@ -47,8 +48,9 @@ export class ApiClient {
     return this.http.call<JobStatus>('GET', `/upload/status/${jobId}`);
   }
 
-  tusResult(tusId: string): Promise<UploadAccepted> {
-    return this.http.call<UploadAccepted>('GET', `/tus/${tusId}/result`);
+  /** A finished upload's outcome: a file's, or (a .zip) the batch its entries are read in. */
+  tusResult(tusId: string): Promise<TusOutcome> {
+    return this.http.call<TusOutcome>('GET', `/tus/${tusId}/result`);
   }
 
   async deleteUpload(uploadId: string): Promise<void> {

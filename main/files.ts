@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 
-export { hasSupportedExtension, isIgnoredName } from '../shared/file-selection.ts';
+export { hasSupportedExtension, isIgnoredName, isUploadableName } from '../shared/file-selection.ts';
 export { isIgnoredPath } from '../shared/node/file-selection.ts';
 
 /** `a` is `b` or inside it. */

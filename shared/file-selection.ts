@@ -28,6 +28,15 @@ export function hasSupportedExtension(name: string): boolean {
   return dot > slash && EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
 }
 
+/**
+ * A file named on its own (a drop, the picker, `trove add file`) that Trove takes: a supported type,
+ * or a `.zip`, which the server unpacks into its files. Inside folders archives are left alone
+ * (`isChosenInFolder`): a synced folder's ZIP would be unpacked again on every change.
+ */
+export function isUploadableName(name: string): boolean {
+  return hasSupportedExtension(name) || /\.zip$/i.test(name);
+}
+
 /** A file found inside a folder at `relativePath` (`/`-separated, below the folder): taken or not. */
 export function isChosenInFolder(relativePath: string): boolean {
   const parts = relativePath.split('/').filter((p) => p !== '' && p !== '.');

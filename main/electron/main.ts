@@ -80,7 +80,7 @@ async function start(): Promise<void> {
     pick: async (folders) => {
       const options: Electron.OpenDialogOptions = {
         properties: folders ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
-        ...(folders ? {} : { filters: [{ name: 'Images, videos, audio and documents', extensions: Object.values(SUPPORTED_EXTENSIONS).flat() }, { name: 'All files', extensions: ['*'] }] }),
+        ...(folders ? {} : { filters: [{ name: 'Images, videos, audio, documents and ZIP archives', extensions: [...Object.values(SUPPORTED_EXTENSIONS).flat(), 'zip'] }, { name: 'All files', extensions: ['*'] }] }),
       };
       const res = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       return res.canceled ? [] : res.filePaths;

@@ -9,7 +9,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TroveError } from '../../shared/api/errors.ts';
-import { hasSupportedExtension, isInside } from '../files.ts';
+import { isInside, isUploadableName } from '../files.ts';
 import { assertExisting } from './paths.ts';
 
 export class PathGrants {
@@ -31,8 +31,8 @@ export class PathGrants {
    */
   async assertUploadable(p: string, syncedRoots: readonly string[]): Promise<void> {
     const kind = await assertExisting(p);
-    if (kind === 'file' && !hasSupportedExtension(p)) {
-      throw new TroveError('UNSUPPORTED_FILE_TYPE', `${path.basename(p)} is not an image, video, audio file or document Trove reads, so it was not added.`);
+    if (kind === 'file' && !isUploadableName(p)) {
+      throw new TroveError('UNSUPPORTED_FILE_TYPE', `${path.basename(p)} is not an image, video, audio file, document or ZIP archive Trove reads, so it was not added.`);
     }
     if (this.granted.has(p)) return;
     const roots = [...syncedRoots, ...this.granted];

@@ -53,7 +53,7 @@ export interface HandlerDeps {
 function leftOut(paths: string[], added: number): string {
   const names = paths.slice(0, 3).map((p) => path.basename(p)).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
   const what = paths.length === 1 ? `${names} was not added: it is not` : `${paths.length} files were not added (${names}): they are not`;
-  return `${what} an image, video, audio file or document Trove reads (PDF, DOCX, text).${added > 0 ? ` The other ${added === 1 ? 'file was' : `${added} files were`} added.` : ''}`;
+  return `${what} an image, video, audio file, document (PDF, DOCX, text) or ZIP archive Trove reads.${added > 0 ? ` The other ${added === 1 ? 'file was' : `${added} files were`} added.` : ''}`;
 }
 
 export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {

@@ -7,6 +7,7 @@
  * upload, when to try again, what a job's status means, which files of a folder to take. The queue
  * keeps what is its own: the items on disk, their states and thumbnails, waiting for a server that is away.
  */
+import { isBatchAccepted } from '../../shared/api/client/tus-upload.ts';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -457,7 +458,7 @@ export class UploadQueue {
     task.tus = this.tusUpload(item, endpoint, isCurrent);
     const result = await task.tus.attempt();
     if (!isCurrent()) return;
-    const settled = this.accepted(item, result);
+    const settled = isBatchAccepted(result) ? this.unpacking(item, result.batch_id) : this.accepted(item, result);
     await this.changed(item);
     if (settled) this.settled(item);
     this.schedulePoll();
@@ -518,6 +519,17 @@ export class UploadQueue {
       },
       fetchResult: (tusId) => this.opts.api.tusResult(tusId),
     });
+  }
+
+  /** A .zip the server unpacks: the item is done once sent; its entries are the batch's (the page expands it). */
+  private unpacking(item: PersistedItem, batchId: string): boolean {
+    item.batchId = batchId;
+    item.state = 'completed';
+    item.progress = 100;
+    item.bytesSent = item.size;
+    item.attempts = 0;
+    item.error = null;
+    return true;
   }
 
   /** Records the server's answer to a finished upload; true when that settles the item (a duplicate). */

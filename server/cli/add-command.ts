@@ -4,7 +4,8 @@ import cliProgress from 'cli-progress';
 import { ApiError } from '../../shared/api/client/api-error.ts';
 import { acceptedOutcome, outcomeOfJob } from '../../shared/api/client/job-outcome.ts';
 import { withRetries } from '../../shared/api/client/retry.ts';
-import type { JobStatus, UploadAccepted } from '../../shared/api/schemas.ts';
+import { isBatchAccepted, type TusOutcome } from '../../shared/api/client/tus-upload.ts';
+import type { Batch, BatchAccepted, JobStatus, UploadAccepted } from '../../shared/api/schemas.ts';
 import { formatBytes } from '../../shared/format.ts';
 import { localFileError, selectFiles } from '../../shared/node/file-selection.ts';
 import { FATAL_CODES, type TroveClient } from './client.ts';
@@ -30,7 +31,9 @@ export interface LocalFile {
 export type Outcome =
   | { kind: 'added'; file: LocalFile; uploadId: string; jobId: string | null; status: string; fileType: string | null }
   | { kind: 'duplicate'; file: LocalFile; uploadId: string; status: string }
-  | { kind: 'failed'; file: LocalFile; code: string; message: string; uploadId: string | null; stage: 'local' | 'upload' | 'processing' };
+  | { kind: 'failed'; file: LocalFile; code: string; message: string; uploadId: string | null; stage: 'local' | 'upload' | 'processing' }
+  /** A .zip, unpacked by the server: what became of its entries (all settled with --wait, else once read). */
+  | { kind: 'archive'; file: LocalFile; batch: Batch };
 
 const POLL_INTERVAL_MS = 500;
 /** Status requests in flight at once while following many jobs. */
@@ -54,7 +57,7 @@ export async function addCommand(paths: string[], opts: AddOptions): Promise<num
     throw fatal;
   }
   printSummary(run.outcomes, opts, considered);
-  return run.outcomes.some((o) => o.kind === 'failed') ? 1 : 0;
+  return run.outcomes.some((o) => o.kind === 'failed' || (o.kind === 'archive' && o.batch.totals.failed > 0)) ? 1 : 0;
 }
 
 /** One `trove add`: uploads `concurrency` files at a time, follows them with --wait, records each file's outcome. */
@@ -110,12 +113,13 @@ class AddRun {
     while (!this.fatal && this.next < this.files.length) {
       const file = this.files[this.next++]!;
       const accepted = await this.upload(file);
-      if (accepted) this.accepted(file, accepted);
+      if (accepted && isBatchAccepted(accepted)) this.archive(file, accepted);
+      else if (accepted) this.accepted(file, accepted);
     }
   }
 
   /** One file's upload; undefined when it failed (recorded) or the run stopped. */
-  private async upload(file: LocalFile): Promise<UploadAccepted | undefined> {
+  private async upload(file: LocalFile): Promise<TusOutcome | undefined> {
     try {
       return await uploadWithRetries(this.client, file, this.reporter, this.abort.signal, this.opts.keepLocal ?? false, this.resumes);
     } catch (err) {
@@ -127,6 +131,15 @@ class AddRun {
     } finally {
       this.reporter.uploadEnded(file);
     }
+  }
+
+  /** An archive: its entries are read by the server; waits until they are (with --wait, until all are processed). */
+  private archive(file: LocalFile, accepted: BatchAccepted): void {
+    this.follows.push(followBatch(this.client, accepted.batch_id, this.wait, this.abort.signal).then((batch) => this.record({ kind: 'archive', file, batch }), (err: unknown) => {
+      if (this.abort.signal.aborted) return;
+      const e = asApiError(err);
+      this.record({ kind: 'failed', file, code: e.code, message: `Could not follow the archive: ${e.message}`, uploadId: null, stage: 'processing' });
+    }));
   }
 
   private accepted(file: LocalFile, accepted: UploadAccepted): void {
@@ -156,7 +169,7 @@ function printSummary(outcomes: Outcome[], opts: AddOptions, considered: number)
 }
 
 /** One file through tus, tried again by the shared rule; a cut-off upload continues from the server's offset. */
-async function uploadWithRetries(client: TroveClient, file: LocalFile, reporter: Reporter, signal: AbortSignal, keepLocal: boolean, resumes: ResumeStore): Promise<UploadAccepted> {
+async function uploadWithRetries(client: TroveClient, file: LocalFile, reporter: Reporter, signal: AbortSignal, keepLocal: boolean, resumes: ResumeStore): Promise<TusOutcome> {
   reporter.uploadStarted(file);
   // Sized now, not when the folder was walked: the file may have changed since.
   const st = await fs.stat(file.path).catch((err: unknown) => {
@@ -174,6 +187,16 @@ async function uploadWithRetries(client: TroveClient, file: LocalFile, reporter:
     return await withRetries(() => upload.attempt(), { signal });
   } finally {
     signal.removeEventListener('abort', stop);
+  }
+}
+
+/** Polls an archive's batch until every entry is read (and, with --wait, settled). */
+async function followBatch(client: TroveClient, batchId: string, wait: boolean, signal: AbortSignal): Promise<Batch> {
+  for (;;) {
+    const batch = await withRetries(() => client.batch(batchId, signal), { signal });
+    if (wait ? batch.finished : batch.state !== 'extracting') return batch;
+    await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
+    if (signal.aborted) throw new ApiError('ABORTED', 'Stopped.');
   }
 }
 
@@ -338,7 +361,26 @@ export function outcomeLine(o: Outcome, wait: boolean): string {
       return `skipped  ${o.file.display} (already in Trove${o.status === 'failed' ? ', but its processing had failed' : ''})`;
     case 'failed':
       return `failed   ${o.file.display}: ${o.code} ${o.message}`;
+    case 'archive':
+      return archiveLines(o.batch, o.file.display);
   }
+}
+
+/** An archive's summary: the totals, then each entry that was skipped or failed, with why. */
+export function archiveLines(b: Batch, display: string): string {
+  const t = b.totals;
+  const counts = [
+    `${t.done + t.queued + t.processing} added${t.queued + t.processing > 0 ? ` (${t.queued + t.processing} still processing)` : ''}`,
+    `${t.duplicate} already in Trove`, `${t.skipped} skipped`, `${t.failed} failed`,
+  ];
+  let text = `archive  ${display}: ${t.entries} entries — ${counts.join(', ')}`;
+  if (b.damage) text += `
+         ${b.damage.code}: ${b.damage.message}`;
+  for (const e of b.entries) {
+    if (e.state === 'skipped' || e.state === 'failed') text += `
+         ${e.state.padEnd(8)} ${e.path}: ${e.reason?.code ?? ''} ${e.reason?.message ?? ''}`;
+  }
+  return text;
 }
 
 interface BarPayload {
@@ -481,7 +523,8 @@ function summaryText(outcomes: Outcome[], wait: boolean, considered: number, kee
   const added = outcomes.filter((o) => o.kind === 'added').length;
   const dups = outcomes.filter((o) => o.kind === 'duplicate').length;
   const failed = outcomes.filter((o): o is Extract<Outcome, { kind: 'failed' }> => o.kind === 'failed');
-  let text = `\n${added} added, ${dups} skipped (already in Trove), ${failed.length} failed`;
+  const archives = outcomes.filter((o) => o.kind === 'archive').length;
+  let text = `\n${added} added${archives ? `, ${archives} ${archives === 1 ? 'archive' : 'archives'} unpacked` : ''}, ${dups} skipped (already in Trove), ${failed.length} failed`;
   if (outcomes.length < considered) text += `, ${considered - outcomes.length} not attempted`;
   text += '.\n';
   if (failed.length > 0) {
@@ -500,5 +543,6 @@ function jsonSummary(outcomes: Outcome[], keepLocal: boolean) {
   const added = pick('added').map((o) => ({ path: o.file.path, upload_id: o.uploadId, job_id: o.jobId, status: o.status, file_type: o.fileType }));
   const duplicates = pick('duplicate').map((o) => ({ path: o.file.path, upload_id: o.uploadId, status: o.status }));
   const failed = pick('failed').map((o) => ({ path: o.file.path, code: o.code, message: o.message, upload_id: o.uploadId, stage: o.stage }));
-  return { added, duplicates, failed, counts: { added: added.length, duplicates: duplicates.length, failed: failed.length }, keep_local: keepLocal };
+  const archives = pick('archive').map((o) => ({ path: o.file.path, ...o.batch }));
+  return { added, duplicates, failed, archives, counts: { added: added.length, duplicates: duplicates.length, failed: failed.length, archives: archives.length }, keep_local: keepLocal };
 }

@@ -4,6 +4,7 @@ import { ApiError } from '../../shared/api/client/api-error.ts';
 import { ApiHttp, type CallOptions } from '../../shared/api/client/http.ts';
 import { createTusUpload, type TusUpload } from '../../shared/api/client/tus-upload.ts';
 import { TUS_PATH } from '../../shared/api/paths.ts';
+import type { Batch, BatchAccepted } from '../../shared/api/archives.ts';
 import type {
   Health, JobStatus, ListUploadsQuery, SearchBody, SearchResponse, UploadAccepted, UploadList, Usage, UsageQuery,
 } from '../../shared/api/schemas.ts';
@@ -65,6 +66,11 @@ export class TroveClient {
     return this.call<Health>('GET', '/health', { auth: false, signal });
   }
 
+  /** An uploaded archive and what became of each entry. */
+  batch(batchId: string, signal?: AbortSignal): Promise<Batch> {
+    return this.call<Batch>('GET', `/batches/${encodeURIComponent(batchId)}`, { signal });
+  }
+
   jobStatus(jobId: string, signal?: AbortSignal): Promise<JobStatus> {
     return this.call<JobStatus>('GET', `/upload/status/${encodeURIComponent(jobId)}`, { signal });
   }
@@ -92,7 +98,7 @@ export class TroveClient {
       endpoint: `${this.url}${TUS_PATH}`, input: createReadStream(file.path), size: file.size, filename: file.filename,
       metadata: file.metadata, headers: () => this.http.authHeaders(), chunkSize: CHUNK_BYTES, onProgress: file.onProgress,
       ...(file.resume ? { urlStorage: file.resume.storage, fingerprint: () => Promise.resolve(file.resume!.fingerprint) } : {}),
-      fetchResult: (id) => this.call<UploadAccepted>('GET', `/tus/${id}/result`),
+      fetchResult: (id) => this.call<UploadAccepted | BatchAccepted>('GET', `/tus/${id}/result`),
     });
     return {
       get url() {

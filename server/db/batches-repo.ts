@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { ProcessingStatus } from '../../shared/file-types.ts';
-import type { BatchEntryState, BatchState, DB } from './schema.ts';
+import type { BatchEntryState, BatchState, DB, UploadBatchEntriesTable } from './schema.ts';
 
 export interface NewBatchEntry {
   position: number;
@@ -56,21 +56,13 @@ export async function finishBatch(db: Kysely<DB>, batchId: string, state: BatchS
   await db.updateTable('upload_batches').set({ state, updated_at: new Date() }).where('id', '=', batchId).execute();
 }
 
-export interface BatchEntryRow {
-  position: number;
-  path: string;
-  filename: string;
-  folder: string | null;
-  size: number;
-  state: BatchEntryState;
-  reason_code: string | null;
-  reason: string | null;
-  upload_id: string | null;
+/** An entry row with the progress of the upload it became. */
+export type BatchEntryRow = Omit<Selectable<UploadBatchEntriesTable>, 'batch_id'> & {
   processing_status: ProcessingStatus | null;
   processing_error_code: string | null;
   processing_error: string | null;
   progress: number | null;
-}
+};
 
 /** One user's batch with its entries, each joined with its upload's progress; undefined for anyone else. */
 export async function getBatch(db: Kysely<DB>, userId: string, batchId: string) {

@@ -38,6 +38,8 @@ export const QueueItemSchema = Type.Object({
   addedAt: Type.String(),
   /** Uploaded with metadata `keep_local: true`: no cloud AI model ever sees it (absent: false). */
   keepLocal: Type.Optional(Type.Boolean()),
+  /** A .zip the server unpacks: the batch its entries are read in (GET /batches/{id}); absent for a single file. */
+  batchId: Type.Optional(Type.String()),
 });
 export type QueueItem = Static<typeof QueueItemSchema>;
 

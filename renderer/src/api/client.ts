@@ -3,6 +3,7 @@
  * envelope unwrapped, failures as ApiErrors with the server's stable code). Types come from
  * shared/api/schemas.ts (types only, so none of the TypeBox schema code ships to the page).
  */
+import type { Batch, BatchEvent } from '../../../shared/api/archives.ts';
 import { ApiHttp, type Query } from '../../../shared/api/client/http.ts';
 import { unwrapAnswer } from '../../../shared/api/client/unwrap.ts';
 import { API_PREFIX } from '../../../shared/api/paths.ts';
@@ -117,6 +118,11 @@ export class ApiClient {
     return this.request('GET', `/file/${encodeURIComponent(id)}/metadata`, { signal });
   }
 
+  /** An uploaded archive: each entry's state and the totals (`GET /batches/{id}`). */
+  archiveBatch(batchId: string, signal?: AbortSignal): Promise<Batch> {
+    return this.request<Batch>('GET', `/batches/${encodeURIComponent(batchId)}`, { signal });
+  }
+
   jobStatus(jobId: string, signal?: AbortSignal): Promise<JobStatus> {
     return this.request('GET', `/upload/status/${encodeURIComponent(jobId)}`, { signal });
   }
@@ -193,7 +199,7 @@ export class ApiClient {
   }
 
   /** Live processing events for this user's uploads; reconnects until closed. */
-  events(onEvent: (event: UploadEvent) => void, onState?: (state: StreamState) => void): { close(): void } {
+  events(onEvent: (event: UploadEvent) => void, onState?: (state: StreamState) => void, onBatch?: (event: BatchEvent) => void): { close(): void } {
     return openEventStream({
       url: this.url('/events'),
       headers: () => this.authHeaders(),
@@ -204,9 +210,10 @@ export class ApiClient {
         return res.status === 401 || res.status === 403;
       },
       onMessage: (message) => {
-        if (message.event !== 'upload') return;
+        if (message.event !== 'upload' && message.event !== 'batch') return;
         try {
-          onEvent(JSON.parse(message.data) as UploadEvent);
+          if (message.event === 'batch') onBatch?.(JSON.parse(message.data) as BatchEvent);
+          else onEvent(JSON.parse(message.data) as UploadEvent);
         } catch {
           // A malformed event is skipped; the next one carries the full state again.
         }

@@ -1,13 +1,13 @@
 import { ApiError } from '../../../shared/api/client/api-error.ts';
 import { unwrapAnswer } from '../../../shared/api/client/unwrap.ts';
-import type { UploadAccepted } from '../../../shared/api/schemas.ts';
+import type { TusOutcome } from '../../../shared/api/client/tus-upload.ts';
 
 /**
  * One file on its way to the server. Each `attempt()` sends it (a resumable upload continues from
  * the server's offset); the web queue decides, by the shared retry rule, whether to attempt again.
  */
 export interface UploadHandle {
-  attempt(): Promise<UploadAccepted>;
+  attempt(): Promise<TusOutcome>;
   /** Stops the running attempt: it rejects with ABORTED. */
   abort(): void;
 }
@@ -27,7 +27,7 @@ export type UploadTransport = (file: File, onProgress: (sent: number, total: num
 export function xhrUploadTransport(url: () => string, headers: () => Record<string, string>, onUnauthorized?: () => void): UploadTransport {
   return (file, onProgress, request) => {
     let current: XMLHttpRequest | null = null;
-    const attempt = () => new Promise<UploadAccepted>((resolve, reject) => {
+    const attempt = () => new Promise<TusOutcome>((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       current = xhr;
       xhr.open('POST', url());
@@ -38,7 +38,7 @@ export function xhrUploadTransport(url: () => string, headers: () => Record<stri
       xhr.onload = () => {
         if (xhr.status === 401) onUnauthorized?.();
         try {
-          resolve(unwrapAnswer<UploadAccepted>({ status: xhr.status, body: xhr.responseText, header: (name) => xhr.getResponseHeader(name) }));
+          resolve(unwrapAnswer<TusOutcome>({ status: xhr.status, body: xhr.responseText, header: (name) => xhr.getResponseHeader(name) }));
         } catch (err) {
           reject(err instanceof Error ? err : new Error(String(err)));
         }

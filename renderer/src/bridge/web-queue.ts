@@ -5,6 +5,7 @@
  * retry, pause/resume all. What is shared with the CLI and the desktop queue comes from the client
  * core: which files of a folder to take, when to try again, what a job's status means.
  */
+import { isBatchAccepted } from '../../../shared/api/client/tus-upload.ts';
 import { ApiError, isAbort } from '../../../shared/api/client/api-error.ts';
 import { suggestedAction } from '../../../shared/api/client/actions.ts';
 import { outcomeOfEvent, outcomeOfJob, type JobOutcome } from '../../../shared/api/client/job-outcome.ts';
@@ -12,6 +13,7 @@ import { withRetries } from '../../../shared/api/client/retry.ts';
 import type { JobStatus, UploadEvent } from '../../../shared/api/schemas.ts';
 import { isChosenInFolder } from '../../../shared/file-selection.ts';
 import type { UploadTransport } from '../api/upload.ts';
+import { folderOfFile } from '../lib/dropped-folders.ts';
 import type { UploadItem } from './upload-item.ts';
 
 export interface WebQueueOptions {
@@ -88,7 +90,8 @@ export class WebUploadQueue {
         progress: 0, bytesSent: 0, uploadId: null, jobId: null, error: null, thumbnail: objectUrl,
         addedAt: new Date(this.now()).toISOString(), stage: null, keepLocal,
       };
-      const metadata = keepLocal ? { keep_local: true } : null;
+      const folder = folderOfFile(file);
+      const metadata = keepLocal || folder ? { ...(keepLocal ? { keep_local: true } : {}), ...(folder ? { folder } : {}) } : null;
       this.entries.set(id, { item, file, metadata, abort: null, abortReason: null, lastHeardAt: this.now(), objectUrl });
       added.push({ ...item });
       this.emit(id);
@@ -222,6 +225,11 @@ export class WebUploadQueue {
     };
     withRetries(() => handle.attempt(), { signal: stop.signal, delays: this.opts.retryDelaysMs }).then((accepted) => {
       e.lastHeardAt = this.now();
+      if (isBatchAccepted(accepted)) {
+        // An archive: the server reads its entries now; the row expands to them (stores/batches.ts).
+        this.update(id, { state: 'completed', progress: 100, bytesSent: e.file.size, batchId: accepted.batch_id, stage: null });
+        return;
+      }
       if (accepted.duplicate) {
         this.update(id, { state: 'duplicate', progress: 100, bytesSent: e.file.size, uploadId: accepted.upload_id, jobId: accepted.job_id, stage: null });
         return;

@@ -4,7 +4,7 @@ import { useUploads } from '../stores/uploads.ts';
 import { UploadIcon } from './Icons.tsx';
 
 /** Accepted at the picker; the server decides from the bytes anyway. */
-const ACCEPT = 'image/*,video/*,audio/*,.pdf,.docx,.txt,.md,.markdown,.mkv,.avi,.flac,.opus,.m4a';
+const ACCEPT = 'image/*,video/*,audio/*,.pdf,.docx,.txt,.md,.markdown,.mkv,.avi,.flac,.opus,.m4a,.zip,application/zip';
 
 /**
  * "Browse…": the desktop app's native picker, or the browser's file input.

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { UploadEvent } from '../../../shared/api/schemas.ts';
 import type { StreamState } from '../api/sse.ts';
 import { getServices } from '../services.ts';
+import { useBatches } from './batches.ts';
 import { useDetail } from './detail.ts';
 import { useLibrary } from './library.ts';
 import { useRecentlyDeleted } from './recently-deleted.ts';
@@ -22,6 +23,7 @@ let stream: { close(): void } | null = null;
 function deliver(ev: UploadEvent): void {
   getServices().bridge.applyServerEvent(ev);
   useUploads.getState().applyEvent(ev);
+  useBatches.getState().applyUploadEvent(ev);
   useSearch.getState().applyEvent(ev);
   useLibrary.getState().applyEvent(ev);
   useRecentlyDeleted.getState().applyEvent(ev);
@@ -32,7 +34,7 @@ function deliver(ev: UploadEvent): void {
 /** Opens the stream with the API client's current server and token (a stream already open is replaced). */
 export function openLiveEvents(): void {
   stream?.close();
-  stream = getServices().api.events(deliver, (state) => useLiveEvents.setState({ state }));
+  stream = getServices().api.events(deliver, (state) => useLiveEvents.setState({ state }), (ev) => useBatches.getState().applyBatchEvent(ev));
 }
 
 export function closeLiveEvents(): void {

@@ -9,7 +9,7 @@
  * when and how often to try again is the caller's (retry.ts), the same rule for every client.
  */
 import { Upload, type DetailedError, type HttpResponse, type UploadOptions, type UrlStorage } from 'tus-js-client';
-import type { UploadAccepted } from '../schemas.ts';
+import type { BatchAccepted, UploadAccepted } from '../schemas.ts';
 import { TUS_RESULT_HEADERS } from '../paths.ts';
 import { ApiError } from './api-error.ts';
 import { errorFromAnswer } from './unwrap.ts';
@@ -35,13 +35,13 @@ export interface TusUploadOptions {
   onProgress?: (sent: number, total: number) => void;
   /** A chunk the server acknowledged: its size and the new offset. */
   onChunk?: (bytes: number, offset: number) => void;
-  /** The upload's outcome when the last answer did not carry it (`GET /tus/{id}/result`). */
-  fetchResult?: (tusId: string) => Promise<UploadAccepted>;
+  /** The upload's outcome when the last answer did not carry it whole (`GET /tus/{id}/result`). */
+  fetchResult?: (tusId: string) => Promise<TusOutcome>;
 }
 
 export interface TusUpload {
-  /** One attempt: resolves with the server's answer for the finished file, rejects with an ApiError. */
-  attempt(): Promise<UploadAccepted>;
+  /** One attempt: resolves with the server's answer for the finished file (or archive), rejects with an ApiError. */
+  attempt(): Promise<TusOutcome>;
   /** Stops sending (the attempt rejects with ABORTED); with `terminate` the server's partial upload goes too. */
   abort(terminate: boolean): Promise<void>;
   /** The upload's URL once created or found. */
@@ -49,7 +49,7 @@ export interface TusUpload {
 }
 
 export function createTusUpload(opts: TusUploadOptions): TusUpload {
-  let settle: { resolve: (a: UploadAccepted) => void; reject: (e: unknown) => void } | null = null;
+  let settle: { resolve: (a: TusOutcome) => void; reject: (e: unknown) => void } | null = null;
   /** Whether the upload ever started: until then, each attempt first looks for an earlier one to continue. */
   let started = false;
   let stopped = false;
@@ -76,6 +76,9 @@ export function createTusUpload(opts: TusUploadOptions): TusUpload {
     onSuccess: ({ lastResponse }) => {
       const result = tusResultFromHeaders(lastResponse);
       if (result) return finish((s) => s.resolve(result));
+      // An archive: the headers name its batch only; its totals come with the stored result.
+      const batchId = lastResponse.getHeader(TUS_RESULT_HEADERS.batchId);
+      if (batchId && !opts.fetchResult) return finish((s) => s.resolve(emptyBatch(batchId, opts.filename)));
       const id = upload.url?.split('/').pop() ?? '';
       if (!opts.fetchResult) {
         return finish((s) => s.reject(new ApiError('BAD_RESPONSE', 'The upload finished but the server did not say what became of it.')));
@@ -91,7 +94,7 @@ export function createTusUpload(opts: TusUploadOptions): TusUpload {
     },
     attempt() {
       stopped = false;
-      const promise = new Promise<UploadAccepted>((resolve, reject) => {
+      const promise = new Promise<TusOutcome>((resolve, reject) => {
         settle = { resolve, reject };
       });
       if (started) {
@@ -112,6 +115,18 @@ export function createTusUpload(opts: TusUploadOptions): TusUpload {
       finish((s) => s.reject(new ApiError('ABORTED', 'The upload was stopped.')));
       await upload.abort(terminate).catch(() => undefined);
     },
+  };
+}
+
+/** What a finished tus upload became: one file, or — a `.zip` — an archive being unpacked. */
+export type TusOutcome = UploadAccepted | BatchAccepted;
+
+export const isBatchAccepted = (a: TusOutcome): a is BatchAccepted => 'batch_id' in a;
+
+function emptyBatch(batchId: string, archiveName: string): BatchAccepted {
+  return {
+    batch_id: batchId, archive_name: archiveName, state: 'extracting', damage: null, finished: false,
+    totals: { entries: 0, queued: 0, processing: 0, done: 0, duplicate: 0, skipped: 0, failed: 0 },
   };
 }
 

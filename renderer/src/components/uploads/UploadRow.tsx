@@ -3,6 +3,7 @@ import type { UploadItem } from '../../bridge/upload-item.ts';
 import { formatBytes, guessTypeFromName } from '../../lib/items.ts';
 import { useUploads } from '../../stores/uploads.ts';
 import { AlertIcon, CheckIcon, CloseIcon, LockIcon, RetryIcon, TypeIcon } from '../Icons.tsx';
+import { ArchiveEntries } from './ArchiveEntries.tsx';
 import { describeItem } from './describe-item.ts';
 
 /** One file in the panel: thumbnail, name, state in words, its bar, and retry or cancel. */
@@ -27,6 +28,7 @@ export const UploadRow = memo(function UploadRow({ item }: { item: UploadItem })
           <span>{view.label}</span>
         </div>
         {item.state === 'failed' && item.error?.action && <p className="upload-action">{item.error.action}</p>}
+        {item.batchId && <ArchiveEntries batchId={item.batchId} name={item.name} />}
         {view.bar !== null && (
           <div className="bar" role="progressbar" aria-label={`Progress of ${item.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={view.bar}>
             <div className="bar-fill" style={{ width: `${view.bar}%` }} />

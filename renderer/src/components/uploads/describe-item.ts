@@ -23,7 +23,7 @@ export function describeItem(item: UploadItem, stage?: { stage: string | null; p
       const shown = s && s !== 'queued' ? ` \u00b7 ${formatStage(s)}` : s === 'queued' ? ' \u00b7 Waiting' : '';
       return { label: `Processing ${progress} %${shown}`, tone: 'active', bar: progress, canCancel: false, canRetry: false };
     }
-    case 'completed': return { label: 'Completed', tone: 'success', bar: null, canCancel: false, canRetry: false };
+    case 'completed': return { label: item.batchId ? 'Archive sent' : 'Completed', tone: 'success', bar: null, canCancel: false, canRetry: false };
     case 'duplicate': return { label: 'Already in your Trove', tone: 'success', bar: null, canCancel: false, canRetry: false };
     case 'cancelled': return { label: 'Cancelled', tone: 'neutral', bar: null, canCancel: false, canRetry: true };
     case 'failed': return { label: `Failed: ${item.error?.message ?? 'unknown error'}`, tone: 'error', bar: null, canCancel: false, canRetry: true };

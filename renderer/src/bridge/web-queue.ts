@@ -13,7 +13,6 @@ import { withRetries } from '../../../shared/api/client/retry.ts';
 import type { JobStatus, UploadEvent } from '../../../shared/api/schemas.ts';
 import { isChosenInFolder } from '../../../shared/file-selection.ts';
 import type { UploadTransport } from '../api/upload.ts';
-import { folderOfFile } from '../lib/dropped-folders.ts';
 import type { UploadItem } from './upload-item.ts';
 
 export interface WebQueueOptions {
@@ -90,8 +89,7 @@ export class WebUploadQueue {
         progress: 0, bytesSent: 0, uploadId: null, jobId: null, error: null, thumbnail: objectUrl,
         addedAt: new Date(this.now()).toISOString(), stage: null, keepLocal,
       };
-      const folder = folderOfFile(file);
-      const metadata = keepLocal || folder ? { ...(keepLocal ? { keep_local: true } : {}), ...(folder ? { folder } : {}) } : null;
+      const metadata = keepLocal ? { keep_local: true } : null;
       this.entries.set(id, { item, file, metadata, abort: null, abortReason: null, lastHeardAt: this.now(), objectUrl });
       added.push({ ...item });
       this.emit(id);

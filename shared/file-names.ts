@@ -16,16 +16,16 @@ const MAX_FOLDER_DEPTH = 32;
 const RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-/** Characters Windows refuses in a name; replaced so a downloaded ZIP unpacks everywhere. */
+/** Characters Windows refuses in a name: kept in the name Trove shows, replaced in a ZIP it writes. */
 const WINDOWS_FORBIDDEN = /[<>:"|?*]/g;
 
 /**
  * One path segment made safe to show and to unpack: control and bidirectional-override characters
- * removed, characters Windows refuses replaced by `_`, trailing dots and spaces trimmed (Windows drops
- * them), reserved device names prefixed with `_`. '' when nothing usable is left.
+ * removed, trailing dots and spaces trimmed (Windows drops them), reserved device names prefixed
+ * with `_`. '' when nothing usable is left.
  */
 function cleanSegment(segment: string): string {
-  let s = segment.normalize('NFC').replace(CONTROL, '').replace(WINDOWS_FORBIDDEN, '_').trim().replace(/[. ]+$/, '');
+  let s = segment.normalize('NFC').replace(CONTROL, '').trim().replace(/[. ]+$/, '');
   if (s === '' || /^\.+$/.test(s)) return '';
   if (RESERVED.test(s)) s = `_${s}`;
   return truncateKeepingExtension(s, MAX_NAME_LENGTH);
@@ -87,6 +87,11 @@ export function splitEntryPath(name: string): { folder: string | null; filename:
   const parts = segments(name);
   const last = parts.pop() ?? '';
   return { folder: cleanFolder(parts.join('/')), filename: cleanFileName(last) };
+}
+
+/** A cleaned `folder/name` as an entry of a ZIP that unpacks on every system: Windows' forbidden characters become `_`. */
+export function portablePath(path: string): string {
+  return path.split('/').map((s) => s.replace(WINDOWS_FORBIDDEN, '_')).join('/');
 }
 
 /**

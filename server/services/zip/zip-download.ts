@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import yazl from 'yazl';
 import { DOWNLOAD_ERRORS_ENTRY } from '../../../shared/api/archives.ts';
 import { TroveError } from '../../../shared/api/errors.ts';
-import { cleanFileName, cleanFolder, UniqueNames } from '../../../shared/file-names.ts';
+import { cleanFileName, cleanFolder, portablePath, UniqueNames } from '../../../shared/file-names.ts';
 import type { DB } from '../../db/schema.ts';
 import { getOwnUploads } from '../../db/uploads-repo.ts';
 import type { Logger } from '../../logger.ts';
@@ -47,7 +47,7 @@ export class ZipDownloads {
       const u = found.get(id.toLowerCase());
       if (!u) continue;
       const folder = cleanFolder(u.folder);
-      const name = names.take(folder ? `${folder}/${cleanFileName(u.original_filename)}` : cleanFileName(u.original_filename));
+      const name = names.take(portablePath(folder ? `${folder}/${cleanFileName(u.original_filename)}` : cleanFileName(u.original_filename)));
       zip.addReadStreamLazy(name, { mtime: u.created_at, compress: !STORE_AS_IS.test(u.mime_type), size: Number(u.file_size) }, (cb) => {
         this.deps.store.read(u.storage_uri).then((s) => cb(null, s), (err: unknown) => {
           this.deps.log.error({ err, uploadId: u.id }, 'a file could not be read into a ZIP');

@@ -5,6 +5,7 @@
  * GET /uploads?deleted=true, and the live events other windows follow.
  */
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH_IDS, type BatchResult, type Restored, type SearchResponse, type UploadList } from '../../shared/api/schemas.ts';
 import { accept, call, followLink, metadata, openEvents, postJson, type EventStream } from '../helpers/http.ts';
@@ -210,5 +211,22 @@ describe('POST /uploads/batch — restore and retry', () => {
       expect((await batch(bad, { code: 'VALIDATION_ERROR' })).status, JSON.stringify(bad)).toBe(400);
     }
     expect(await liveIds()).toContain(ids.quokka);
+  });
+
+  it('answers any other body with a 4xx and a stable code, never a 5xx, and acts on no one else\'s file', async () => {
+    const id = fc.oneof(fc.constantFrom(foreignId, UNKNOWN, ids.quokka.toUpperCase(), 'nope', ''), fc.uuid());
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ action: fc.oneof(fc.constantFrom('delete', 'restore', 'retry', 'DELETE', 'add_tags'), fc.string()), ids: fc.oneof(fc.array(id, { maxLength: 5 }), fc.jsonValue()) }, { requiredKeys: [] }),
+    );
+    await fc.assert(fc.asyncProperty(body, async (b) => {
+      // Deletes of the owner's own files would change the later checks; everything else goes.
+      if (typeof b === 'object' && b !== null && 'action' in b && b.action === 'delete') return;
+      const res = await s.json<BatchResult>('/api/v1/uploads/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+      expect(res.status, JSON.stringify(b)).toBeLessThan(500);
+      if (res.status === 200) expect(res.body.data.results.every((r) => r.id !== foreignId || r.code === 'NOT_FOUND')).toBe(true);
+      else expect(['VALIDATION_ERROR', 'BATCH_TOO_LARGE']).toContain(res.body.error?.code);
+    }), { numRuns: 60 });
+    expect((await metadata(s, foreignId, s.otherToken)).processing_status).toBe('completed');
   });
 });

@@ -5,15 +5,26 @@
  * `<userData>/sync.json`). Runs in the main process, so it goes on with the window closed.
  */
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Stats } from 'node:fs';
 import { watch, type FSWatcher } from 'chokidar';
 import type { QueueItem, WatchedFolder } from '../../shared/ipc/contract.ts';
 import { hasSupportedExtension, isIgnoredPath, isInside } from '../files.ts';
 import { readJsonFile, writeJsonAtomic } from '../json-file.ts';
 
+/**
+ * The folder a synced file is in, as the library shows it: the synced folder's own name, then the
+ * sub-folders down to the file (`/home/me/Pictures/Holidays/a.jpg` synced as `/home/me/Pictures`
+ * → `Pictures/Holidays`), with `/` between the parts on every system.
+ */
+export function syncedFolderOf(root: string, file: string): string {
+  const inside = path.relative(root, path.dirname(file)).split(path.sep).filter((p) => p !== '' && p !== '.');
+  return [path.basename(root), ...inside].join('/');
+}
+
 /** What sync needs from the upload queue. */
 export interface SyncQueue {
-  add(paths: string[], opts: { source: 'sync'; keepLocal: boolean }): Promise<QueueItem[]>;
+  add(paths: string[], opts: { source: 'sync'; keepLocal: boolean; metadata?: Record<string, unknown> }): Promise<QueueItem[]>;
   cancel(id: string): Promise<void>;
   /** Items still waiting to be uploaded are sent with `keep_local: true` after all. */
   keepLocal(ids: readonly string[]): Promise<string[]>;
@@ -307,7 +318,14 @@ export class SyncManager {
     folder.batch.clear();
     try {
       const keepLocal = folder.keepLocal;
-      const items = await this.opts.queue.add(paths, { source: 'sync', keepLocal });
+      // Each file is sent with the folder it is in (`Pictures/Holidays/2023`): the library shows the tree.
+      const byFolder = new Map<string, string[]>();
+      for (const p of paths) {
+        const rel = syncedFolderOf(folder.path, p);
+        byFolder.set(rel, [...(byFolder.get(rel) ?? []), p]);
+      }
+      const items = [];
+      for (const [rel, group] of byFolder) items.push(...await this.opts.queue.add(group, { source: 'sync', keepLocal, metadata: { folder: rel } }));
       for (const item of items) this.pending.set(item.path, item.id);
       // Switched on while this batch was being queued: it takes the flag too.
       if (folder.keepLocal && !keepLocal) await this.opts.queue.keepLocal(items.map((i) => i.id));

@@ -13,6 +13,7 @@ import { withRetries } from '../../../shared/api/client/retry.ts';
 import type { JobStatus, UploadEvent } from '../../../shared/api/schemas.ts';
 import { isChosenInFolder } from '../../../shared/file-selection.ts';
 import type { UploadTransport } from '../api/upload.ts';
+import { folderOfFile } from '../lib/dropped-folders.ts';
 import type { UploadItem } from './upload-item.ts';
 
 export interface WebQueueOptions {
@@ -89,7 +90,8 @@ export class WebUploadQueue {
         progress: 0, bytesSent: 0, uploadId: null, jobId: null, error: null, thumbnail: objectUrl,
         addedAt: new Date(this.now()).toISOString(), stage: null, keepLocal,
       };
-      const metadata = keepLocal ? { keep_local: true } : null;
+      const folder = folderOfFile(file);
+      const metadata = keepLocal || folder ? { ...(keepLocal ? { keep_local: true } : {}), ...(folder ? { folder } : {}) } : null;
       this.entries.set(id, { item, file, metadata, abort: null, abortReason: null, lastHeardAt: this.now(), objectUrl });
       added.push({ ...item });
       this.emit(id);

@@ -9,6 +9,8 @@ import { Viewer } from './detail/Viewer.tsx';
 import { MatchReasonDetail } from './search/MatchReason.tsx';
 import { CloseIcon, TypeIcon } from './Icons.tsx';
 import { Modal } from './Modal.tsx';
+import { UserNotes } from './organize/UserNotes.tsx';
+import { useOrganize } from '../stores/organize.ts';
 
 /** One file, opened: the file itself beside what Trove knows about it, and what can be done with it. */
 export function DetailDialog() {
@@ -16,6 +18,7 @@ export function DetailDialog() {
   const electron = useSession((s) => s.bridgeKind === 'electron');
   const deleting = useDeletion((s) => s.pending !== null);
   const close = useDetail((s) => s.close);
+  const hideAnalyzerTags = useOrganize((s) => s.hideAnalyzerTags);
 
   if (!openId) return null;
   const filename = upload?.filename ?? hint?.filename ?? 'File';
@@ -46,8 +49,9 @@ export function DetailDialog() {
               <p className="detail-summary">{upload.summary}</p>
             </section>
           )}
+          {upload && <UserNotes upload={upload} />}
           {upload && <AiFacts upload={upload} />}
-          {upload && upload.tags.length > 0 && (
+          {upload && upload.tags.length > 0 && !hideAnalyzerTags && (
             <section aria-labelledby="detail-tags">
               <h3 id="detail-tags">Tags</h3>
               <ul className="tag-list">{upload.tags.map((t) => <li key={t} className="tag">{t}</li>)}</ul>

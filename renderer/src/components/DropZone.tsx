@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { filesOfDrop } from '../lib/dropped-folders.ts';
 import { useUploadOptions } from '../stores/upload-options.ts';
 import { useUploads } from '../stores/uploads.ts';
 import { LockIcon, UploadIcon } from './Icons.tsx';
@@ -9,7 +10,8 @@ function carriesFiles(e: DragEvent): boolean {
 
 /**
  * The whole window is a drop target: dragging files over it shows where they will go, dropping
- * them queues them. Drags of anything else (text, links) are left alone.
+ * them queues them; a dropped folder is walked, its files keeping their folders. Drags of anything
+ * else (text, links) are left alone.
  */
 export function DropZone() {
   const dragging = useUploads((s) => s.dragging);
@@ -40,8 +42,11 @@ export function DropZone() {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      const files = [...(e.dataTransfer?.files ?? [])];
-      if (files.length > 0) void addFiles(files);
+      // Dropped folders are walked, each file keeping the folder it was in (sent as metadata.folder).
+      if (!e.dataTransfer) return;
+      void filesOfDrop(e.dataTransfer).then((files) => {
+        if (files.length > 0) void addFiles(files);
+      });
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);

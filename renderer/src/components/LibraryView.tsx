@@ -5,6 +5,7 @@ import { selectedIn, useSelection } from '../stores/selection.ts';
 import { LibraryFilters } from './library/LibraryFilters.tsx';
 import { LibraryPager } from './library/LibraryPager.tsx';
 import { LibraryRow } from './library/LibraryRow.tsx';
+import { PlacesTree } from './organize/PlacesTree.tsx';
 import { SelectionBar } from './selection/SelectionBar.tsx';
 
 /**
@@ -36,6 +37,8 @@ export function LibraryView() {
   }, [load]);
 
   return (
+    <div className="library-layout">
+    <PlacesTree />
     <section className="view library-view" aria-labelledby="library-heading">
       <div className="view-header">
         <h1 id="library-heading">Library</h1>
@@ -71,5 +74,6 @@ export function LibraryView() {
       </div>
       <LibraryPager />
     </section>
+    </div>
   );
 }

@@ -6,6 +6,10 @@ import { ApiError } from '../api/errors.ts';
 import { withAbsoluteLinks } from '../lib/items.ts';
 import { omit } from '../lib/records.ts';
 import { getServices } from '../services.ts';
+import { useOrganize, type Place } from './organize.ts';
+
+/** The library's filter for the place chosen in the side tree (a collection, a folder). */
+const placeQuery = (p: Place) => (p.kind === 'collection' ? { collection_id: p.id } : p.kind === 'folder' ? { folder: p.path } : {});
 
 export const LIBRARY_PAGE_SIZE = 50;
 
@@ -51,7 +55,7 @@ export const useLibrary = create<LibraryState>()((set, get) => ({
     try {
       const { api } = getServices();
       const page = await api.listUploads({
-        limit: LIBRARY_PAGE_SIZE, offset, file_type: fileType || undefined, status: status || undefined,
+        limit: LIBRARY_PAGE_SIZE, offset, file_type: fileType || undefined, status: status || undefined, ...placeQuery(useOrganize.getState().place),
       });
       if (mine !== seq) return;
       // Deleting the last row of the last page leaves the page empty: step back.

@@ -27,6 +27,12 @@ export async function checkAccess(s: SessionControl): Promise<void> {
     if (err instanceof ApiError && err.code === 'UNAUTHORIZED' && s.get().mode === 'cloud') {
       useAuth.getState().signOut();
       s.set({ status: 'needs-sign-in', error: `This Trove server did not accept your sign-in: ${err.message}` });
+    } else if (err instanceof ApiError && err.code === 'SERVICE_STARTING') {
+      // The server listens but is still opening its database: the start-up screen, not an error,
+      // and the same question again when it said to ask (it answers within seconds).
+      s.set({ status: 'starting', error: null });
+      await new Promise((resolve) => setTimeout(resolve, err.retryAfterMs ?? 1000));
+      return checkAccess(s);
     } else if (err instanceof ApiError && err.code === 'UNAUTHORIZED') {
       // A browser's stored token is useless now (the desktop app stores none: main has it).
       vault.clear();

@@ -357,6 +357,7 @@ export class UploadQueue {
       id: item.id, path: item.path, name: item.name, size: item.size, state: item.state, progress: item.progress,
       bytesSent: item.bytesSent, uploadId: item.uploadId, jobId: item.jobId, error: item.error,
       thumbnail: this.thumbs.get(item.id) ?? null, addedAt: item.addedAt, keepLocal: isKeptLocal(item),
+      ...(item.batchId ? { batchId: item.batchId } : {}),
     };
   }
 

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { UrlStorage } from 'tus-js-client';
 import { ApiError } from '../../shared/api/client/api-error.ts';
 import { ApiHttp, type CallOptions } from '../../shared/api/client/http.ts';
@@ -8,6 +9,9 @@ import type { Batch, BatchAccepted } from '../../shared/api/archives.ts';
 import type {
   Health, JobStatus, ListUploadsQuery, SearchBody, SearchResponse, UploadAccepted, UploadList, Usage, UsageQuery,
 } from '../../shared/api/schemas.ts';
+
+/** How long a call waits for a server that says it is starting before giving up with its answer. */
+const STARTING_WAIT_MS = 120_000;
 
 /** A mistake in how the CLI was called: printed as `error USAGE: …`, exit code 2. */
 export class UsageError extends Error {
@@ -113,10 +117,22 @@ export class TroveClient {
 
   private async call<T>(method: string, path: string, opts: CallOptions = {}): Promise<T> {
     if (opts.auth !== false) this.requireToken();
-    try {
-      return await this.http.call<T>(method, path, opts);
-    } catch (err) {
-      throw this.explain(err);
+    for (let waitedMs = 0; ; ) {
+      try {
+        return await this.http.call<T>(method, path, opts);
+      } catch (err) {
+        // A server just started answers SERVICE_STARTING until its database is open (seconds):
+        // `trove serve & trove search …` waits for it, as often as the server's Retry-After says.
+        if (err instanceof ApiError && err.code === 'SERVICE_STARTING' && waitedMs < STARTING_WAIT_MS) {
+          const delay = err.retryAfterMs ?? 1000;
+          await sleep(delay, undefined, opts.signal ? { signal: opts.signal } : {}).catch(() => {
+            throw new ApiError('ABORTED', 'Stopped while Trove was starting.');
+          });
+          waitedMs += delay;
+          continue;
+        }
+        throw this.explain(err);
+      }
     }
   }
 

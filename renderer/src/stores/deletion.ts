@@ -3,7 +3,7 @@
  * deleted file for a while, so the toast's Undo (or Ctrl/Cmd+Z) brings the last delete back.
  */
 import { create } from 'zustand';
-import type { BatchActionBody, BatchItemResult } from '../../../shared/api/schemas.ts';
+import type { BatchItemResult } from '../../../shared/api/schemas.ts';
 import { MAX_BATCH_IDS } from '../../../shared/api/batch.ts';
 import { ApiError } from '../api/errors.ts';
 import { getServices } from '../services.ts';
@@ -42,8 +42,8 @@ interface DeletionState {
 export const labelFor = (items: readonly { filename: string }[]): string =>
   items.length === 1 ? `\u201c${items[0]!.filename}\u201d` : `${items.length} files`;
 
-/** Runs one batch action over any number of ids, a request per MAX_BATCH_IDS. */
-export async function inBatches(action: BatchActionBody['action'], ids: readonly string[]): Promise<BatchItemResult[]> {
+/** Runs one batch action that needs only the ids over any number of them, a request per MAX_BATCH_IDS. */
+export async function inBatches(action: 'delete' | 'restore' | 'retry', ids: readonly string[]): Promise<BatchItemResult[]> {
   const out: BatchItemResult[] = [];
   for (let i = 0; i < ids.length; i += MAX_BATCH_IDS) {
     const res = await getServices().api.batch({ action, ids: ids.slice(i, i + MAX_BATCH_IDS) });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TroveError } from '../../../shared/api/errors.ts';
-import type { UploadEvent } from '../../../shared/api/schemas.ts';
+import { isBatchEvent, type UploadEvent } from '../../../shared/api/schemas.ts';
 import { openDatabase, type Database } from '../../../server/db/database.ts';
 import * as deleted from '../../../server/db/deleted-repo.ts';
 import * as jobs from '../../../server/db/jobs-repo.ts';
@@ -61,7 +61,9 @@ beforeAll(async () => {
   owner = (await ensureUser(database.db, 'local:owner')).id;
   other = (await ensureUser(database.db, 'local:other')).id;
   const bus = new LocalEventBus();
-  bus.subscribe(owner, (e) => events.push(e));
+  bus.subscribe(owner, (e) => {
+    if (!isBatchEvent(e)) events.push(e);
+  });
   service = new RecentlyDeleted({ db: database.db, queue: noQueue, events: bus, retentionDays: 30, now: () => now });
 });
 

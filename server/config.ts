@@ -6,6 +6,7 @@ import { loadAiConfig, type AiConfig } from './config-ai.ts';
 import { ConfigError, type Env } from './config-errors.ts';
 import { size } from './config-parse.ts';
 import { loadZipConfig, type ZipConfig } from './config-zip.ts';
+import { loadShareConfig, type ShareConfig } from './config-share.ts';
 
 /** Everything the server can be told through its environment, validated once at start-up. */
 export interface Config {
@@ -40,6 +41,8 @@ export interface Config {
   ai: AiConfig;
   /** ZIP archives in and out (config-zip.ts). */
   zip: ZipConfig;
+  /** Share links: TROVE_ALLOW_REMOTE, TROVE_PUBLIC_URL, the public pages' rate limit (config-share.ts). */
+  share: ShareConfig;
 }
 
 export { ConfigError } from './config-errors.ts';
@@ -129,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     cloud,
     ai,
     zip: loadZipConfig(env),
+    share: loadShareConfig(env),
   };
 }
 

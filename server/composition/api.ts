@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../http/app.ts';
 import { LocalTokenAuthenticator, type Authenticator } from '../http/auth.ts';
@@ -14,6 +15,8 @@ import { SearchService } from '../services/search-service.ts';
 import { AnnotationService } from '../services/annotation-service.ts';
 import { CollectionService } from '../services/collection-service.ts';
 import { FolderService } from '../services/folder-service.ts';
+import { ShareService } from '../services/share-service.ts';
+import { sharingPolicy } from '../services/share-policy.ts';
 import { VERSION } from '../version.ts';
 import type { Infrastructure, ServeOverrides } from './infrastructure.ts';
 
@@ -46,6 +49,13 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   let port = config.port;
   const app = await buildApp(
     {
+      shares: {
+        service: new ShareService({
+          db: database.db, links, now: overrides.clock,
+          policy: sharingPolicy({ mode: config.mode, host: config.host, port: () => port, publicUrl: config.share.publicUrl, addresses: networkAddresses }),
+        }),
+        limiter: infra.shared.limiter, requestsPerMinute: config.share.requestsPerMinute,
+      },
       organize: {
         collections: new CollectionService({ db: database.db, links, cache: infra.shared.searchCache }),
         folders: new FolderService({ db: database.db }),
@@ -75,4 +85,10 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
     await archives.stop();
   });
   return { app, tus, setPort: (p) => (port = p) };
+}
+
+/** This machine's addresses others on the network may reach, IPv4 first: where a local share link points. */
+function networkAddresses(): string[] {
+  const all = Object.values(os.networkInterfaces()).flat().filter((a): a is os.NetworkInterfaceInfo => a !== undefined && !a.internal);
+  return [...all.filter((a) => a.family === 'IPv4'), ...all.filter((a) => a.family === 'IPv6' && !a.address.startsWith('fe80'))].map((a) => a.address);
 }

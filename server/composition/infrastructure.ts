@@ -31,6 +31,8 @@ export interface ServeOverrides {
   extraTokens?: Record<string, string>;
   embedder?: Embedder;
   analyzer?: Analyzer;
+  /** The clock share links are checked against (tests move it past an expiry). */
+  clock?: () => Date;
 }
 
 export { Cleanups } from '../cleanups.ts';

@@ -18,6 +18,8 @@ export interface SharedServices {
   redis: Redis | undefined;
   /** Per-user limits in cloud mode; undefined in local mode (one owner importing whole libraries). */
   limits: ApiLimits | undefined;
+  /** The counters behind `limits`, also used for the public share pages (per client address) in both modes. */
+  limiter: RateLimiter;
   /**
    * Redis when configured; in memory for a process alone with its database; none when several
    * processes share a database without Redis — a worker's completion could not reach another
@@ -41,6 +43,7 @@ export function openSharedServices(config: Pick<Config, 'mode' | 'cloud' | 'data
   let bus: RedisEventBus | undefined;
   return {
     redis,
+    limiter,
     limits: config.mode === 'cloud'
       ? new ApiLimits(limiter, { uploadsPerDay: config.cloud.uploadsPerDay, requestsPerMinute: config.cloud.requestsPerMinute })
       : undefined,

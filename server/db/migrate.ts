@@ -7,6 +7,7 @@ import * as contentDate from './migrations/0005_content_date.ts';
 import * as collectionsTagsNotes from './migrations/0007_collections_tags_notes.ts';
 import * as foldersBatches from './migrations/0006_folders_batches.ts';
 import * as purgedUploads from './migrations/0008_purged_uploads.ts';
+import * as shareLinks from './migrations/0009_share_links.ts';
 import type { DB } from './schema.ts';
 
 /** Migrations are listed here rather than read from disk, so bundlers and tsx see the same set. */
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0007_collections_tags_notes': collectionsTagsNotes,
   '0006_folders_batches': foldersBatches,
   '0008_purged_uploads': purgedUploads,
+  '0009_share_links': shareLinks,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

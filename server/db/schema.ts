@@ -170,7 +170,20 @@ export interface PurgedUploadsTable {
   purged_at: Generated<Date>;
 }
 
+/** A share link (migration 0009): one upload or one collection, by the hash of its token. */
+export interface SharesTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  upload_id: string | null;
+  collection_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+}
+
 export interface DB {
+  shares: SharesTable;
   collections: CollectionsTable;
   collection_items: CollectionItemsTable;
   ai_usage: AiUsageTable;

@@ -11,6 +11,8 @@ import { eventRoutes } from '../routes/events.ts';
 import { fileRoutes } from '../routes/files.ts';
 import { searchRoutes } from '../routes/search.ts';
 import { organizeRoutes } from '../routes/organize.ts';
+import { sharePageRoutes } from '../routes/share-page.ts';
+import { shareRoutes } from '../routes/shares.ts';
 import { systemRoutes } from '../routes/system.ts';
 import { tusRoutes } from '../routes/tus.ts';
 import { uploadBatchRoutes } from '../routes/upload-batch.ts';
@@ -43,6 +45,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without a bearer token. */
     public?: boolean;
+    /** Authorised by what the URL carries (a share token, a link signature), so answered under any Host name (guards.ts). */
+    anyHost?: boolean;
   }
 }
 
@@ -108,12 +112,14 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     if (ctx.tus) await api.register(tusRoutes(ctx.tus));
     await api.register(searchRoutes(ctx));
     if (ctx.organize) await api.register(organizeRoutes(ctx, ctx.organize));
+    if (ctx.shares) await api.register(shareRoutes(ctx.shares));
     await api.register(usageRoutes(ctx));
     await api.register(fileRoutes(ctx));
     await api.register(eventRoutes(ctx));
     api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   }, { prefix: API_PREFIX });
   // The web UI (renderer build) at / — or, without a build, a redirect to the API documentation.
+  if (ctx.shares) await app.register(sharePageRoutes(ctx.shares, opts.mediaOrigins ?? []));
   await registerWebUi(app, { root: opts.webRoot, log: opts.logger, cspExtras: { ...authCspSources(authConfig), media: opts.mediaOrigins ?? [] } });
   return app;
 }

@@ -1,6 +1,7 @@
 import type { User } from '../db/users-repo.ts';
 import type { AnnotationService } from '../services/annotation-service.ts';
 import type { CollectionService } from '../services/collection-service.ts';
+import type { ShareRoutesDeps } from '../routes/shares.ts';
 import type { FolderService } from '../services/folder-service.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Metrics } from '../metrics.ts';
@@ -36,6 +37,8 @@ export interface AppContext {
   search: SearchService;
   /** Collections, the folder tree, the user's own tags and notes (issue 14); absent in contexts that do not serve them. */
   organize?: { collections: CollectionService; folders: FolderService; annotations: AnnotationService } | undefined;
+  /** Share links: the owner's /shares and the public /shared/{token} and /s/{token}; absent where not served. */
+  shares?: ShareRoutesDeps | undefined;
   usage: UsageService;
   links: FileLinks;
   store: BlobStore;

@@ -12,7 +12,9 @@ export function registerGuards(app: FastifyInstance, allowedHosts: () => Set<str
   app.addHook('onRequest', async (req) => {
     const host = (req.headers.host ?? '').toLowerCase();
     const allowed = allowedHosts();
-    if (allowed && !allowed.has(host)) {
+    // A share page and the signed links it loads carry their own authorisation and no ambient
+    // credential, so a rebinding page gains nothing; people on the network reach them by any name.
+    if (allowed && !allowed.has(host) && !req.routeOptions.config.anyHost) {
       throw new TroveError('FORBIDDEN_HOST', `Requests must be addressed to this server by one of its own names, not '${host}'.`);
     }
     const origin = req.headers.origin;

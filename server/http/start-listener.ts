@@ -60,7 +60,10 @@ export async function openStartListener(opts: StartListenerOptions): Promise<Sta
   const listenedAtMs = Math.round(performance.now());
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
-  const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  // Listening on every address (TROVE_HOST=0.0.0.0), clients on this machine call the loopback one:
+  // it is among the names the Host guard accepts, and 0.0.0.0 is not an address to call.
+  const callHost = opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host === '::' ? '::1' : opts.host;
+  const hostForUrl = callHost.includes(':') ? `[${callHost}]` : callHost;
   let closing: Promise<void> | undefined;
   return {
     server, port, url: `http://${hostForUrl}:${port}`, listenedAtMs,

@@ -38,7 +38,7 @@ export const fileRoutes = (ctx: AppContext): FastifyPluginAsyncTypebox => async 
 
   app.get('/blob', {
     schema: { summary: 'Serves a signed link (authorised by its signature, not by the bearer token).', querystring: BlobQuery, hide: false },
-    config: { public: true },
+    config: { public: true, anyHost: true },
   }, async (req, reply) => {
     if (!ctx.signer) throw new TroveError('NOT_FOUND', 'Signed links are served by the storage service in this mode.');
     ctx.signer.verify(req.query);

@@ -30,6 +30,11 @@ export const ERROR_CODES = {
   RESTORE_EXPIRED: { status: 410, retryable: false },
   RESTORE_CONFLICT: { status: 409, retryable: false },
   BATCH_TOO_LARGE: { status: 400, retryable: false },
+  // share links: ended links answer 410; the embedded server makes links only when reachable from the network
+  SHARE_EXPIRED: { status: 410, retryable: false },
+  SHARE_REVOKED: { status: 410, retryable: false },
+  SHARE_EXPIRY_INVALID: { status: 400, retryable: false },
+  SHARE_NEEDS_REMOTE: { status: 409, retryable: false },
   // collections (issue 14): a sibling already has the name; a sub-collection cannot hold sub-collections
   COLLECTION_NAME_TAKEN: { status: 409, retryable: false },
   COLLECTION_TOO_DEEP: { status: 422, retryable: false },

@@ -11,6 +11,7 @@ import type { BatchEvent } from './archives.ts';
 
 export { API_PREFIX, TUS_PATH, TUS_RESULT_HEADERS } from './paths.ts';
 export * from './organize.ts';
+export * from './shares.ts';
 export * from './archives.ts';
 export const MAX_SEARCH_LIMIT = 100;
 export const DEFAULT_SEARCH_LIMIT = 20;

@@ -39,7 +39,12 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   const archives = new ArchiveIntake({ db: database.db, uploads, events, log, tmpDir: infra.tmpDir, limits: config.zip, maxFileSize: config.maxFileSize });
   const downloads = new ZipDownloads({ db: database.db, store, log, maxIds: config.zip.downloadMaxIds });
   const deleted = new RecentlyDeleted({ db: database.db, queue: infra.queue, events, retentionDays: config.retentionDays });
-  const batch = new UploadBatch({ uploads, deleted });
+  const organize = {
+    collections: new CollectionService({ db: database.db, links, cache: infra.shared.searchCache }),
+    folders: new FolderService({ db: database.db }),
+    annotations: new AnnotationService({ db: database.db, cache: infra.shared.searchCache }),
+  };
+  const batch = new UploadBatch({ uploads, deleted, organize });
   const tus = new TusUploads({ directory: infra.tusDir, maxFileSize: config.maxFileSize, uploads, archives, log });
   await tus.init();
   const firebase = config.cloud.firebase;
@@ -56,11 +61,7 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
         }),
         limiter: infra.shared.limiter, requestsPerMinute: config.share.requestsPerMinute,
       },
-      organize: {
-        collections: new CollectionService({ db: database.db, links, cache: infra.shared.searchCache }),
-        folders: new FolderService({ db: database.db }),
-        annotations: new AnnotationService({ db: database.db, cache: infra.shared.searchCache }),
-      },
+      organize,
       health: new HealthService({ db: database.db, version: VERSION, mode: config.mode }), uploads, deleted, batch, search, usage: infra.usage, links, store, signer: infra.blobSigner, bucketLinks: infra.bucketLinks, events, metrics, operatorToken: infra.token, auth,
       maxFileSize: config.maxFileSize, tus, mode: config.mode, version: VERSION, archives, downloads,
     },

@@ -2,10 +2,13 @@ import { MAX_BATCH_IDS, type BatchActionBody, type BatchItemResult, type BatchRe
 import { TroveError } from '../../shared/api/errors.ts';
 import type { RecentlyDeleted } from './recently-deleted.ts';
 import type { UploadService } from './upload-service.ts';
+import { organizeBatchHandlers, type OrganizeBatchDeps } from './organize-batch.ts';
 
 export interface UploadBatchDeps {
   uploads: UploadService;
   deleted: RecentlyDeleted;
+  /** Tags and collections (organize-batch.ts); absent where a process serves neither. */
+  organize?: OrganizeBatchDeps | undefined;
 }
 
 type Handler<A extends BatchActionBody> = (userId: string, ids: string[], body: A) => Promise<BatchItemResult[]>;
@@ -26,6 +29,7 @@ export class UploadBatch {
       delete: (userId, ids) => this.remove(userId, ids),
       restore: (userId, ids) => eachId(ids, (id) => this.deps.deleted.restore(userId, id)),
       retry: (userId, ids) => eachId(ids, (id) => this.deps.uploads.retry(userId, id)),
+      ...organizeBatchHandlers(deps.organize),
     };
   }
 

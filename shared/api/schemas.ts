@@ -163,14 +163,19 @@ export type Restored = Static<typeof RestoredSchema>;
  * that needs more fields — tags, a collection — adds its object there and its handler in
  * server/services/upload-batch.ts).
  */
-export const BATCH_ACTIONS = ['delete', 'restore', 'retry'] as const;
+export const BATCH_ACTIONS = ['delete', 'restore', 'retry', 'add_tags', 'remove_tags', 'add_to_collection', 'remove_from_collection'] as const;
 export type BatchAction = (typeof BATCH_ACTIONS)[number];
 export { MAX_BATCH_IDS };
 const BatchIds = Type.Array(Uuid, { minItems: 1, description: `Your uploads' ids, at most ${MAX_BATCH_IDS} (more → BATCH_TOO_LARGE); repeats count once.` });
+const BatchTags = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 50, description: 'Your tags (normalised as in PATCH /upload/{id}).' });
 export const BatchActionBody = Type.Union([
   Type.Object({ action: Type.Literal('delete'), ids: BatchIds }, { additionalProperties: false }),
   Type.Object({ action: Type.Literal('restore'), ids: BatchIds }, { additionalProperties: false }),
   Type.Object({ action: Type.Literal('retry'), ids: BatchIds }, { additionalProperties: false }),
+  Type.Object({ action: Type.Literal('add_tags'), ids: BatchIds, tags: BatchTags }, { additionalProperties: false }),
+  Type.Object({ action: Type.Literal('remove_tags'), ids: BatchIds, tags: BatchTags }, { additionalProperties: false }),
+  Type.Object({ action: Type.Literal('add_to_collection'), ids: BatchIds, collection_id: Uuid }, { additionalProperties: false }),
+  Type.Object({ action: Type.Literal('remove_from_collection'), ids: BatchIds, collection_id: Uuid }, { additionalProperties: false }),
 ]);
 export type BatchActionBody = Static<typeof BatchActionBody>;
 export const BatchItemResultSchema = Type.Object({

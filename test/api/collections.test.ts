@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
-  BulkTagsResult, Collection, CollectionItemsChanged, CollectionList, FolderTree, Preferences, SearchResponse, TagList, Upload, UploadCollections, UploadList,
+  BatchResult, BulkTagsResult, Collection, CollectionItemsChanged, CollectionList, FolderTree, Preferences, SearchResponse, TagList, Upload, UploadCollections, UploadList,
 } from '../../shared/api/schemas.ts';
 import { accept, call, metadata, postJson } from '../helpers/http.ts';
 import { png } from '../helpers/media.ts';
@@ -246,5 +246,28 @@ describe('tags and notes', () => {
     expect((await send<Preferences>('PUT', '/api/v1/preferences', { hide_analyzer_tags: true })).body.data).toEqual({ hide_analyzer_tags: true });
     expect((await send<Preferences>('GET', '/api/v1/preferences', undefined, { token: s.otherToken })).body.data).toEqual({ hide_analyzer_tags: false });
     await send('PUT', '/api/v1/preferences', { hide_analyzer_tags: 'yes' }, { code: 'VALIDATION_ERROR' });
+  });
+});
+
+describe('POST /uploads/batch with tags and collections (the selection bar)', () => {
+  it('adds and removes tags and collection membership per id; a foreign file fails alone, a foreign collection fails the request', async () => {
+    const batch = (body: Record<string, unknown>, opts: { code?: string; token?: string } = {}) => send<BatchResult>('POST', '/api/v1/uploads/batch', body, opts);
+    const c = (await create('Batch picks')).body.data;
+    const added = await batch({ action: 'add_to_collection', ids: [ids['ski.png'], ids['receipt.txt'], foreignUpload], collection_id: c.id });
+    expect(added.body.data).toMatchObject({ action: 'add_to_collection', succeeded: 2, failed: 1 });
+    expect(added.body.data.results.find((r) => r.id === foreignUpload)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await listed(`collection_id=${c.id}`)).toEqual(['receipt.txt', 'ski.png']);
+    await batch({ action: 'remove_from_collection', ids: [ids['ski.png']], collection_id: c.id });
+    expect(await listed(`collection_id=${c.id}`)).toEqual(['receipt.txt']);
+
+    const tagged = await batch({ action: 'add_tags', ids: [ids['ski.png'], foreignUpload], tags: ['Winter', '#snow'] });
+    expect(tagged.body.data).toMatchObject({ succeeded: 1, failed: 1 });
+    expect(names(await search('tag:winter tag:snow'))).toEqual(['ski.png']);
+    await batch({ action: 'remove_tags', ids: [ids['ski.png']], tags: ['winter'] });
+    expect((await metadata(s, ids['ski.png']!)).user_tags).toEqual(['snow']);
+
+    const theirs = (await send<Collection>('POST', '/api/v1/collections', { name: 'Batch picks' }, { token: s.otherToken })).body.data;
+    await batch({ action: 'add_to_collection', ids: [ids['ski.png']], collection_id: theirs.id }, { code: 'NOT_FOUND' });
+    await batch({ action: 'add_tags', ids: [ids['ski.png']], tags: [] }, { code: 'VALIDATION_ERROR' });
   });
 });

@@ -87,6 +87,8 @@ describe('interpreted filters, applied', () => {
     expect(data.results.every((r) => r.reason?.by === 'filters')).toBe(true);
     expect(data.facets).toEqual({
       file_type: { image: 2 }, year: { 2019: 1, 2023: 1 }, month: { '2019-07': 1, '2023-03': 1 }, camera: { 'Canon EOS R5': 2 },
+      // No folders or collections in this suite (test/api/collections.test.ts counts them).
+      folder: {}, collection: {},
     });
     expect(data).toMatchObject({ total: 2, has_more: false, next_offset: null });
     // Without "photos" the camera still only matches what a camera made, not a note that names it.

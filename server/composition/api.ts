@@ -77,8 +77,9 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   );
   infra.composition.auth = firebase ? 'firebase' : 'local-token';
   // Archives whose reading stopped with a previous process settle as interrupted instead of waiting for ever.
-  const interrupt = () => archives.interruptStale().catch((err: unknown) => log.warn({ err }, 'marking interrupted archives failed'));
-  void interrupt();
+  const interrupt = (since?: number) => archives.interruptStale(since).catch((err: unknown) => log.warn({ err }, 'marking interrupted archives failed'));
+  // Alone on the data folder, any batch still reading from before this start was this server's.
+  void interrupt(infra.alone ? Date.now() : undefined);
   const interruptTimer = setInterval(() => void interrupt(), 5 * 60 * 1000);
   interruptTimer.unref();
   app.addHook('onClose', async () => {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { ProcessingStatus } from '../../shared/file-types.ts';
 import type { BatchEntryState, BatchState, DB, UploadBatchEntriesTable } from './schema.ts';
 
@@ -85,13 +85,24 @@ export async function getBatch(db: Kysely<DB>, userId: string, batchId: string) 
  * unread entries failed, so the batch settles instead of showing "queued" for ever.
  */
 export async function interruptStale(db: Kysely<DB>, olderThan: Date): Promise<number> {
+  return interrupt(db, (q) => q.where('updated_at', '<', olderThan));
+}
+
+/** This batch stops here (the server is shutting down): its unread entries fail with the reason. */
+export async function interruptBatch(db: Kysely<DB>, batchId: string): Promise<void> {
+  await interrupt(db, (q) => q.where('id', '=', batchId));
+}
+
+type BatchUpdate = UpdateQueryBuilder<DB, 'upload_batches', 'upload_batches', UpdateResult>;
+
+async function interrupt(db: Kysely<DB>, which: (q: BatchUpdate) => BatchUpdate): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const stale = await trx.updateTable('upload_batches').set({ state: 'interrupted', updated_at: new Date() })
-      .where('state', '=', 'extracting').where('updated_at', '<', olderThan).returning('id').execute();
-    if (stale.length === 0) return 0;
+    const stopped = await which(trx.updateTable('upload_batches').set({ state: 'interrupted', updated_at: new Date() }).where('state', '=', 'extracting'))
+      .returning('id').execute();
+    if (stopped.length === 0) return 0;
     await trx.updateTable('upload_batch_entries')
       .set({ state: 'failed', reason_code: 'PROCESSING_INTERRUPTED', reason: 'The server stopped before this entry was read. Upload the archive again to add it.' })
-      .where('batch_id', 'in', stale.map((s) => s.id)).where('state', '=', 'queued').execute();
-    return stale.length;
+      .where('batch_id', 'in', stopped.map((s) => s.id)).where('state', '=', 'queued').execute();
+    return stopped.length;
   });
 }

@@ -103,9 +103,13 @@ export class ArchiveIntake {
     await Promise.allSettled([...this.running]);
   }
 
-  /** Marks batches whose process ended mid-way; run with the periodic sweeps. */
-  interruptStale(now = Date.now()): Promise<number> {
-    return batches.interruptStale(this.deps.db, new Date(now - STALE_BATCH_MS));
+  /**
+   * Marks batches whose process ended mid-way; run with the periodic sweeps. `since`: batches that
+   * last moved before then are dead at once (an embedded server alone on its data: every batch left
+   * from before it started), else after STALE_BATCH_MS without progress.
+   */
+  interruptStale(since?: number): Promise<number> {
+    return batches.interruptStale(this.deps.db, new Date(since ?? Date.now() - STALE_BATCH_MS));
   }
 
   private async stagePath(): Promise<string> {
@@ -199,6 +203,7 @@ export class ArchiveIntake {
         if (entry.skip || entry.failed) continue;
         if (this.stopping) {
           final = 'interrupted';
+          for (const [p, e] of listed.entries()) if (p >= position && !e.skip && !e.failed) states[p] = 'failed';
           break;
         }
         const settled = await this.readEntry(userId, zip, entry, budget, userMetadata);
@@ -209,7 +214,8 @@ export class ArchiveIntake {
           reason: settled.reasonCode ? { code: settled.reasonCode, message: settled.reason ?? '' } : null,
         }, states);
       }
-      await batches.finishBatch(this.deps.db, batchId, final);
+      if (final === 'interrupted') await batches.interruptBatch(this.deps.db, batchId);
+      else await batches.finishBatch(this.deps.db, batchId, final);
       this.publish(userId, batchId, final, null, states);
     } catch (err) {
       this.deps.log.error({ err, batchId }, 'reading an archive failed');

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { UrlStorage } from 'tus-js-client';
 import { ApiError } from '../../shared/api/client/api-error.ts';
 import { ApiHttp, type CallOptions } from '../../shared/api/client/http.ts';
+import { unwrapAnswer } from '../../shared/api/client/unwrap.ts';
 import { createTusUpload, type TusUpload } from '../../shared/api/client/tus-upload.ts';
 import { TUS_PATH } from '../../shared/api/paths.ts';
 import type { Batch, BatchAccepted } from '../../shared/api/archives.ts';
@@ -12,6 +13,14 @@ import type {
 
 /** How long a call waits for a server that says it is starting before giving up with its answer. */
 const STARTING_WAIT_MS = 120_000;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 /** A mistake in how the CLI was called: printed as `error USAGE: …`, exit code 2. */
 export class UsageError extends Error {
@@ -66,8 +75,16 @@ export class TroveClient {
     this.http = new ApiHttp({ baseUrl: () => this.url, token: () => this.token });
   }
 
-  health(signal?: AbortSignal): Promise<Health> {
-    return this.call<Health>('GET', '/health', { auth: false, signal });
+  /** The server's health, also when it answers 503 with it (starting, or its database away). */
+  async health(signal?: AbortSignal): Promise<Health> {
+    try {
+      const answer = await this.http.read(await this.http.send('GET', '/health', { auth: false, signal }), signal);
+      const body = parseJson(answer.body) as { status?: unknown; data?: Health } | null;
+      if (body?.status === 'success' && body.data) return body.data;
+      return unwrapAnswer<Health>(answer);
+    } catch (err) {
+      throw this.explain(err);
+    }
   }
 
   /** An uploaded archive and what became of each entry. */

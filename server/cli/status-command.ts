@@ -18,6 +18,7 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
   const health: Health = await client.health();
   if (health.status !== 'ok') {
     if (opts.json) process.stdout.write(`${JSON.stringify({ url: located.url, health, counts: null, recent_failures: [] }, null, 2)}\n`);
+    if (health.status === 'starting') throw new ApiError('SERVICE_STARTING', `Trove at ${located.url} is starting (opening its database); ask again in a few seconds.`);
     throw new ApiError('SERVICE_UNAVAILABLE', `Trove at ${located.url} is ${health.status}: its database is ${health.database}.`);
   }
   const count = (status?: ProcessingStatus) => client.listUploads({ limit: 1, ...(status ? { status } : {}) }).then((l) => l.total);

@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ok } from '../../shared/api/envelope.ts';
 import { TroveClient } from '../../server/cli/client.ts';
 import { openStartListener, type StartListener } from '../../server/http/start-listener.ts';
+import { repoRoot } from '../helpers/serve-process.ts';
 
 /**
  * `trove serve & trove search …`: the CLI meets the server's real start-up listener, which answers
@@ -36,5 +39,15 @@ describe('the CLI and a server that is still starting', () => {
     await sleep(300);
     stop.abort();
     await expect(answer).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('`trove status` says the server is starting (its health, answered with 503), not that it failed', async () => {
+    listener = await openStartListener({ host: '127.0.0.1', port: 0, version: 'test', mode: 'local' });
+    const client = new TroveClient({ url: listener.url, token: 'cli-token-0123456789abcdef' });
+    await expect(client.health()).resolves.toMatchObject({ status: 'starting', database: 'starting', version: 'test' });
+    const run = await promisify(execFile)(process.execPath, ['bin/trove.js', 'status', '--url', listener.url, '--token', 'cli-token-0123456789abcdef'], { cwd: repoRoot })
+      .then(() => ({ code: 0, stderr: '' }), (err: { code: number; stderr: string }) => err);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`error SERVICE_STARTING: Trove at ${listener.url} is starting`);
   });
 });

@@ -12,10 +12,12 @@ import { openDatabase, type Database } from '../server/db/database.ts';
 import { ensureVectorIndex, migrateToLatest, vectorIndexName } from '../server/db/migrate.ts';
 import type { DB } from '../server/db/schema.ts';
 import { hybridSearch, rankedSearch, type HybridQuery } from '../server/db/search-repo.ts';
+import { userTerms } from '../server/db/suggestions-repo.ts';
 import { ensureUser } from '../server/db/users-repo.ts';
 import { Metrics } from '../server/metrics.ts';
 import { FileLinks } from '../server/services/file-links.ts';
 import { SearchService } from '../server/services/search-service.ts';
+import { SuggestionVocabulary } from '../server/services/suggestion-vocabulary.ts';
 import { HmacUrlSigner } from '../server/storage/url-signer.ts';
 import { bruteForceTopK, corpusVectors, dropHelperTables, loadRows, makeCorpus, QUERIES, type Corpus } from './corpus.ts';
 import {
@@ -170,6 +172,7 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
       let noStats: { plan: string; ms: number[] };
       let recall: number;
       let extras: ExtrasCost;
+      let suggest: { readMs: number[]; matchMs: number[] };
       const vectors = corpusVectors(corpus, 0, n);
       try {
         const user = await ensureUser(database.db, 'local:owner');
@@ -181,6 +184,7 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
           for (let i = 0; i < QUERIES.length; i++) sqlMs.push((await timed(() => hybridSearch(database.db, hq(i)))).ms);
         }
         extras = await facetsAndReasonsCost(database, user.id, embedder, hq, rounds);
+        suggest = await suggestionsCost(database, user.id, rounds);
         const captured = await captureHybrid(database, hq(0));
         withStats = await runCaptured(database, captured, 3, false);
         extras.plans = {
@@ -233,6 +237,12 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
         baseline: { name: 'same SQL without them', value: p(extras.sql.without, 95) },
         ratio: round(slower(percentile(extras.sql.with, 95), percentile(extras.sql.without, 95)), 2),
         note: `p50 ${p(extras.sql.with, 50)} vs ${p(extras.sql.without, 50)} ms`,
+      });
+      rows.push({
+        section: 'search', name: `search suggestions p95 @ ${label} items (GET /search/suggestions: a prefix against the user's words in memory)`,
+        value: round(percentile(suggest.matchMs, 95), 3), unit: 'ms',
+        ...(n === 10_000 ? { goal: '< 30 ms', met: percentile(suggest.matchMs, 95) < 30 } : {}),
+        note: `the words read once per change to the user's files: p50 ${p(suggest.readMs, 50)}, max ${p(suggest.readMs, 100)} ms (synthetic rows carry 2 tags each, real ones 5-10)`,
       });
       rows.push({
         section: 'search', name: `hybrid SQL without planner statistics (before the fix) @ ${label} items`, value: p(noStats.ms, 50), unit: 'ms',
@@ -313,6 +323,22 @@ async function searchOnceReady(server: Awaited<ReturnType<typeof startChildServe
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/**
+ * Suggestions as the search box asks for them: the user's words read from the database (what the
+ * first keystroke after a change to their files waits for), then prefixes of the bench's query
+ * words matched in memory (every other keystroke).
+ */
+async function suggestionsCost(database: Database, userId: string, rounds: number): Promise<{ readMs: number[]; matchMs: number[] }> {
+  const readMs: number[] = [];
+  for (let r = 0; r < rounds; r++) readMs.push((await timed(() => userTerms(database.db, userId))).ms);
+  const vocabulary = new SuggestionVocabulary({ db: database.db });
+  await vocabulary.suggest(userId, 'a', 8);
+  const prefixes = QUERIES.flatMap((q) => q.split(/\s+/).filter((w) => w.length >= 2).map((w) => w.slice(0, 3)));
+  const matchMs: number[] = [];
+  for (let r = 0; r < rounds; r++) for (const prefix of prefixes) matchMs.push((await timed(() => vocabulary.suggest(userId, prefix, 8))).ms);
+  return { readMs, matchMs };
 }
 
 function timedSync(fn: () => unknown): number {

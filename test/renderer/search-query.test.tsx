@@ -219,13 +219,16 @@ describe('recent searches and suggestions under the box', () => {
     id: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`, query, result_count: 1, latency_ms: 3, created_at: new Date().toISOString(),
   });
 
-  it('shows each recent query once when the empty box is focused; Enter on one searches it; × forgets it', async () => {
+  it('shows each recent query once when the empty box is clicked; Enter on one searches it; × forgets it', async () => {
     const { api } = setup();
     api.searchHistory.mockResolvedValue({ history: [entry(1, 'pdf from 2019'), entry(2, 'PDF from 2019 '), entry(3, 'harbour')], total: 3 });
     api.search.mockResolvedValue(answer([]));
     render(<SearchBox />);
     const box = screen.getByRole('searchbox', { name: 'Search your files…' });
+    // Focus alone (from `/` or Tab) leaves Down for the results; a click opens the list.
     await act(async () => fireEvent.focus(box));
+    expect(screen.queryByRole('listbox')).toBeNull();
+    fireEvent.mouseDown(box);
     const list = await screen.findByRole('listbox', { name: 'Recent searches' });
     expect(within(list).getAllByRole('option').map((o) => o.textContent)).toEqual(['pdf from 2019', 'harbour']);
     await act(async () => fireEvent.click(within(list).getByRole('button', { name: 'Remove \u201charbour\u201d from recent searches' })));
@@ -276,6 +279,16 @@ describe('recent searches and suggestions under the box', () => {
     await act(async () => fireEvent.submit(box.closest('form')!));
     expect(useSearch.getState().query).toBe('old camera:"Canon EOS R5" ');
     expect(api.search).toHaveBeenCalledWith(expect.objectContaining({ query: 'old camera:"Canon EOS R5"' }), expect.any(AbortSignal));
+  });
+
+  it('Alt+Down opens the recent searches from the keyboard', async () => {
+    const { api } = setup();
+    api.searchHistory.mockResolvedValue({ history: [entry(1, 'harbour')], total: 1 });
+    render(<SearchBox />);
+    const box = screen.getByRole('searchbox', { name: 'Search your files…' });
+    fireEvent.focus(box);
+    await act(async () => fireEvent.keyDown(box, { key: 'ArrowDown', altKey: true }));
+    expect(within(await screen.findByRole('listbox', { name: 'Recent searches' })).getAllByRole('option').map((o) => o.textContent)).toEqual(['harbour']);
   });
 
   it('Escape closes the list first, then clears the box', async () => {

@@ -10,9 +10,9 @@ const SEARCH_LABEL = 'Search your files\u2026';
 const KIND_LABELS = { tag: 'Tag', camera: 'Camera', folder: 'Folder', collection: 'Collection' } as const;
 
 /**
- * The search box: searches as you type; recent searches when it is focused and empty, suggestions
- * from the user's own tags and cameras while typing (arrows move, Enter picks, Escape closes, then
- * clears); Down with nothing offered goes into the results; `/` and Ctrl+K focus it.
+ * The search box: searches as you type; recent searches when it is empty and clicked (or Alt+Down),
+ * suggestions from the user's own tags and cameras while typing (arrows move, Enter picks, Escape
+ * closes, then clears); Down with nothing offered goes into the results; `/` and Ctrl+K focus it.
  */
 export function SearchBox() {
   const query = useSearch((s) => s.query);
@@ -81,10 +81,11 @@ export function SearchBox() {
         aria-controls={shown ? listId : undefined}
         aria-activedescendant={activeOption ? `${listId}-${active}` : undefined}
         onChange={(e) => change(e.target.value)}
+        // Recent searches open on a click in the box (or Alt+Down); focus from `/` or Tab leaves Down for the results.
         onFocus={() => {
-          setOpen(true);
           if (query.trim() === '') void useSearchAssist.getState().loadHistory();
         }}
+        onMouseDown={() => setOpen(true)}
         onBlur={() => setOpen(false)}
         onKeyDown={(e) => {
           if (e.key === 'Escape' && shown) {
@@ -95,6 +96,10 @@ export function SearchBox() {
             e.preventDefault();
             change('');
             setOpen(false);
+          } else if (e.key === 'ArrowDown' && e.altKey) {
+            e.preventDefault();
+            setOpen(true);
+            if (query.trim() === '') void useSearchAssist.getState().loadHistory();
           } else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && shown) {
             e.preventDefault();
             const step = e.key === 'ArrowDown' ? 1 : -1;

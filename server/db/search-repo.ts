@@ -51,6 +51,12 @@ export interface HybridQuery {
    * baseline the cost of facets and reasons is measured against. Default true.
    */
   facetsAndReasons?: boolean | undefined;
+  /**
+   * false when the caller knows the user has no folder and no collection: those counts would be
+   * empty, and their subqueries (joins over collections) cost more to plan than the rest of the
+   * statement (bench/results.json, search details.afterPlaceFacetsFix). Default true.
+   */
+  placeFacets?: boolean | undefined;
 }
 
 export interface HybridHit {
@@ -197,6 +203,8 @@ const placeFacetColumn = (matches: string) => sql`(SELECT jsonb_build_object(
 
 /** The bench's baseline (HybridQuery.facetsAndReasons false): the columns of counts and reasons, empty. */
 const NO_FACETS = sql`'[]'::jsonb AS facet_rows, NULL::jsonb AS place_facets`;
+const NO_PLACE_FACETS = sql`NULL::jsonb AS place_facets`;
+const placeFacets = (q: Pick<HybridQuery, 'placeFacets'>, matches: string) => (q.placeFacets === false ? NO_PLACE_FACETS : placeFacetColumn(matches));
 const NO_REASONS = sql`NULL::text AS summary_headline, NULL::text AS text_headline, NULL::boolean AS name_match, NULL::text[] AS matched`;
 
 interface PageRow extends Omit<HybridHit, 'similarity' | 'fused'> {
@@ -304,7 +312,7 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
         SELECT kept.*, row_number() OVER (ORDER BY ${orderBy(q.sort, true)}) AS ord FROM kept
         ORDER BY ${orderBy(q.sort, true)}
         LIMIT ${q.limit} OFFSET ${q.offset ?? 0}
-      ), facets AS (SELECT ${extras ? sql`${facetColumn('kept')}, ${placeFacetColumn('kept')}` : NO_FACETS})
+      ), facets AS (SELECT ${extras ? sql`${facetColumn('kept')}, ${placeFacets(q, 'kept')}` : NO_FACETS})
       SELECT facets.*, r.* FROM facets LEFT JOIN (
         SELECT p.id, p.ord, p.similarity, p.fused, p.by_text, p.by_vector, p.file_size, p.created_at, p.content_date,
           u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.cloud_status, u.keep_local,
@@ -344,7 +352,7 @@ export async function filteredSearch(db: Kysely<DB>, q: Omit<HybridQuery, 'text'
       SELECT matched.*, row_number() OVER (ORDER BY ${orderBy(q.sort, false)}) AS ord FROM matched
       ORDER BY ${orderBy(q.sort, false)}
       LIMIT ${q.limit} OFFSET ${q.offset ?? 0}
-    ), facets AS (SELECT ${q.facetsAndReasons === false ? NO_FACETS : sql`${facetColumn('matched')}, ${placeFacetColumn('matched')}`})
+    ), facets AS (SELECT ${q.facetsAndReasons === false ? NO_FACETS : sql`${facetColumn('matched')}, ${placeFacets(q, 'matched')}`})
     SELECT facets.*, r.* FROM facets LEFT JOIN (
       SELECT p.id, p.ord, 0 AS similarity, 0 AS fused, false AS by_text, false AS by_vector, p.file_size, p.created_at, p.content_date,
         u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.cloud_status, u.keep_local,

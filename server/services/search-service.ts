@@ -104,6 +104,8 @@ export class SearchService {
     } else {
       const where = {
         userId, limit: body.limit, offset, sort, nsfw: body.nsfw ?? 'include', ...repositoryFilters(filters, places), facetsAndReasons: this.deps.facetsAndReasons,
+        // No folder and no collection: nothing to count there, and those counts cost the most to plan.
+        placeFacets: places === undefined || places.folders.length > 0 || places.collections.length > 0,
       } as const;
       const page = text === ''
         ? await search.filteredSearch(db, where)

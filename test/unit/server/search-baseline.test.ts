@@ -58,6 +58,12 @@ it('facetsAndReasons: false ranks the same page the same way, without counts or 
   expect(bare.total).toBe(4); // the offset and this page: all the bare statement sees
   for (const h of bare.hits) expect([h.summary_headline, h.text_headline, h.matched]).toEqual([null, null, null]);
 
+  // Without folder and collection counts (a user with neither): the same page and the same other counts.
+  const noPlaces = await rankedSearch(database.db, { ...q, placeFacets: false });
+  expect(noPlaces.hits.map((h) => h.id)).toEqual(full.hits.map((h) => h.id));
+  expect(noPlaces.facets).toEqual({ ...full.facets, folder: {}, collection: {} });
+  expect(noPlaces.total).toBe(5);
+
   const listed = await filteredSearch(database.db, { userId, limit: 2, facetsAndReasons: false });
   expect(listed.hits.map((h) => h.id)).toEqual((await filteredSearch(database.db, { userId, limit: 2 })).hits.map((h) => h.id));
   expect(listed.facets.file_type).toEqual({});

@@ -93,7 +93,10 @@ describe('trove serve start-up', () => {
       // Every client retries it, after the second the server asked for.
       expect(startingCall).toMatchObject({ code: 'SERVICE_STARTING', status: 503, retryable: true, retryAfterMs: 1000 });
       expect(retryDelay(startingCall, 0, [500, 2000])).toBe(1000);
-      if (startingPage) expect(startingPage.text).toContain('Starting Trove…');
+      // A browser opening the page meanwhile gets a page that says so and reloads itself.
+      expect(startingPage?.status).toBe(503);
+      expect(startingPage?.text).toContain('Starting Trove…');
+      expect(startingPage?.text).toContain('http-equiv="refresh"');
       // Once ready, the same call is answered.
       expect((await look(`${url}/api/v1/uploads`, { headers: { authorization: `Bearer ${TOKEN}` } }))?.status).toBe(200);
     } finally {

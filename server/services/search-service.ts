@@ -143,6 +143,8 @@ export class SearchService {
 
   /** The user's recent searches, newest first. */
   history(userId: string, limit: number, offset: number) {
+    // The page asks for the history when the box gets focus: read the words to suggest meanwhile, so the first keystroke finds them.
+    this.vocabulary.warm(userId);
     return search.searchHistory(this.deps.db, userId, limit, offset);
   }
 

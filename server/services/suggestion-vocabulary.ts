@@ -68,6 +68,11 @@ export class SuggestionVocabulary {
     return out;
   }
 
+  /** Reads the user's words now unless they are kept, without waiting (a failure is retried on the next ask). */
+  warm(userId: string): void {
+    this.termsOf(userId).catch(() => undefined);
+  }
+
   private termsOf(userId: string): Promise<Term[]> {
     const now = (this.deps.now ?? Date.now)();
     const kept = this.users.get(userId);

@@ -54,6 +54,8 @@ const STYLE = `
   audio { width: 100%; }
   a.button { align-self: flex-start; margin-top: auto; padding: .35rem .8rem; border-radius: 6px; background: var(--accent); color: #fff; text-decoration: none; font-weight: 600; }
   .single ul { grid-template-columns: minmax(0, 640px); }
+  .single .media { aspect-ratio: auto; max-height: 70vh; }
+  .single .media img { object-fit: contain; max-height: 70vh; }
   .notice { max-width: 560px; margin: 15vh auto; padding: 2rem; background: var(--card); border: 1px solid var(--line); border-radius: 12px; text-align: center; }
 `;
 

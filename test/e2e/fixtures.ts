@@ -53,8 +53,9 @@ export async function dragFilesOver(page: Page, files: DropFile[]): Promise<{ dr
 }
 
 /** Opens the app with the link `trove serve` prints and waits for it to be ready. */
-export async function openWithToken(page: Page): Promise<void> {
-  const { url, token } = server();
+/** Opens the web UI signed in with a token: the shared server's, or `at` (a spec's own server). */
+export async function openWithToken(page: Page, at: { url: string; token: string } = server()): Promise<void> {
+  const { url, token } = at;
   await page.goto(`${url}/#token=${encodeURIComponent(token)}`);
   await expect(page.getByRole('searchbox', { name: 'Search your files…' })).toBeVisible();
 }

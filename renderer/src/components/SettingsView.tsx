@@ -5,6 +5,7 @@ import { ConnectionSection } from './settings/ConnectionSection.tsx';
 import { FoldersSection } from './settings/FoldersSection.tsx';
 import { ThemeSection } from './settings/ThemeSection.tsx';
 import { UsageSection } from './settings/UsageSection.tsx';
+import { SharedLinksSection } from './settings/SharedLinksSection.tsx';
 
 /** Settings: the connection (or account), watched folders in the desktop app, AI usage, appearance. */
 export function SettingsView() {
@@ -21,6 +22,7 @@ export function SettingsView() {
         <ConnectionSection />
         {kind === 'electron' && <FoldersSection />}
         <UsageSection />
+        <SharedLinksSection />
         <ThemeSection />
       </div>
     </section>

@@ -1,6 +1,7 @@
 import { useDeletion } from '../../stores/deletion.ts';
 import { useDetail } from '../../stores/detail.ts';
 import { DownloadIcon, ExternalIcon, FolderIcon, SparkleIcon, TrashIcon } from '../Icons.tsx';
+import { ShareButton } from '../share/ShareButton.tsx';
 
 /**
  * What can be done with the open file: download it, find similar ones, show or open the original
@@ -25,6 +26,7 @@ export function DetailActions({ id, filename, localPath }: { id: string; filenam
           <button type="button" className="button" onClick={() => void openLocally()}><ExternalIcon size={16} />Open</button>
         </>
       )}
+      <ShareButton target={{ upload_id: id }} name={filename} />
       <button type="button" className="button button-danger-quiet" onClick={() => requestDelete(id, filename)}>
         <TrashIcon size={16} />Delete
       </button>

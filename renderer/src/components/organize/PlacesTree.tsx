@@ -4,6 +4,7 @@ import { ApiError } from '../../api/errors.ts';
 import { fieldOf } from './form-field.ts';
 import { useLibrary } from '../../stores/library.ts';
 import { useOrganize, type Place } from '../../stores/organize.ts';
+import { ShareButton } from '../share/ShareButton.tsx';
 
 const samePlace = (a: Place, b: Place) =>
   a.kind === b.kind && (a.kind !== 'collection' || a.id === (b as { id: string }).id) && (a.kind !== 'folder' || a.path === (b as { path: string }).path);
@@ -102,6 +103,7 @@ export function PlacesTree() {
             <button type="button" className="button button-small button-quiet" onClick={() => setCreating({ parentId: chosen.id })}>Add sub-collection</button>
           )}
           <button type="button" className="button button-small button-quiet" onClick={() => setRenaming(chosen.id)}>Rename</button>
+          <ShareButton small target={{ collection_id: chosen.id }} name={chosen.path} />
           {confirming === chosen.id ? (
             <span className="place-confirm" role="alert">
               Delete “{chosen.name}”{collections.some((c) => c.parent_id === chosen.id) ? ' and its sub-collections' : ''}? Its files stay in your library.

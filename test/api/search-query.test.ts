@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InterpretedQuerySchema, SNIPPET_MARKS, type SearchResponse, type SearchResult } from '../../shared/api/schemas.ts';
 import { Value } from 'typebox/value';
-import { accept, metadata, postJson } from '../helpers/http.ts';
+import { acceptProcessed, metadata, postJson } from '../helpers/http.ts';
 import { pdfWithText } from '../helpers/media.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -57,9 +57,7 @@ beforeAll(async () => {
     ['toner.txt', Buffer.from('Meeting notes: order toner for the Canon printer in the office before Friday.\n')],
     ['diary.txt', Buffer.from(`${'We walked along the harbour and talked about the weather, the boats and the long winter. '.repeat(40)}At the end of the day we found a small green zanzibarite pebble on the beach.\n`)],
   ];
-  for (const [name, bytes] of files) ids[name] = (await accept(s, bytes, name)).uploadId;
-  const done = await Promise.all(Object.values(ids).map((id) => s.waitForUpload(id)));
-  expect(done.map((u) => u.processing_status)).toEqual(done.map(() => 'completed'));
+  Object.assign(ids, await acceptProcessed(s, files));
 }, 180_000);
 
 afterAll(async () => {

@@ -6,19 +6,14 @@
  * NOT_FOUND for an id that is not one of the caller's. Runs in both modes (vitest.config.ts
  * CLOUD_API_SUITES).
  */
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchHistory, SearchHistoryDeleted, SearchSuggestions } from '../../shared/api/schemas.ts';
-import { accept, call, metadata, postJson } from '../helpers/http.ts';
+import { accept, acceptProcessed, call, metadata, postJson } from '../helpers/http.ts';
+import { jpegWithExif } from '../helpers/media.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
-const ids: Record<string, string> = {};
-
-function photo(make: string, model: string, background: string): Promise<Buffer> {
-  return sharp({ create: { width: 200, height: 150, channels: 3, background } })
-    .jpeg({ quality: 80 }).withExif({ IFD0: { Make: make, Model: model } }).toBuffer();
-}
+let ids: Record<string, string> = {};
 
 async function suggest(prefix: string, opts: { limit?: number; token?: string } = {}) {
   const q = new URLSearchParams({ prefix, ...(opts.limit ? { limit: String(opts.limit) } : {}) });
@@ -39,16 +34,14 @@ async function searchFor(query: string, token?: string) {
 
 beforeAll(async () => {
   s = await startTestServer();
-  const files: [string, Buffer][] = [
-    ['lighthouse-keeper.jpg', await photo('Canon', 'Canon EOS R5', '#c0392b')],
-    ['lighthouse-at-dusk.jpg', await photo('NIKON CORPORATION', 'NIKON D750', '#2c3e50')],
+  const files = [
+    ['lighthouse-keeper.jpg', await jpegWithExif({ make: 'Canon', model: 'Canon EOS R5', color: '#c0392b' })],
+    ['lighthouse-at-dusk.jpg', await jpegWithExif({ make: 'NIKON CORPORATION', model: 'NIKON D750', color: '#2c3e50' })],
     ['lighthouse-logbook.txt', Buffer.from('Logbook of the lighthouse on the northern cape, winter storms and passing ships.\n')],
     ['lightning-storm.txt', Buffer.from('Notes about a lightning storm over the bay.\n')],
     ['golden-retriever.txt', Buffer.from('Our golden retriever loves the beach.\n')],
-  ];
-  for (const [name, bytes] of files) ids[name] = (await accept(s, bytes, name)).uploadId;
-  const done = await Promise.all(Object.values(ids).map((id) => s.waitForUpload(id)));
-  expect(done.map((u) => u.processing_status)).toEqual(done.map(() => 'completed'));
+  ] as const;
+  ids = await acceptProcessed(s, files);
 }, 180_000);
 
 afterAll(async () => {

@@ -57,6 +57,15 @@ export async function accept(s: TestServer, bytes: Buffer, name: string, opts: {
   return { uploadId: res.body.data.upload_id, jobId: res.body.data.job_id!, body: res.body };
 }
 
+/** Uploads each file, waits until all are processed and expects every one completed; returns the upload ids by name. */
+export async function acceptProcessed(s: TestServer, files: readonly (readonly [string, Buffer])[]): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const [name, bytes] of files) ids[name] = (await accept(s, bytes, name)).uploadId;
+  const done = await Promise.all(Object.values(ids).map((id) => s.waitForUpload(id)));
+  expect(done.map((u) => u.processing_status)).toEqual(done.map(() => 'completed'));
+  return ids;
+}
+
 export async function metadata(s: TestServer, id: string, token?: string) {
   const res = await call<Upload & { extracted_text: string | null }>(s, `/api/v1/file/${id}/metadata`, { token });
   expect(res.status).toBe(200);

@@ -127,6 +127,17 @@ describe('trove search, for people', () => {
     const sinceAndExclude = await trove(['search', 'rowing since 2023 -invoice', '--time-zone', 'Europe/Berlin'], env);
     expect(sinceAndExclude.code).toBe(0);
     expect(sinceAndExclude.stdout).toMatch(/^Understood: "rowing" · since 2023-01-01 · without invoice$/m);
+
+    // What the server noted about the query comes out too.
+    const contradiction = await trove(['search', 'photos since 2021 before 2019'], env);
+    expect(contradiction.code).toBe(0);
+    expect(contradiction.stdout).toMatch(/^Note: The dates contradict each other, so none was applied; their words were matched as text\.$/m);
+  });
+
+  it('--literal: every word as typed, nothing read out of the query', async () => {
+    const a = await json(['pdf from 2019', '--literal']);
+    expect(a.interpreted).toMatchObject({ text: 'pdf from 2019', filters: {} });
+    for (const r of a.results) expect(['text', 'meaning', 'both']).toContain(r.reason?.by);
   });
 
   it('bad flags: a clear USAGE error and exit 2, before anything is asked of the server', async () => {

@@ -1,9 +1,9 @@
 import type { GridItem } from '../../lib/items.ts';
-import { ResultCard, type CardHandlers } from '../ResultCard.tsx';
+import { ResultCard } from '../ResultCard.tsx';
 import { GRID_GAP, GRID_PADDING } from './layout.ts';
 import type { CardSelection } from './useGridSelection.ts';
 
-interface GridRowProps extends CardHandlers {
+interface GridRowProps {
   /** The row's place in the whole grid (0-based) and its offset from the top, in pixels. */
   index: number;
   top: number;
@@ -14,6 +14,8 @@ interface GridRowProps extends CardHandlers {
   rowHeight: number;
   /** The item the keyboard is on. */
   active: number;
+  onOpen: (index: number) => void;
+  onFocusIndex: (index: number) => void;
   /** Multi-select, when the grid has it. */
   selection?: CardSelection | undefined;
 }

@@ -1,6 +1,6 @@
 /**
- * Suggestions as the user types, answered from memory: each user's tags and cameras with their
- * counts (db/suggestions-repo.ts) are read once and kept until one of their files finishes, goes
+ * Suggestions as the user types, answered from memory: each user's tags, cameras, folders and
+ * collections with their counts (db/suggestions-repo.ts) are read once and kept until one of their files finishes, goes
  * or comes back (the event bus says so, from any process), or a minute passes (a backstop for
  * changes that publish no event). Matching a prefix against a few thousand words in memory takes
  * well under a millisecond; the one read per change takes what one GROUP BY over the user's files
@@ -26,6 +26,17 @@ interface Entry {
   terms: Promise<Term[]>;
   until: number;
   unsubscribe: () => void;
+}
+
+/** Each folder row also counts for the folders above it: `Holidays` holds what `Holidays/2023` holds. */
+function withAncestorFolders(rows: readonly SuggestionRow[]): SuggestionRow[] {
+  const out: SuggestionRow[] = [];
+  for (const r of rows) {
+    if (r.kind !== 'folder') { out.push(r); continue; }
+    const parts = r.value.split('/');
+    parts.forEach((_, i) => out.push({ kind: 'folder', value: parts.slice(0, i + 1).join('/'), count: r.count }));
+  }
+  return out;
 }
 
 /**
@@ -61,8 +72,9 @@ export class SuggestionVocabulary {
     if (p === '') return [];
     const out: SuggestionRow[] = [];
     for (const t of await this.termsOf(userId)) {
-      // The start of the value or of a word inside it: "retr" finds "golden retriever", "eos" finds "Canon EOS R5".
-      if (t.lower.startsWith(p) || t.lower.includes(` ${p}`)) out.push({ kind: t.kind, value: t.value, count: t.count });
+      // The start of the value or of a word or path part inside it: "retr" finds "golden retriever",
+      // "eos" finds "Canon EOS R5", "2023" finds the folder "Holidays/2023".
+      if (t.lower.startsWith(p) || t.lower.includes(` ${p}`) || t.lower.includes(`/${p}`)) out.push({ kind: t.kind, value: t.value, count: t.count });
       if (out.length === limit) break;
     }
     return out;
@@ -83,7 +95,7 @@ export class SuggestionVocabulary {
       return kept.terms;
     }
     this.forget(userId);
-    const terms = userTerms(this.deps.db, userId).then(vocabulary);
+    const terms = userTerms(this.deps.db, userId).then((rows) => vocabulary(withAncestorFolders(rows)));
     const unsubscribe = this.deps.events?.subscribe(userId, (e) => {
       if (changesSearchResults(e)) this.forget(userId);
     }) ?? (() => undefined);

@@ -370,7 +370,7 @@ export const SearchHistoryDeletedSchema = Type.Object({
 export type SearchHistoryDeleted = Static<typeof SearchHistoryDeletedSchema>;
 
 // GET /search/suggestions
-/** Where a suggestion comes from; folders and collections join when the server has them. Tags include the objects the analyzer is sure of. */
+/** Where a suggestion comes from. Tags are the analyzer's (with the objects it is sure of) and the user's own; a folder or collection comes as its path. */
 export const SUGGESTION_KINDS = ['tag', 'camera', 'folder', 'collection'] as const;
 export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
 export const MAX_SUGGESTIONS = 20;

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchHistory, SearchHistoryDeleted, SearchSuggestions } from '../../shared/api/schemas.ts';
-import { accept, acceptProcessed, call, metadata, postJson } from '../helpers/http.ts';
+import { accept, acceptProcessed, call, eventually, metadata, postJson } from '../helpers/http.ts';
 import { jpegWithExif } from '../helpers/media.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -138,5 +138,28 @@ describe('forgetting recent searches', () => {
     expect(res.body.data).toEqual({ deleted: count });
     expect(await history()).toEqual({ history: [], total: 0 });
     expect((await history(s.otherToken)).history.map((h) => h.query)).toEqual(['their own search']);
+  });
+
+  it("offers the user's own tags, folders (and the folders above them) and collections", async () => {
+    const token = s.otherToken;
+    const json = (method: string, path: string, body: unknown) =>
+      call<{ id: string }>(s, path, { method, token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const { uploadId } = await accept(s, Buffer.from('Minutes of the harbour committee.\n'), 'minutes.txt', { token, metadata: JSON.stringify({ folder: 'Quayside/Archive 1998' }) });
+    expect(await eventually(async () => (await metadata(s, uploadId, token)).processing_status === 'completed', 120_000, 250)).toBe(true);
+    expect((await json('PATCH', `/api/v1/upload/${uploadId}`, { user_tags: ['Quarterly minutes'] })).status).toBe(200);
+    const parent = await json('POST', '/api/v1/collections', { name: 'Quays' });
+    const child = await json('POST', '/api/v1/collections', { name: 'Quay meetings', parent_id: parent.body.data.id });
+    expect((await json('POST', `/api/v1/collections/${child.body.data.id}/items`, { upload_ids: [uploadId] })).status).toBe(200);
+
+    const found = await suggest('qua', { token, limit: 20 });
+    expect(found).toEqual(expect.arrayContaining([
+      { kind: 'tag', value: 'quarterly minutes', count: 1 },
+      { kind: 'folder', value: 'Quayside', count: 1 },
+      { kind: 'folder', value: 'Quayside/Archive 1998', count: 1 },
+      { kind: 'collection', value: 'Quays/Quay meetings', count: 1 },
+    ]));
+    // A later part of a folder path is a word start too; the owner of the other files sees none of it.
+    expect(await suggest('archive', { token })).toContainEqual({ kind: 'folder', value: 'Quayside/Archive 1998', count: 1 });
+    expect(await suggest('quay')).toEqual([]);
   });
 });

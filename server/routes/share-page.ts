@@ -15,7 +15,8 @@ export const sharePageRoutes = (deps: ShareRoutesDeps, mediaOrigins: readonly st
   app.get<{ Params: { token: string } }>('/s/:token', {
     schema: { hide: true },
     config: { public: true, anyHost: true },
-    onRequest: shareRateLimit(deps),
+    onRequest: shareRateLimit(deps, (reply, message) => reply.header('Content-Security-Policy', csp).type('text/html; charset=utf-8')
+      .send(errorPage(new TroveError('RATE_LIMITED', message)))),
   }, async (req, reply) => {
     reply.header('Content-Security-Policy', csp);
     reply.header('X-Robots-Tag', 'noindex, nofollow');

@@ -26,7 +26,7 @@ export function requestOrigin(req: FastifyRequest): string {
  * The public share routes' limit, per client address: they need no sign-in, so the per-user limits
  * cannot apply. A limiter that cannot answer lets the request through (as rate-limit-hooks.ts does).
  */
-export function shareRateLimit(deps: ShareRoutesDeps) {
+export function shareRateLimit(deps: ShareRoutesDeps, page?: (reply: FastifyReply, message: string) => FastifyReply) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     let d;
     try {
@@ -36,8 +36,10 @@ export function shareRateLimit(deps: ShareRoutesDeps) {
       return undefined;
     }
     if (d.allowed) return undefined;
-    return reply.status(429).header('Retry-After', String(d.retryAfterSec))
-      .send(fail('RATE_LIMITED', `Too many requests for shared files from your address: at most ${d.limit} a minute. Try again in ${d.retryAfterSec} s.`, { limit: d.limit, retry_after: d.retryAfterSec }));
+    const message = `Too many requests for shared files from your address: at most ${d.limit} a minute. Try again in ${d.retryAfterSec} s.`;
+    reply.status(429).header('Retry-After', String(d.retryAfterSec));
+    // The page answers a person with a page; the JSON routes with the envelope.
+    return page ? page(reply, message) : reply.send(fail('RATE_LIMITED', message, { limit: d.limit, retry_after: d.retryAfterSec }));
   };
 }
 

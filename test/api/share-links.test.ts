@@ -258,6 +258,11 @@ describe('public routes', () => {
     expect(refused).toBeDefined();
     expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
     expectEnvelope(await refused!.json(), { code: 'RATE_LIMITED' });
+    // The page, counted the same, answers a person with a page.
+    const page = await visit(`/s/${'B'.repeat(43)}`);
+    expect(page.status).toBe(429);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('Too many requests');
     // The owner's own API is not counted against it.
     expect((await send<ShareList>('GET', '/api/v1/shares')).status).toBe(200);
   });

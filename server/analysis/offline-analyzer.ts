@@ -43,7 +43,11 @@ export class OfflineAnalyzer implements Analyzer {
     parts.sentences.splice(1, 0, ...seenSentences(findings, input.fileType));
     const metadata = addFindings(findings, input.fileType, parts);
     const ocrText = input.fileType === 'document' && input.metadata.scanned === true ? findings.ocr?.text : undefined;
-    return finish(input, parts, ocrText, this.model, metadata);
+    const analysis = finish(input, parts, ocrText, this.model, metadata);
+    // Timed stretches of the transcript: a search for words said in the middle of a clip points there.
+    const segments = findings.transcript?.segments ?? [];
+    if (segments.length > 0) analysis.chunks = segments.map((s) => ({ kind: 'transcript' as const, ...s }));
+    return analysis;
   }
 }
 
@@ -95,7 +99,13 @@ function finish(input: AnalysisInput, parts: Parts, scanText: string | undefined
     );
   }
   if (fileType === 'document' && meta.truncated === true && body !== '') {
-    parts.sentences.push('Long document; only the first part of its text is indexed.');
+    // Every page the pipeline read is searched on its own (upload_chunks); only a document longer than that is cut.
+    const pages = Array.isArray(input.chunks) ? input.chunks.filter((c) => c.kind === 'page').length : 0;
+    const pageCount = typeof meta.pageCount === 'number' ? meta.pageCount : 0;
+    const indexed = typeof meta.pagesIndexed === 'number' ? meta.pagesIndexed : pageCount;
+    parts.sentences.push(pages === 0 ? 'Long document; only the first part of its text is indexed.'
+      : indexed < pageCount ? `Long document; its first ${indexed} pages are searchable page by page.`
+        : 'Long document; every page is searchable.');
   }
 
   const name = filenameWords(typeof input.filename === 'string' ? input.filename : '');

@@ -14,6 +14,19 @@ export interface Embedder {
   close(): Promise<void>;
 }
 
+/**
+ * A part of a file a search can point into (stored in upload_chunks, migration 0010): one page of a
+ * document, or one stretch of a transcript with its times in seconds from the start of the file.
+ */
+export interface ContentChunk {
+  kind: 'transcript' | 'page' | 'frames';
+  /** 1-based, for pages. */
+  page?: number;
+  start_s?: number;
+  end_s?: number;
+  text: string;
+}
+
 /** Facts a pipeline has already extracted from the file; the analyzer turns them into a searchable description. */
 export interface AnalysisInput {
   fileType: FileType;
@@ -24,6 +37,8 @@ export interface AnalysisInput {
   metadata: Record<string, unknown>;
   /** Document text (already capped at 10 000 chars) or transcript. */
   text?: string;
+  /** The whole document, page by page (the pipeline's; `text` holds only its opening). */
+  chunks?: ContentChunk[];
   /** The image or extracted video frames (unused by the offline v1, used by later analyzers). */
   imagePaths?: string[];
   audioPath?: string;
@@ -50,6 +65,8 @@ export interface Analysis {
    * metadata so they can be shown and filtered on.
    */
   metadata?: Record<string, unknown>;
+  /** Timed parts of what was heard (transcript segments), for search to point into. */
+  chunks?: ContentChunk[];
 }
 
 export interface Analyzer {
@@ -126,9 +143,16 @@ export interface TextRecognizer {
   close(): Promise<void>;
 }
 
+export interface Transcript {
+  text: string;
+  confidence: 'low' | 'medium' | 'high';
+  /** Stretches of speech with their times (seconds from the start), when the engine gives them. */
+  segments?: { start_s: number; end_s: number; text: string }[];
+}
+
 /** Speech to text; null when no engine is installed on this machine. */
 export interface SpeechRecognizer {
   readonly model: string;
-  transcribe(audioPath: string, signal?: AbortSignal): Promise<{ text: string; confidence: 'low' | 'medium' | 'high' } | null>;
+  transcribe(audioPath: string, signal?: AbortSignal): Promise<Transcript | null>;
   close(): Promise<void>;
 }

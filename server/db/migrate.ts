@@ -8,6 +8,7 @@ import * as collectionsTagsNotes from './migrations/0007_collections_tags_notes.
 import * as foldersBatches from './migrations/0006_folders_batches.ts';
 import * as purgedUploads from './migrations/0008_purged_uploads.ts';
 import * as shareLinks from './migrations/0009_share_links.ts';
+import * as contentChunks from './migrations/0010_content_chunks.ts';
 import type { DB } from './schema.ts';
 
 /** Migrations are listed here rather than read from disk, so bundlers and tsx see the same set. */
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006_folders_batches': foldersBatches,
   '0008_purged_uploads': purgedUploads,
   '0009_share_links': shareLinks,
+  '0010_content_chunks': contentChunks,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -283,17 +283,27 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
     await sql`SET LOCAL hnsw.iterative_scan = relaxed_order`.execute(trx);
     await sql`SET LOCAL hnsw.ef_search = ${sql.lit(Math.max(40, q.candidates))}`.execute(trx);
     const { rows } = await sql<PageRow>`
-      WITH vec_ranked AS (${nearest}), fts AS (
+      WITH q AS (
+        -- Every word (websearch semantics) ranks first; files with only some of the words follow,
+        -- so a natural-language query still has text matches. Negations keep the strict form,
+        -- where OR would turn "-word" into "anything without word".
+        SELECT s AS strict, CASE WHEN s::text LIKE '%!%' THEN s ELSE replace(s::text, ' & ', ' | ')::tsquery END AS loose
+        FROM websearch_to_tsquery('english', ${q.text}) AS s
+      ), vec_ranked AS (${nearest}), fts AS (
         SELECT id, strict, row_number() OVER (ORDER BY strict DESC, rank DESC) AS rnk
         FROM (
-          SELECT id, search_tsv @@ q.strict AS strict, ts_rank_cd(${sql.lit(FIELD_WEIGHTS)}::float4[], search_tsv, q.loose, 32) AS rank
-          FROM uploads, (
-            -- Every word (websearch semantics) ranks first; files with only some of the words follow,
-            -- so a natural-language query still has text matches. Negations keep the strict form,
-            -- where OR would turn "-word" into "anything without word".
-            SELECT s AS strict, CASE WHEN s::text LIKE '%!%' THEN s ELSE replace(s::text, ' & ', ' | ')::tsquery END AS loose
-            FROM websearch_to_tsquery('english', ${q.text}) AS s) q
-          WHERE ${filters} AND search_tsv @@ q.loose
+          -- A file matches by its own text or by any of its parts (upload_chunks: every page of a long
+          -- document, whose own text holds only the opening); a part's words weigh as little as D.
+          SELECT id, bool_or(strict) AS strict, max(rank) AS rank FROM (
+            SELECT id, search_tsv @@ q.strict AS strict, ts_rank_cd(${sql.lit(FIELD_WEIGHTS)}::float4[], search_tsv, q.loose, 32) AS rank
+            FROM uploads, q
+            WHERE ${filters} AND search_tsv @@ q.loose
+            UNION ALL
+            SELECT c.upload_id, c.search_tsv @@ q.strict, ts_rank_cd(${sql.lit(FIELD_WEIGHTS)}::float4[], c.search_tsv, q.loose, 32)
+            FROM upload_chunks c, q
+            WHERE c.search_tsv @@ q.loose AND c.upload_id IN (SELECT id FROM uploads WHERE ${filters})
+          ) parts
+          GROUP BY id
         ) matches
         ORDER BY rnk
         LIMIT ${q.candidates}

@@ -10,9 +10,15 @@ export const MAX_SCANNED_PAGES = 5;
 /** ~200 dpi for a Letter/A4 page: body text comes out large enough for tesseract. */
 const SCAN_RENDER_WIDTH = 1700;
 
+/**
+ * Pages of a PDF whose text is kept page by page for search (upload_chunks): reading a page's text
+ * costs ~2–5 ms, so a 1 000-page manual is read whole; beyond that the rest is left out, and said so.
+ */
+export const MAX_INDEXED_PAGES = 1000;
+
 function readText(input: PipelineInput): Promise<DocumentText | PdfText> {
   const opts = { maxChars: MAX_DOCUMENT_CHARS };
-  if (input.mimeType === 'application/pdf') return readPdf(input.sourcePath, { ...opts, maxPages: 10 });
+  if (input.mimeType === 'application/pdf') return readPdf(input.sourcePath, { ...opts, maxPages: 10, pageTexts: MAX_INDEXED_PAGES, signal: input.signal });
   if (input.mimeType.includes('wordprocessingml')) return readDocx(input.sourcePath, opts);
   return readTextFile(input.sourcePath, opts);
 }
@@ -26,7 +32,13 @@ export const documentPipeline: Pipeline = [
       const { text, ...rest } = doc;
       const scanned = 'pagesWithoutText' in rest ? rest.pagesWithoutText.slice(0, MAX_SCANNED_PAGES) : [];
       if ('pagesWithoutText' in rest) delete (rest as Partial<PdfText>).pagesWithoutText;
+      const pages = 'pages' in rest ? rest.pages ?? [] : [];
+      if ('pages' in rest) delete (rest as Partial<PdfText>).pages;
       out.metadata = { ...rest, characters: text.length };
+      if (pages.length > 0) {
+        out.chunks = pages.map((p) => ({ kind: 'page' as const, page: p.page, text: p.text }));
+        out.metadata.pagesIndexed = Math.min(Number(rest.pageCount ?? 0), MAX_INDEXED_PAGES);
+      }
       if (scanned.length > 0) Object.assign(out.metadata, { scanned: true, scannedPages: scanned });
       out.text = text;
     },

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { FileType } from '../../shared/file-types.ts';
+import type { ContentChunk } from '../analysis/types.ts';
 
 export interface PipelineInput {
   fileType: FileType;
@@ -24,6 +25,8 @@ export interface Derived {
 export interface PipelineOutput {
   metadata: Record<string, unknown>;
   text?: string;
+  /** A document's pages, each searchable on its own (`text` holds only the opening). */
+  chunks?: ContentChunk[];
   imagePaths?: string[];
   audioPath?: string;
   thumbnail?: Derived;

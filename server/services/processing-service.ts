@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { TroveError } from '../../shared/api/errors.ts';
 import type { UploadEvent } from '../../shared/api/schemas.ts';
+import { replaceChunks } from '../db/chunks-repo.ts';
 import * as jobs from '../db/jobs-repo.ts';
 import type { DB } from '../db/schema.ts';
 import * as uploads from '../db/uploads-repo.ts';
@@ -83,9 +84,10 @@ export class ProcessingService {
     const workDir = await fs.mkdtemp(path.join(this.deps.options.scratchDir, 'job-'));
     try {
       const lastAttempt = row.attempts > this.deps.options.retryDelaysSec.length;
-      const { result, usage } = await this.process(job, row.id, upload, workDir, controller.signal, lastAttempt);
+      const { result, usage, chunks } = await this.process(job, row.id, upload, workDir, controller.signal, lastAttempt);
       const done = await db.transaction().execute(async (trx) => {
         const ok = await uploads.completeUpload(trx, upload.id, row.id, result);
+        if (ok) await replaceChunks(trx, upload.id, chunks, result.embeddingModel);
         await jobs.finishJob(trx, row.id, job.id, ok ? { state: 'completed' } : { state: 'cancelled' });
         // Tokens spent count even when a newer attempt won the upload: the provider billed them.
         await this.deps.usage.record(trx, usage);
@@ -111,7 +113,7 @@ export class ProcessingService {
   private async process(
     job: QueueJob<ProcessJobData>, jobId: string,
     upload: ClaimedUpload, workDir: string, signal: AbortSignal, lastAttempt: boolean,
-  ): Promise<{ result: uploads.CompletedAnalysis; usage: Understood['usage'] }> {
+  ): Promise<{ result: uploads.CompletedAnalysis; usage: Understood['usage']; chunks: Understood['chunks'] }> {
     const { store } = this.deps;
     const progress = this.progressReporter(job, jobId, upload);
     const source = await store.localCopy(upload.storage_uri);
@@ -127,7 +129,7 @@ export class ProcessingService {
       const thumbnailUri = await derived(media.thumbnail);
       const previewUri = await derived(media.preview);
       signal.throwIfAborted();
-      return { result: { ...completedAnalysis(media, understood), thumbnailUri, previewUri }, usage: understood.usage };
+      return { result: { ...completedAnalysis(media, understood), thumbnailUri, previewUri }, usage: understood.usage, chunks: understood.chunks };
     } finally {
       await source.release();
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TroveError } from '../../shared/api/errors.ts';
+import { replaceChunks } from '../db/chunks-repo.ts';
 import * as jobs from '../db/jobs-repo.ts';
 import * as uploads from '../db/uploads-repo.ts';
 import type { QueueJob } from '../queue/job-queue.ts';
@@ -88,6 +89,7 @@ export class ReanalysisService {
       }
       const changed = await db.transaction().execute(async (trx) => {
         const ok = await uploads.completeReanalysis(trx, upload.id, jobId, completedAnalysis(media, understood));
+        if (ok) await replaceChunks(trx, upload.id, understood.chunks, understood.embeddingModel);
         await jobs.finishJob(trx, jobId, job.id, ok ? { state: 'completed' } : { state: 'cancelled' });
         await this.deps.usage.record(trx, understood.usage);
         return ok;

@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely';
 import { TroveError } from '../../shared/api/errors.ts';
 import {
   DEFAULT_MIN_SCORE, NEAR_DUPLICATE_MAX_DISTANCE, RELATED_MIN_SCORE, SNIPPET_MARKS, type SearchBody, type SearchHistoryDeleted, type SearchReason,
-  type SearchResponse, type SearchResult, type SearchSuggestions, type SimilarResponse,
+  type SearchMoment, type SearchResponse, type SearchResult, type SearchSuggestions, type SimilarResponse,
 } from '../../shared/api/schemas.ts';
 import { formatQuery } from '../../shared/search/query-format.ts';
 import { hammingDistance } from '../../shared/node/media/index.ts';
 import type { Embedder } from '../analysis/types.ts';
 import type { DB } from '../db/schema.ts';
+import { bestMoments, type Moment } from '../db/chunks-repo.ts';
 import * as search from '../db/search-repo.ts';
 import type { UsageRow } from '../db/usage-repo.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -63,6 +64,15 @@ function reasonOf(h: search.HybridHit, wordsAsked: boolean): SearchReason {
   };
 }
 
+/** The API's moment: a page, or a time span; its words on one line. */
+function momentOf(m: Moment | undefined): SearchMoment | undefined {
+  if (!m) return undefined;
+  const text = m.text.replace(/\s+/g, ' ').trim();
+  if (m.page !== null) return { page: m.page, text };
+  if (m.start_s === null) return undefined;
+  return { start_s: Math.max(0, m.start_s), ...(m.end_s !== null ? { end_s: Math.max(m.start_s, m.end_s) } : {}), text };
+}
+
 export class SearchService {
   private readonly embedder: Embedder;
   private readonly vocabulary: SuggestionVocabulary;
@@ -107,15 +117,19 @@ export class SearchService {
         // No folder and no collection: nothing to count there, and those counts cost the most to plan.
         placeFacets: places === undefined || places.folders.length > 0 || places.collections.length > 0,
       } as const;
+      const spaces = text === '' ? [] : await this.embedQuery(userId, text.slice(0, MAX_EMBED_QUERY));
       const page = text === ''
         ? await search.filteredSearch(db, where)
         : await search.rankedSearch(db, {
-          ...where, text, spaces: await this.embedQuery(userId, text.slice(0, MAX_EMBED_QUERY)),
-          candidates: Math.max(CANDIDATES, body.limit), minScore: body.min_score ?? DEFAULT_MIN_SCORE,
+          ...where, text, spaces, candidates: Math.max(CANDIDATES, body.limit), minScore: body.min_score ?? DEFAULT_MIN_SCORE,
         });
+      // Where inside each recording or document the query matched (its pages and transcript segments).
+      const moments = text === '' ? new Map<string, Moment>()
+        : await bestMoments(db, page.hits.filter((h) => h.file_type !== 'image').map((h) => h.id), text, spaces);
       const rows = page.hits.map((h) => {
         const { thumbnail_url: _, ...result } = this.toResult(h);
-        return { result: { ...result, reason: reasonOf(h, text !== '') }, thumbnailKey: h.thumbnail_uri };
+        const moment = momentOf(moments.get(h.id));
+        return { result: { ...result, reason: reasonOf(h, text !== ''), ...(moment ? { moment } : {}) }, thumbnailKey: h.thumbnail_uri };
       });
       found = { rows, total: page.total, facets: page.facets };
       await cache?.set(userId, key, found).catch(() => undefined);

@@ -3,7 +3,7 @@ import type { AnalyzerName, CloudStatus } from '../../shared/api/schemas.ts';
 import type { FileType } from '../../shared/file-types.ts';
 import { usageOf } from '../analysis/cloud/index.ts';
 import { embeddingText } from '../analysis/embedding-text.ts';
-import type { Analysis, AnalysisInput, Analyzer, CloudAnalyzer, Embedder, ModelUsage } from '../analysis/types.ts';
+import type { Analysis, AnalysisInput, Analyzer, CloudAnalyzer, ContentChunk, Embedder, ModelUsage } from '../analysis/types.ts';
 import type { UsageRow } from '../db/usage-repo.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -40,9 +40,24 @@ export interface Understood {
   cloudReason: string | null;
   embedding: number[];
   embeddingModel: string;
+  /** The file's pages or transcript segments; the first MAX_EMBEDDED_CHUNKS carry a vector in the file's space. */
+  chunks: EmbeddedChunk[];
   /** Priced calls, written with the result in one transaction. */
   usage: UsageRow[];
 }
+
+export interface EmbeddedChunk extends ContentChunk {
+  embedding: number[] | null;
+}
+
+/**
+ * Parts of one file embedded besides the file itself. Each is one more text in the same embedding
+ * call (a 100-page PDF: 100 pages, ~6 ms each offline in batches); past this, parts are still found
+ * by their words, just not by meaning. Keeps a long manual's indexing cost bounded.
+ */
+export const MAX_EMBEDDED_CHUNKS = 120;
+/** What of a part goes to the embedder: its opening is what a vector of one page can hold anyway. */
+const CHUNK_EMBED_CHARS = 1500;
 
 /**
  * Decides who describes and embeds a file, and does it: the offline analysis always runs first (it
@@ -62,9 +77,11 @@ export class Understanding {
     const { deps } = this;
     const grounding = await deps.offline.analyze(input, signal);
     const route = await this.route(ctx);
+    // The pipeline's pages and the offline analysis's transcript segments; a cloud description has neither.
+    const chunks = [...(input.chunks ?? []), ...(grounding.chunks ?? [])];
     if (route.kind === 'local') {
       stage('embedding');
-      const vector = await this.embed(deps.localEmbedder, grounding, input.filename, ctx, signal);
+      const vector = await this.embed(deps.localEmbedder, grounding, input.filename, chunks, ctx, signal);
       return { analysis: grounding, analyzer: 'offline', cloudStatus: route.status, cloudReason: route.reason, ...vector };
     }
     let described: Pick<Understood, 'analysis' | 'analyzer' | 'cloudStatus' | 'cloudReason'> & { usage: UsageRow[] } = {
@@ -75,7 +92,7 @@ export class Understanding {
       described = await this.describe(deps.cloud, input, grounding, ctx, signal);
     }
     stage('embedding');
-    const vector = await this.embed(deps.embedder, described.analysis, input.filename, ctx, signal);
+    const vector = await this.embed(deps.embedder, described.analysis, input.filename, chunks, ctx, signal);
     return { ...described, ...vector, usage: [...described.usage, ...vector.usage] };
   }
 
@@ -116,14 +133,25 @@ export class Understanding {
     }
   }
 
-  private async embed(embedder: Embedder, analysis: Analysis, filename: string, ctx: UnderstandContext, signal: AbortSignal) {
+  /** The file's vector and its parts' in one call, so a paid embedder batches them into one request. */
+  private async embed(embedder: Embedder, analysis: Analysis, filename: string, chunks: ContentChunk[], ctx: UnderstandContext, signal: AbortSignal) {
     const usage: UsageRow[] = [];
-    const [embedding] = await embedder.embed([embeddingText(filename, analysis.summary, analysis.extractedText)], signal,
+    const embedded = chunks.slice(0, MAX_EMBEDDED_CHUNKS);
+    if (chunks.length > embedded.length) {
+      this.deps.log.info({ uploadId: ctx.uploadId, parts: chunks.length, embedded: embedded.length },
+        'Long file: only its first parts are embedded for search by meaning; every part is still found by its words');
+    }
+    const texts = [embeddingText(filename, analysis.summary, analysis.extractedText), ...embedded.map((c) => c.text.slice(0, CHUNK_EMBED_CHARS))];
+    const vectors = await embedder.embed(texts, signal,
       (u) => usage.push(this.deps.usage.price({ ...this.usageContext(ctx), kind: 'embedding' }, u)));
-    if (!embedding || embedding.length !== embedder.dimensions) {
+    if (vectors.length !== texts.length || vectors.some((v) => v.length !== embedder.dimensions)) {
       throw new TroveError('MODEL_UNAVAILABLE', 'The embedding model returned a vector of the wrong size.');
     }
-    return { embedding, embeddingModel: embedder.model, usage };
+    const [embedding] = vectors as [number[], ...number[][]];
+    return {
+      embedding, embeddingModel: embedder.model, usage,
+      chunks: chunks.map((c, i) => ({ ...c, embedding: vectors[i + 1] ?? null })),
+    };
   }
 
   private usageContext(ctx: UnderstandContext) {

@@ -286,6 +286,19 @@ export const SearchReasonSchema = Type.Object({
 });
 export type SearchReason = Static<typeof SearchReasonSchema>;
 
+/**
+ * Where inside the file the query matched: a stretch of a recording (seconds from its start) or a
+ * page of a document, with the words there. The best-matching part: the one with the query's words,
+ * else the one nearest in meaning.
+ */
+export const SearchMomentSchema = Type.Object({
+  start_s: Type.Optional(Type.Number({ minimum: 0, description: 'Audio and video: where the segment starts, in seconds.' })),
+  end_s: Type.Optional(Type.Number({ minimum: 0, description: 'Audio and video: where it ends.' })),
+  page: Type.Optional(Type.Integer({ minimum: 1, description: 'Documents: the page (1-based).' })),
+  text: Type.String({ description: 'The words of that part (for a transcript, what the speech engine heard), shortened around the match.' }),
+});
+export type SearchMoment = Static<typeof SearchMomentSchema>;
+
 export const SearchResultSchema = Type.Object({
   upload_id: Uuid,
   filename: Type.String(),
@@ -303,6 +316,7 @@ export const SearchResultSchema = Type.Object({
   keep_local: Type.Boolean({ description: 'Kept away from every cloud model.' }),
   near_duplicate: Type.Optional(Type.Boolean({ description: 'Find similar only: looks like the same picture (resized or re-encoded).' })),
   reason: Type.Optional(SearchReasonSchema),
+  moment: Type.Optional(SearchMomentSchema),
 });
 export type SearchResult = Static<typeof SearchResultSchema>;
 

@@ -2,7 +2,7 @@
 // image, a video's frames, a scan's pages) and speech in its sound. Each model is optional and fails
 // on its own: its part is left out with one logged warning, and the file still completes.
 import type { Logger } from '../../logger.ts';
-import type { AnalysisInput, NsfwClassifier, ObjectDetector, SpeechRecognizer, TextRecognizer } from '../types.ts';
+import type { AnalysisInput, NsfwClassifier, ObjectDetector, SpeechRecognizer, TextRecognizer, Transcript } from '../types.ts';
 
 /** Colour words and brightness of one picture (server/analysis/vision/scene-cues.ts implements it). */
 export type SceneCuesFn = (imagePath: string, metadata: Record<string, unknown>) => Promise<{
@@ -39,7 +39,7 @@ export interface Findings {
   night: boolean;
   nsfw?: { flagged: boolean; score: number };
   ocr?: { text: string; confidence: number };
-  transcript?: { text: string; confidence: 'low' | 'medium' | 'high' };
+  transcript?: Transcript;
 }
 
 /** Frames of a video that go through the picture models: enough to see what a clip shows, bounded in time. */
@@ -97,7 +97,9 @@ export async function findContent(input: AnalysisInput, deps: OfflineDeps, warn:
     night: cues?.night ?? false,
     ...(nsfw ? { nsfw } : {}),
     ...(ocr && ocr.text !== '' ? { ocr } : {}),
-    ...(transcript && transcript.text.trim() !== '' ? { transcript: { text: transcript.text.trim(), confidence: transcript.confidence } } : {}),
+    ...(transcript && transcript.text.trim() !== '' ? {
+      transcript: { text: transcript.text.trim(), confidence: transcript.confidence, ...(transcript.segments ? { segments: transcript.segments } : {}) },
+    } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TroveError } from '../../../shared/api/errors.ts';
 import { ffmpegPath, runTool } from '../../../shared/node/media/tools.ts';
-import type { SpeechRecognizer } from '../types.ts';
+import type { SpeechRecognizer, Transcript } from '../types.ts';
 
 export interface PocketsphinxOptions {
   /** Only the start of long recordings is transcribed (default 300 s): pocketsphinx needs ~0.5 s per second of audio. */
@@ -31,21 +31,21 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
     this.timeoutMs = options.timeoutMs ?? 10 * 60_000;
   }
 
-  async transcribe(audioPath: string, signal?: AbortSignal): Promise<{ text: string; confidence: 'low' } | null> {
+  async transcribe(audioPath: string, signal?: AbortSignal): Promise<Transcript | null> {
     if (this.closed) throw new TroveError('SERVICE_UNAVAILABLE', 'Speech recognition has been shut down.');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'trove-speech-'));
     try {
       const wav = path.join(dir, 'speech.wav');
       const opts = { signal, timeoutMs: this.timeoutMs };
       await runTool(ffmpegPath(), ['-nostdin', '-v', 'error', '-y', '-i', audioPath, '-vn', '-t', String(this.maxSeconds), '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', wav], opts);
-      const { stdout } = await runTool(this.bin, ['-infile', wav, '-logfn', os.devNull], {
+      // `-time yes`: each utterance's line is followed by one line per word with its start and end.
+      const { stdout } = await runTool(this.bin, ['-infile', wav, '-time', 'yes', '-logfn', os.devNull], {
         ...opts,
         // The WAV is ours, so a failure here is the engine's, not the user's file's.
         onFailure: (failure) => new TroveError('PROCESSING_FAILED', 'Speech recognition failed on this file.', failure),
       });
-      // One line per utterance (a stretch of speech between pauses).
-      const text = stdout.split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
-      return { text, confidence: 'low' };
+      const { text, segments } = parseTimedOutput(stdout);
+      return { text, confidence: 'low', segments };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -55,4 +55,44 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
   async close(): Promise<void> {
     this.closed = true;
   }
+}
+
+/** A word line of `-time yes` output: the word, its start and end in seconds, its posterior probability. */
+const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)$/;
+/** Longer utterances are cut into segments about this long, so a moment points near the words. */
+const MAX_SEGMENT_S = 15;
+
+/**
+ * pocketsphinx_continuous with `-time yes` prints each utterance (a stretch of speech between pauses)
+ * as a line of text followed by its words, one per line with times. The text is the utterance lines;
+ * each segment is an utterance's words (cut every MAX_SEGMENT_S), without the markers of silence and
+ * noise (`<s>`, `</s>`, `<sil>`, `[NOISE]`, `++…++`) and with alternative pronunciations (`an(2)`)
+ * named as the word.
+ */
+export function parseTimedOutput(stdout: string): { text: string; segments: { start_s: number; end_s: number; text: string }[] } {
+  const utterances: string[] = [];
+  const segments: { start_s: number; end_s: number; text: string }[] = [];
+  let words: { word: string; start: number; end: number }[] = [];
+  const flush = (): void => {
+    if (words.length > 0) segments.push({ start_s: words[0]!.start, end_s: words[words.length - 1]!.end, text: words.map((w) => w.word).join(' ') });
+    words = [];
+  };
+  for (const raw of stdout.split('\n')) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const m = WORD_LINE.exec(line);
+    if (!m) {
+      flush();
+      utterances.push(line);
+      continue;
+    }
+    const [, token, start, end] = m as unknown as [string, string, string, string];
+    if (token === '</s>') flush();
+    if (/^(<.*>|\[.*\]|\+\+.*\+\+)$/.test(token)) continue;
+    const word = { word: token.replace(/\(\d+\)$/, ''), start: Number(start), end: Number(end) };
+    if (words.length > 0 && word.end - words[0]!.start > MAX_SEGMENT_S) flush();
+    words.push(word);
+  }
+  flush();
+  return { text: utterances.join(' '), segments };
 }

@@ -86,13 +86,15 @@ async function withPdf<T>(path: string, signal: AbortSignal | undefined, use: (d
 export interface PdfText extends DocumentText {
   /** Pages read that have no text layer (1-based): scans, or pages of pictures only, to render and OCR. */
   pagesWithoutText: number[];
+  /** Each page's own text (1-based `page`; pages without text left out), up to `pageTexts` pages, when asked for. */
+  pages?: { page: number; text: string }[];
   /** When the document was made (its CreationDate), ISO 8601 in UTC. */
   created?: string;
 }
 
 export async function readPdf(
   path: string,
-  opts: { maxPages?: number; maxChars?: number; signal?: AbortSignal } = {},
+  opts: { maxPages?: number; maxChars?: number; pageTexts?: number; signal?: AbortSignal } = {},
 ): Promise<PdfText> {
   const maxPages = opts.maxPages ?? 10;
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
@@ -100,8 +102,10 @@ export async function readPdf(
     const pagesToRead = Math.min(doc.numPages, maxPages);
     const pages: string[] = [];
     const pagesWithoutText: number[] = [];
+    const pageTexts: { page: number; text: string }[] = [];
+    const lastPageText = Math.min(doc.numPages, opts.pageTexts ?? 0);
     let length = 0;
-    for (let n = 1; n <= pagesToRead && length <= maxChars; n++) {
+    for (let n = 1; (n <= pagesToRead && length <= maxChars) || n <= lastPageText; n++) {
       throwIfAborted(opts.signal);
       const page = await doc.getPage(n);
       const content = await page.getTextContent();
@@ -110,6 +114,9 @@ export async function readPdf(
         if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '');
       }
       page.cleanup();
+      if (n <= lastPageText && text.trim() !== '') pageTexts.push({ page: n, text: text.trim() });
+      // Past the opening pages only the page texts are being read.
+      if (n > pagesToRead || length > maxChars) continue;
       // A scanner's stray OCR-less page can still carry a few characters (a page number stamp).
       if (text.trim().length < MIN_PAGE_TEXT) pagesWithoutText.push(n);
       pages.push(text.trim());
@@ -121,6 +128,7 @@ export async function readPdf(
       text: clipped.text,
       pageCount: doc.numPages,
       truncated: clipped.clipped || pages.length < doc.numPages,
+      ...(opts.pageTexts !== undefined ? { pages: pageTexts } : {}),
     };
     const { info } = await doc.getMetadata();
     const fields = info as Record<string, unknown>;

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installed } from '../../../helpers/programs.ts';
 import { NoSpeechRecognizer, PocketsphinxRecognizer } from '../../../../server/analysis/speech/index.ts';
 import { createSpeechRecognizer } from '../../../../server/composition/offline-models.ts';
 import type { Logger } from '../../../../server/logger.ts';
@@ -10,14 +11,6 @@ import type { Logger } from '../../../../server/logger.ts';
 const notes: unknown[] = [];
 const log: Logger = { info: (obj) => void notes.push(obj), debug() {}, error() {}, warn: (obj) => void notes.push(obj) };
 
-function installed(bin: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const haveEngine = installed('pocketsphinx_continuous') && installed('espeak-ng');
 if (!haveEngine) console.warn('Skipping the pocketsphinx tests: install the Debian packages pocketsphinx, pocketsphinx-en-us and espeak-ng (.ci/run does).');
 

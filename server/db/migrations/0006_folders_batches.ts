@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { CREATED_UPDATED, OWNED_ROW } from './columns.ts';
 
 /**
  * Where a file came from and how archives arrive.
@@ -13,8 +14,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX uploads_user_folder ON uploads (user_id, folder) WHERE deleted_at IS NULL AND folder IS NOT NULL`.execute(db);
   await sql`
     CREATE TABLE upload_batches (
-      id uuid PRIMARY KEY,
-      user_id uuid NOT NULL REFERENCES users(id),
+      ${OWNED_ROW},
       archive_name text NOT NULL,
       archive_size bigint NOT NULL,
       -- extracting → done; interrupted when the process ended before every entry was read
@@ -22,8 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       -- set when the archive was damaged part-way: the entries after the damage are reported, not read
       error_code text,
       error_message text,
-      created_at timestamptz NOT NULL DEFAULT now(),
-      updated_at timestamptz NOT NULL DEFAULT now()
+      ${CREATED_UPDATED}
     )`.execute(db);
   await sql`CREATE INDEX upload_batches_user ON upload_batches (user_id, created_at DESC)`.execute(db);
   await sql`

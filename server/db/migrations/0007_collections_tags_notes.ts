@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { CREATED_UPDATED, OWNED_ROW } from './columns.ts';
 
 /**
  * What a person adds to their own files (issue 14): collections (nested one level), their own tags
@@ -15,13 +16,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE users ADD COLUMN hide_analyzer_tags boolean NOT NULL DEFAULT false`.execute(db);
   await sql`
     CREATE TABLE collections (
-      id uuid PRIMARY KEY,
-      user_id uuid NOT NULL REFERENCES users(id),
+      ${OWNED_ROW},
       name text NOT NULL,
       -- One level only (a parent has no parent): checked by the service, which gives the stable code.
       parent_id uuid REFERENCES collections(id) ON DELETE CASCADE,
-      created_at timestamptz NOT NULL DEFAULT now(),
-      updated_at timestamptz NOT NULL DEFAULT now()
+      ${CREATED_UPDATED}
     )`.execute(db);
   // Names are unique among siblings, whatever their case.
   await sql`CREATE UNIQUE INDEX collections_sibling_name ON collections

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { createSweptTable } from './columns.ts';
 
 /**
  * What is left of an upload once its bytes and row are purged: its id, its owner and when. Only so a
@@ -6,13 +7,7 @@ import { sql, type Kysely } from 'kysely';
  * users still get NOT_FOUND. Rows older than a while are pruned by the purge sweep.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`
-    CREATE TABLE purged_uploads (
-      id uuid PRIMARY KEY,
-      user_id uuid NOT NULL,
-      purged_at timestamptz NOT NULL DEFAULT now()
-    )`.execute(db);
-  await sql`CREATE INDEX purged_uploads_purged_at ON purged_uploads (purged_at)`.execute(db);
+  await createSweptTable(db, 'purged_uploads', sql`id uuid PRIMARY KEY, user_id uuid NOT NULL`, 'purged_at');
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -9,7 +9,7 @@ import { Thumbnail } from './Thumbnail.tsx';
 export function RecentlyDeletedView() {
   const s = useRecentlyDeleted(useShallow((st) => ({
     items: st.items, total: st.total, loading: st.loading, loaded: st.loaded, error: st.error,
-    restoring: st.restoring, rowErrors: st.rowErrors, lastRestored: st.lastRestored,
+    busy: st.busy, rowErrors: st.rowErrors, lastRestored: st.lastRestored,
   })));
   const { load, restore } = useRecentlyDeleted.getState();
 
@@ -52,7 +52,7 @@ export function RecentlyDeletedView() {
                 <td>{u.deleted_at ? formatDate(u.deleted_at, true) : ''}</td>
                 <td>{u.purge_after ? formatDate(u.purge_after) : ''}</td>
                 <td className="cell-actions">
-                  <button type="button" className="button button-small" disabled={s.restoring[u.id]} onClick={() => void restore(u.id)}
+                  <button type="button" className="button button-small" disabled={s.busy[u.id]} onClick={() => void restore(u.id)}
                     aria-label={`Restore ${u.filename}`}>
                     <RetryIcon size={14} />Restore
                   </button>

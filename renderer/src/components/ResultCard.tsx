@@ -7,12 +7,16 @@ import { MatchReasonLine } from './search/MatchReason.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
 import type { SelectHow } from './grid/useGridSelection.ts';
 
-interface ResultCardProps {
+/** What a card tells the grid, by the card's index in it; a row of cards passes them through. */
+export interface CardHandlers {
+  onOpen: (index: number) => void;
+  onFocusIndex: (index: number) => void;
+}
+
+interface ResultCardProps extends CardHandlers {
   item: GridItem;
   index: number;
   active: boolean;
-  onOpen: (index: number) => void;
-  onFocusIndex: (index: number) => void;
   /** Multi-select (absent: the grid has none): whether this card is selected, and how to change it. */
   selected?: boolean | undefined;
   onSelect?: ((index: number, how: SelectHow) => void) | undefined;

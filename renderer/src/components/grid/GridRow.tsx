@@ -1,9 +1,9 @@
 import type { GridItem } from '../../lib/items.ts';
-import { ResultCard } from '../ResultCard.tsx';
+import { ResultCard, type CardHandlers } from '../ResultCard.tsx';
 import { GRID_GAP, GRID_PADDING } from './layout.ts';
 import type { CardSelection } from './useGridSelection.ts';
 
-interface GridRowProps {
+interface GridRowProps extends CardHandlers {
   /** The row's place in the whole grid (0-based) and its offset from the top, in pixels. */
   index: number;
   top: number;
@@ -14,8 +14,6 @@ interface GridRowProps {
   rowHeight: number;
   /** The item the keyboard is on. */
   active: number;
-  onOpen: (index: number) => void;
-  onFocusIndex: (index: number) => void;
   /** Multi-select, when the grid has it. */
   selection?: CardSelection | undefined;
 }

@@ -20,7 +20,7 @@ interface LibraryRowProps {
 /** One file in the library table: its checkbox, preview, name (opens it), type, status, size, date, retry and delete. */
 export function LibraryRow({ upload: u, selected, order }: LibraryRowProps) {
   const rowError = useLibrary((s) => s.rowErrors[u.id]);
-  const retrying = useLibrary((s) => s.retrying[u.id]);
+  const retrying = useLibrary((s) => s.busy[u.id]);
   const retry = useLibrary((s) => s.retry);
   const openDetail = useDetail((s) => s.open);
   const requestDelete = useDeletion((s) => s.request);

@@ -3,14 +3,20 @@ import type { Logger } from '../../logger.ts';
 import type { TextRecognizer } from '../types.ts';
 import { Pool } from './pool.ts';
 import { longestSide, prepareForOcr } from './prepare.ts';
+import { LanguageFilter, englishWords } from './language.ts';
 import { WorkerSlot, type EngineFiles } from './tesseract-worker.ts';
-import { keepConfidentText, type ConfidentText } from './words.ts';
+import { keepConfidentText, type OcrBlock } from './words.ts';
 
 export interface TesseractOptions {
   /** Worker threads, each ~0.3–1 s to start (paid on first use) and ~100 MB; default 1. */
   workers?: number;
   /** Words below this tesseract confidence (0–100) are dropped; default 70. See words.ts. */
   minWordConfidence?: number;
+  /**
+   * Keep a picture's words only when they look like language (language.ts): no more "J" or "ANN"
+   * read from a photo without text. Default true; false keeps every confident word.
+   */
+  languageFilter?: boolean;
   /** Longest side tesseract reads; bigger images are shrunk (default 2400: a page at ~250 dpi). */
   maxSide?: number;
   /** Smaller images are enlarged to this longest side, at most 3× (default 1000): small glyphs get lost. */
@@ -44,7 +50,8 @@ export interface OcrStats {
 /**
  * OCR with tesseract.js (English, LSTM "best_int" model from @tesseract.js-data/eng; nothing is
  * downloaded). Recognition runs in worker threads, so the event loop stays free; each image is
- * pre-processed with sharp first (prepare.ts) and low-confidence words are dropped (words.ts).
+ * pre-processed with sharp first (prepare.ts), low-confidence words are dropped (words.ts) and so is
+ * what does not look like language (language.ts).
  *
  * `confidence` in the result is the mean of the kept words' confidences on a 0..1 scale (tesseract
  * reports 0–100), 0 when no text was found.
@@ -55,6 +62,9 @@ export class TesseractRecognizer implements TextRecognizer {
   private readonly slots: WorkerSlot[];
   private readonly pool: Pool<WorkerSlot>;
   private readonly minWordConfidence: number;
+  private readonly filterLanguage: boolean;
+  /** Built on first use: the dictionary costs ~15 ms and a few MB, not worth paying at start-up. */
+  private language: LanguageFilter | undefined;
   private readonly maxSide: number;
   private readonly minSide: number;
   private readonly probeSide: number;
@@ -74,6 +84,7 @@ export class TesseractRecognizer implements TextRecognizer {
     this.slots = Array.from({ length: count }, () => new WorkerSlot(files, { idleMs: options.idleMs ?? 0, onLoaded }));
     this.pool = new Pool(this.slots);
     this.minWordConfidence = options.minWordConfidence ?? 70;
+    this.filterLanguage = options.languageFilter ?? true;
     this.maxSide = options.maxSide ?? 2400;
     this.minSide = options.minSide ?? 1000;
     this.probeSide = options.probeSide ?? 1000;
@@ -94,28 +105,30 @@ export class TesseractRecognizer implements TextRecognizer {
     const started = Date.now();
     const longest = await longestSide(imagePath, this.maxPixels);
     const side = Math.round(longest < this.minSide ? Math.min(longest * 3, this.minSide) : Math.min(longest, this.maxSide));
-    let result: ConfidentText | undefined;
+    let blocks: OcrBlock[] | undefined;
     if (this.probeSide > 0 && side > this.probeSide * 1.5) {
+      // Any confident word, junk or not, earns the full-size read: small text often reads as junk at probe size.
       const probe = await this.read(imagePath, this.probeSide, signal);
-      if (probe.words === 0) {
+      if (keepConfidentText(probe, this.minWordConfidence).words === 0) {
         this.skipped++;
-        result = probe;
+        blocks = probe;
       }
     }
-    result ??= await this.read(imagePath, side, signal);
+    blocks ??= await this.read(imagePath, side, signal);
+    if (this.filterLanguage) this.language ??= new LanguageFilter(englishWords());
+    const result = keepConfidentText(blocks, this.minWordConfidence, this.language);
     this.images++;
     this.totalMs += Date.now() - started;
     return { text: result.text, confidence: result.confidence };
   }
 
-  private async read(imagePath: string, side: number, signal: AbortSignal | undefined): Promise<ConfidentText> {
+  private async read(imagePath: string, side: number, signal: AbortSignal | undefined): Promise<OcrBlock[]> {
     // Pre-processing runs on libvips's threads outside the pool, so it overlaps with recognition.
     const png = await prepareForOcr(imagePath, side, this.maxPixels, signal);
-    const blocks = await this.pool.use((slot) => slot.recognize(png), signal).catch((err: unknown) => {
+    return this.pool.use((slot) => slot.recognize(png), signal).catch((err: unknown) => {
       this.warnOnce(err);
       throw err;
     });
-    return keepConfidentText(blocks, this.minWordConfidence);
   }
 
   /** Fails queued calls, lets running ones finish, and stops the worker threads. */

@@ -52,11 +52,12 @@ export interface HybridQuery {
    */
   facetsAndReasons?: boolean | undefined;
   /**
-   * false when the caller knows the user has no folder and no collection: those counts would be
-   * empty, and their subqueries (joins over collections) cost more to plan than the rest of the
-   * statement (bench/results.json, search details.afterPlaceFacetsFix). Default true.
+   * Which of the folder and collection counts to make (default both): the caller knows when the
+   * user has no folder or no collection, where that count would be empty — and those subqueries
+   * cost more to plan than the rest of the statement (bench/results.json, search
+   * details.afterPlaceFacetsFix). false: neither.
    */
-  placeFacets?: boolean | undefined;
+  placeFacets?: { folders: boolean; collections: boolean } | false | undefined;
 }
 
 export interface HybridHit {
@@ -189,22 +190,25 @@ const MAX_PLACE_FACETS = 30;
  * Matches by the folder they are directly in, and by collection (by path; a parent counts its
  * sub-collections' files too, each file once). Only the users' own collections can hold their files.
  */
-const placeFacetColumn = (matches: string) => sql`(SELECT jsonb_build_object(
-    'folder', (SELECT COALESCE(jsonb_object_agg(folder, n), '{}'::jsonb) FROM (
+const placeFacetColumn = (matches: string, which: { folders: boolean; collections: boolean }) => sql`(SELECT jsonb_build_object(
+    'folder', ${which.folders ? sql`(SELECT COALESCE(jsonb_object_agg(folder, n), '{}'::jsonb) FROM (
       SELECT u.folder, count(*)::int AS n FROM ${sql.table(matches)} m JOIN uploads u ON u.id = m.id
-      WHERE u.folder IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${MAX_PLACE_FACETS}) f),
-    'collection', (SELECT COALESCE(jsonb_object_agg(path, n), '{}'::jsonb) FROM (
+      WHERE u.folder IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${MAX_PLACE_FACETS}) f)` : sql`'{}'::jsonb`},
+    'collection', ${which.collections ? sql`(SELECT COALESCE(jsonb_object_agg(path, n), '{}'::jsonb) FROM (
       SELECT v.path, count(DISTINCT m.id)::int AS n FROM ${sql.table(matches)} m
         JOIN collection_items ci ON ci.upload_id = m.id JOIN collections c ON c.id = ci.collection_id
         LEFT JOIN collections p ON p.id = c.parent_id
         CROSS JOIN LATERAL (VALUES (CASE WHEN p.id IS NULL THEN c.name ELSE p.name || '/' || c.name END), (p.name)) v(path)
-      WHERE v.path IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${MAX_PLACE_FACETS}) c)
+      WHERE v.path IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${MAX_PLACE_FACETS}) c)` : sql`'{}'::jsonb`}
   )) AS place_facets`;
 
 /** The bench's baseline (HybridQuery.facetsAndReasons false): the columns of counts and reasons, empty. */
 const NO_FACETS = sql`'[]'::jsonb AS facet_rows, NULL::jsonb AS place_facets`;
 const NO_PLACE_FACETS = sql`NULL::jsonb AS place_facets`;
-const placeFacets = (q: Pick<HybridQuery, 'placeFacets'>, matches: string) => (q.placeFacets === false ? NO_PLACE_FACETS : placeFacetColumn(matches));
+function placeFacets(q: Pick<HybridQuery, 'placeFacets'>, matches: string) {
+  const which = q.placeFacets ?? { folders: true, collections: true };
+  return which === false || (!which.folders && !which.collections) ? NO_PLACE_FACETS : placeFacetColumn(matches, which);
+}
 const NO_REASONS = sql`NULL::text AS summary_headline, NULL::text AS text_headline, NULL::boolean AS name_match, NULL::text[] AS matched`;
 
 interface PageRow extends Omit<HybridHit, 'similarity' | 'fused'> {

@@ -114,8 +114,8 @@ export class SearchService {
     } else {
       const where = {
         userId, limit: body.limit, offset, sort, nsfw: body.nsfw ?? 'include', ...repositoryFilters(filters, places), facetsAndReasons: this.deps.facetsAndReasons,
-        // No folder and no collection: nothing to count there, and those counts cost the most to plan.
-        placeFacets: places === undefined || places.folders.length > 0 || places.collections.length > 0,
+        // No folder or no collection: nothing to count there, and those counts cost the most to plan.
+        placeFacets: places && { folders: places.folders.length > 0, collections: places.collections.length > 0 },
       } as const;
       const spaces = text === '' ? [] : await this.embedQuery(userId, text.slice(0, MAX_EMBED_QUERY));
       const page = text === ''

@@ -53,8 +53,11 @@ export async function listShares(db: Kysely<DB>, userId: string, endedSince: Dat
   return rows;
 }
 
-export function shareByTokenHash(db: Kysely<DB>, tokenHash: string): Promise<ShareRow | undefined> {
-  return db.selectFrom('shares').select(SHARE_COLUMNS).where('token_hash', '=', tokenHash).executeTakeFirst();
+/** The share a token's hash names, and whether its owner's account is suspended (then it opens nothing). */
+export function shareByTokenHash(db: Kysely<DB>, tokenHash: string): Promise<(ShareRow & { owner_suspended: boolean }) | undefined> {
+  return db.selectFrom('shares').innerJoin('users', 'users.id', 'shares.user_id')
+    .select(SHARE_COLUMNS.map((c) => `shares.${c}` as const)).select('users.suspended as owner_suspended')
+    .where('shares.token_hash', '=', tokenHash).executeTakeFirst();
 }
 
 /** Revokes the link unless it already was; the row stays so its visitors hear "revoked". */

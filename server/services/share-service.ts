@@ -78,6 +78,8 @@ export class ShareService {
     const share = await repo.shareByTokenHash(this.deps.db, hashOf(token));
     if (!share) throw noSuchLink();
     if (share.revoked_at) throw new TroveError('SHARE_REVOKED', 'This share link was revoked by the person who made it. Ask them for a new one if you still need the files.');
+    // A suspended account shares nothing, as it can do nothing else (firebase-auth.ts).
+    if (share.owner_suspended) throw new TroveError('SHARE_REVOKED', 'This share link no longer works: the account that made it is suspended.');
     if (share.expires_at <= this.now()) {
       throw new TroveError('SHARE_EXPIRED', `This share link expired on ${share.expires_at.toISOString()}. Ask the person who sent it for a new one.`);
     }

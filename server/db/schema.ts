@@ -5,6 +5,18 @@ import type { FileType, ProcessingStatus } from '../../shared/file-types.ts';
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
+/** A row one user owns: its id and the owner (migrations/columns.ts OWNED_ROW). */
+interface OwnedRow {
+  id: string;
+  user_id: string;
+}
+
+/** When the row was made and last changed (migrations/columns.ts CREATED_UPDATED). */
+interface CreatedUpdated {
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface UsersTable {
   id: string;
   external_id: string;
@@ -121,16 +133,12 @@ export type BatchState = 'extracting' | 'done' | 'interrupted';
 export type BatchEntryState = 'queued' | 'ingested' | 'duplicate' | 'skipped' | 'failed';
 
 /** One accepted archive (migration 0006). */
-export interface UploadBatchesTable {
-  id: string;
-  user_id: string;
+export interface UploadBatchesTable extends OwnedRow, CreatedUpdated {
   archive_name: string;
   archive_size: ColumnType<number, number, number>;
   state: ColumnType<BatchState, BatchState | undefined, BatchState>;
   error_code: string | null;
   error_message: string | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
 /** One entry of an archive, in archive order. */
@@ -147,14 +155,10 @@ export interface UploadBatchEntriesTable {
   upload_id: string | null;
 }
 
-export interface CollectionsTable {
-  id: string;
-  user_id: string;
+export interface CollectionsTable extends OwnedRow, CreatedUpdated {
   name: string;
   /** Set on a sub-collection; a parent never has a parent itself (one level). */
   parent_id: string | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
 export interface CollectionItemsTable {

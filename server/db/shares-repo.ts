@@ -60,6 +60,16 @@ export function shareByTokenHash(db: Kysely<DB>, tokenHash: string): Promise<(Sh
     .where('shares.token_hash', '=', tokenHash).executeTakeFirst();
 }
 
+/** Ended links stay in the owner's list this long, so "revoked" and "expired" can be seen there; then the purge sweep removes them. */
+export const ENDED_LISTED_MS = 30 * 86_400_000;
+
+/** Links that ended (expired or revoked) before `before` go: they have left their owner's list by then. */
+export async function pruneEndedShares(db: Kysely<DB>, before: Date): Promise<number> {
+  const r = await db.deleteFrom('shares')
+    .where(sql<boolean>`LEAST(COALESCE(revoked_at, expires_at), expires_at) < ${before}`).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** Revokes the link unless it already was; the row stays so its visitors hear "revoked". */
 export async function revokeShare(db: Kysely<DB>, userId: string, id: string, now: Date): Promise<void> {
   await db.updateTable('shares').set({ revoked_at: now })

@@ -14,8 +14,6 @@ import type { SharingPolicy } from './share-policy.ts';
 
 /** 32 random bytes, base64url: 256 bits no one guesses. */
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
-/** Ended links stay in the owner's list this long, so "revoked" and "expired" can be seen there. */
-const ENDED_LISTED_MS = 30 * 86_400_000;
 
 const hashOf = (token: string): string => createHash('sha256').update(token).digest('hex');
 const noSuchLink = () => new TroveError('NOT_FOUND', 'This share link does not exist (or its file or collection was deleted). Ask the person who sent it for a new one.');
@@ -59,7 +57,7 @@ export class ShareService {
 
   async list(userId: string, requestOrigin: string): Promise<ShareList> {
     const now = this.now();
-    const rows = await repo.listShares(this.deps.db, userId, new Date(now.getTime() - ENDED_LISTED_MS));
+    const rows = await repo.listShares(this.deps.db, userId, new Date(now.getTime() - repo.ENDED_LISTED_MS));
     return { shares: rows.map((r) => present(r, now)), sharing: this.deps.policy.status(requestOrigin) };
   }
 

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertCollection } from '../../../server/db/collections-repo.ts';
+import { pruneEndedShares } from '../../../server/db/shares-repo.ts';
 import { openDatabase, type Database } from '../../../server/db/database.ts';
 import { migrateToLatest } from '../../../server/db/migrate.ts';
 import { insertUpload } from '../../../server/db/uploads-repo.ts';
@@ -95,5 +96,23 @@ describe('ShareService', () => {
     await refused(service.view(fileToken), 'NOT_FOUND');
     await refused(service.view(collectionToken), 'NOT_FOUND');
     expect((await service.list(owner, 'x')).shares.map((s) => s.target.name)).not.toContain('receipt.txt');
+  });
+});
+
+describe('pruneEndedShares (the purge sweep)', () => {
+  it('removes links that ended before the cut-off, keeps the others', async () => {
+    const file = await addFile('old.txt');
+    const ended = await service.create(owner, { target: { upload_id: file }, expires_in_s: 60 }, 'x');
+    const revoked = await service.create(owner, { target: { upload_id: file } }, 'x');
+    await service.revoke(owner, revoked.id);
+    const active = await service.create(owner, { target: { upload_id: file } }, 'x');
+    const ids = async () => (await database.db.selectFrom('shares').select('id').where('upload_id', '=', file).execute()).map((r) => r.id).sort();
+    // A cut-off before either ended: nothing goes.
+    expect(await pruneEndedShares(database.db, now)).toBe(0);
+    expect(await ids()).toEqual([ended.id, revoked.id, active.id].sort());
+    // A cut-off past both ends: the expired and the revoked go, the week-long link stays.
+    expect(await pruneEndedShares(database.db, new Date(now.getTime() + 120_000))).toBeGreaterThanOrEqual(2);
+    expect(await ids()).toEqual([active.id]);
+    await refused(service.view(tokenOf(ended.url)), 'NOT_FOUND');
   });
 });

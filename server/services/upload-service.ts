@@ -15,6 +15,7 @@ import { isDiskFull } from '../disk-full.ts';
 import * as deleted from '../db/deleted-repo.ts';
 import * as jobs from '../db/jobs-repo.ts';
 import type { DB } from '../db/schema.ts';
+import { ENDED_LISTED_MS, pruneEndedShares } from '../db/shares-repo.ts';
 import * as uploads from '../db/uploads-repo.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
@@ -195,6 +196,8 @@ export class UploadService {
     const due = await uploads.duePurges(this.deps.db, now, 100);
     for (const u of due) await this.purge(u.id, u.user_id);
     await deleted.pruneTombstones(this.deps.db, new Date(now.getTime() - deleted.TOMBSTONE_DAYS * 86_400_000));
+    // Share links that ended a while ago (they have left their owner's list; a visitor now hears "no such link").
+    await pruneEndedShares(this.deps.db, new Date(now.getTime() - ENDED_LISTED_MS));
     return due.length;
   }
 

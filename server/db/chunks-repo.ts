@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { SNIPPET_MARKS } from '../../shared/api/schemas.ts';
 import type { DB } from './schema.ts';
 import type { VectorSpace } from './search-repo.ts';
 import { toVectorLiteral } from './uploads-repo.ts';
@@ -40,13 +41,14 @@ export interface Moment {
   page: number | null;
   start_s: number | null;
   end_s: number | null;
+  /** The words there; the query's are marked with SNIPPET_MARKS. */
   text: string;
   /** The query's words are in this part (else it is only the nearest by meaning). */
   by_text: boolean;
 }
 
-/** The part shown is cut to this around the matched words. */
-const MOMENT_OPTIONS = 'StartSel="", StopSel="", MaxWords=18, MinWords=8, ShortWord=2, MaxFragments=1';
+/** The part shown is cut to this around the matched words, which are marked (the caller starts the text near the first). */
+const MOMENT_OPTIONS = `StartSel=${SNIPPET_MARKS.start}, StopSel=${SNIPPET_MARKS.end}, MaxWords=24, MinWords=10, ShortWord=2, MaxFragments=1`;
 
 /**
  * The best-matching part of each of these uploads: the one with the query's words (all of them
@@ -75,7 +77,8 @@ export async function bestMoments(db: Kysely<DB>, uploadIds: readonly string[], 
       ORDER BY upload_id, by_text DESC, strict DESC, rank DESC, distance ASC NULLS LAST, ordinal
     )
     SELECT upload_id, page, start_s, end_s, by_text,
-      CASE WHEN by_text THEN ts_headline('english', text, loose, ${MOMENT_OPTIONS}) ELSE left(text, 200) END AS text
+      CASE WHEN by_text THEN ts_headline('english', translate(text, ${SNIPPET_MARKS.start + SNIPPET_MARKS.end}, '‹›'), loose, ${MOMENT_OPTIONS})
+        ELSE left(text, 200) END AS text
     FROM best`.execute(db);
   for (const r of rows) found.set(r.upload_id, { ...r, start_s: r.start_s === null ? null : Number(r.start_s), end_s: r.end_s === null ? null : Number(r.end_s) });
   return found;

@@ -64,10 +64,16 @@ function reasonOf(h: search.HybridHit, wordsAsked: boolean): SearchReason {
   };
 }
 
-/** The API's moment: a page, or a time span; its words on one line. */
+/** Words kept before the first matched one, so a card's short quote shows the match. */
+const MOMENT_LEAD_WORDS = 4;
+
+/** The API's moment: a page, or a time span; its words on one line, starting shortly before the first match. */
 function momentOf(m: Moment | undefined): SearchMoment | undefined {
   if (!m) return undefined;
-  const text = m.text.replace(/\s+/g, ' ').trim();
+  const marked = m.text.replace(/\s+/g, ' ').trim();
+  const at = marked.indexOf(SNIPPET_MARKS.start);
+  const lead = at > 0 ? marked.slice(0, at).split(' ').slice(-MOMENT_LEAD_WORDS - 1).join(' ') : '';
+  const text = (at > 0 ? lead + marked.slice(at) : marked).replaceAll(SNIPPET_MARKS.start, '').replaceAll(SNIPPET_MARKS.end, '').trim();
   if (m.page !== null) return { page: m.page, text };
   if (m.start_s === null) return undefined;
   return { start_s: Math.max(0, m.start_s), ...(m.end_s !== null ? { end_s: Math.max(m.start_s, m.end_s) } : {}), text };

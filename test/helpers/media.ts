@@ -171,3 +171,41 @@ export function zip(name = 'hello.txt', content = 'hello from a zip archive'): B
 export function randomBinary(size = 4096): Buffer {
   return Buffer.concat([Buffer.from([0x00, 0xff, 0xfe, 0x00, 0x13, 0x37, 0x00, 0x00]), randomBytes(size)]);
 }
+
+// The moment inside a file (test/api/moments.test.ts, test/e2e/moments.spec.ts).
+
+/** The phrase on page MOMENT_PAGE of hundredPagePdf(), and nowhere else. */
+export const MOMENT_PHRASE = 'quokka lighthouse zanzibar';
+export const MOMENT_PAGE = 80;
+const MANUAL_WORDS = ['harbour', 'ledger', 'quarterly', 'inventory', 'shipment', 'invoice', 'warehouse', 'customs', 'tariff', 'manifest'];
+
+/** 100 pages of ~900 characters each (so page 80 lies far past the first 10 000), the phrase on page 80 only. */
+export async function hundredPagePdf(): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  doc.setTitle('Operations manual');
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let n = 1; n <= 100; n++) {
+    const page = doc.addPage([612, 792]);
+    page.drawText(`Chapter ${n}`, { x: 50, y: 740, size: 18, font });
+    for (let line = 0; line < 14; line++) {
+      const words = Array.from({ length: 9 }, (_, i) => MANUAL_WORDS[(n * 7 + line * 3 + i) % MANUAL_WORDS.length]);
+      const text = n === MOMENT_PAGE && line === 6 ? `The ${MOMENT_PHRASE} stands at the end of the pier.` : `Section ${n}.${line}: ${words.join(' ')}.`;
+      page.drawText(text, { x: 50, y: 700 - line * 24, size: 11, font });
+    }
+  }
+  return Buffer.from(await doc.save());
+}
+
+/** A sentence, four seconds of silence, then another: the word "people" is said only in the second half. */
+export async function twoPartSpeech(dir: string): Promise<{ wav: Buffer; seconds: number }> {
+  const first = path.join(dir, 'first.wav');
+  const second = path.join(dir, 'second.wav');
+  const out = path.join(dir, 'speech.wav');
+  // Public domain (1776, 1863); these sentences reliably bring back some of their words (pocketsphinx tests).
+  await execFileAsync('espeak-ng', ['-s', '140', '-w', first, 'We hold these truths to be self evident, that all men are created equal']);
+  await execFileAsync('espeak-ng', ['-s', '175', '-w', second, 'Government of the people, by the people, for the people, shall not perish from the earth']);
+  await execFileAsync(ffmpegBin, ['-v', 'error', '-y', '-i', first, '-f', 'lavfi', '-t', '4', '-i', 'anullsrc=r=22050:cl=mono', '-i', second,
+    '-filter_complex', '[0][1][2]concat=n=3:v=0:a=1', '-ac', '1', '-ar', '22050', out]);
+  const wav = await fs.readFile(out);
+  return { wav, seconds: (wav.length - 44) / (22050 * 2) };
+}

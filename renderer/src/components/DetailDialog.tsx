@@ -34,7 +34,7 @@ export function DetailDialog() {
       </header>
       <div className="detail-body">
         <div className="detail-media">
-          {upload ? <Viewer upload={upload} /> : (
+          {upload ? <Viewer upload={upload} moment={hint?.moment} /> : (
             <div className="viewer-pending">{loading ? <span className="spinner" aria-label="Loading" /> : null}</div>
           )}
         </div>

@@ -4,6 +4,7 @@ import { TYPE_LABELS, formatDate, type GridItem } from '../lib/items.ts';
 import { mediaKey, useMedia } from '../stores/media.ts';
 import { CloudBadge } from './CloudBadge.tsx';
 import { MatchReasonLine } from './search/MatchReason.tsx';
+import { MomentLine } from './search/MomentLine.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
 import type { SelectHow } from './grid/useGridSelection.ts';
 
@@ -84,6 +85,7 @@ export const ResultCard = memo(function ResultCard({ item, index, active, onOpen
       <div className="card-meta">
         <span className="card-name">{item.filename}</span>
         <span className="card-sub">{processing ? 'Processing…' : formatDate(item.contentDate ?? item.createdAt)}</span>
+        {item.moment && <MomentLine moment={item.moment} />}
       </div>
     </div>
   );

@@ -1,4 +1,4 @@
-import type { CloudStatus, SearchReason, SearchResult, Upload } from '../../../shared/api/schemas.ts';
+import type { CloudStatus, SearchMoment, SearchReason, SearchResult, Upload } from '../../../shared/api/schemas.ts';
 import type { FileType, ProcessingStatus } from '../../../shared/file-types.ts';
 
 /** One file as the grid shows it, from a search result or from the uploads list. */
@@ -20,6 +20,8 @@ export interface GridItem {
   /** Why a search found it, and when its content was made (search results only). */
   reason?: SearchReason | undefined;
   contentDate?: string | undefined;
+  /** Where inside the recording or document the search matched (search results only). */
+  moment?: SearchMoment | undefined;
 }
 
 export function fromSearchResult(r: SearchResult, absolute: (u: string) => string): GridItem {
@@ -27,6 +29,7 @@ export function fromSearchResult(r: SearchResult, absolute: (u: string) => strin
     id: r.upload_id, filename: r.filename, fileType: r.file_type, mimeType: r.mime_type, summary: r.summary,
     thumbnailUrl: r.thumbnail_url ? absolute(r.thumbnail_url) : null, createdAt: r.created_at, score: r.similarity_score, status: 'completed',
     cloudStatus: r.cloud_status, keepLocal: r.keep_local, reason: r.reason, contentDate: r.content_date,
+    ...(r.moment ? { moment: r.moment } : {}),
   };
 }
 

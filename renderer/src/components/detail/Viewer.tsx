@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
+import type { SearchMoment } from '../../../../shared/api/schemas.ts';
 import type { UploadDetail } from '../../api/client.ts';
+import { momentPlace } from '../../lib/moment.ts';
 import { mediaKey, useMedia } from '../../stores/media.ts';
 import { Thumbnail } from '../Thumbnail.tsx';
 
@@ -33,7 +35,15 @@ function ImageViewer({ upload }: { upload: UploadDetail }) {
   );
 }
 
-function MediaPlayer({ upload }: { upload: UploadDetail }) {
+/** Moves a player to where the search matched once it knows its length (setting it earlier is lost). */
+function seekTo(startAt: number | undefined) {
+  return startAt === undefined ? undefined : (e: { currentTarget: HTMLMediaElement }) => {
+    const media = e.currentTarget;
+    if (media.currentTime === 0) media.currentTime = Math.min(startAt, Number.isFinite(media.duration) ? media.duration : startAt);
+  };
+}
+
+function MediaPlayer({ upload, startAt }: { upload: UploadDetail; startAt?: number | undefined }) {
   const video = upload.file_type === 'video';
   const [original] = useFileUrl(upload.id, 'download');
   const [usePreview, setUsePreview] = useState(false);
@@ -45,7 +55,7 @@ function MediaPlayer({ upload }: { upload: UploadDetail }) {
       <div className="player">
         {/* A container the browser cannot play (MKV, AVI) falls back to the 30-second preview. */}
         <video key={src ?? 'none'} src={src ?? undefined} controls preload="metadata" poster={thumb ?? undefined}
-          aria-label={`Video: ${upload.filename}`} onError={() => { if (!usePreview) setUsePreview(true); }} />
+          aria-label={`Video: ${upload.filename}`} onLoadedMetadata={seekTo(startAt)} onError={() => { if (!usePreview) setUsePreview(true); }} />
         {usePreview && <p className="hint">Showing the 30-second preview; download the file to watch all of it.</p>}
       </div>
     );
@@ -53,24 +63,31 @@ function MediaPlayer({ upload }: { upload: UploadDetail }) {
   return (
     <div className="player player-audio">
       <Thumbnail id={upload.id} url={upload.thumbnail_url} fileType="audio" className="waveform" />
-      <audio src={original ?? undefined} controls preload="metadata" aria-label={`Audio: ${upload.filename}`} />
+      <audio src={original ?? undefined} controls preload="metadata" aria-label={`Audio: ${upload.filename}`} onLoadedMetadata={seekTo(startAt)} />
     </div>
   );
 }
 
-function DocumentViewer({ upload }: { upload: UploadDetail }) {
+function DocumentViewer({ upload, page }: { upload: UploadDetail; page?: SearchMoment | undefined }) {
   return (
     <div className="document-viewer">
       <figure className="document-page">
         <Thumbnail id={upload.id} url={upload.thumbnail_url} fileType="document" />
         <figcaption>First page</figcaption>
       </figure>
+      {page?.page !== undefined && (
+        <p className="document-moment"><strong>Found on {momentPlace(page)}:</strong> “{page.text}”</p>
+      )}
     </div>
   );
 }
 
-/** The file itself, by type: the picture, a player, the first page; or why it cannot be shown yet. */
-export function Viewer({ upload }: { upload: UploadDetail }) {
+/**
+ * The file itself, by type: the picture, a player, the first page; or why it cannot be shown yet.
+ * Opened from a search hit with a `moment`, a player starts where the words were heard and a
+ * document names the page they are on.
+ */
+export function Viewer({ upload, moment }: { upload: UploadDetail; moment?: SearchMoment | undefined }) {
   if (upload.processing_status !== 'completed') {
     return (
       <div className="viewer-pending">
@@ -82,7 +99,7 @@ export function Viewer({ upload }: { upload: UploadDetail }) {
   switch (upload.file_type) {
     case 'image': return <ImageViewer upload={upload} />;
     case 'video':
-    case 'audio': return <MediaPlayer upload={upload} />;
-    case 'document': return <DocumentViewer upload={upload} />;
+    case 'audio': return <MediaPlayer upload={upload} startAt={moment?.start_s} />;
+    case 'document': return <DocumentViewer upload={upload} page={moment} />;
   }
 }

@@ -272,13 +272,24 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
   }));
   // Each vector space ranks its own files by its own distance (HNSW per model); the ranks, not the
   // distances, meet in the fusion, so spaces of different models and sizes combine fairly.
-  const nearest = spaces.length === 0 ? sql`SELECT NULL::uuid AS id, 0::bigint AS rnk WHERE false` : sql.join(spaces.map(({ model, dims, vec }) => sql`
-    SELECT id, row_number() OVER (ORDER BY distance) AS rnk FROM (
+  // A file is also found by the nearest of its parts (upload_chunks: a page of a long document, a
+  // stretch of a transcript), but only after the files found by their own vector, whose order stays
+  // as it was: such a file ranks behind the candidates, and its similarity is its part's.
+  const nearest = spaces.length === 0 ? sql`SELECT NULL::uuid AS id, 0::bigint AS rnk, NULL::float8 AS part_similarity WHERE false` : sql.join(spaces.map(({ model, dims, vec }) => sql`
+    SELECT id, row_number() OVER (ORDER BY distance) AS rnk, NULL::float8 AS part_similarity FROM (
       SELECT id, (embedding::vector(${dims})) <=> ${vec}::vector(${dims}) AS distance
       FROM uploads
       WHERE ${filters} AND embedding_model = ${model}
       ORDER BY (embedding::vector(${dims})) <=> ${vec}::vector(${dims})
-      LIMIT ${q.candidates}) nn`), sql` UNION ALL `);
+      LIMIT ${q.candidates}) nn
+    UNION ALL
+    SELECT upload_id, ${q.candidates} + row_number() OVER (ORDER BY distance), 1 - distance FROM (
+      SELECT c.upload_id, min((c.embedding::vector(${dims})) <=> ${vec}::vector(${dims})) AS distance
+      FROM upload_chunks c
+      WHERE c.embedding_model = ${model} AND c.upload_id IN (SELECT id FROM uploads WHERE ${filters})
+      GROUP BY c.upload_id
+      ORDER BY distance
+      LIMIT ${q.candidates}) part_nn`), sql` UNION ALL `);
   const similarity = spaces.length === 0 ? sql`0` : sql`CASE ${sql.join(spaces.map(({ model, dims, vec }) =>
     sql`WHEN u.embedding_model = ${model} THEN 1 - ((u.embedding::vector(${dims})) <=> ${vec}::vector(${dims}))`), sql` `)} ELSE 0 END`;
   const extras = q.facetsAndReasons !== false;
@@ -293,7 +304,10 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
         -- where OR would turn "-word" into "anything without word".
         SELECT s AS strict, CASE WHEN s::text LIKE '%!%' THEN s ELSE replace(s::text, ' & ', ' | ')::tsquery END AS loose
         FROM websearch_to_tsquery('english', ${q.text}) AS s
-      ), vec_ranked AS (${nearest}), fts AS (
+      ), vec_ranked AS (
+        SELECT id, min(rnk) AS rnk, CASE WHEN min(rnk) > ${q.candidates} THEN max(part_similarity) END AS part_similarity
+        FROM (${nearest}) ranked GROUP BY id
+      ), fts AS (
         SELECT id, strict, row_number() OVER (ORDER BY strict DESC, rank DESC) AS rnk
         FROM (
           -- A file matches by its own text or by any of its parts (upload_chunks: every page of a long
@@ -313,11 +327,11 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
         LIMIT ${q.candidates}
       ), fused AS (
         SELECT id, ${sql.lit(VECTOR_WEIGHT)} * COALESCE(1.0 / (${RRF_K} + v.rnk), 0) + COALESCE(CASE WHEN f.strict THEN ${sql.lit(TEXT_WEIGHT)} ELSE ${sql.lit(PARTIAL_TEXT_WEIGHT)} END / (${RRF_K} + f.rnk), 0) AS fused,
-          COALESCE(f.strict, false) AS text_match, f.rnk IS NOT NULL AS by_text, v.rnk IS NOT NULL AS by_vector
+          COALESCE(f.strict, false) AS text_match, f.rnk IS NOT NULL AS by_text, v.rnk IS NOT NULL AS by_vector, v.part_similarity
         FROM vec_ranked v FULL OUTER JOIN fts f USING (id)
       ), scored AS (
         SELECT u.id, u.original_filename, u.file_type, u.file_size, u.created_at, u.content_date, u.camera,
-          ${similarity} AS similarity, fused.fused, fused.text_match, fused.by_text, fused.by_vector
+          GREATEST(${similarity}, COALESCE(fused.part_similarity, 0)) AS similarity, fused.fused, fused.text_match, fused.by_text, fused.by_vector
         FROM fused JOIN uploads u USING (id)
       ), kept AS (
         -- An exact-word hit is relevant by definition, however far its vector lies from the query's.

@@ -1,9 +1,9 @@
-import { findContent, WarnOnce, type OfflineDeps } from './offline/content.ts';
+import { findContent, WarnOnce, type Findings, type OfflineDeps } from './offline/content.ts';
 import { addFindings, seenSentences } from './offline/content-words.ts';
 import { describeAudio, describeDocument, describeImage, describeVideo, type Parts } from './offline/metadata.ts';
 import { filenameWords, formatOf, GENERIC_NAME_WORDS, isTagWorthy } from './offline/names.ts';
 import { cleanBlock, clip, clipBlock, dedupeLines, joinSentences, oneLine, rec, roughTokens, Tags } from './offline/text.ts';
-import type { Analysis, AnalysisInput, Analyzer } from './types.ts';
+import type { Analysis, AnalysisInput, Analyzer, ContentChunk } from './types.ts';
 
 export { filenameWords } from './offline/names.ts';
 export type { OfflineDeps, SceneCuesFn } from './offline/content.ts';
@@ -46,10 +46,28 @@ export class OfflineAnalyzer implements Analyzer {
     const analysis = finish(input, parts, ocrText, this.model, metadata);
     // Timed stretches of the transcript: a search for words said in the middle of a clip points there.
     const segments = findings.transcript?.segments ?? [];
-    if (segments.length > 0) analysis.chunks = segments.map((s) => ({ kind: 'transcript' as const, ...s }));
+    const chunks: ContentChunk[] = [...segments.map((s) => ({ kind: 'transcript' as const, ...s })), ...frameChunks(input, findings)];
+    if (chunks.length > 0) analysis.chunks = chunks;
     return analysis;
   }
 }
+
+/**
+ * What a video's frames show, with when: "dog, person" from 10 s until the next analysed frame (or
+ * FRAME_SPAN_S later), so a search for a thing seen mid-clip points there.
+ */
+function frameChunks(input: AnalysisInput, findings: Findings): ContentChunk[] {
+  const times = Array.isArray(input.frameTimes) ? input.frameTimes : [];
+  const frames = (findings.frameLabels ?? []).filter((f) => typeof times[f.index] === 'number');
+  return frames.map((f, i) => {
+    const start = times[f.index]!;
+    const next = frames[i + 1] ? times[frames[i + 1]!.index]! : start + FRAME_SPAN_S;
+    return { kind: 'frames' as const, start_s: start, end_s: Math.max(start, Math.min(next, start + FRAME_SPAN_S)), text: f.labels.join(', ') };
+  });
+}
+
+/** How long a frame's labels are taken to hold: the pipeline's frames are 10 s apart. */
+const FRAME_SPAN_S = 10;
 
 const MAX_SUMMARY_CHARS = 1000;
 const QUOTE_CHARS = 200;

@@ -39,6 +39,8 @@ export interface AnalysisInput {
   text?: string;
   /** The whole document, page by page (the pipeline's; `text` holds only its opening). */
   chunks?: ContentChunk[];
+  /** A video's frames: when each of `imagePaths` was taken, in seconds from the start. */
+  frameTimes?: number[];
   /** The image or extracted video frames (unused by the offline v1, used by later analyzers). */
   imagePaths?: string[];
   audioPath?: string;

@@ -28,6 +28,8 @@ export interface PipelineOutput {
   /** A document's pages, each searchable on its own (`text` holds only the opening). */
   chunks?: ContentChunk[];
   imagePaths?: string[];
+  /** A video's frames: when each of `imagePaths` was taken, in seconds. */
+  frameTimes?: number[];
   audioPath?: string;
   thumbnail?: Derived;
   preview?: Derived;

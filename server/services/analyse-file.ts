@@ -33,7 +33,7 @@ export async function analyseFile(deps: AnalyseDeps, upload: uploads.ClaimedUplo
   run.progress('analysing', 68);
   const understood = await deps.understanding.understand({
     fileType: upload.file_type, filename: upload.original_filename, mimeType: upload.mime_type,
-    metadata: media.metadata, text: media.text, chunks: media.chunks, imagePaths: media.imagePaths, audioPath: media.audioPath,
+    metadata: media.metadata, text: media.text, chunks: media.chunks, imagePaths: media.imagePaths, frameTimes: media.frameTimes, audioPath: media.audioPath,
     sourcePath: run.sourcePath, sizeBytes: upload.file_size,
   }, {
     userId: upload.user_id, uploadId: upload.id, fileType: upload.file_type, lastAttempt: run.lastAttempt,

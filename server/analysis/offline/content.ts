@@ -40,6 +40,8 @@ export interface Findings {
   nsfw?: { flagged: boolean; score: number };
   ocr?: { text: string; confidence: number };
   transcript?: Transcript;
+  /** A video's frames (by their index in `imagePaths`) and the objects the detector is sure of in each. */
+  frameLabels?: { index: number; labels: string[] }[];
 }
 
 /** Frames of a video that go through the picture models: enough to see what a clip shows, bounded in time. */
@@ -81,7 +83,7 @@ export async function findContent(input: AnalysisInput, deps: OfflineDeps, warn:
   };
   // The picture models run one after another per picture (they share the vision worker); OCR and
   // speech have their own engines, so the three groups run side by side.
-  const [objects, nsfw, cues, ocr, transcript] = await Promise.all([
+  const [detected, nsfw, cues, ocr, transcript] = await Promise.all([
     deps.detector ? guarded('object detection', () => detectAll(deps.detector!, pictures, signal)) : undefined,
     deps.nsfw ? guarded('NSFW detection', () => nsfwAll(deps.nsfw!, pictures, signal)) : undefined,
     deps.sceneCues ? guarded('colours', () => coloursAll(deps.sceneCues!, pictures, input.metadata)) : undefined,
@@ -91,7 +93,10 @@ export async function findContent(input: AnalysisInput, deps: OfflineDeps, warn:
   signal?.throwIfAborted();
   return {
     pictures: pictures.length,
-    objects: objects ?? [],
+    objects: detected?.objects ?? [],
+    ...(input.fileType === 'video' && detected ? {
+      frameLabels: detected.perPicture.map((labels, i) => ({ index: paths.indexOf(pictures[i]!), labels })).filter((f) => f.labels.length > 0),
+    } : {}),
     colours: cues?.colours ?? [],
     ...(cues ? { brightness: cues.brightness } : {}),
     night: cues?.night ?? false,
@@ -109,8 +114,12 @@ function spread<T>(items: readonly T[], max: number): T[] {
   return Array.from({ length: max }, (_, i) => items[Math.floor((i * items.length) / max)]!);
 }
 
-async function detectAll(detector: ObjectDetector, pictures: string[], signal?: AbortSignal): Promise<SeenObject[]> {
+/** A frame's label is kept with its time only when the detector is this sure (a wrong moment is worse than none). */
+const FRAME_LABEL_MIN_SCORE = 0.5;
+
+async function detectAll(detector: ObjectDetector, pictures: string[], signal?: AbortSignal): Promise<{ objects: SeenObject[]; perPicture: string[][] }> {
   const seen = new Map<string, { score: number; frames: number; count: number }>();
+  const perPicture: string[][] = [];
   for (const p of pictures) {
     const best = new Map<string, { score: number; count: number }>();
     for (const o of await detector.detect(p, signal)) {
@@ -122,14 +131,16 @@ async function detectAll(detector: ObjectDetector, pictures: string[], signal?: 
       const s = seen.get(label) ?? { score: 0, frames: 0, count: 0 };
       seen.set(label, { score: Math.max(s.score, b.score), frames: s.frames + 1, count: Math.max(s.count, b.count) });
     }
+    perPicture.push([...best].filter(([, b]) => b.score >= FRAME_LABEL_MIN_SCORE).map(([label]) => label));
   }
-  return [...seen.entries()]
+  const objects = [...seen.entries()]
     .map(([label, s]) => ({
       label, score: Math.round(s.score * 1000) / 1000,
       ...(pictures.length > 1 ? { frames: s.frames } : {}),
       ...(s.count > 1 ? { count: s.count } : {}),
     }))
     .sort((a, b) => (b.frames ?? 1) - (a.frames ?? 1) || b.score - a.score);
+  return { objects, perPicture };
 }
 
 /** A video is flagged when any analysed frame is. */

@@ -3,6 +3,7 @@ import type { AnalyzerName, CloudStatus } from '../../shared/api/schemas.ts';
 import type { FileType } from '../../shared/file-types.ts';
 import { usageOf } from '../analysis/cloud/index.ts';
 import { embeddingText } from '../analysis/embedding-text.ts';
+import { spread } from '../analysis/offline/content.ts';
 import type { Analysis, AnalysisInput, Analyzer, CloudAnalyzer, ContentChunk, Embedder, ModelUsage } from '../analysis/types.ts';
 import type { UsageRow } from '../db/usage-repo.ts';
 import type { Logger } from '../logger.ts';
@@ -51,13 +52,16 @@ export interface EmbeddedChunk extends ContentChunk {
 }
 
 /**
- * Parts of one file embedded besides the file itself. Each is one more text in the same embedding
- * call (a 100-page PDF: 100 pages, ~6 ms each offline in batches); past this, parts are still found
- * by their words, just not by meaning. Keeps a long manual's indexing cost bounded.
+ * Parts of one file embedded besides the file itself, each one more text in the same embedding call.
+ * Offline, a part costs ~75 ms on a busy 2-core machine (100 pages: 7.5 s beside 0.23 s for the file's
+ * own vector), so a long document gets vectors for at most MAX_EMBEDDED_PAGES pages, spread evenly
+ * over it (meaning reaches every part of it, at that grain); every page is still found by its words.
+ * Transcript segments and frame labels are short, up to MAX_EMBEDDED_CHUNKS in all.
  */
-export const MAX_EMBEDDED_CHUNKS = 120;
-/** What of a part goes to the embedder: its opening is what a vector of one page can hold anyway. */
-const CHUNK_EMBED_CHARS = 1500;
+export const MAX_EMBEDDED_CHUNKS = 100;
+export const MAX_EMBEDDED_PAGES = 24;
+/** What of a part goes to the embedder: a page's heading and opening lines, where its topic usually is. */
+const CHUNK_EMBED_CHARS = 500;
 
 /**
  * Decides who describes and embeds a file, and does it: the offline analysis always runs first (it
@@ -77,8 +81,13 @@ export class Understanding {
     const { deps } = this;
     const grounding = await deps.offline.analyze(input, signal);
     const route = await this.route(ctx);
-    // The pipeline's pages and the offline analysis's transcript segments; a cloud description has neither.
-    const chunks = [...(input.chunks ?? []), ...(grounding.chunks ?? [])];
+    // The pipeline's pages and the offline analysis's timed parts; a cloud description has neither.
+    // A document whose text the file's own vector holds whole gains nothing from page vectors.
+    const pagesBeyondFileVector = input.metadata.truncated === true;
+    const chunks = [
+      ...(input.chunks ?? []).map((c) => ({ ...c, embed: pagesBeyondFileVector })),
+      ...(grounding.chunks ?? []).map((c) => ({ ...c, embed: true })),
+    ];
     if (route.kind === 'local') {
       stage('embedding');
       const vector = await this.embed(deps.localEmbedder, grounding, input.filename, chunks, ctx, signal);
@@ -134,12 +143,14 @@ export class Understanding {
   }
 
   /** The file's vector and its parts' in one call, so a paid embedder batches them into one request. */
-  private async embed(embedder: Embedder, analysis: Analysis, filename: string, chunks: ContentChunk[], ctx: UnderstandContext, signal: AbortSignal) {
+  private async embed(embedder: Embedder, analysis: Analysis, filename: string, chunks: (ContentChunk & { embed: boolean })[], ctx: UnderstandContext, signal: AbortSignal) {
     const usage: UsageRow[] = [];
-    const embedded = chunks.slice(0, MAX_EMBEDDED_CHUNKS);
-    if (chunks.length > embedded.length) {
-      this.deps.log.info({ uploadId: ctx.uploadId, parts: chunks.length, embedded: embedded.length },
-        'Long file: only its first parts are embedded for search by meaning; every part is still found by its words');
+    const wanted = chunks.filter((c) => c.embed);
+    const pages = wanted.filter((c) => c.kind === 'page');
+    const embedded = [...spread(pages, MAX_EMBEDDED_PAGES), ...wanted.filter((c) => c.kind !== 'page')].slice(0, MAX_EMBEDDED_CHUNKS);
+    if (wanted.length > embedded.length) {
+      this.deps.log.info({ uploadId: ctx.uploadId, parts: wanted.length, embedded: embedded.length },
+        'Long file: only some of its parts are embedded for search by meaning; every part is still found by its words');
     }
     const texts = [embeddingText(filename, analysis.summary, analysis.extractedText), ...embedded.map((c) => c.text.slice(0, CHUNK_EMBED_CHARS))];
     const vectors = await embedder.embed(texts, signal,
@@ -148,9 +159,10 @@ export class Understanding {
       throw new TroveError('MODEL_UNAVAILABLE', 'The embedding model returned a vector of the wrong size.');
     }
     const [embedding] = vectors as [number[], ...number[][]];
+    const vectorOf = new Map(embedded.map((c, i) => [c, vectors[i + 1] ?? null]));
     return {
       embedding, embeddingModel: embedder.model, usage,
-      chunks: chunks.map((c, i) => ({ ...c, embedding: vectors[i + 1] ?? null })),
+      chunks: chunks.map(({ embed: _, ...c }, i) => ({ ...c, embedding: vectorOf.get(chunks[i]!) ?? null })),
     };
   }
 

@@ -109,7 +109,7 @@ export async function findContent(input: AnalysisInput, deps: OfflineDeps, warn:
 }
 
 /** At most `max` items spread evenly over the list, first one included. */
-function spread<T>(items: readonly T[], max: number): T[] {
+export function spread<T>(items: readonly T[], max: number): T[] {
   if (items.length <= max) return [...items];
   return Array.from({ length: max }, (_, i) => items[Math.floor((i * items.length) / max)]!);
 }

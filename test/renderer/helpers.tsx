@@ -114,6 +114,7 @@ export function fakeApi(): FakeApi {
     batch: vi.fn(),
     downloadZip: vi.fn(),
     retryUpload: vi.fn(),
+    archiveBatch: vi.fn(),
     usage: vi.fn(),
     similar: vi.fn(async () => null),
     fileUrl: vi.fn(async (id: string, variant: string) => `/api/v1/blob?key=${id}/${variant}`),

@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { gridLayout } from '../../renderer/src/components/grid/layout.ts';
 import { ResultsGrid } from '../../renderer/src/components/ResultsGrid.tsx';
 import type { GridItem } from '../../renderer/src/lib/items.ts';
-import { setup } from './helpers.tsx';
+import { fixedLayoutSize, setup } from './helpers.tsx';
 
 const SIZE = { width: 1040, height: 700 };
 
@@ -15,19 +15,7 @@ function items(n: number): GridItem[] {
   }));
 }
 
-// happy-dom does no layout: give elements the size a browser would.
-const originals = {
-  w: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth'),
-  h: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
-};
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => SIZE.width });
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => SIZE.height });
-});
-afterAll(() => {
-  if (originals.w) Object.defineProperty(HTMLElement.prototype, 'clientWidth', originals.w);
-  if (originals.h) Object.defineProperty(HTMLElement.prototype, 'clientHeight', originals.h);
-});
+fixedLayoutSize(SIZE);
 
 function renderGrid(list: GridItem[]) {
   const onOpen = vi.fn();

@@ -3,7 +3,7 @@
  * stub API (each method a vi.fn the test programs), and store resets between tests.
  */
 import { cleanup } from '@testing-library/react';
-import { afterEach, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import type { SearchResult, Upload, UploadEvent } from '../../shared/api/schemas.ts';
 import type { ApiClient } from '../../renderer/src/api/client.ts';
 import type { AddOptions, Bridge, DesktopAuth, FolderOptions, Settings, UploadItem, WatchedFolder } from '../../renderer/src/bridge/types.ts';
@@ -237,4 +237,23 @@ export async function confirmEmail(emulator: AuthEmulator, email: string): Promi
   if (!link) throw new Error(`no confirmation link for ${email}`);
   const res = await fetch(link.oobLink);
   if (!res.ok) throw new Error(`confirming ${email}: ${res.status}`);
+}
+
+/**
+ * happy-dom lays nothing out: for the file's tests every element measures the size a browser
+ * window would give the grid, so the grid decides its columns and rows as it would there.
+ */
+export function fixedLayoutSize(size: { width: number; height: number }): void {
+  const originals = {
+    w: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth'),
+    h: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
+  };
+  beforeAll(() => {
+    Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => size.width });
+    Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => size.height });
+  });
+  afterAll(() => {
+    if (originals.w) Object.defineProperty(HTMLElement.prototype, 'clientWidth', originals.w);
+    if (originals.h) Object.defineProperty(HTMLElement.prototype, 'clientHeight', originals.h);
+  });
 }

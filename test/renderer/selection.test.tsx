@@ -6,7 +6,7 @@
  * failures, retry of the failed ones), the toast's Undo and Recently deleted's Restore.
  */
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../renderer/src/api/errors.ts';
 import { ConfirmDeleteDialog } from '../../renderer/src/components/ConfirmDeleteDialog.tsx';
 import { LibraryView } from '../../renderer/src/components/LibraryView.tsx';
@@ -21,7 +21,7 @@ import { useLibrary } from '../../renderer/src/stores/library.ts';
 import { useNavigation } from '../../renderer/src/stores/navigation.ts';
 import { useSearch } from '../../renderer/src/stores/search.ts';
 import { useSelection } from '../../renderer/src/stores/selection.ts';
-import { result, setup, upload } from './helpers.tsx';
+import { fixedLayoutSize, result, setup, upload } from './helpers.tsx';
 
 function Shortcuts() {
   useShortcuts();
@@ -94,20 +94,8 @@ function gridItems(n: number, failed: number[] = []): GridItem[] {
   return Array.from({ length: n }, (_, i) => fromUpload(upload({ filename: `photo-${i}.jpg`, processing_status: failed.includes(i) ? 'failed' : 'completed' }), (u) => u));
 }
 
-// happy-dom lays nothing out: the grid measures a fixed size, as in grid.test.tsx.
 const SIZE = { width: 1024, height: 768 };
-const originals = {
-  w: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth'),
-  h: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
-};
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => SIZE.width });
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => SIZE.height });
-});
-afterAll(() => {
-  if (originals.w) Object.defineProperty(HTMLElement.prototype, 'clientWidth', originals.w);
-  if (originals.h) Object.defineProperty(HTMLElement.prototype, 'clientHeight', originals.h);
-});
+fixedLayoutSize(SIZE);
 
 function renderGrid(items: GridItem[]) {
   const opened: string[] = [];

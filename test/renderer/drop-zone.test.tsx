@@ -9,7 +9,9 @@ import { setup } from './helpers.tsx';
 /** A drag event as the browser sends it for files from the desktop. */
 function drag(type: string, files: File[], kinds = ['Files']): Event {
   const e = new Event(type, { bubbles: true, cancelable: true });
-  Object.defineProperty(e, 'dataTransfer', { value: { types: kinds, files, dropEffect: 'none' } });
+  // Each dropped file is also an item whose entry is a file (not a folder), as in a browser.
+  const items = files.map((f) => ({ kind: 'file', webkitGetAsEntry: () => ({ isFile: true, isDirectory: false, name: f.name }) }));
+  Object.defineProperty(e, 'dataTransfer', { value: { types: kinds, files, items, dropEffect: 'none' } });
   act(() => {
     document.body.dispatchEvent(e);
   });

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { startServeProcess, type ServeProcess } from '../helpers/serve-process.ts';
 
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
 fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -10,6 +12,30 @@ export function server(): { url: string; token: string } {
   const token = process.env.TROVE_E2E_TOKEN;
   if (!url || !token) throw new Error('TROVE_E2E_URL/TROVE_E2E_TOKEN are unset: run through `npm run test:e2e` (global setup starts the server).');
   return { url, token };
+}
+
+/**
+ * A `trove serve` of the calling spec's own, on a fresh data folder, for a spec that adds files:
+ * the shared server's specs (web-ui.spec) start from an empty Trove. Call at the top of the spec;
+ * the getter gives the address once the spec's beforeAll has run.
+ */
+export function ownServer(name: string): () => { url: string; token: string } {
+  const token = `${name}-e2e-token-0123456789abcdef`;
+  let proc: ServeProcess | undefined;
+  let dataDir: string | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), `trove-e2e-${name}-`));
+    proc = await startServeProcess({ TROVE_DATA_DIR: dataDir, TROVE_TOKEN: token });
+  });
+  test.afterAll(async () => {
+    await proc?.kill('SIGTERM');
+    if (dataDir) await fs.promises.rm(dataDir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!proc) throw new Error(`${name}: its server has not started (call ownServer at the top of the spec)`);
+    return { url: proc.url, token };
+  };
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

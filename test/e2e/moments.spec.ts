@@ -8,9 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { MOMENT_PAGE, MOMENT_PHRASE, hundredPagePdf, twoPartSpeech } from '../helpers/media.ts';
-import { openWithToken, server, shot } from './fixtures.ts';
+import { openWithToken, ownServer, shot } from './fixtures.ts';
 
 test.describe.configure({ mode: 'serial' });
+
+// Its own server: the files it adds would otherwise be in the shared server's Trove.
+const server = ownServer('moments');
 
 let speechSeconds = 0;
 
@@ -50,7 +53,7 @@ async function searchFor(page: Page, query: string): Promise<void> {
 }
 
 test('a recording\'s card says when the words were said, and its player starts there', async ({ page }) => {
-  await openWithToken(page);
+  await openWithToken(page, server());
   await searchFor(page, 'people');
   const card = results(page).getByRole('gridcell', { name: /town-hall-recording\.wav/ });
   const moment = card.locator('.card-moment');
@@ -72,7 +75,7 @@ test('a recording\'s card says when the words were said, and its player starts t
 });
 
 test('a phrase from page 80 of a 100-page PDF: the card says "page 80", and so does the detail view', async ({ page }) => {
-  await openWithToken(page);
+  await openWithToken(page, server());
   await searchFor(page, MOMENT_PHRASE);
   const card = results(page).getByRole('gridcell', { name: /operations-manual\.pdf/ });
   await expect(card.locator('.card-moment')).toContainText(`page ${MOMENT_PAGE}`);

@@ -8,9 +8,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { pdfWithText } from '../helpers/media.ts';
-import { dragFilesOver, openWithToken, shot, type DropFile } from './fixtures.ts';
+import { dragFilesOver, openWithToken, ownServer, shot, type DropFile } from './fixtures.ts';
 
 test.describe.configure({ mode: 'serial' });
+
+// Its own server: the files it adds would otherwise be in the shared server's Trove.
+const server = ownServer('search-query');
 
 /** A PDF of known text whose CreationDate says when it was made. */
 async function pdf(lines: string[], title: string, created: Date): Promise<Buffer> {
@@ -48,7 +51,7 @@ const refine = (page: Page) => page.getByRole('complementary', { name: 'Refine' 
 test('"pdf from 2019": chips, counts, a chip removed, a facet, reasons, history and suggestions', async ({ page }) => {
   // Four files to process on a shared machine, then a dozen searches.
   test.setTimeout(240_000);
-  await openWithToken(page);
+  await openWithToken(page, server());
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
 

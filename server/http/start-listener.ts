@@ -5,6 +5,7 @@
  *  - GET /api/v1/health: 503 with `status: 'starting'` (a readiness probe, the desktop app and
  *    `trove status` wait for 200);
  *  - any other API call: 503 SERVICE_STARTING with `Retry-After: 1` (every client retries it);
+ *    a tus HEAD gets 423 instead, the status tus clients wait on rather than start the file over;
  *  - a page (the web UI): 503 with a small "Trove is starting…" page that reloads itself.
  * Then the app's own router takes every request on the same server.
  *
@@ -14,7 +15,7 @@
  */
 import http, { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { fail, ok } from '../../shared/api/envelope.ts';
-import { API_PREFIX } from '../../shared/api/paths.ts';
+import { API_PREFIX, TUS_PATH } from '../../shared/api/paths.ts';
 import type { Health } from '../../shared/api/schemas.ts';
 
 export interface StartListenerOptions {
@@ -107,7 +108,10 @@ function startingAnswer(opts: StartListenerOptions): RequestListener {
       return send(res, 503, 'text/html; charset=utf-8', STARTING_PAGE);
     }
     const body = fail('SERVICE_STARTING', 'Trove is starting (opening its database); try again in a moment.');
-    return send(res, 503, 'application/json; charset=utf-8', JSON.stringify(body));
+    // A tus client asking where its upload stands (HEAD) takes any answer but 423 Locked as "gone"
+    // and starts the file over (tus-js-client creates a new upload); 423 is tus's "try again later".
+    const status = req.method === 'HEAD' && url.startsWith(`${TUS_PATH}/`) ? 423 : 503;
+    return send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
   };
 }
 

@@ -64,15 +64,17 @@ describe('trove serve start-up', () => {
       const healthSeen: string[] = [];
       let startingCall: unknown;
       let startingPage: { status: number; text: string } | undefined;
+      let startingTusHead: Response | undefined;
       const deadline = Date.now() + 120_000;
       for (;;) {
         if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${stderr}`);
         if (Date.now() > deadline) throw new Error(`never became healthy; health seen: ${healthSeen.join(', ')}; ${stderr}`);
         // Health, an API call and the page, at the same moment.
-        const [health, call, page] = await Promise.all([
+        const [health, call, page, tusHead] = await Promise.all([
           look(`${url}/api/v1/health`),
           client.call('GET', '/uploads').catch((err: unknown) => err),
           fetch(url, { headers: { accept: 'text/html' } }).then(async (r) => ({ status: r.status, text: await r.text() }), () => undefined),
+          fetch(`${url}/api/v1/tus/0123456789abcdef`, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', authorization: `Bearer ${TOKEN}` } }).catch(() => undefined),
         ]);
         if (health) {
           const said = `${health.status} ${health.body.data?.status}`;
@@ -82,6 +84,7 @@ describe('trove serve start-up', () => {
             expect(health.body.data).toMatchObject({ database: 'starting', version: VERSION });
             if (call instanceof ApiError && call.status === 503) startingCall ??= call;
             if (page && page.status === 503) startingPage ??= page;
+            if (tusHead && tusHead.status !== 404) startingTusHead ??= tusHead;
           }
           if (health.status === 200) break;
         }
@@ -97,6 +100,10 @@ describe('trove serve start-up', () => {
       expect(startingPage?.status).toBe(503);
       expect(startingPage?.text).toContain('Starting Trove…');
       expect(startingPage?.text).toContain('http-equiv="refresh"');
+      // A tus client resuming meanwhile is told "locked, try again" (423), never "gone": a HEAD
+      // answered otherwise makes tus-js-client start the whole file over as a new upload.
+      expect(startingTusHead?.status).toBe(423);
+      expect(startingTusHead?.headers.get('retry-after')).toBe('1');
       // Once ready, the same call is answered.
       expect((await look(`${url}/api/v1/uploads`, { headers: { authorization: `Bearer ${TOKEN}` } }))?.status).toBe(200);
     } finally {

@@ -13,7 +13,8 @@ export async function writeAtomically(outPath: string, produce: (tmpPath: string
       throw fileSystemError(err, 'saving a generated file');
     });
   } catch (err) {
-    await rm(tmpPath, { force: true });
+    // The failure is what the caller needs to see, not a leftover that could not be tidied (e.g. a directory).
+    await rm(tmpPath, { force: true }).catch(() => undefined);
     throw err;
   }
 }

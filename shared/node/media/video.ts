@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TroveError } from '../../api/errors.ts';
+import { writeAtomically } from './atomic.ts';
 import { fileSystemError } from './failures.ts';
 import { FFMPEG_QUIET, ffmpegInput, ffmpegPath, ffmpegToFile, ffprobePath, runTool, type ToolFailure } from './tools.ts';
 
@@ -158,6 +159,18 @@ export async function extractFrames(
   if (!(everySec > 0) || !(maxSec > 0) || !(width >= 2)) {
     throw new TroveError('VALIDATION_ERROR', 'Frame extraction needs a positive interval, duration and width.', { everySec, maxSec, width });
   }
+  await prepareFramesDir(outDir);
+  // A '%' in the directory name would be read as part of ffmpeg's numbering pattern.
+  const pattern = join(resolve(outDir).replace(/%/g, '%%'), 'frame-%04d.jpg');
+  await runTool(
+    ffmpegPath(),
+    [...FFMPEG_QUIET, '-t', String(maxSec), '-i', ffmpegInput(path), '-vsync', 'vfr', ...frameOutput(everySec, maxSec, width), pattern],
+    { signal: opts.signal, onFailure: unreadableMedia },
+  );
+  return listFrames(outDir);
+}
+
+async function prepareFramesDir(outDir: string): Promise<void> {
   try {
     await mkdir(outDir, { recursive: true });
     // Leftovers from an earlier, interrupted run would otherwise be returned as this video's frames.
@@ -167,16 +180,18 @@ export async function extractFrames(
   } catch (err) {
     throw fileSystemError(err, 'preparing video frames');
   }
+}
 
+/** The still-frame output's options (before its file name): `select` rather than `fps`, see extractFrames. */
+function frameOutput(everySec: number, maxSec: number, width: number): string[] {
   const filter = `select='isnan(prev_selected_t)+gte(t-prev_selected_t,${everySec})',scale='min(${width},iw)':-2`;
-  // A '%' in the directory name would be read as part of ffmpeg's numbering pattern.
-  const pattern = join(resolve(outDir).replace(/%/g, '%%'), 'frame-%04d.jpg');
-  await runTool(
-    ffmpegPath(),
-    [...FFMPEG_QUIET, '-t', String(maxSec), '-i', ffmpegInput(path), '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', filter, '-vsync', 'vfr', '-q:v', '3', pattern],
-    { signal: opts.signal, onFailure: unreadableMedia },
-  );
-  const frames = (await readdir(outDir)).filter((name) => FRAME_NAME.test(name)).sort();
+  return ['-map', '0:v:0', '-an', '-sn', '-dn', '-t', String(maxSec), '-vf', filter, '-q:v', '3'];
+}
+
+async function listFrames(outDir: string): Promise<string[]> {
+  const frames = (await readdir(outDir).catch((err: unknown) => {
+    throw fileSystemError(err, 'reading video frames');
+  })).filter((name) => FRAME_NAME.test(name)).sort();
   if (frames.length === 0) {
     throw new TroveError('CORRUPT_FILE', 'No pictures could be read from this video; it may be damaged. Try exporting it again.');
   }
@@ -191,11 +206,17 @@ export async function makeVideoPreview(
 ): Promise<void> {
   const maxSec = opts.maxSec ?? 30;
   const maxHeight = Math.round(opts.maxHeight ?? 480);
+  await ffmpegToFile(['-t', String(maxSec), '-i', ffmpegInput(path), ...previewOutput(maxSec, maxHeight)], outPath, {
+    signal: opts.signal, onFailure: unreadableMedia,
+  });
+}
+
+/** The preview output's options (before its file name). */
+function previewOutput(maxSec: number, maxHeight: number): string[] {
   // yuv420p needs even dimensions: -2 keeps the width even, the expression rounds the height down to even.
   const scale = `scale=-2:'2*trunc(min(${maxHeight},ih)/2)'`;
-  await ffmpegToFile([
-    '-t', String(maxSec), '-i', ffmpegInput(path),
-    '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn',
+  return [
+    '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn', '-t', String(maxSec),
     '-vf', scale,
     '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '28', '-pix_fmt', 'yuv420p',
     '-c:a', 'aac', '-b:a', '96k', '-ac', '2',
@@ -203,7 +224,79 @@ export async function makeVideoPreview(
     '-max_muxing_queue_size', '1024',
     '-movflags', '+faststart',
     '-f', 'mp4',
-  ], outPath, { signal: opts.signal, onFailure: unreadableMedia });
+  ];
+}
+
+export interface FramesAndPreviewOptions {
+  /** Frames: one every `everySec`, the first at t=0, from the first `framesMaxSec`, at most `frameWidth` px wide. */
+  everySec?: number;
+  framesMaxSec?: number;
+  frameWidth?: number;
+  /** Preview: the first `previewMaxSec`, at most `previewMaxHeight` px tall (as makeVideoPreview). */
+  previewMaxSec?: number;
+  previewMaxHeight?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * extractFrames and makeVideoPreview in ONE ffmpeg run: the video is decoded once and its frames
+ * feed both outputs (decoding is about a third of the two runs' cost; bench/media.ts measures it).
+ * Same outputs as the two functions: JPEG stills in `framesDir` (returned in order) and the preview
+ * written atomically to `previewPath`. A failure names the output it hit: the input's fault is
+ * CORRUPT_FILE; an output that cannot be written is ours (PROCESSING_FAILED, or
+ * INSUFFICIENT_STORAGE for a full disk) with `details.output` = 'frames' | 'preview'.
+ */
+export async function extractFramesAndPreview(
+  path: string,
+  framesDir: string,
+  previewPath: string,
+  opts: FramesAndPreviewOptions = {},
+): Promise<string[]> {
+  const everySec = opts.everySec ?? 10;
+  const framesMaxSec = opts.framesMaxSec ?? 60;
+  const width = Math.round(opts.frameWidth ?? 640);
+  const previewMaxSec = opts.previewMaxSec ?? 30;
+  const maxHeight = Math.round(opts.previewMaxHeight ?? 480);
+  if (!(everySec > 0) || !(framesMaxSec > 0) || !(width >= 2) || !(previewMaxSec > 0) || !(maxHeight >= 2)) {
+    throw new TroveError('VALIDATION_ERROR', 'Frames and preview need a positive interval, durations and sizes.', {
+      everySec, framesMaxSec, width, previewMaxSec, maxHeight,
+    });
+  }
+  await prepareFramesDir(framesDir);
+  const framesAt = resolve(framesDir);
+  const pattern = join(framesAt.replace(/%/g, '%%'), 'frame-%04d.jpg');
+  let frames: string[] = [];
+  await writeAtomically(previewPath, async (tmpPath) => {
+    const previewAt = ffmpegInput(tmpPath);
+    await runTool(ffmpegPath(), [
+      ...FFMPEG_QUIET,
+      // Decode only as far as the longer of the two outputs needs; each output stops at its own -t.
+      '-t', String(Math.max(framesMaxSec, previewMaxSec)), '-i', ffmpegInput(path),
+      // -vsync is global in ffmpeg 4.x: vfr keeps select's gaps out of the stills and passes the preview's timestamps through.
+      '-vsync', 'vfr',
+      ...frameOutput(everySec, framesMaxSec, width), pattern,
+      ...previewOutput(previewMaxSec, maxHeight), previewAt,
+    ], { signal: opts.signal, onFailure: (failure) => outputFailure(failure, { frames: framesAt, preview: previewAt }) });
+    frames = await listFrames(framesDir);
+  });
+  return frames;
+}
+
+/**
+ * Which output a failed run could not write, from ffmpeg's stderr: it names the file it failed to
+ * open or write, or its number in the command ("output file #1", "output stream 1:0"; frames are
+ * #0, the preview #1). Neither named means the input could not be decoded.
+ */
+function outputFailure(failure: ToolFailure, outputs: { frames: string; preview: string }): TroveError {
+  const names = (index: number, path: string) =>
+    failure.stderr.includes(path) || new RegExp(`output file #${index}\\b|output stream ${index}:`).test(failure.stderr);
+  const output = names(1, outputs.preview) ? 'preview' : names(0, outputs.frames) ? 'frames' : undefined;
+  if (!output) return unreadableMedia(failure);
+  const what = output === 'preview' ? "the video's preview" : "the video's still frames";
+  if (/No space left on device|Disk quota exceeded/i.test(failure.stderr)) {
+    return new TroveError('INSUFFICIENT_STORAGE', `The server ran out of disk space while writing ${what}. Try again later.`, { ...failure, output });
+  }
+  return new TroveError('PROCESSING_FAILED', `The server could not write ${what}; the file itself is fine. Try again later.`, { ...failure, output });
 }
 
 /** 16 kHz mono PCM WAV, the input speech recognisers expect. Resolves false when there is no audio. */

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractAudioTrack, extractFrames, makeVideoPreview, probeMedia } from '../../../shared/node/media/video.ts';
+import { extractAudioTrack, extractFrames, extractFramesAndPreview, makeVideoPreview, probeMedia } from '../../../shared/node/media/video.ts';
+import { ffmpegPath, runTool } from '../../../shared/node/media/tools.ts';
 import { expectTroveError, ffmpeg, makeTempDir, makeTestVideo, truncateCopy } from './fixtures.ts';
 
 let dir: string;
@@ -19,6 +20,8 @@ beforeAll(async () => {
     ffmpeg(['-i', file('short.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', file('rotated.mp4')]),
     ffmpeg(['-ss', '0', '-i', file('long.mp4'), '-frames:v', '1', file('at-0s.png')]),
     ffmpeg(['-ss', '5', '-i', file('long.mp4'), '-frames:v', '1', file('at-5s.png')]),
+    ffmpeg(['-ss', '10', '-i', file('long.mp4'), '-frames:v', '1', file('at-10s.png')]),
+    ffmpeg(['-ss', '20', '-i', file('long.mp4'), '-frames:v', '1', file('at-20s.png')]),
     writeFile(file('notes.mp4'), 'definitely not a video\n'),
   ]);
 });
@@ -143,6 +146,112 @@ describe('makeVideoPreview', () => {
   it('reports a truncated video as CORRUPT_FILE', async () => {
     await expectTroveError(makeVideoPreview(file('truncated.mp4'), file('preview-bad.mp4')), 'CORRUPT_FILE');
     expect(existsSync(file('preview-bad.mp4'))).toBe(false);
+  });
+});
+
+/** Decodes every frame and sample of `path` (as a player would) and returns ffmpeg's complaints. */
+async function decodeErrors(path: string): Promise<string> {
+  const { stderr } = await runTool(ffmpegPath(), ['-hide_banner', '-nostdin', '-v', 'error', '-i', path, '-f', 'null', '-']);
+  return stderr.trim();
+}
+
+describe('extractFramesAndPreview (one ffmpeg run for both)', () => {
+  it('writes the same frames as extractFrames (count, times, size) and a playable, streamable preview', async () => {
+    const framesDir = file('both-frames');
+    const preview = file('both-preview.mp4');
+    const frames = await extractFramesAndPreview(file('long.mp4'), framesDir, preview);
+    expect(frames).toEqual([1, 2, 3].map((n) => join(framesDir, `frame-000${n}.jpg`)));
+    for (const frame of frames) expect(await sharp(frame).metadata()).toMatchObject({ format: 'jpeg', width: 320, height: 240 });
+    // Each still is the moment it stands for (t = 0, 10, 20 s): nearer that moment than 5 s off.
+    expect(await imageDistance(frames[0]!, file('at-0s.png'))).toBeLessThan((await imageDistance(frames[0]!, file('at-5s.png'))) / 2);
+    expect(await imageDistance(frames[1]!, file('at-10s.png'))).toBeLessThan((await imageDistance(frames[1]!, file('at-5s.png'))) / 2);
+    expect(await imageDistance(frames[2]!, file('at-20s.png'))).toBeLessThan((await imageDistance(frames[2]!, file('at-10s.png'))) / 2);
+    // Identical stills to the frames-only run, so the picture models see what they saw before.
+    const alone = await extractFrames(file('long.mp4'), file('both-frames-alone'));
+    expect(alone).toHaveLength(frames.length);
+    for (let i = 0; i < frames.length; i++) expect(await imageDistance(frames[i]!, alone[i]!)).toBeLessThan(1);
+
+    expect(existsSync(`${preview}.tmp`)).toBe(false);
+    const probe = await probeMedia(preview);
+    expect(probe).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', width: 320, height: 240, channels: 2, hasVideo: true, hasAudio: true });
+    expect(probe.durationSec).toBeGreaterThan(24);
+    expect(probe.durationSec).toBeLessThanOrEqual(25.5);
+    expect(await decodeErrors(preview)).toBe('');
+    // +faststart: the index (moov) comes before the media data, so a browser starts playing before the end arrives.
+    const bytes = await readFile(preview);
+    expect(bytes.indexOf('moov')).toBeGreaterThan(0);
+    expect(bytes.indexOf('moov')).toBeLessThan(bytes.indexOf('mdat'));
+  });
+
+  it('honours each output\'s own limits: interval, frame width, preview length and height', async () => {
+    const frames = await extractFramesAndPreview(file('long.mp4'), file('both-custom'), file('both-custom.mp4'), {
+      everySec: 2, framesMaxSec: 7, frameWidth: 160, previewMaxSec: 4, previewMaxHeight: 121,
+    });
+    expect(frames).toHaveLength(4); // 0, 2, 4, 6
+    expect(await sharp(frames[3]).metadata()).toMatchObject({ width: 160, height: 120 });
+    const probe = await probeMedia(file('both-custom.mp4'));
+    expect(probe).toMatchObject({ width: 160, height: 120 });
+    expect(probe.durationSec).toBeLessThanOrEqual(4.1);
+    expect(probe.durationSec).toBeGreaterThan(3.5);
+  });
+
+  it('decodes as far as the longer output needs: a preview longer than the frames window', async () => {
+    const frames = await extractFramesAndPreview(file('long.mp4'), file('both-long-preview'), file('both-long-preview.mp4'), {
+      framesMaxSec: 5, previewMaxSec: 12,
+    });
+    expect(frames).toHaveLength(1);
+    const probe = await probeMedia(file('both-long-preview.mp4'));
+    expect(probe.durationSec).toBeGreaterThan(11.5);
+    expect(probe.durationSec).toBeLessThanOrEqual(12.1);
+  });
+
+  it('handles a video without audio', async () => {
+    const frames = await extractFramesAndPreview(file('short.mp4'), file('both-silent'), file('both-silent.mp4'));
+    expect(frames).toHaveLength(1);
+    expect(await probeMedia(file('both-silent.mp4'))).toMatchObject({ hasVideo: true, hasAudio: false, videoCodec: 'h264' });
+    expect(await decodeErrors(file('both-silent.mp4'))).toBe('');
+  });
+
+  it('reports a truncated video as CORRUPT_FILE and leaves no preview', async () => {
+    const out = file('both-bad.mp4');
+    const err = await expectTroveError(extractFramesAndPreview(file('truncated.mp4'), file('both-bad'), out), 'CORRUPT_FILE');
+    expect((err.details as { output?: string } | undefined)?.output).toBeUndefined();
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.tmp`)).toBe(false);
+  });
+
+  it('a preview that cannot be written is our failure, named: PROCESSING_FAILED with output "preview"', async () => {
+    const out = file('both-blocked.mp4');
+    // ffmpeg cannot open its output when a directory stands where the preview's temporary file goes.
+    await mkdir(`${out}.tmp`, { recursive: true });
+    const err = await expectTroveError(extractFramesAndPreview(file('long.mp4'), file('both-blocked'), out), 'PROCESSING_FAILED');
+    expect(err.message).toMatch(/preview/);
+    expect(err.details).toMatchObject({ output: 'preview', tool: expect.stringMatching(/ffmpeg/) as unknown });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a full disk under the preview is INSUFFICIENT_STORAGE with output "preview"', async () => {
+    const out = file('both-full.mp4');
+    // /dev/full accepts the open and fails every write with ENOSPC, as a full disk does.
+    await symlink('/dev/full', `${out}.tmp`);
+    const err = await expectTroveError(extractFramesAndPreview(file('long.mp4'), file('both-full'), out), 'INSUFFICIENT_STORAGE');
+    expect(err.details).toMatchObject({ output: 'preview' });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('frames that cannot be written fail before ffmpeg runs, with a retryable PROCESSING_FAILED', async () => {
+    await writeFile(file('both-frames-file'), 'a file where the frames folder should be');
+    await expectTroveError(extractFramesAndPreview(file('long.mp4'), file('both-frames-file'), file('both-frames-file.mp4')), 'PROCESSING_FAILED');
+    expect(existsSync(file('both-frames-file.mp4'))).toBe(false);
+  });
+
+  it('stops ffmpeg when the signal fires and leaves no preview behind', async () => {
+    const out = file('both-aborted.mp4');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await expectTroveError(extractFramesAndPreview(file('long.mp4'), file('both-aborted'), out, { signal: controller.signal }), 'PROCESSING_TIMEOUT');
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.tmp`)).toBe(false);
   });
 });
 

@@ -17,6 +17,7 @@ import { PgEventBus } from '../events/pg-event-bus.ts';
 import { localToken, signingKey } from '../local-secrets.ts';
 import { Metrics } from '../metrics.ts';
 import { PgBossQueue } from '../queue/job-queue.ts';
+import { ListenClientWakeups, PoolWakeups } from '../queue/job-wakeups.ts';
 import { ALL_JOBS } from '../queue/jobs.ts';
 import { UploadService } from '../services/upload-service.ts';
 import { UsageService } from '../services/usage-service.ts';
@@ -138,6 +139,8 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
     maintenanceSec: config.queueMaintenanceSec,
     visibilityTimeoutSec: config.visibilityTimeoutSec,
     onError: (err) => log.error({ err }, 'job queue error'),
+    // A job enqueued wakes the workers (NOTIFY at commit) instead of waiting for their poll.
+    wakeups: config.databaseUrl ? new ListenClientWakeups(config.databaseUrl, log) : new PoolWakeups(database.pool),
   });
   const uploads = new UploadService({
     db: database.db, queue, store, events, log, tmpDir, concurrency: config.concurrency, retentionDays: config.retentionDays,

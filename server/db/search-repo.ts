@@ -307,22 +307,41 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
       ), vec_ranked AS (
         SELECT id, min(rnk) AS rnk, CASE WHEN min(rnk) > ${q.candidates} THEN max(part_similarity) END AS part_similarity
         FROM (${nearest}) ranked GROUP BY id
+      ), every_word AS (
+        -- Files with every word come first in the text ranker's list, so when they alone fill it, the
+        -- files with only some words cannot reach it and are never ranked: each ranked match costs a
+        -- heap visit, and a common word matches thousands of files at 100 000 (docs/BENCHMARKS.md,
+        -- search). A file matches by its own text or by any of its parts
+        -- (upload_chunks: every page of a long document, whose own text holds only the opening).
+        SELECT id, true AS strict, max(rank) AS rank FROM (
+          SELECT id, ts_rank_cd(${sql.lit(FIELD_WEIGHTS)}::float4[], search_tsv, q.loose, 32) AS rank
+          FROM uploads, q
+          WHERE ${filters} AND search_tsv @@ q.strict
+          UNION ALL
+          SELECT c.upload_id, ts_rank_cd(${sql.lit(FIELD_WEIGHTS)}::float4[], c.search_tsv, q.loose, 32)
+          FROM upload_chunks c, q
+          WHERE c.search_tsv @@ q.strict AND c.upload_id IN (SELECT id FROM uploads WHERE ${filters})
+        ) parts
+        GROUP BY id
+        ORDER BY rank DESC
+        LIMIT ${q.candidates}
+      ), some_words AS (
+        -- Only while the files with every word leave room (the condition is evaluated once, before
+        -- any scan). Same rows and ranks as one pass over every match; a part's words weigh as little as D.
+        SELECT id, bool_or(strict) AS strict, max(rank) AS rank FROM (
+          SELECT id, search_tsv @@ q.strict AS strict, ts_rank_cd(${sql.lit(FIELD_WEIGHTS)}::float4[], search_tsv, q.loose, 32) AS rank
+          FROM uploads, q
+          WHERE ${filters} AND search_tsv @@ q.loose AND (SELECT count(*) FROM every_word) < ${q.candidates}
+          UNION ALL
+          SELECT c.upload_id, c.search_tsv @@ q.strict, ts_rank_cd(${sql.lit(FIELD_WEIGHTS)}::float4[], c.search_tsv, q.loose, 32)
+          FROM upload_chunks c, q
+          WHERE c.search_tsv @@ q.loose AND (SELECT count(*) FROM every_word) < ${q.candidates}
+            AND c.upload_id IN (SELECT id FROM uploads WHERE ${filters})
+        ) parts
+        GROUP BY id
       ), fts AS (
         SELECT id, strict, row_number() OVER (ORDER BY strict DESC, rank DESC) AS rnk
-        FROM (
-          -- A file matches by its own text or by any of its parts (upload_chunks: every page of a long
-          -- document, whose own text holds only the opening); a part's words weigh as little as D.
-          SELECT id, bool_or(strict) AS strict, max(rank) AS rank FROM (
-            SELECT id, search_tsv @@ q.strict AS strict, ts_rank_cd(${sql.lit(FIELD_WEIGHTS)}::float4[], search_tsv, q.loose, 32) AS rank
-            FROM uploads, q
-            WHERE ${filters} AND search_tsv @@ q.loose
-            UNION ALL
-            SELECT c.upload_id, c.search_tsv @@ q.strict, ts_rank_cd(${sql.lit(FIELD_WEIGHTS)}::float4[], c.search_tsv, q.loose, 32)
-            FROM upload_chunks c, q
-            WHERE c.search_tsv @@ q.loose AND c.upload_id IN (SELECT id FROM uploads WHERE ${filters})
-          ) parts
-          GROUP BY id
-        ) matches
+        FROM (SELECT * FROM every_word WHERE (SELECT count(*) FROM every_word) >= ${q.candidates} UNION ALL SELECT * FROM some_words) matches
         ORDER BY rnk
         LIMIT ${q.candidates}
       ), fused AS (

@@ -1,4 +1,5 @@
 import type { FileType } from '../../shared/file-types.ts';
+import type { SoundKind, SoundVerdict } from './sound/classifier.ts';
 
 /** Turns text into vectors for semantic search. */
 export interface Embedder {
@@ -157,4 +158,13 @@ export interface SpeechRecognizer {
   readonly model: string;
   transcribe(audioPath: string, signal?: AbortSignal): Promise<Transcript | null>;
   close(): Promise<void>;
+}
+
+/** What kind of sound a recording is, from its signal (server/analysis/sound/). */
+export type { SoundVerdict, SoundKind };
+
+/** Tells speech, music, tones, noise and silence apart; the built-in one reads the signal with ffmpeg. */
+export interface SoundClassifier {
+  readonly model: string;
+  classify(audioPath: string, signal?: AbortSignal): Promise<SoundVerdict>;
 }

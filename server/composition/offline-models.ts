@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { OfflineAnalyzer } from '../analysis/offline-analyzer.ts';
 import { TesseractRecognizer, type TextRecognizerOptions } from '../analysis/ocr/index.ts';
+import { SignalSoundClassifier } from '../analysis/sound/index.ts';
 import { NoSpeechRecognizer, PocketsphinxRecognizer, type SpeechRecognizerOptions } from '../analysis/speech/index.ts';
 import type { SpeechRecognizer, TextRecognizer } from '../analysis/types.ts';
 import { createVisionAnalyzers, sceneCues } from '../analysis/vision/index.ts';
@@ -32,7 +33,9 @@ export function createOfflineAnalyzer(log: Logger, options: OfflineAnalyzerOptio
     ...(options.maxImagePixels ? { maxPixels: options.maxImagePixels } : {}),
   }, log) ?? undefined;
   const speech = createSpeechRecognizer(log);
-  const analyzer = new OfflineAnalyzer({ detector: vision.detector, nsfw: vision.nsfw, ocr, speech, sceneCues, log });
+  // The sound classifier needs only ffmpeg, which the media pipelines need anyway.
+  const sound = new SignalSoundClassifier();
+  const analyzer = new OfflineAnalyzer({ detector: vision.detector, nsfw: vision.nsfw, ocr, speech, sound, sceneCues, log });
   return {
     analyzer,
     async close() {

@@ -2,6 +2,7 @@
 // verdict goes into metadata only: never a tag, never a word of the summary.
 import type { Findings, SeenObject } from './content.ts';
 import type { Parts } from './metadata.ts';
+import { heardNoSpeech, soundMetadata, soundSentence, soundTags } from './sound-words.ts';
 import { clip, oneLine } from './text.ts';
 
 /** Objects at or above this score are named plainly; below it (down to the detector's own floor) as "may also show". */
@@ -31,6 +32,9 @@ export function seenSentences(f: Findings, fileType: string): string[] {
   if (f.night) out.push('Looks like a night shot.');
   // A scan's OCR text is the document's own text; the document sentence quotes it instead.
   if (f.ocr && fileType !== 'document') out.push(`Text: '${clip(oneLine(f.ocr.text), OCR_QUOTE_CHARS)}'.`);
+  // "Sounds like speech" only where no transcript says so already.
+  const heard = f.sound && !(f.sound.kind === 'speech' && f.transcript) ? soundSentence(f.sound, fileType) : undefined;
+  if (heard) out.push(heard);
   return out;
 }
 
@@ -41,10 +45,13 @@ export function addFindings(f: Findings, fileType: string, parts: Parts): Record
   if (f.brightness === 'dark' || f.brightness === 'bright') parts.tags.add(f.brightness);
   if (f.night) parts.tags.add('night');
   if (f.ocr && fileType !== 'document') parts.texts.push(f.ocr.text);
+  if (f.sound) parts.tags.add(...soundTags(f.sound));
   if (f.transcript) {
-    parts.sentences.push(`Speech (${f.transcript.confidence}-confidence automatic transcript): '${clip(oneLine(f.transcript.text), SPEECH_QUOTE_CHARS)}'.`);
+    // Music, tones and noise make the recogniser hear words that were never said: the words stay
+    // searchable (the classifier may be wrong), but are not presented as speech.
+    if (!heardNoSpeech(f.sound)) parts.sentences.push(`Speech (${f.transcript.confidence}-confidence automatic transcript): '${clip(oneLine(f.transcript.text), SPEECH_QUOTE_CHARS)}'.`);
     parts.texts.push(f.transcript.text);
-    parts.tags.add('speech');
+    if (!heardNoSpeech(f.sound)) parts.tags.add('speech');
   }
   return {
     ...(f.objects.length > 0 ? { objects: f.objects.map((o): SeenObject => ({ ...o })) } : {}),
@@ -52,6 +59,7 @@ export function addFindings(f: Findings, fileType: string, parts: Parts): Record
     ...(f.brightness ? { brightness: f.brightness } : {}),
     ...(f.nsfw ? { nsfw: f.nsfw } : {}),
     ...(f.ocr ? { ocr: { confidence: f.ocr.confidence, characters: f.ocr.text.length } } : {}),
+    ...(f.sound ? { sound: soundMetadata(f.sound) } : {}),
     ...(f.transcript ? { transcript: { confidence: f.transcript.confidence, characters: f.transcript.text.length } } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // image, a video's frames, a scan's pages) and speech in its sound. Each model is optional and fails
 // on its own: its part is left out with one logged warning, and the file still completes.
 import type { Logger } from '../../logger.ts';
-import type { AnalysisInput, NsfwClassifier, ObjectDetector, SpeechRecognizer, TextRecognizer, Transcript } from '../types.ts';
+import type { AnalysisInput, NsfwClassifier, ObjectDetector, SoundClassifier, SoundVerdict, SpeechRecognizer, TextRecognizer, Transcript } from '../types.ts';
 
 /** Colour words and brightness of one picture (server/analysis/vision/scene-cues.ts implements it). */
 export type SceneCuesFn = (imagePath: string, metadata: Record<string, unknown>) => Promise<{
@@ -16,6 +16,7 @@ export interface OfflineDeps {
   nsfw?: NsfwClassifier | undefined;
   ocr?: TextRecognizer | undefined;
   speech?: SpeechRecognizer | undefined;
+  sound?: SoundClassifier | undefined;
   sceneCues?: SceneCuesFn | undefined;
   log?: Logger | undefined;
 }
@@ -40,6 +41,8 @@ export interface Findings {
   nsfw?: { flagged: boolean; score: number };
   ocr?: { text: string; confidence: number };
   transcript?: Transcript;
+  /** What kind of sound an audio file or a video's sound track is, with the recording's whole length when known. */
+  sound?: SoundVerdict & { durationSec?: number };
   /** A video's frames (by their index in `imagePaths`) and the objects the detector is sure of in each. */
   frameLabels?: { index: number; labels: string[] }[];
 }
@@ -83,13 +86,15 @@ export async function findContent(input: AnalysisInput, deps: OfflineDeps, warn:
   };
   // The picture models run one after another per picture (they share the vision worker); OCR and
   // speech have their own engines, so the three groups run side by side.
-  const [detected, nsfw, cues, ocr, transcript] = await Promise.all([
+  const [detected, nsfw, cues, ocr, transcript, sound] = await Promise.all([
     deps.detector ? guarded('object detection', () => detectAll(deps.detector!, pictures, signal)) : undefined,
     deps.nsfw ? guarded('NSFW detection', () => nsfwAll(deps.nsfw!, pictures, signal)) : undefined,
     deps.sceneCues ? guarded('colours', () => coloursAll(deps.sceneCues!, pictures, input.metadata)) : undefined,
     deps.ocr ? guarded('OCR', () => readAll(deps.ocr!, ocrPaths, signal)) : undefined,
     deps.speech && audio ? guarded('speech recognition', () => deps.speech!.transcribe(audio, signal)) : undefined,
+    deps.sound && audio ? guarded('sound classification', () => deps.sound!.classify(audio, signal)) : undefined,
   ]);
+  const durationSec = typeof input.metadata.durationSec === 'number' && input.metadata.durationSec > 0 ? input.metadata.durationSec : undefined;
   signal?.throwIfAborted();
   return {
     pictures: pictures.length,
@@ -102,6 +107,7 @@ export async function findContent(input: AnalysisInput, deps: OfflineDeps, warn:
     night: cues?.night ?? false,
     ...(nsfw ? { nsfw } : {}),
     ...(ocr && ocr.text !== '' ? { ocr } : {}),
+    ...(sound ? { sound: { ...sound, ...(durationSec !== undefined ? { durationSec } : {}) } } : {}),
     ...(transcript && transcript.text.trim() !== '' ? {
       transcript: { text: transcript.text.trim(), confidence: transcript.confidence, ...(transcript.segments ? { segments: transcript.segments } : {}) },
     } : {}),

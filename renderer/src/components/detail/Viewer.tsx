@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SearchMoment } from '../../../../shared/api/schemas.ts';
 import type { UploadDetail } from '../../api/client.ts';
 import { momentPlace } from '../../lib/moment.ts';
+import { drawPdfPage } from '../../lib/pdf-page.ts';
 import { mediaKey, useMedia } from '../../stores/media.ts';
 import { Thumbnail } from '../Thumbnail.tsx';
 
@@ -68,13 +69,57 @@ function MediaPlayer({ upload, startAt }: { upload: UploadDetail; startAt?: numb
   );
 }
 
+/** CSS pixels a PDF page is drawn at in the detail view. */
+const PDF_PAGE_WIDTH = 560;
+
+/**
+ * The page of a PDF the search matched, drawn from the original (lib/pdf-page.ts); the first page's
+ * thumbnail while it loads and wherever it cannot be drawn (the link is refused, the PDF is damaged).
+ */
+function PdfPage({ upload, page }: { upload: UploadDetail; page: number }) {
+  const [url, refresh] = useFileUrl(upload.id, 'download');
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [drawn, setDrawn] = useState<{ page: number; pages: number } | 'failed' | null>(null);
+  /** 1 after a failure: one more try, with a fresh link (an expired one is the usual cause). */
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    const target = canvas.current;
+    if (!url || !target) return;
+    const controller = new AbortController();
+    setDrawn(null);
+    drawPdfPage(target, url, page, PDF_PAGE_WIDTH, controller.signal).then((d) => {
+      if (!controller.signal.aborted) setDrawn(d);
+    }, () => {
+      if (controller.signal.aborted) return;
+      if (attempt === 0) {
+        refresh();
+        setAttempt(1);
+      } else setDrawn('failed');
+    });
+    return () => controller.abort();
+    // Only the link, the page and the attempt decide what is drawn (refresh is a new function each render).
+  }, [url, page, attempt]);
+  const failed = drawn === 'failed';
+  const shown = drawn !== null && drawn !== 'failed';
+  return (
+    <figure className="document-page pdf-page">
+      {!shown && <Thumbnail id={upload.id} url={upload.thumbnail_url} fileType="document" />}
+      {!failed && <canvas ref={canvas} hidden={!shown} data-page={shown ? drawn.page : undefined} aria-label={`Page ${page} of ${upload.filename}`} />}
+      <figcaption>{shown ? `Page ${drawn.page} of ${drawn.pages}` : failed ? 'First page (this page could not be drawn here; download the file to read it)' : `Opening page ${page}\u2026`}</figcaption>
+    </figure>
+  );
+}
+
 function DocumentViewer({ upload, page }: { upload: UploadDetail; page?: SearchMoment | undefined }) {
+  const atPage = page?.page !== undefined && upload.mime_type === 'application/pdf' ? page.page : undefined;
   return (
     <div className="document-viewer">
-      <figure className="document-page">
-        <Thumbnail id={upload.id} url={upload.thumbnail_url} fileType="document" />
-        <figcaption>First page</figcaption>
-      </figure>
+      {atPage !== undefined ? <PdfPage upload={upload} page={atPage} /> : (
+        <figure className="document-page">
+          <Thumbnail id={upload.id} url={upload.thumbnail_url} fileType="document" />
+          <figcaption>First page</figcaption>
+        </figure>
+      )}
       {page?.page !== undefined && (
         <p className="document-moment"><strong>Found on {momentPlace(page)}:</strong> “{page.text}”</p>
       )}
@@ -85,7 +130,7 @@ function DocumentViewer({ upload, page }: { upload: UploadDetail; page?: SearchM
 /**
  * The file itself, by type: the picture, a player, the first page; or why it cannot be shown yet.
  * Opened from a search hit with a `moment`, a player starts where the words were heard and a
- * document names the page they are on.
+ * PDF opens at the page they are on (drawn in the page), naming it.
  */
 export function Viewer({ upload, moment }: { upload: UploadDetail; moment?: SearchMoment | undefined }) {
   if (upload.processing_status !== 'completed') {

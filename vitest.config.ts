@@ -9,6 +9,7 @@ const CLOUD_API_SUITES = [
   'test/api/collections.test.ts', 'test/api/share-links.test.ts',
   'test/api/moments.test.ts',
   'test/api/usage.test.ts', 'test/api/search-query.test.ts', 'test/api/batch-restore.test.ts', 'test/api/search-suggestions.test.ts',
+  'test/api/search-vocabulary.test.ts',
 ];
 
 export default defineConfig({

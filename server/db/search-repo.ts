@@ -35,6 +35,11 @@ export interface HybridQuery {
   candidates: number;
   /** Vector-only hits below this cosine similarity are dropped; full-text hits are always kept. Default 0. */
   minScore?: number | undefined;
+  /**
+   * Words of the query that name analyzer labels another way (server/vocabulary/related-words.ts):
+   * each also matches its labels among a file's summary and tags, so "animal" finds a detected cat.
+   */
+  related?: readonly { term: string; labels: readonly string[] }[] | undefined;
   /** Default 'relevance' (fused rank); 'date' is the older name of 'newest' (when the content was made). */
   sort?: SearchSort | undefined;
   /** Files the NSFW check flagged (`metadata.nsfw.flagged`): kept (default), left out, or the only ones. */
@@ -130,6 +135,22 @@ const SNIPPET_SOURCE_CHARS = 20_000;
 const HEADLINE_OPTIONS = `StartSel=${SNIPPET_MARKS.start}, StopSel=${SNIPPET_MARKS.end}, MaxWords=28, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The query's words as a tsquery, each related term OR its labels: ('anim' | 'cat':B | 'dog':B) & 'sound'.
+ * A label matches only in weight B (the summary, the analyzer's tags, the user's tags and note),
+ * where what was seen is named, never in a document's own text. Labels are plain lower-case words.
+ */
+function queryTsquery(text: string, related: HybridQuery['related']) {
+  let query = sql`websearch_to_tsquery('english', ${text})`;
+  for (const r of related ?? []) {
+    const labels = r.labels.filter((l) => /^[a-z][a-z -]*$/.test(l))
+      .map((l) => l.split(/[\s-]+/).filter(Boolean).map((w) => `${w}:B`).join(' <-> '));
+    if (labels.length === 0) continue;
+    query = sql`ts_rewrite(${query}, plainto_tsquery('english', ${r.term}), plainto_tsquery('english', ${r.term}) || to_tsquery('english', ${labels.join(' | ')}))`;
+  }
+  return query;
+}
 
 /** The WHERE clause every ranker and listing shares: the user's live, finished files and the filters. */
 function filterClause(q: Omit<HybridQuery, 'text' | 'spaces' | 'limit' | 'candidates'>) {
@@ -303,7 +324,7 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
         -- so a natural-language query still has text matches. Negations keep the strict form,
         -- where OR would turn "-word" into "anything without word".
         SELECT s AS strict, CASE WHEN s::text LIKE '%!%' THEN s ELSE replace(s::text, ' & ', ' | ')::tsquery END AS loose
-        FROM websearch_to_tsquery('english', ${q.text}) AS s
+        FROM ${queryTsquery(q.text, q.related)} AS s
       ), vec_ranked AS (
         SELECT id, min(rnk) AS rnk, CASE WHEN min(rnk) > ${q.candidates} THEN max(part_similarity) END AS part_similarity
         FROM (${nearest}) ranked GROUP BY id
@@ -368,11 +389,12 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
           CASE WHEN p.by_text AND strpos(COALESCE(hs.summary_headline, ''), ${SNIPPET_MARKS.start}) = 0 AND u.extracted_text IS NOT NULL
             THEN ts_headline('english', translate(left(u.extracted_text, ${SNIPPET_SOURCE_CHARS}), '«»', '‹›'), hq.loose, ${HEADLINE_OPTIONS}) END AS text_headline,
           CASE WHEN p.by_text THEN to_tsvector('english', ${nameWords(sql.ref('u.original_filename'))}) @@ hq.loose END AS name_match,
-          -- Tags hold the objects the analyzer is sure of, so they are the matched tags and objects both.
-          CASE WHEN p.by_text THEN ARRAY(SELECT t FROM unnest(u.user_tags || u.tags) AS t WHERE to_tsvector('english', t) @@ hq.loose LIMIT 10) END AS matched` : NO_REASONS}
+          -- Tags hold the objects the analyzer is sure of, so they are the matched tags and objects both;
+          -- weighted B as in the file's document, where a related word's labels match (queryTsquery).
+          CASE WHEN p.by_text THEN ARRAY(SELECT t FROM unnest(u.user_tags || u.tags) AS t WHERE setweight(to_tsvector('english', t), 'B') @@ hq.loose LIMIT 10) END AS matched` : NO_REASONS}
         FROM page p JOIN uploads u USING (id)
         ${extras ? sql`CROSS JOIN (SELECT CASE WHEN s::text LIKE '%!%' THEN s ELSE replace(s::text, ' & ', ' | ')::tsquery END AS loose
-          FROM websearch_to_tsquery('english', ${q.text}) AS s) hq
+          FROM ${queryTsquery(q.text, q.related)} AS s) hq
         CROSS JOIN LATERAL (SELECT CASE WHEN p.by_text AND u.summary IS NOT NULL
           THEN ts_headline('english', translate(u.summary, '«»', '‹›'), hq.loose, ${HEADLINE_OPTIONS}) END AS summary_headline) hs` : sql``}
       ) r ON true

@@ -20,6 +20,7 @@ import { interpretSearch, repositoryFilters } from './search-interpretation.ts';
 import { SuggestionVocabulary } from './suggestion-vocabulary.ts';
 import { loadPlaces } from './search-places.ts';
 import type { UsageService } from './usage-service.ts';
+import { relatedTerms } from '../vocabulary/related-words.ts';
 
 /** Candidates each ranker brings to the fusion; more than any page so fusion has room to reorder. */
 const CANDIDATES = 100;
@@ -127,7 +128,7 @@ export class SearchService {
       const page = text === ''
         ? await search.filteredSearch(db, where)
         : await search.rankedSearch(db, {
-          ...where, text, spaces, candidates: Math.max(CANDIDATES, body.limit), minScore: body.min_score ?? DEFAULT_MIN_SCORE,
+          ...where, text, related: relatedTerms(text), spaces, candidates: Math.max(CANDIDATES, body.limit), minScore: body.min_score ?? DEFAULT_MIN_SCORE,
         });
       // Where inside each recording or document the query matched (its pages and transcript segments).
       const moments = text === '' ? new Map<string, Moment>()

@@ -9,7 +9,7 @@
  * WASM, tesseract's language data, the vision models, ffmpeg) from node_modules as before —
  * except BUNDLED, pure JavaScript that reads no files of its own but comes as hundreds of small
  * ES modules, each resolved, read and linked on its own at every start.
- * Every file a thread or process loads by path must be an entry here (the vision worker).
+ * Every file a thread or process loads by path must be an entry here (the vision and embed workers).
  */
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -42,6 +42,7 @@ const externalPackages = {
 const ENTRIES = {
   main: 'server/main.ts',
   'vision-worker': 'server/analysis/vision/vision-worker.ts',
+  'embed-worker': 'server/analysis/embed-worker.ts',
 };
 
 /**

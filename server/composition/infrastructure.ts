@@ -7,7 +7,7 @@ import type { Cleanups } from '../cleanups.ts';
 import { createCloudEmbedder } from './cloud-models.ts';
 import type { Composition } from './composition.ts';
 import { openSharedServices, type SharedServices } from './shared-services.ts';
-import { HashEmbedder, OfflineEmbedder, type Analyzer, type Embedder } from '../analysis/index.ts';
+import { EmbedWorkerPool, HashEmbedder, OfflineEmbedder, type Analyzer, type Embedder } from '../analysis/index.ts';
 import type { Config } from '../config.ts';
 import { logContextMixin } from '../correlation.ts';
 import { assertPgvectorAvailable, openDatabase, type Database } from '../db/database.ts';
@@ -89,9 +89,25 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
   const tusDir = path.join(config.dataDir, 'tmp', 'tus');
   const tmpDir = await scratchDir(config.dataDir, alone, cleanups);
 
+  const metrics = new Metrics();
   // OPENAI_API_KEY → OpenAI(-compatible) embeddings; otherwise the offline model (or the test hash).
-  const offlineEmbedder = (): Embedder => (config.embedder === 'hash' ? new HashEmbedder() : new OfflineEmbedder());
-  const cloudEmbedder = overrides.embedder ? undefined : createCloudEmbedder(config.cloud, log);
+  const offlineEmbedder = (): Embedder => {
+    if (config.embedder === 'hash') return new HashEmbedder();
+    if (config.embedThreads === 0) return new OfflineEmbedder(); // on the HTTP thread: for comparison only
+    // The model runs in worker threads; the embedder batches concurrent calls, one batch in flight per thread.
+    metrics.modelWorkers.set({ model: 'text' }, 0);
+    let running = 0;
+    const pool = new EmbedWorkerPool({
+      threads: config.embedThreads, idleMs: config.modelIdleMs,
+      onThreadsChanged: (n) => {
+        if (n > running) metrics.modelWorkerStarts.inc({ model: 'text' }, n - running);
+        running = n;
+        metrics.modelWorkers.set({ model: 'text' }, n);
+      },
+    });
+    return new OfflineEmbedder({ parallel: config.embedThreads, load: () => Promise.resolve(pool), logger: log });
+  };
+  const cloudEmbedder = overrides.embedder ? undefined : await createCloudEmbedder(config.cloud, log);
   const embedder = overrides.embedder ?? cloudEmbedder ?? offlineEmbedder();
   // Files no paid model may see (kept on this device, or waiting for budget) are embedded offline,
   // in that model's own vector space; it loads on first use, so a deployment that never needs it pays nothing.
@@ -118,14 +134,13 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
 
   for (const e of new Set([embedder, localEmbedder])) await ensureVectorIndex(database.db, e.model, e.dimensions);
 
-  const metrics = new Metrics();
   const usage = new UsageService({
     db: database.db, pricing: config.ai.pricing, metrics,
     defaults: { dailyUsd: config.ai.dailyBudgetUsd, monthlyUsd: config.ai.monthlyBudgetUsd },
     paidModels: [config.cloud.gemini?.model, config.cloud.openai?.analysisModel, cloudEmbedder ? config.cloud.openai?.embeddingModel : undefined]
       .filter((m): m is string => m !== undefined),
   });
-  const shared = openSharedServices(config, log);
+  const shared = await openSharedServices(config, log);
   cleanups.add(() => shared.close());
   // Completed uploads and deletes also invalidate that user's cached searches, whichever process did them.
   const redisBus = shared.redisEventBus();

@@ -21,9 +21,13 @@ export const TOTAL_THRESHOLD = 0.9;
 const INPUT_SIZE = 224;
 
 interface NsfwNet {
-  classify(img: tf.Tensor3D, topk?: number): Promise<Array<{ className: string; probability: number }>>;
+  /** The network behind nsfwjs's classify: [n, 224, 224, 3] floats 0..1 → [n, 5] class probabilities. */
+  model: { predict(x: tf.Tensor4D): tf.Tensor | tf.Tensor[] };
   dispose(): void;
 }
+
+/** The order of the model's outputs (nsfwjs's NSFW_CLASSES). */
+const CLASSES = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'];
 
 export class NsfwModel {
   private constructor(
@@ -45,20 +49,48 @@ export class NsfwModel {
   }
 
   async classify(imagePath: string): Promise<NsfwResult> {
-    const { data } = await rgbPixels(imagePath, INPUT_SIZE);
-    const input = tf.tensor3d(data, [INPUT_SIZE, INPUT_SIZE, 3], 'int32');
+    const [result] = await this.classifyMany([imagePath]);
+    if (!result || result instanceof Error) throw result ?? new Error('no NSFW result');
+    return result;
+  }
+
+  /**
+   * Several pictures through the network as one batch (one model call instead of one each; what
+   * nsfwjs's classify does for one picture: pixels / 255, then predict), each with the verdict
+   * `classify` gives it. A picture that cannot be decoded gets its Error; the others their verdict.
+   */
+  async classifyMany(imagePaths: string[]): Promise<Array<NsfwResult | Error>> {
+    const decoded = await Promise.allSettled(imagePaths.map((p) => rgbPixels(p, INPUT_SIZE)));
+    const pixels = decoded.flatMap((d) => (d.status === 'fulfilled' ? [d.value.data] : []));
+    const probabilities = pixels.length > 0 ? await this.predict(pixels) : [];
+    let next = 0;
+    return decoded.map((d) => (d.status === 'fulfilled'
+      ? verdict(probabilities[next++]!)
+      : d.reason instanceof Error ? d.reason : new Error(String(d.reason))));
+  }
+
+  private async predict(pixels: Uint8Array[]): Promise<Float32Array[]> {
+    const output = tf.tidy(() => {
+      const batch = tf.stack(pixels.map((d) => tf.tensor3d(d, [INPUT_SIZE, INPUT_SIZE, 3], 'int32').toFloat().div(255))) as tf.Tensor4D;
+      return this.net.model.predict(batch) as tf.Tensor;
+    });
     try {
-      const predictions = await this.net.classify(input, 5);
-      const p = (name: string) => predictions.find((x) => x.className === name)?.probability ?? 0;
-      const explicit = p('Porn') + p('Hentai');
-      const score = explicit + p('Sexy');
-      return { nsfw: explicit >= EXPLICIT_THRESHOLD || score >= TOTAL_THRESHOLD, score: Math.round(score * 1000) / 1000 };
+      const all = (await output.data()) as Float32Array;
+      return pixels.map((_, i) => all.slice(i * CLASSES.length, (i + 1) * CLASSES.length));
     } finally {
-      input.dispose();
+      output.dispose();
     }
   }
 
   dispose(): void {
     this.net.dispose();
   }
+}
+
+/** One picture's class probabilities → the flag and score (see the thresholds above). */
+function verdict(probabilities: Float32Array): NsfwResult {
+  const p = (name: string) => probabilities[CLASSES.indexOf(name)] ?? 0;
+  const explicit = p('Porn') + p('Hentai');
+  const score = explicit + p('Sexy');
+  return { nsfw: explicit >= EXPLICIT_THRESHOLD || score >= TOTAL_THRESHOLD, score: Math.round(score * 1000) / 1000 };
 }

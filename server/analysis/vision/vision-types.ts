@@ -22,10 +22,21 @@ export interface VisionRequest {
   id: number;
   task: VisionTask;
   imagePath: string;
+  /**
+   * Several pictures for the same task in one call (requests that queued up while the worker was
+   * busy, e.g. two files processed side by side): answered with `items`, one per picture in this
+   * order; `imagePath` is then the first of them.
+   */
+  imagePaths?: string[];
 }
 
+/** One picture's answer inside a batch: each picture succeeds or fails on its own. */
+export type VisionItem =
+  | { ok: true; result: VisionObject[] | NsfwResult }
+  | { ok: false; error: string };
+
 export type VisionResponse =
-  | { id: number; ok: true; result: VisionObject[] | NsfwResult; ms: number }
+  | { id: number; ok: true; result: VisionObject[] | NsfwResult; items?: VisionItem[]; ms: number }
   | { id: number; ok: false; error: string; missingModel?: boolean };
 
 /** Sent once by the worker after it starts listening. */

@@ -10,7 +10,7 @@
 import { parentPort } from 'node:worker_threads';
 import { CenternetDetector } from './centernet-detector.ts';
 import { NsfwModel } from './nsfw-model.ts';
-import type { VisionReady, VisionRequest, VisionResponse } from './vision-types.ts';
+import type { VisionItem, VisionReady, VisionRequest, VisionResponse } from './vision-types.ts';
 
 if (!parentPort) throw new Error('vision-worker.ts must run in a worker thread');
 const port = parentPort;
@@ -50,7 +50,36 @@ async function handle(req: VisionRequest): Promise<VisionResponse> {
   }
 }
 
+/**
+ * Several pictures in one call: NSFW runs them through the model as one batch tensor; detection
+ * goes picture by picture, because CenterNet's graph is built for a batch of one (its reshapes
+ * name the size: a batch of 4 fails with "Size(262144) must match the product of shape 16384,4").
+ * Each picture fails alone; a model that cannot load fails the call, as for one picture.
+ */
+async function handleBatch(req: VisionRequest, imagePaths: string[]): Promise<VisionResponse> {
+  const started = performance.now();
+  const items: VisionItem[] = [];
+  try {
+    if (req.task === 'nsfw') {
+      nsfw ??= model(() => NsfwModel.load());
+      for (const r of await (await nsfw).classifyMany(imagePaths)) {
+        items.push(r instanceof Error ? { ok: false, error: r.message } : { ok: true, result: r });
+      }
+    } else {
+      for (const imagePath of imagePaths) {
+        const res = await handle({ id: req.id, task: req.task, imagePath });
+        if (!res.ok && res.missingModel) return res;
+        items.push(res.ok ? { ok: true, result: res.result } : { ok: false, error: res.error });
+      }
+    }
+  } catch (err) {
+    return { id: req.id, ok: false, error: err instanceof Error ? err.message : String(err), missingModel: err instanceof ModelUnavailable };
+  }
+  return { id: req.id, ok: true, result: [], items, ms: performance.now() - started };
+}
+
 port.on('message', (req: VisionRequest) => {
-  chain = chain.then(async () => port.postMessage(await handle(req)));
+  const imagePaths = req.imagePaths;
+  chain = chain.then(async () => port.postMessage(imagePaths ? await handleBatch(req, imagePaths) : await handle(req)));
 });
 port.postMessage({ ready: true } satisfies VisionReady);

@@ -57,6 +57,25 @@ describe('VisionWorkerHost (stub worker)', () => {
     await expect(host.detect('a.jpg')).rejects.toThrow(/closed/);
   });
 
+  it('sends the requests queued while the worker was busy as one batch, each answered and failing alone', async () => {
+    host = new VisionWorkerHost({ workerUrl: stubUrl });
+    const busy = host.detect('slow-1');
+    const aborted = new AbortController();
+    const queued = [host.detect('a.jpg'), host.detect('broken'), host.detect('b.jpg', aborted.signal), host.detect('c.jpg')];
+    const settled = Promise.allSettled(queued);
+    const nsfw = host.classifyNsfw('d.jpg');
+    aborted.abort();
+    await busy;
+    const [a, broken, b, c] = await settled;
+    // a, broken and c went in one call (b left the queue when aborted); the NSFW request went alone.
+    expect(a).toMatchObject({ status: 'fulfilled', value: [{ label: expect.stringMatching(/:a\.jpg$/), count: 3 }] });
+    expect(c).toMatchObject({ status: 'fulfilled', value: [{ label: expect.stringMatching(/:c\.jpg$/), count: 3 }] });
+    expect(broken).toMatchObject({ status: 'rejected', reason: { message: 'bad image' } });
+    expect(b).toMatchObject({ status: 'rejected' });
+    await expect(nsfw).resolves.toBeDefined();
+    expect(host.stats.batches).toBe(1);
+  });
+
   it('spreads work over a pool of workers', async () => {
     host = new VisionWorkerHost({ workerUrl: stubUrl, workers: 2 });
     const results = await Promise.all([host.detect('slow-a'), host.detect('slow-b')]);

@@ -101,6 +101,8 @@ const DROP = new Set([
   'spoken communication', 'spoken language', 'voice communication', 'oral communication', 'section', 'harmony', 'refrain',
   'abstraction', 'nude', 'landscape', 'visual communication', 'figure', 'likeness', 'semblance', 'portrayal', 'image',
   'discharge pipe', 'miniature', 'monochrome',
+  // Too general to name a label by ('tool' is any software too); 'dark' is a brightness tag of its own, not the night.
+  'tool', 'dark',
 ]);
 
 /** Words WordNet does not link to the label's sense but a person uses for it (the project's own, few, on purpose). */
@@ -119,10 +121,10 @@ const EXTRA: Record<string, string[]> = {
   music: ['song', 'melody', 'tune', 'instrumental', 'soundtrack'],
   train: ['railway', 'railroad', 'locomotive'], 'stop sign': ['road sign', 'traffic sign'],
   banana: ['food'], apple: ['food'], orange: ['food'], broccoli: ['food'], carrot: ['food'], sandwich: ['food'],
-  'hot dog': ['food'], pizza: ['food'], donut: ['food'], cake: ['food'],
+  'hot dog': ['food'], pizza: ['food'], donut: ['food'], cake: ['food'], knife: ['cutlery'],
   portrait: ['face', 'headshot'],
   painting: ['art', 'artwork'], drawing: ['art', 'artwork', 'sketch'], illustration: ['art', 'artwork'],
-  night: ['nighttime', 'dark'],
+  night: ['nighttime'],
 };
 
 interface Synset {

@@ -59,7 +59,7 @@ export async function startServer(config: Config, overrides: ServeOverrides = {}
     const runsJobs = config.role !== 'api';
 
     const api = runsApi ? await buildApi(infra, overrides) : undefined;
-    const worker = runsJobs ? buildWorker(infra, overrides, cleanups) : undefined;
+    const worker = runsJobs ? await buildWorker(infra, overrides, cleanups) : undefined;
     await infra.queue.start();
     // Without workers the queue is only used to enqueue; its stop is registered here instead.
     if (!worker) cleanups.add(() => infra.queue.stop({ graceful: true, timeoutMs: 5000 }));

@@ -2,7 +2,6 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../http/app.ts';
 import { LocalTokenAuthenticator, type Authenticator } from '../http/auth.ts';
-import { FirebaseAuthenticator } from '../http/firebase-auth.ts';
 import { loopbackHosts } from '../http/guards.ts';
 import { TusUploads } from '../services/tus-uploads.ts';
 import { ArchiveIntake } from '../services/zip/archive-intake.ts';
@@ -48,8 +47,9 @@ export async function buildApi(infra: Infrastructure, overrides: ServeOverrides)
   const tus = new TusUploads({ directory: infra.tusDir, maxFileSize: config.maxFileSize, uploads, archives, log });
   await tus.init();
   const firebase = config.cloud.firebase;
+  // jose (Firebase ID tokens) loads only in cloud mode.
   const auth: Authenticator = firebase
-    ? new FirebaseAuthenticator(database.db, firebase)
+    ? new (await import('../http/firebase-auth.ts')).FirebaseAuthenticator(database.db, firebase)
     : new LocalTokenAuthenticator(database.db, { [infra.token]: 'owner', ...overrides.extraTokens });
   let port = config.port;
   const app = await buildApp(

@@ -6,7 +6,6 @@ import { MemoryRateLimiter, type RateLimiter } from '../http/rate-limit.ts';
 import { RedisRateLimiter } from '../http/rate-limit-redis.ts';
 import { ApiLimits } from '../http/rate-limit-hooks.ts';
 import type { Logger } from '../logger.ts';
-import { closeRedis, connectRedis } from '../redis.ts';
 import { CacheInvalidatingEventBus, MemorySearchCache, RedisSearchCache, type SearchCache } from '../services/search-cache.ts';
 
 /**
@@ -33,10 +32,12 @@ export interface SharedServices {
   close(): Promise<void>;
 }
 
-export function openSharedServices(config: Pick<Config, 'mode' | 'cloud' | 'databaseUrl'>, log: Logger): SharedServices {
+export async function openSharedServices(config: Pick<Config, 'mode' | 'cloud' | 'databaseUrl'>, log: Logger): Promise<SharedServices> {
   const url = config.cloud.redisUrl;
   const onError = (err: unknown) => log.warn({ err }, 'redis error');
-  const redis = url ? connectRedis(url, 'commands', onError) : undefined;
+  // ioredis loads only with REDIS_URL: the embedded default never needs it.
+  const client = url ? await import('../redis.ts') : undefined;
+  const redis = url && client ? client.connectRedis(url, 'commands', onError) : undefined;
   const connections: Redis[] = redis ? [redis] : [];
   const limiter: RateLimiter = redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter();
   const searchCache: SearchCache | undefined = redis ? new RedisSearchCache(redis) : config.databaseUrl ? undefined : new MemorySearchCache();
@@ -52,16 +53,16 @@ export function openSharedServices(config: Pick<Config, 'mode' | 'cloud' | 'data
       ? new CacheInvalidatingEventBus(inner, searchCache, (err) => log.warn({ err }, 'search cache invalidation failed'))
       : inner,
     redisEventBus() {
-      if (!url || !redis) return undefined;
+      if (!url || !redis || !client) return undefined;
       if (!bus) {
-        const subscriber = connectRedis(url, 'events', onError);
+        const subscriber = client.connectRedis(url, 'events', onError);
         connections.push(subscriber);
         bus = new RedisEventBus({ publisher: redis, subscriber, onError: (err) => log.warn({ err }, 'redis event bus error') });
       }
       return bus;
     },
     async close() {
-      await Promise.all(connections.map(closeRedis));
+      if (client) await Promise.all(connections.map(client.closeRedis));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { TroveError } from '../../shared/api/errors.ts';
 import type { AnalyzerName, CloudStatus } from '../../shared/api/schemas.ts';
 import type { FileType } from '../../shared/file-types.ts';
-import { usageOf } from '../analysis/cloud/index.ts';
+import { usageOf } from '../analysis/cloud/errors.ts';
 import { embeddingText } from '../analysis/embedding-text.ts';
 import { spread } from '../analysis/offline/content.ts';
 import type { Analysis, AnalysisInput, Analyzer, CloudAnalyzer, ContentChunk, Embedder, ModelUsage } from '../analysis/types.ts';

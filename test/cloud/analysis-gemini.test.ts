@@ -314,19 +314,19 @@ describe('cloud factories', () => {
 
   it('chooses the adapters from the configuration and passes the AI knobs on', async () => {
     const ai = loadAiConfig({ GEMINI_WHOLE_VIDEO_MAX_SIZE: '1KB', TROVE_PROMPT_TEXT_MAX_TOKENS: '100' }, base);
-    expect(createCloudAnalyzer(base, ai, log)).toBeUndefined();
-    expect(createCloudEmbedder(base, log)).toBeUndefined();
-    const gemini = createCloudAnalyzer({ ...base, gemini: { apiKey: fake.apiKey, baseUrl: fake.url, model: 'gemini-2.5-flash' } }, ai, log,
+    expect(await createCloudAnalyzer(base, ai, log)).toBeUndefined();
+    expect(await createCloudEmbedder(base, log)).toBeUndefined();
+    const gemini = await createCloudAnalyzer({ ...base, gemini: { apiKey: fake.apiKey, baseUrl: fake.url, model: 'gemini-2.5-flash' } }, ai, log,
       { gemini: { filePollIntervalMs: 10 } });
     expect(gemini).toBeInstanceOf(GeminiAnalyzer);
     expect([gemini!.name, gemini!.model]).toEqual(['gemini', 'gemini-2.5-flash']);
     // 1 KB: the clip goes as frames plus sound track.
     await gemini!.describe(clip.input, clip.grounding);
     expect(fake.uploads.map((u) => u.mimeType)).toEqual(['audio/wav']);
-    const chat = createCloudAnalyzer({ ...base, openai: { ...openai, analysisModel: 'gpt-4o-mini' } }, ai, log);
+    const chat = await createCloudAnalyzer({ ...base, openai: { ...openai, analysisModel: 'gpt-4o-mini' } }, ai, log);
     expect(chat).toBeInstanceOf(OpenAIChatAnalyzer);
     expect([chat!.name, chat!.model]).toEqual(['openai-chat', 'gpt-4o-mini']);
-    const embedder = createCloudEmbedder({ ...base, openai }, log);
+    const embedder = await createCloudEmbedder({ ...base, openai }, log);
     expect(embedder).toBeInstanceOf(OpenAIEmbedder);
     expect(embedder!.model).toBe('openai:text-embedding-3-small-1536');
     await embedder!.close();

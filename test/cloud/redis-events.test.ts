@@ -86,7 +86,7 @@ describe.skipIf(redisSkipReason)(`openSharedServices${redisSkipReason ? ` (skipp
   it('builds Redis-backed limits, cache and bus from REDIS_URL in cloud mode', async () => {
     const redis = await startRedis();
     try {
-      const shared = openSharedServices({ mode: 'cloud', cloud: cloud(redis.url), databaseUrl: undefined }, silent);
+      const shared = await openSharedServices({ mode: 'cloud', cloud: cloud(redis.url), databaseUrl: undefined }, silent);
       expect(shared.limits?.limiter).toBeInstanceOf(RedisRateLimiter);
       expect(shared.limits?.opts).toEqual({ uploadsPerDay: 100, requestsPerMinute: 600 });
       expect(shared.searchCache).toBeInstanceOf(RedisSearchCache);
@@ -101,11 +101,11 @@ describe.skipIf(redisSkipReason)(`openSharedServices${redisSkipReason ? ` (skipp
     }
   });
 
-  it('has no limits in local mode and no cache for processes sharing a database without Redis', () => {
-    const local = openSharedServices({ mode: 'local', cloud: cloud(undefined), databaseUrl: undefined }, silent);
+  it('has no limits in local mode and no cache for processes sharing a database without Redis', async () => {
+    const local = await openSharedServices({ mode: 'local', cloud: cloud(undefined), databaseUrl: undefined }, silent);
     expect(local.limits).toBeUndefined();
     expect(local.searchCache).toBeDefined();
     expect(local.redisEventBus()).toBeUndefined();
-    expect(openSharedServices({ mode: 'cloud', cloud: cloud(undefined), databaseUrl: 'postgres://x/y' }, silent).searchCache).toBeUndefined();
+    expect((await openSharedServices({ mode: 'cloud', cloud: cloud(undefined), databaseUrl: 'postgres://x/y' }, silent)).searchCache).toBeUndefined();
   });
 });

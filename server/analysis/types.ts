@@ -123,6 +123,8 @@ export interface DetectedObject {
   score: number;
   /** Separate instances of it in the picture, when the detector counts them. */
   count?: number;
+  /** 0..1 of the picture the largest instance covers, when the detector measures it (faces). */
+  share?: number;
 }
 
 /** Objects in a picture (COCO-80). */
@@ -135,7 +137,7 @@ export interface ObjectDetector {
 /** Basic NSFW detection: stored in metadata and filterable, never shown as a tag. */
 export interface NsfwClassifier {
   readonly model: string;
-  classify(imagePath: string, signal?: AbortSignal): Promise<{ nsfw: boolean; score: number }>;
+  classify(imagePath: string, signal?: AbortSignal): Promise<{ nsfw: boolean; score: number; drawing?: number }>;
   close(): Promise<void>;
 }
 

@@ -29,6 +29,8 @@ export interface SeenObject {
   frames?: number;
   /** Most separate instances seen in one picture, when more than one ("3 people"); cloud prompts carry it. */
   count?: number;
+  /** Largest share of a picture one instance covered, when the detector measures it (faces). */
+  share?: number;
 }
 
 export interface Findings {
@@ -38,7 +40,7 @@ export interface Findings {
   colours: string[];
   brightness?: 'dark' | 'bright' | 'normal';
   night: boolean;
-  nsfw?: { flagged: boolean; score: number };
+  nsfw?: { flagged: boolean; score: number; drawing?: number };
   ocr?: { text: string; confidence: number };
   transcript?: Transcript;
   /** What kind of sound an audio file or a video's sound track is, with the recording's whole length when known. */
@@ -124,18 +126,22 @@ export function spread<T>(items: readonly T[], max: number): T[] {
 const FRAME_LABEL_MIN_SCORE = 0.5;
 
 async function detectAll(detector: ObjectDetector, pictures: string[], signal?: AbortSignal): Promise<{ objects: SeenObject[]; perPicture: string[][] }> {
-  const seen = new Map<string, { score: number; frames: number; count: number }>();
+  const seen = new Map<string, { score: number; frames: number; count: number; share: number }>();
   const perPicture: string[][] = [];
   for (const p of pictures) {
-    const best = new Map<string, { score: number; count: number }>();
+    const best = new Map<string, { score: number; count: number; share: number }>();
     for (const o of await detector.detect(p, signal)) {
-      const b = best.get(o.label) ?? { score: 0, count: 0 };
+      const b = best.get(o.label) ?? { score: 0, count: 0, share: 0 };
       // Only a detector's own count is trusted: entries without one may be overlapping boxes of one thing.
-      best.set(o.label, { score: Math.max(b.score, o.score), count: Math.max(b.count, typeof o.count === 'number' && o.count >= 1 ? Math.round(o.count) : 1) });
+      best.set(o.label, {
+        score: Math.max(b.score, o.score),
+        count: Math.max(b.count, typeof o.count === 'number' && o.count >= 1 ? Math.round(o.count) : 1),
+        share: Math.max(b.share, typeof o.share === 'number' ? o.share : 0),
+      });
     }
     for (const [label, b] of best) {
-      const s = seen.get(label) ?? { score: 0, frames: 0, count: 0 };
-      seen.set(label, { score: Math.max(s.score, b.score), frames: s.frames + 1, count: Math.max(s.count, b.count) });
+      const s = seen.get(label) ?? { score: 0, frames: 0, count: 0, share: 0 };
+      seen.set(label, { score: Math.max(s.score, b.score), frames: s.frames + 1, count: Math.max(s.count, b.count), share: Math.max(s.share, b.share) });
     }
     perPicture.push([...best].filter(([, b]) => b.score >= FRAME_LABEL_MIN_SCORE).map(([label]) => label));
   }
@@ -144,6 +150,7 @@ async function detectAll(detector: ObjectDetector, pictures: string[], signal?: 
       label, score: Math.round(s.score * 1000) / 1000,
       ...(pictures.length > 1 ? { frames: s.frames } : {}),
       ...(s.count > 1 ? { count: s.count } : {}),
+      ...(s.share > 0 ? { share: s.share } : {}),
     }))
     .sort((a, b) => (b.frames ?? 1) - (a.frames ?? 1) || b.score - a.score);
   return { objects, perPicture };
@@ -154,12 +161,15 @@ async function nsfwAll(classifier: NsfwClassifier, pictures: string[], signal?: 
   if (pictures.length === 0) return undefined;
   let flagged = false;
   let score = 0;
+  let drawing: number | undefined;
   for (const p of pictures) {
     const r = await classifier.classify(p, signal);
     flagged ||= r.nsfw;
     score = Math.max(score, r.score);
+    // A video counts as drawn when most of it is: the least drawn-looking frame decides.
+    if (typeof r.drawing === 'number') drawing = drawing === undefined ? r.drawing : Math.min(drawing, r.drawing);
   }
-  return { flagged, score: Math.round(score * 1000) / 1000 };
+  return { flagged, score: Math.round(score * 1000) / 1000, ...(drawing === undefined ? {} : { drawing }) };
 }
 
 /** Colours over all pictures, weighted by their share in each; the night hint only from the first (the photo itself). */

@@ -92,5 +92,9 @@ function verdict(probabilities: Float32Array): NsfwResult {
   const p = (name: string) => probabilities[CLASSES.indexOf(name)] ?? 0;
   const explicit = p('Porn') + p('Hentai');
   const score = explicit + p('Sexy');
-  return { nsfw: explicit >= EXPLICIT_THRESHOLD || score >= TOTAL_THRESHOLD, score: Math.round(score * 1000) / 1000 };
+  return {
+    nsfw: explicit >= EXPLICIT_THRESHOLD || score >= TOTAL_THRESHOLD,
+    score: Math.round(score * 1000) / 1000,
+    drawing: Math.round(p('Drawing') * 1000) / 1000,
+  };
 }

@@ -14,6 +14,16 @@ export interface NsfwResult {
   nsfw: boolean;
   /** porn + hentai + sexy probability, 0..1 */
   score: number;
+  /** Probability of the model's "drawing" class (illustrations, paintings, cartoons), 0..1. */
+  drawing?: number;
+}
+
+/** Faces the face detector is sure of: how many, the best score, the largest one's share of the picture. */
+export interface FaceResult {
+  count: number;
+  score: number;
+  /** 0..1 of the picture's area covered by the largest face's box. */
+  largestShare: number;
 }
 
 export type VisionTask = 'detect' | 'nsfw';

@@ -9,6 +9,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { CenternetDetector } from './centernet-detector.ts';
+import { FaceDetector } from './face-detector.ts';
 import { NsfwModel } from './nsfw-model.ts';
 import type { VisionItem, VisionReady, VisionRequest, VisionResponse } from './vision-types.ts';
 
@@ -17,6 +18,8 @@ const port = parentPort;
 
 let detector: Promise<CenternetDetector> | undefined;
 let nsfw: Promise<NsfwModel> | undefined;
+// Faces are optional: without the face model, detection still answers with the COCO objects.
+let faces: Promise<FaceDetector | undefined> | undefined;
 let chain: Promise<void> = Promise.resolve();
 
 class ModelUnavailable extends Error {}
@@ -35,6 +38,10 @@ async function handle(req: VisionRequest): Promise<VisionResponse> {
     if (req.task === 'detect') {
       detector ??= model(() => CenternetDetector.load());
       const result = await (await detector).detect(req.imagePath);
+      faces ??= FaceDetector.load().catch(() => undefined);
+      const face = await (await faces)?.detect(req.imagePath).catch(() => undefined);
+      // A face is one more thing seen, with how many and how much of the picture the largest covers.
+      if (face && face.count > 0) result.push({ label: 'face', score: face.score, count: face.count, share: face.largestShare });
       return { id: req.id, ok: true, result, ms: performance.now() - started };
     }
     nsfw ??= model(() => NsfwModel.load());

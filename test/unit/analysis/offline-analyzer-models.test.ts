@@ -111,6 +111,32 @@ describe('OfflineAnalyzer with models', () => {
     expect(log.warnings).toEqual(['offline analysis: object detection failed; files are indexed without it']);
   });
 
+  it('names people from faces and person counts, and a drawing only when the NSFW model is sure of it', async () => {
+    const withFace = (face: DetectedObject, drawing = 0.1) => new OfflineAnalyzer({
+      detector: detector({ '/photo.jpg': [{ label: 'person', score: 0.9 }, face] }),
+      nsfw: { model: 'fixed', classify: () => Promise.resolve({ nsfw: false, score: 0.01, drawing }), close: () => Promise.resolve() },
+    }).analyze(photo);
+    const portrait = await withFace({ label: 'face', score: 0.88, count: 1, share: 0.043 });
+    expect(portrait.summary).toContain("A portrait: one person's face.");
+    expect(portrait.summary).not.toMatch(/Shows a face|a face and/); // faces are people, not listed objects
+    expect(portrait.tags).toEqual(expect.arrayContaining(['portrait', 'face', 'person']));
+    expect(portrait.summary).not.toContain('drawing');
+
+    const small = await withFace({ label: 'face', score: 0.77, count: 1, share: 0.02 });
+    expect(small.summary).toContain("A person's face.");
+    expect(small.tags).not.toContain('portrait');
+
+    const group = await new OfflineAnalyzer({ detector: detector({ '/photo.jpg': [{ label: 'person', score: 0.8, count: 5 }, { label: 'face', score: 0.8, count: 2, share: 0.01 }] }) }).analyze(photo);
+    expect(group.summary).toContain('A group of 5 people.');
+    expect(group.tags).toEqual(expect.arrayContaining(['group', 'people']));
+
+    const drawn = await withFace({ label: 'face', score: 0.8, count: 2, share: 0.05 }, 0.64);
+    expect(drawn.summary).toContain('Two people.');
+    expect(drawn.summary).toContain('Looks like a drawing, painting or illustration.');
+    expect(drawn.tags).toEqual(expect.arrayContaining(['illustration', 'drawing']));
+    expect((await withFace({ label: 'face', score: 0.8, count: 1, share: 0.05 }, 0.44)).tags).not.toContain('illustration');
+  });
+
   it('stops when the job is aborted instead of carrying on without the models', async () => {
     const controller = new AbortController();
     const slow: ObjectDetector = {

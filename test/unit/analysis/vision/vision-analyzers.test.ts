@@ -52,6 +52,16 @@ describe('object detection (centernet, in the vision worker)', () => {
     expect(new Set(objects.map((o) => o.label)).size).toBe(objects.length); // one entry per label
   });
 
+  it('finds the face in a real portrait, and how much of the picture it covers', async () => {
+    // eval/corpus/file001.jpg: NASA's portrait of astronaut Eileen Collins (public domain, see its SOURCES.md).
+    const portrait = new URL('../../../../eval/corpus/file001.jpg', import.meta.url).pathname;
+    const face = (await vision.detector.detect(portrait)).find((o) => o.label === 'face');
+    expect(face).toMatchObject({ count: 1 });
+    expect(face!.score).toBeGreaterThanOrEqual(0.75);
+    expect(face!.share).toBeGreaterThan(0.03);
+    expect((await vision.detector.detect(dog)).map((o) => o.label)).not.toContain('face');
+  });
+
   it('finds nothing in a plain gradient', async () => {
     expect(await vision.detector.detect(gradient)).toEqual([]);
   });
@@ -85,6 +95,13 @@ describe('NSFW classifier (nsfwjs, in the vision worker)', () => {
     const p = await vision.nsfw.classify(people);
     expect(p.nsfw).toBe(false);
     expect(p.score).toBeGreaterThan(0.3);
+  });
+
+  it("reports the model's drawing class: high for a drawn fire truck, low for photos", async () => {
+    const drawn = new URL('firetruck-drawing.png', fixtures).pathname;
+    expect((await vision.nsfw.classify(drawn)).drawing).toBeGreaterThanOrEqual(0.45);
+    expect((await vision.nsfw.classify(dog)).drawing).toBeLessThan(0.45);
+    expect((await vision.nsfw.classify(people)).drawing).toBeLessThan(0.45);
   });
 });
 

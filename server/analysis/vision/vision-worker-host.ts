@@ -14,7 +14,7 @@
 import type { Worker } from 'node:worker_threads';
 import { IdleRelease } from '../idle-release.ts';
 import { startWorker, workerEntry } from '../worker-bootstrap.ts';
-import type { NsfwResult, VisionObject, VisionRequest, VisionResponse, VisionTask } from './vision-types.ts';
+import type { NsfwResult, VisionItem, VisionObject, VisionRequest, VisionResponse, VisionTask } from './vision-types.ts';
 
 /** The worker could not load the model this task needs (package missing, files unreadable…). */
 export class VisionModelUnavailableError extends Error {
@@ -41,6 +41,8 @@ export interface VisionHostStats {
   /** Workers running now (each with its models, once it has handled a request). */
   loaded: number;
   queued: number;
+  /** Calls that carried several pictures (requests queued while every worker was busy, sent together). */
+  batches: number;
   /** Time the last `detect`/`nsfw` call spent in the worker (includes a model load on first use). */
   lastMs: Partial<Record<VisionTask, number>>;
 }
@@ -52,7 +54,12 @@ interface Job {
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   settled: boolean;
+  /** A batch: the queued requests it carries, each settled on its own from the answer's items. */
+  members?: Job[];
 }
+
+/** Most pictures one call carries: bounds how long a batch holds the worker (~0.3 s a picture). */
+const MAX_BATCH = 8;
 
 interface Slot {
   worker: Worker;
@@ -68,7 +75,7 @@ export class VisionWorkerHost {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
-  private readonly counters: VisionHostStats = { started: 0, crashed: 0, completed: 0, released: 0, loaded: 0, queued: 0, lastMs: {} };
+  private readonly counters: VisionHostStats = { started: 0, crashed: 0, completed: 0, released: 0, loaded: 0, queued: 0, batches: 0, lastMs: {} };
   private readonly idleMs: number;
   private readonly onWorkersChanged: ((loaded: number) => void) | undefined;
 
@@ -130,7 +137,7 @@ export class VisionWorkerHost {
       let slot = this.slots.find((s) => s.alive && s.job === undefined);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
       if (!slot) return;
-      const job = this.queue.shift();
+      const job = this.takeBatch();
       if (!job) return;
       slot.job = job;
       slot.idle.busy();
@@ -154,7 +161,8 @@ export class VisionWorkerHost {
       this.counters.completed += 1;
       if (msg.ok) {
         this.counters.lastMs[job.req.task] = msg.ms;
-        this.settle(job, () => job.resolve(msg.result));
+        if (job.members) this.settleMembers(job, job.members, msg.items ?? []);
+        else this.settle(job, () => job.resolve(msg.result));
       } else {
         const err = msg.missingModel ? new VisionModelUnavailableError(msg.error) : new Error(msg.error);
         this.settle(job, () => job.reject(err));
@@ -191,6 +199,41 @@ export class VisionWorkerHost {
     this.counters.released += 1;
     this.onWorkersChanged?.(this.slots.length);
     void slot.worker.terminate();
+  }
+
+  /**
+   * The next call for a free worker: the oldest request, plus the requests for the same task queued
+   * behind it while every worker was busy (one model call for several pictures instead of a round
+   * trip each). Requests are shared fairly when other workers are free or can start.
+   */
+  private takeBatch(): Job | undefined {
+    const first = this.queue.shift();
+    if (!first) return undefined;
+    const free = this.slots.filter((s) => s.alive && s.job === undefined).length + (this.size - this.slots.length);
+    const same = this.queue.filter((j) => j.req.task === first.req.task);
+    const extra = Math.min(MAX_BATCH - 1, Math.ceil((same.length + 1) / Math.max(1, free)) - 1);
+    if (extra <= 0) return first;
+    const members = [first, ...same.slice(0, extra)];
+    for (const m of members.slice(1)) this.queue.splice(this.queue.indexOf(m), 1);
+    this.counters.batches += 1;
+    const imagePaths = members.map((m) => m.req.imagePath);
+    return {
+      req: { id: this.nextId++, task: first.req.task, imagePath: imagePaths[0]!, imagePaths },
+      members, signal: undefined, onAbort: undefined, settled: false,
+      resolve: () => undefined,
+      reject: (err) => { for (const m of members) this.settle(m, () => m.reject(err)); },
+    };
+  }
+
+  /** A batch's answer: each request gets its own picture's result or error (an aborted one is already settled). */
+  private settleMembers(batch: Job, members: Job[], items: VisionItem[]): void {
+    this.settle(batch, () => undefined);
+    members.forEach((m, i) => {
+      const item = items[i];
+      if (!item) this.settle(m, () => m.reject(new Error('The vision worker answered a batch without this picture.')));
+      else if (item.ok) this.settle(m, () => m.resolve(item.result));
+      else this.settle(m, () => m.reject(new Error(item.error)));
+    });
   }
 
   private settle(job: Job, action: () => void): void {

@@ -34,6 +34,23 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   poolSize?: number;
   onIdleError?: (err: Error) => void;
+  /** PGlite only: PostgreSQL settings at start (`-c name=value`); EMBEDDED_SETTINGS when absent. */
+  embeddedSettings?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The embedded database's memory settings. PGlite touches its whole buffer pool when it opens, so
+ * PostgreSQL's default (shared_buffers = 128 MB, written by initdb into postgresql.conf) stayed
+ * resident in every desktop session: PGlite alone held 313 MB after opening a data dir, 151 MB with
+ * 16 MB. Pages beyond the pool come from the kernel's page cache through PGlite's file system; at
+ * 10 000 items that cost search nothing measurable (docs/BENCHMARKS.md, cold start). A command-line
+ * `-c` wins over postgresql.conf, so existing data dirs get it too.
+ */
+export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = { shared_buffers: '16MB' };
+
+/** PGlite's start arguments: its defaults plus `-c name=value` for each setting. */
+export function embeddedStartParams(settings: Readonly<Record<string, string>>): string[] {
+  return [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
@@ -49,7 +66,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   }
   const dir = path.join(opts.dataDir, 'db');
   await fs.mkdir(dir, { recursive: true });
-  const lite = await PGlite.create(dir, { extensions: { vector } });
+  const lite = await PGlite.create(dir, { extensions: { vector }, startParams: embeddedStartParams(opts.embeddedSettings ?? EMBEDDED_SETTINGS) });
   // PGlite is one connection; a pool of one queues callers instead of interleaving transactions.
   const config = Object.assign(createPgConfig(lite), { types, max: 1 });
   const pool = new pg.Pool(config);

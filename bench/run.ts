@@ -12,6 +12,7 @@ import { ROOT, log, type Section } from './lib.ts';
 import { loadBench } from './load.ts';
 import { mediaBench } from './media.ts';
 import { machine, readResults, renderTable, writeDocsTable, type ResultsFile } from './report.ts';
+import { scaleOutBench } from './scale-out.ts';
 import { searchBench } from './search.ts';
 import { throughputBench } from './throughput.ts';
 import { uploadBench } from './upload.ts';
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, Section> = {
   load: loadBench,
   throughput: throughputBench,
   aicost: aiCostBench,
+  scaleout: scaleOutBench,
 };
 const ORDER = Object.keys(SECTIONS);
 
@@ -36,7 +38,7 @@ function parseArgs(argv: string[]): { only: string[]; quick: boolean } {
     if (arg === '--quick') quick = true;
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i] ?? '';
-      only = value.split(',').map((s) => s.trim().toLowerCase().replace('cold-start', 'coldstart')).filter(Boolean);
+      only = value.split(',').map((s) => s.trim().toLowerCase().replace('cold-start', 'coldstart').replace('scale-out', 'scaleout')).filter(Boolean);
       const unknown = only.filter((s) => !SECTIONS[s]);
       if (unknown.length > 0) throw new Error(`Unknown section(s): ${unknown.join(', ')}. Known: ${ORDER.join(', ')}.`);
     } else if (arg === '--help' || arg === '-h') {

@@ -128,9 +128,12 @@ const FRAME_LABEL_MIN_SCORE = 0.5;
 async function detectAll(detector: ObjectDetector, pictures: string[], signal?: AbortSignal): Promise<{ objects: SeenObject[]; perPicture: string[][] }> {
   const seen = new Map<string, { score: number; frames: number; count: number; share: number }>();
   const perPicture: string[][] = [];
-  for (const p of pictures) {
+  // Every picture asked at once: the vision worker takes the requests that queue behind a busy
+  // worker in one call (a video's frames, another file's picture).
+  const found = await Promise.all(pictures.map((p) => detector.detect(p, signal)));
+  for (const objects of found) {
     const best = new Map<string, { score: number; count: number; share: number }>();
-    for (const o of await detector.detect(p, signal)) {
+    for (const o of objects) {
       const b = best.get(o.label) ?? { score: 0, count: 0, share: 0 };
       // Only a detector's own count is trusted: entries without one may be overlapping boxes of one thing.
       best.set(o.label, {
@@ -162,8 +165,8 @@ async function nsfwAll(classifier: NsfwClassifier, pictures: string[], signal?: 
   let flagged = false;
   let score = 0;
   let drawing: number | undefined;
-  for (const p of pictures) {
-    const r = await classifier.classify(p, signal);
+  // All at once, as the objects above: queued requests go to the NSFW model as one batch.
+  for (const r of await Promise.all(pictures.map((p) => classifier.classify(p, signal)))) {
     flagged ||= r.nsfw;
     score = Math.max(score, r.score);
     // A video counts as drawn when most of it is: the least drawn-looking frame decides.

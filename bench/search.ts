@@ -6,12 +6,13 @@
  * facets and reasons cost (issue 15): the search with them against the same search without them
  * (SearchService in-process, then the SQL alone), in the same run, with both query plans.
  */
+import os from 'node:os';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { OfflineEmbedder } from '../server/analysis/index.ts';
 import { openDatabase, type Database } from '../server/db/database.ts';
-import { ensureVectorIndex, migrateToLatest, vectorIndexName } from '../server/db/migrate.ts';
+import { ensureVectorIndex, HNSW_BUILD, migrateToLatest, vectorIndexName } from '../server/db/migrate.ts';
 import type { DB } from '../server/db/schema.ts';
-import { hybridSearch, rankedSearch, type HybridQuery } from '../server/db/search-repo.ts';
+import { efSearchFor, hybridSearch, rankedSearch, type HybridQuery } from '../server/db/search-repo.ts';
 import { userTerms } from '../server/db/suggestions-repo.ts';
 import { ensureUser } from '../server/db/users-repo.ts';
 import { Metrics } from '../server/metrics.ts';
@@ -83,7 +84,7 @@ async function vectorRecall(database: Database, c: Corpus, vectors: Float32Array
     const truth = new Set(Array.from(bruteForceTopK(vectors, n, c.dims, q, k)).map((i) => `bench/${i}`));
     const found = await database.db.transaction().execute(async (trx) => {
       await sql`SET LOCAL hnsw.iterative_scan = relaxed_order`.execute(trx);
-      await sql`SET LOCAL hnsw.ef_search = ${sql.lit(Math.max(40, CANDIDATES))}`.execute(trx);
+      await sql`SET LOCAL hnsw.ef_search = ${sql.lit(efSearchFor(CANDIDATES))}`.execute(trx);
       const lit = `[${Array.from(q).join(',')}]`;
       const { rows } = await sql<{ storage_uri: string }>`SELECT storage_uri FROM uploads
         WHERE embedding_model = ${sql.lit(MODEL)} AND deleted_at IS NULL AND processing_status = 'completed'
@@ -121,6 +122,7 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
     const dataDir = `${dir}/data`;
     let loaded = 0;
     let insertMsTotal = 0;
+    const buildCpuS: Record<number, number> = {};
     for (const n of scales) {
       const label = n.toLocaleString('en');
       // 1. Load (or grow) the library with the vector index dropped; build the index after the load.
@@ -132,15 +134,21 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
         insertMsTotal += await loadRows(database.db, corpus, loaded, n, MODEL);
         loaded = n;
         await dropHelperTables(database.db);
-        // HNSW builds in memory only while the graph fits in maintenance_work_mem (64 MB by
-        // default, ~25 000 vectors of 512-d); beyond that it inserts tuple by tuple, much slower.
-        await sql`SET maintenance_work_mem = '1GB'`.execute(database.db);
+        // The server's own build, as at start-up (its maintenance_work_mem and HNSW parameters).
+        // PGlite runs in this process, so the CPU time it took is this process's: unlike the wall
+        // time, it does not grow with what else the machine runs.
         log(`search: building the HNSW index over ${label} rows`);
+        const loadAvg = os.loadavg().map((x) => x.toFixed(1)).join(' / ');
+        const cpuBefore = process.cpuUsage();
         const indexMs = (await timed(() => ensureVectorIndex(database.db, MODEL, DIMS))).ms;
+        const cpu = process.cpuUsage(cpuBefore);
+        const indexCpuS = (cpu.user + cpu.system) / 1e6;
+        buildCpuS[n] = round(indexCpuS, 1);
         rows.push({ section: 'search', name: `load ${label} items: bulk insert (cumulative)`, value: round(insertMsTotal / 1000), unit: 's' });
         rows.push({
           section: 'search', name: `load ${label} items: HNSW build after the load`, value: round(indexMs / 1000), unit: 's',
-          ...(n === 100_000 ? { goal: 'insert + build ≤ 5 min', met: insertMsTotal + indexMs <= 300_000 } : {}),
+          ...(n === 100_000 ? { goal: '≤ 60 s', met: indexMs <= 60_000 } : {}),
+          note: `CPU ${round(indexCpuS, 1)} s (load average ${loadAvg}); m ${HNSW_BUILD.m}, ef_construction ${HNSW_BUILD.efConstruction}`,
         });
       } finally {
         await database.close();
@@ -218,13 +226,19 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
         rows.push({
           section: 'search', name: `POST /search p${q} @ ${label} items`, value: round(value), unit: 'ms',
           baseline: { name: 'embed + JS brute force', value: round(floor) }, ratio: round(slower(value, floor), 2),
-          ...(n === 100_000 && q === 95 ? { goal: '< 50 ms and ≤ 3×', met: value < 50 && slower(value, floor) <= 3 } : {}),
+          ...(n === 100_000 && q === 95 ? { goal: '≤ 50 ms and ≤ 3×', met: value <= 50 && slower(value, floor) <= 3 } : {}),
         });
       }
       rows.push({
         section: 'search', name: `hybrid SQL alone p95 @ ${label} items`, value: p(sqlMs, 95), unit: 'ms',
         baseline: { name: 'JS brute-force scan', value: p(scanMs, 95) }, ratio: round(slower(percentile(sqlMs, 95), percentile(scanMs, 95)), 2),
-        note: `plan: ${usesHnsw(withStats.plan) ? 'HNSW' : 'no HNSW'}; vector recall@${CANDIDATES} ${recall.toFixed(2)}`,
+        ...(n === 100_000 ? { goal: '≤ 1×', met: percentile(sqlMs, 95) <= percentile(scanMs, 95) } : {}),
+        note: `plan: ${usesHnsw(withStats.plan) ? 'HNSW' : 'no HNSW'}; p50 ${p(sqlMs, 50)} vs ${p(scanMs, 50)} ms`,
+      });
+      rows.push({
+        section: 'search', name: `vector recall@${CANDIDATES} @ ${label} items (the vector ranker against brute force)`, value: round(recall, 3), unit: '',
+        ...(n === 100_000 ? { goal: '≥ 0.95', met: recall >= 0.95 } : {}),
+        note: `hnsw.ef_search ${efSearchFor(CANDIDATES)}, iterative scan (relaxed order); ${usesHnsw(withStats.plan) ? 'HNSW' : 'exact scan'}`,
       });
       const extrasRatio = slower(percentile(extras.service.with, 95), percentile(extras.service.without, 95));
       rows.push({
@@ -260,6 +274,7 @@ export async function searchBench(opts: BenchOptions): Promise<SectionResult> {
         scanMs: { p50: p(scanMs, 50), p95: p(scanMs, 95) },
         floorMs: { p50: p(floorMs, 50), p95: p(floorMs, 95) },
         vectorRecallAt100: round(recall, 3),
+        hnswBuildCpuS: buildCpuS[n],
         plan: shortPlan(withStats.plan),
         planWithoutStatistics: shortPlan(noStats.plan),
         facetsAndReasons: {

@@ -7,8 +7,9 @@ const CLOUD_API_SUITES = [
   'test/api/tus.test.ts', 'test/api/bad-input.test.ts', 'test/api/size-limit.test.ts', 'test/api/security.test.ts',
   'test/api/zip.test.ts',
   'test/api/collections.test.ts', 'test/api/share-links.test.ts',
-  'test/api/moments.test.ts',
+  'test/api/moments.test.ts', 'test/api/sound-kinds.test.ts',
   'test/api/usage.test.ts', 'test/api/search-query.test.ts', 'test/api/batch-restore.test.ts', 'test/api/search-suggestions.test.ts',
+  'test/api/search-cutoff.test.ts',
   'test/api/search-vocabulary.test.ts',
 ];
 

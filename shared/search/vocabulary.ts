@@ -37,7 +37,8 @@ export const TYPE_WORDS: Readonly<Record<string, TypeWord>> = {
   movies: plural(['video']), footage: singular(['video']),
   recordings: plural(['audio']), recording: singular(['audio']),
   songs: plural(['audio']), song: singular(['audio']),
-  music: singular(['audio']), audio: singular(['audio']),
+  // "music" stays a word too: Trove hears which recordings are music (server/analysis/sound/), so it ranks them first.
+  music: singular(['audio'], 'music'), audio: singular(['audio']),
   podcasts: plural(['audio'], 'podcast'), podcast: singular(['audio'], 'podcast'),
   documents: plural(['document']), document: singular(['document']),
   docs: plural(['document']),

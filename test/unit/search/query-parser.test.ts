@@ -132,6 +132,8 @@ const KINDS: Case[] = [
   ['screen recordings', 'screen recording', video],
   ['movies from 2010', '', { ...video, ...years(2010) }],
   ['audio', '', audio],
+  ['music', 'music', audio],
+  ['instrumental music from 2019', 'instrumental music', { ...audio, ...years(2019) }],
   ['image of a cat', 'cat', image],
   ['mkv files', '', { file_types: ['video'], formats: ['mkv'] }],
   ['.pdf invoices', 'invoices', pdf],

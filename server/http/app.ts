@@ -24,6 +24,7 @@ import { frameworkErrorReply, registerErrorHandling } from './errors.ts';
 import { loopbackHosts, registerGuards } from './guards.ts';
 import { registerRateLimits, type ApiLimits } from './rate-limit-hooks.ts';
 import { cacheStatusOf } from '../services/search-cache.ts';
+import { lazySerializerFactory } from './lazy-schemas.ts';
 import { validatorCompiler } from './validation.ts';
 import { registerWebUi } from './web-ui.ts';
 
@@ -60,6 +61,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     // Node's default of 5 minutes would cut off a slow 100 MB upload mid-body.
     requestTimeout: 0,
     frameworkErrors: frameworkErrorReply,
+    // Response serializers compile on each route's first response, not at start-up (lazy-schemas.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
   registerErrorHandling(app);

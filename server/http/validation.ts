@@ -2,6 +2,7 @@ import { Ajv, type AnySchema } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
+import { lazyValidator } from './lazy-schemas.ts';
 
 /**
  * Query strings and paths arrive as text, so they are coerced to the schema's types; JSON bodies
@@ -41,8 +42,11 @@ function withSafeNumbers(validate: ValidateFunction): ValidateFunction {
   return wrapped;
 }
 
+/** Each schema compiles on its route's first request (lazy-schemas.ts); the Ajv instances with the first of them. */
 export function validatorCompiler(): FastifySchemaCompiler<AnySchema> {
-  const strict = makeAjv(false);
-  const lenient = makeAjv(true);
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict.compile(schema) : withSafeNumbers(lenient.compile(schema)));
+  let strict: Ajv | undefined;
+  let lenient: Ajv | undefined;
+  return ({ schema, httpPart }) => lazyValidator(() => (httpPart === 'body'
+    ? (strict ??= makeAjv(false)).compile(schema)
+    : withSafeNumbers((lenient ??= makeAjv(true)).compile(schema))));
 }

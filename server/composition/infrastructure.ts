@@ -107,7 +107,7 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
     });
     return new OfflineEmbedder({ parallel: config.embedThreads, load: () => Promise.resolve(pool), logger: log });
   };
-  const cloudEmbedder = overrides.embedder ? undefined : createCloudEmbedder(config.cloud, log);
+  const cloudEmbedder = overrides.embedder ? undefined : await createCloudEmbedder(config.cloud, log);
   const embedder = overrides.embedder ?? cloudEmbedder ?? offlineEmbedder();
   // Files no paid model may see (kept on this device, or waiting for budget) are embedded offline,
   // in that model's own vector space; it loads on first use, so a deployment that never needs it pays nothing.
@@ -140,7 +140,7 @@ export async function openInfrastructure(config: Config, overrides: ServeOverrid
     paidModels: [config.cloud.gemini?.model, config.cloud.openai?.analysisModel, cloudEmbedder ? config.cloud.openai?.embeddingModel : undefined]
       .filter((m): m is string => m !== undefined),
   });
-  const shared = openSharedServices(config, log);
+  const shared = await openSharedServices(config, log);
   cleanups.add(() => shared.close());
   // Completed uploads and deletes also invalidate that user's cached searches, whichever process did them.
   const redisBus = shared.redisEventBus();

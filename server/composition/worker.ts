@@ -24,7 +24,7 @@ export interface WorkerParts {
  * who describes files: Gemini (GEMINI_API_KEY), an OpenAI-compatible chat model
  * (OPENAI_ANALYSIS_MODEL), or the offline models alone; the offline models always run first.
  */
-export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cleanups: Cleanups): WorkerParts {
+export async function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cleanups: Cleanups): Promise<WorkerParts> {
   const { config, database, queue, store, embedder, localEmbedder, usage, events, metrics, log, uploads } = infra;
   // The offline models (vision, OCR) start lazily in worker threads on the first file that needs them.
   let offline = overrides.analyzer;
@@ -51,7 +51,7 @@ export function buildWorker(infra: Infrastructure, overrides: ServeOverrides, cl
     cleanups.add(() => built.close());
     offline = built.analyzer;
   }
-  const cloud = createCloudAnalyzer(config.cloud, config.ai, log);
+  const cloud = await createCloudAnalyzer(config.cloud, config.ai, log);
   infra.composition.analyzer = cloud?.name ?? 'offline';
   const understanding = new Understanding({ offline, cloud, embedder, localEmbedder, usage, metrics, log });
   const processing = new ProcessingService({

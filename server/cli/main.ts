@@ -45,6 +45,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .option('--limit <n>', 'at most this many results (1-100; default 20, or 100 a page with --all)')
     .option('--offset <n>', 'skip this many results of the list first')
     .option('--all', 'page on to the end of the list')
+    .option('--weaker', 'also list the weaker matches the relevance cut-off leaves out, after the others')
     .option('--literal', 'match every word as typed: no dates, kinds of file, cameras or exclusions read out of the query')
     .option('--time-zone <zone>', 'IANA time zone that "last week" and "March" are read in (default: this system\'s)')
     .option('--json', 'print the answer as JSON: what the query was understood as, the counts, each result and why it matched')

@@ -18,6 +18,8 @@ export interface SearchFlags extends ConnectionFlags {
   offset?: string;
   /** Page on to the end of the ranked list. */
   all?: boolean;
+  /** Also the weaker matches the relevance cut-off leaves out (`include_weaker`). */
+  weaker?: boolean;
   sort?: string;
   /** Match every word as typed (no dates, kinds, cameras read out of the query). */
   literal?: boolean;
@@ -63,6 +65,7 @@ export async function searchCommand(queryWords: string[], opts: SearchFlags): Pr
   const body: SearchBody = {
     query, limit, ...(offset ? { offset } : {}), ...(sort ? { sort } : {}),
     ...(fileTypes.length > 0 ? { file_types: fileTypes } : {}), ...(opts.literal ? { interpret: false } : {}),
+    ...(opts.weaker ? { include_weaker: true } : {}),
     ...(timeZone ? { time_zone: timeZone } : {}),
   };
 
@@ -122,8 +125,11 @@ export function searchText(data: SearchResponse, o: TextOptions): string {
     lines.push(`Understood: ${labels.length > 0 ? clean(labels.join(' · ')) : '(nothing to match)'}`);
     for (const n of data.interpreted.notes) lines.push(`Note: ${clean(n.message)}`);
   }
+  const weaker = data.more_below_cutoff ?? 0;
+  const weakerLine = `${weaker} weaker ${weaker === 1 ? 'match' : 'matches'} left out (--weaker lists ${weaker === 1 ? 'it' : 'them'} too).`;
   if (data.results.length === 0) {
-    lines.push(o.offset > 0 ? `No results from ${o.offset + 1} on.` : `No matches for "${clean(o.query)}".`);
+    lines.push(o.offset > 0 ? `No results from ${o.offset + 1} on.` : `No ${weaker > 0 ? 'close ' : ''}matches for "${clean(o.query)}".`);
+    if (weaker > 0 && !data.has_more) lines.push(weakerLine);
     return `${lines.join('\n')}\n`;
   }
   lines.push('');
@@ -140,6 +146,7 @@ export function searchText(data: SearchResponse, o: TextOptions): string {
     ? (data.next_offset > MAX_SEARCH_OFFSET ? ` (the list goes on past ${MAX_SEARCH_OFFSET}; narrow the search)` : ` (more: --offset ${data.next_offset}, or --all)`)
     : '';
   lines.push(`Results ${shown}${more}, in ${Math.round(data.processing_time_ms)} ms.`);
+  if (weaker > 0) lines.push(weakerLine);
   return `${lines.join('\n')}\n`;
 }
 

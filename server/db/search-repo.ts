@@ -1,9 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { SNIPPET_MARKS, type CloudStatus, type SearchSort } from '../../shared/api/schemas.ts';
 import type { FileType } from '../../shared/file-types.ts';
 import type { DB } from './schema.ts';
 import { inFolder, nameWords, toVectorLiteral } from './uploads-repo.ts';
+
+/**
+ * What a similarity means in one vector space, per file type: the ranker compares
+ * (similarity − mean) / spread, so a type whose files all lie close to every query (documents,
+ * with many words) does not outrank the others by that alone. Fitted in services/search-calibration.ts.
+ */
+export type SimilarityScale = Partial<Record<FileType, { mean: number; spread: number }>>;
+
+/**
+ * The default relevance cut-off (services/search-calibration.ts): a result stays in the list when it
+ * has every word of the query, or its fused score is at least `minRelative` of the best result's —
+ * the list stops where the evidence falls far below its best match.
+ */
+export interface RelevanceCutoff {
+  minRelative: number;
+}
 
 /** The query embedded by one model; files embedded by that model are ranked in this space. */
 export interface VectorSpace {
@@ -40,6 +56,10 @@ export interface HybridQuery {
    * each also matches its labels among a file's summary and tags, so "animal" finds a detected cat.
    */
   related?: readonly { term: string; labels: readonly string[] }[] | undefined;
+  /** Per vector space (model name): how to compare similarities across file types. A space without one ranks by raw similarity. */
+  calibration?: Readonly<Record<string, SimilarityScale>> | undefined;
+  /** Results below this cut-off leave the list (and its counts) and are only counted: SearchPage.weaker. */
+  cutoff?: RelevanceCutoff | undefined;
   /** Default 'relevance' (fused rank); 'date' is the older name of 'newest' (when the content was made). */
   sort?: SearchSort | undefined;
   /** Files the NSFW check flagged (`metadata.nsfw.flagged`): kept (default), left out, or the only ones. */
@@ -78,7 +98,11 @@ export interface HybridHit {
   cloud_status: CloudStatus | null;
   keep_local: boolean;
   similarity: number;
+  /** The similarity on the scale of its space and type (SimilarityScale); the similarity itself where there is none. */
+  calibrated: number;
   fused: number;
+  /** Has every word of the query (the strict full-text match). */
+  text_match: boolean;
   /** Found by the full-text ranker (some or all of the words). */
   by_text: boolean;
   /** Among the vector ranker's candidates. */
@@ -91,7 +115,7 @@ export interface HybridHit {
   matched: string[] | null;
 }
 
-export interface SimilarHit extends Omit<HybridHit, 'fused' | 'by_text' | 'by_vector' | 'summary_headline' | 'text_headline' | 'name_match' | 'matched'> {
+export interface SimilarHit extends Omit<HybridHit, 'calibrated' | 'fused' | 'text_match' | 'by_text' | 'by_vector' | 'summary_headline' | 'text_headline' | 'name_match' | 'matched'> {
   phash: string | null;
 }
 
@@ -109,6 +133,8 @@ export interface SearchPage {
   hits: HybridHit[];
   total: number;
   facets: FacetCounts;
+  /** Matches the relevance cut-off left out (not in `total`); 0 without a cut-off. */
+  weaker: number;
 }
 
 /**
@@ -144,6 +170,19 @@ const MAX_CAMERA_FACETS = 20;
  */
 const SNIPPET_SOURCE_CHARS = 20_000;
 const HEADLINE_OPTIONS = `StartSel=${SNIPPET_MARKS.start}, StopSel=${SNIPPET_MARKS.end}, MaxWords=28, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
+
+/**
+ * A similarity on its space's scale for the file's type (SimilarityScale), or NULL where that space
+ * or type has none. `model`: the space's model, or the column holding it.
+ */
+function scaled(calibration: HybridQuery['calibration'], model: RawBuilder<unknown> | string, fileType: RawBuilder<unknown>, similarity: RawBuilder<unknown>) {
+  const cases = Object.entries(calibration ?? {}).flatMap(([m, scale]) => Object.entries(scale).flatMap(([type, s]) => {
+    if (!s || !(s.spread > 0)) return [];
+    const space = typeof model === 'string' ? (model === m ? sql`true` : sql`false`) : sql`${model} = ${sql.lit(m)}`;
+    return [sql`WHEN ${space} AND ${fileType} = ${sql.lit(type)} THEN (${similarity} - ${sql.lit(s.mean)}) / ${sql.lit(s.spread)}`];
+  }));
+  return cases.length === 0 ? sql`NULL::float8` : sql`(CASE ${sql.join(cases, sql` `)} END)::float8`;
+}
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -243,9 +282,11 @@ function placeFacets(q: Pick<HybridQuery, 'placeFacets'>, matches: string) {
 }
 const NO_REASONS = sql`NULL::text AS summary_headline, NULL::text AS text_headline, NULL::boolean AS name_match, NULL::text[] AS matched`;
 
-interface PageRow extends Omit<HybridHit, 'similarity' | 'fused'> {
+interface PageRow extends Omit<HybridHit, 'similarity' | 'calibrated' | 'fused'> {
   similarity: number | string | null;
+  calibrated: number | string | null;
   fused: number | string | null;
+  weaker?: number | string | null;
   facet_rows: FacetRow[] | string;
   place_facets: PlaceFacets | string | null;
 }
@@ -281,11 +322,12 @@ function toPage(rows: PageRow[], bare?: { offset: number }): SearchPage {
   const hits = rows.filter((r) => r.id !== null).map((r): HybridHit => ({
     id: r.id, original_filename: r.original_filename, file_type: r.file_type, mime_type: r.mime_type, file_size: Number(r.file_size),
     summary: r.summary, thumbnail_uri: r.thumbnail_uri, created_at: r.created_at, content_date: r.content_date,
-    cloud_status: r.cloud_status, keep_local: r.keep_local, similarity: Number(r.similarity ?? 0), fused: Number(r.fused ?? 0),
+    cloud_status: r.cloud_status, keep_local: r.keep_local, similarity: Number(r.similarity ?? 0),
+    calibrated: Number(r.calibrated ?? r.similarity ?? 0), fused: Number(r.fused ?? 0), text_match: r.text_match === true,
     by_text: r.by_text, by_vector: r.by_vector, summary_headline: r.summary_headline, text_headline: r.text_headline,
     name_match: r.name_match, matched: r.matched,
   }));
-  return { hits, total, facets };
+  return { hits, total, facets, weaker: Number(first?.weaker ?? 0) };
 }
 
 /**
@@ -300,16 +342,18 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
   await keepPlannerInformed(db);
   const filters = filterClause(q);
   const spaces = q.spaces.map((s) => ({
-    model: sql.lit(s.model), dims: sql.raw(String(Math.trunc(s.dimensions))), vec: toVectorLiteral(s.vector),
+    model: sql.lit(s.model), name: s.model, dims: sql.raw(String(Math.trunc(s.dimensions))), vec: toVectorLiteral(s.vector),
   }));
   // Each vector space ranks its own files by its own distance (HNSW per model); the ranks, not the
   // distances, meet in the fusion, so spaces of different models and sizes combine fairly.
   // A file is also found by the nearest of its parts (upload_chunks: a page of a long document, a
   // stretch of a transcript), but only after the files found by their own vector, whose order stays
   // as it was: such a file ranks behind the candidates, and its similarity is its part's.
-  const nearest = spaces.length === 0 ? sql`SELECT NULL::uuid AS id, 0::bigint AS rnk, NULL::float8 AS part_similarity WHERE false` : sql.join(spaces.map(({ model, dims, vec }) => sql`
-    SELECT id, row_number() OVER (ORDER BY distance) AS rnk, NULL::float8 AS part_similarity FROM (
-      SELECT id, (embedding::vector(${dims})) <=> ${vec}::vector(${dims}) AS distance
+  // Within a space the candidates rank by similarity on their type's scale (q.calibration), so a type
+  // whose files lie close to every query does not take the first places by that alone.
+  const nearest = spaces.length === 0 ? sql`SELECT NULL::uuid AS id, 0::bigint AS rnk, NULL::float8 AS part_similarity WHERE false` : sql.join(spaces.map(({ model, dims, vec, name }) => sql`
+    SELECT id, row_number() OVER (ORDER BY ${scaled(q.calibration, name, sql.ref('file_type'), sql`(1 - distance)`)} DESC NULLS LAST, distance) AS rnk, NULL::float8 AS part_similarity FROM (
+      SELECT id, file_type, (embedding::vector(${dims})) <=> ${vec}::vector(${dims}) AS distance
       FROM uploads
       WHERE ${filters} AND embedding_model = ${model}
       ORDER BY (embedding::vector(${dims})) <=> ${vec}::vector(${dims})
@@ -380,20 +424,25 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
         SELECT id, ${sql.lit(VECTOR_WEIGHT)} * COALESCE(1.0 / (${RRF_K} + v.rnk), 0) + COALESCE(CASE WHEN f.strict THEN ${sql.lit(TEXT_WEIGHT)} ELSE ${sql.lit(PARTIAL_TEXT_WEIGHT)} END / (${RRF_K} + f.rnk), 0) AS fused,
           COALESCE(f.strict, false) AS text_match, f.rnk IS NOT NULL AS by_text, v.rnk IS NOT NULL AS by_vector, v.part_similarity
         FROM vec_ranked v FULL OUTER JOIN fts f USING (id)
-      ), scored AS (
-        SELECT u.id, u.original_filename, u.file_type, u.file_size, u.created_at, u.content_date, u.camera,
+      ), measured AS (
+        SELECT u.id, u.original_filename, u.file_type, u.file_size, u.created_at, u.content_date, u.camera, u.embedding_model,
           GREATEST(${similarity}, COALESCE(fused.part_similarity, 0)) AS similarity, fused.fused, fused.text_match, fused.by_text, fused.by_vector
         FROM fused JOIN uploads u USING (id)
-      ), kept AS (
+      ), scored AS (
+        SELECT measured.*, ${scaled(q.calibration, sql.ref('embedding_model'), sql.ref('file_type'), sql.ref('similarity'))} AS scaled FROM measured
+      ), eligible AS (
         -- An exact-word hit is relevant by definition, however far its vector lies from the query's.
         SELECT * FROM scored WHERE text_match OR similarity >= ${q.minScore ?? 0}
+      ), kept AS (
+        SELECT * FROM eligible${q.cutoff ? sql` WHERE ${cutoffClause(q.cutoff)}` : sql``}
       ), page AS (
         SELECT kept.*, row_number() OVER (ORDER BY ${orderBy(q.sort, true)}) AS ord FROM kept
         ORDER BY ${orderBy(q.sort, true)}
         LIMIT ${q.limit} OFFSET ${q.offset ?? 0}
-      ), facets AS (SELECT ${extras ? sql`${facetColumn('kept')}, ${placeFacets(q, 'kept')}` : NO_FACETS})
+      ), facets AS (SELECT ${extras ? sql`${facetColumn('kept')}, ${placeFacets(q, 'kept')}` : NO_FACETS},
+        ${q.cutoff ? sql`(SELECT count(*) FROM eligible) - (SELECT count(*) FROM kept)` : sql`0`}::int AS weaker)
       SELECT facets.*, r.* FROM facets LEFT JOIN (
-        SELECT p.id, p.ord, p.similarity, p.fused, p.by_text, p.by_vector, p.file_size, p.created_at, p.content_date,
+        SELECT p.id, p.ord, p.similarity, COALESCE(p.scaled, p.similarity) AS calibrated, p.fused, p.text_match, p.by_text, p.by_vector, p.file_size, p.created_at, p.content_date,
           u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.cloud_status, u.keep_local,
           ${extras ? sql`hs.summary_headline,
           -- The extracted text is read for a snippet only when the summary had none (ts_headline parses all it gets).
@@ -412,6 +461,11 @@ export async function rankedSearch(db: Kysely<DB>, q: HybridQuery): Promise<Sear
       ORDER BY r.ord`.execute(trx);
     return toPage(rows, extras ? undefined : { offset: q.offset ?? 0 });
   });
+}
+
+/** The cut-off's test (RelevanceCutoff) on a row of `eligible`: every word of the query, or near enough to the best result. */
+function cutoffClause(c: RelevanceCutoff) {
+  return sql`(text_match OR fused >= ${sql.lit(c.minRelative)} * (SELECT max(fused) FROM eligible))`;
 }
 
 /** The page of a ranked search, without its counts (what the older callers and tests read). */
@@ -434,7 +488,7 @@ export async function filteredSearch(db: Kysely<DB>, q: Omit<HybridQuery, 'text'
       LIMIT ${q.limit} OFFSET ${q.offset ?? 0}
     ), facets AS (SELECT ${q.facetsAndReasons === false ? NO_FACETS : sql`${facetColumn('matched')}, ${placeFacets(q, 'matched')}`})
     SELECT facets.*, r.* FROM facets LEFT JOIN (
-      SELECT p.id, p.ord, 0 AS similarity, 0 AS fused, false AS by_text, false AS by_vector, p.file_size, p.created_at, p.content_date,
+      SELECT p.id, p.ord, 0 AS similarity, 0 AS calibrated, 0 AS fused, false AS text_match, false AS by_text, false AS by_vector, p.file_size, p.created_at, p.content_date,
         u.original_filename, u.file_type, u.mime_type, u.summary, u.thumbnail_uri, u.cloud_status, u.keep_local,
         NULL::text AS summary_headline, NULL::text AS text_headline, NULL::boolean AS name_match, NULL::text[] AS matched
       FROM page p JOIN uploads u USING (id)

@@ -21,6 +21,8 @@ export interface CachedSearch {
   rows: CachedRow[];
   total: number;
   facets: SearchFacets;
+  /** Matches the relevance cut-off left out (SearchResponse.more_below_cutoff); absent in entries written before it existed. */
+  weaker?: number | undefined;
 }
 
 /**
@@ -43,7 +45,7 @@ export function normalisedRequest(body: SearchBody): string {
     body.query.normalize('NFC').trim().replace(/\s+/g, ' '),
     [...(body.file_types ?? [])].sort(),
     body.date_from ?? null, body.date_to ?? null, body.limit, body.min_score ?? null, body.sort ?? 'relevance',
-    body.nsfw ?? 'include', body.offset ?? 0, body.interpret ?? true,
+    body.nsfw ?? 'include', body.offset ?? 0, body.interpret ?? true, body.include_weaker ?? false,
   ]);
 }
 

@@ -16,6 +16,7 @@ import type { Metrics } from '../metrics.ts';
 import type { FileLinks } from './file-links.ts';
 import { QueryVectorCache } from './query-vector-cache.ts';
 import { markCacheStatus, type CachedSearch, type SearchCache } from './search-cache.ts';
+import { DEFAULT_CUTOFF, SIMILARITY_SCALES } from './search-calibration.ts';
 import { interpretSearch, repositoryFilters } from './search-interpretation.ts';
 import { SuggestionVocabulary } from './suggestion-vocabulary.ts';
 import { loadPlaces } from './search-places.ts';
@@ -111,7 +112,10 @@ export class SearchService {
     // Cached by what the search does, not by how it was typed: "last week" moves with the clock.
     const key: SearchBody = {
       query: formatQuery(interpreted), limit: body.limit, offset, min_score: body.min_score, sort, nsfw: body.nsfw, interpret: body.interpret ?? true,
+      include_weaker: body.include_weaker ?? false,
     };
+    // The calibrated cut-off is the default; a caller's own min_score replaces it, and include_weaker lifts it.
+    const cutoff = body.include_weaker === true || body.min_score !== undefined ? undefined : DEFAULT_CUTOFF;
     const { db, cache } = this.deps;
     // A cache that cannot answer (Redis away) only costs the speed-up, never the search.
     const cached = await cache?.get(userId, key).catch(() => undefined);
@@ -129,6 +133,7 @@ export class SearchService {
         ? await search.filteredSearch(db, where)
         : await search.rankedSearch(db, {
           ...where, text, related: relatedTerms(text), spaces, candidates: Math.max(CANDIDATES, body.limit), minScore: body.min_score ?? DEFAULT_MIN_SCORE,
+          calibration: SIMILARITY_SCALES, cutoff,
         });
       // Where inside each recording or document the query matched (its pages and transcript segments).
       const moments = text === '' ? new Map<string, Moment>()
@@ -138,7 +143,7 @@ export class SearchService {
         const moment = momentOf(moments.get(h.id));
         return { result: { ...result, reason: reasonOf(h, text !== ''), ...(moment ? { moment } : {}) }, thumbnailKey: h.thumbnail_uri };
       });
-      found = { rows, total: page.total, facets: page.facets };
+      found = { rows, total: page.total, facets: page.facets, weaker: page.weaker };
       await cache?.set(userId, key, found).catch(() => undefined);
     }
     // Links are signed on every answer, cached or not: a cached link could outlive its 5 minutes.
@@ -149,6 +154,7 @@ export class SearchService {
       filters: {
         file_types: body.file_types ?? null, date_from: body.date_from ?? null, date_to: body.date_to ?? null, limit: body.limit,
         offset, min_score: body.min_score ?? null, sort, nsfw: body.nsfw ?? 'include', interpret: body.interpret ?? true,
+        include_weaker: body.include_weaker ?? false,
         time_zone: body.time_zone ?? null,
         interpreted: { text, filters },
       },
@@ -158,6 +164,7 @@ export class SearchService {
     const response: SearchResponse = {
       results, search_id: searchId, processing_time_ms: Math.round(elapsed * 10) / 10,
       interpreted, facets: found.facets, total: found.total, has_more: hasMore, next_offset: hasMore ? offset + results.length : null,
+      more_below_cutoff: found.weaker ?? 0,
     };
     return cache ? markCacheStatus(response, cached ? 'hit' : 'miss') : response;
   }

@@ -252,7 +252,12 @@ export const SearchBodySchema = Type.Object(
     date_to: Type.Optional(DateTime),
     min_score: Type.Optional(Type.Number({
       minimum: 0, maximum: 1,
-      description: `Leave out results whose meaning similarity is below this (0–1); exact-word matches are always kept. Default ${DEFAULT_MIN_SCORE}.`,
+      description: `Leave out results whose meaning similarity is below this (0–1); exact-word matches are always kept. Default ${DEFAULT_MIN_SCORE}, `
+        + 'with the calibrated relevance cut-off on top (see `more_below_cutoff`); a `min_score` given here replaces that cut-off.',
+    })),
+    include_weaker: Type.Optional(Type.Boolean({
+      default: false,
+      description: 'Also list the weaker matches the default relevance cut-off leaves out (counted in `more_below_cutoff`), ranked after the others.',
     })),
     sort: Type.Optional(Type.Enum(SEARCH_SORTS, {
       default: 'relevance',
@@ -342,6 +347,11 @@ export const SearchResponseSchema = Type.Object({
   total: Type.Optional(Type.Integer({ description: 'Results in the whole ranked list.' })),
   has_more: Type.Optional(Type.Boolean()),
   next_offset: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'The `offset` of the next page; null at the end.' })),
+  more_below_cutoff: Type.Optional(Type.Integer({
+    minimum: 0,
+    description: 'Weaker matches the relevance cut-off left out of this list (not in `total`): ask again with `include_weaker: true` to list them after these. '
+      + '0 when there are none, or when `include_weaker` or `min_score` was given.',
+  })),
 });
 export type SearchResponse = Static<typeof SearchResponseSchema>;
 

@@ -116,9 +116,13 @@ describe('POST /search', () => {
     expect((await search({ query: 'weekly chores' })).results).toHaveLength(20);
     expect((await search({ query: 'weekly chores', limit: 5 })).results).toHaveLength(5);
     expect((await search({ query: 'weekly chores', limit: 1 })).results).toHaveLength(1);
+    // Every filler has the words; the other three files only come near in meaning, below the relevance cut-off.
     const all = await search({ query: 'weekly chores', limit: 100 });
-    expect(all.results).toHaveLength(total);
-    expect(new Set(all.results.map((r) => r.upload_id)).size).toBe(total);
+    expect(all.results).toHaveLength(FILLERS);
+    expect(all).toMatchObject({ total: FILLERS, more_below_cutoff: 3 });
+    const everything = await search({ query: 'weekly chores', limit: 100, include_weaker: true });
+    expect(everything.results).toHaveLength(total);
+    expect(new Set(everything.results.map((r) => r.upload_id)).size).toBe(total);
   });
 
   it('rejects wrong types with 400 VALIDATION_ERROR naming the field in details', async () => {
@@ -166,8 +170,9 @@ describe('GET /search/history', () => {
     expect(body.data.history.map((h) => h.query)).toEqual([...made].reverse());
     const latest = body.data.history[0]!;
     expect(latest).toMatchObject({ id: expect.stringMatching(UUID_RE), result_count: expect.any(Number), latency_ms: expect.any(Number) });
+    // The photo alone: the files merely near in meaning fall below the relevance cut-off.
     const byQuery = body.data.history.find((h) => h.query === 'Hasselblad X2D')!;
-    expect(byQuery.result_count).toBe(20);
+    expect(byQuery.result_count).toBe(1);
     const created = body.data.history.map((h) => Date.parse(h.created_at));
     expect(created).toEqual([...created].sort((a, b) => b - a));
   });

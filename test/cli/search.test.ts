@@ -9,6 +9,7 @@ import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../shared/api/schemas.ts';
+import { searchText } from '../../server/cli/search-command.ts';
 import { trove } from '../helpers/cli.ts';
 import { accept } from '../helpers/http.ts';
 import { pdfWithText } from '../helpers/media.ts';
@@ -132,6 +133,20 @@ describe('trove search, for people', () => {
     const contradiction = await trove(['search', 'photos since 2021 before 2019'], env);
     expect(contradiction.code).toBe(0);
     expect(contradiction.stdout).toMatch(/^Note: The dates contradict each other, so none was applied; their words were matched as text\.$/m);
+  });
+
+  it('says how many weaker matches the cut-off left out, and --weaker lists them', async () => {
+    const base = { search_id: '00000000-0000-4000-8000-000000000000', processing_time_ms: 3, has_more: false, next_offset: null };
+    const one = { upload_id: '00000000-0000-4000-8000-000000000001', filename: 'invoice.pdf', file_type: 'document', mime_type: 'application/pdf', summary: null,
+      similarity_score: 0.41, thumbnail_url: null, created_at: '2024-01-02T00:00:00.000Z', cloud_status: null, keep_local: false, reason: { by: 'text' } } as const;
+    const o = { query: 'Northwind plumbing', offset: 0, timeZone: 'UTC', tty: false, all: false };
+    expect(searchText({ ...base, results: [one], total: 1, more_below_cutoff: 4 }, o)).toMatch(/^Results 1–1 of 1, in 3 ms\.\n4 weaker matches left out \(--weaker lists them too\)\.\n$/m);
+    expect(searchText({ ...base, results: [], total: 0, more_below_cutoff: 1 }, o)).toBe('No close matches for "Northwind plumbing".\n1 weaker match left out (--weaker lists it too).\n');
+    expect(searchText({ ...base, results: [one], total: 1, more_below_cutoff: 0 }, o)).not.toMatch(/weaker/);
+    // The flag asks for them: nothing is left out of its answer.
+    const weaker = await json(['rowing club', '--weaker']);
+    expect(weaker.more_below_cutoff).toBe(0);
+    expect(weaker.total).toBeGreaterThanOrEqual((await json(['rowing club'])).total);
   });
 
   it('--literal: every word as typed, nothing read out of the query', async () => {

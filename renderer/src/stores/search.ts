@@ -31,6 +31,9 @@ export interface SearchState {
   /** Results in the whole ranked list, and where its next page starts (null at the end). */
   total: number;
   nextOffset: number | null;
+  /** Weaker matches the server's relevance cut-off left out (`more_below_cutoff`), and whether they are asked for too. */
+  moreBelowCutoff: number;
+  includeWeaker: boolean;
   loadingMore: boolean;
   moreError: string | null;
   /** Set while showing files similar to one file instead of a text search. */
@@ -49,6 +52,8 @@ export interface SearchState {
   setSort: (sort: SortOrder) => void;
   /** Runs the current search now (Enter in the box, a sort change). */
   runNow: () => Promise<void>;
+  /** Searches again with the weaker matches the cut-off left out, listed after the others ("Show N weaker matches"). */
+  showWeaker: () => Promise<void>;
   /** The next page of the ranked list, appended (scrolling to the end, "Load more"). */
   loadMore: () => Promise<void>;
   showSimilar: (of: { id: string; filename: string }, items: GridItem[]) => void;
@@ -68,10 +73,10 @@ let recentSeq = 0;
 
 const noAnswer = {
   status: 'idle' as const, error: null, results: [] as GridItem[], tookMs: null, interpreted: null, facets: null,
-  total: 0, nextOffset: null, loadingMore: false, moreError: null,
+  total: 0, nextOffset: null, moreBelowCutoff: 0, loadingMore: false, moreError: null,
 };
 const initial = {
-  query: '', sort: 'relevance' as SortOrder, ...noAnswer, similarTo: null,
+  query: '', sort: 'relevance' as SortOrder, ...noAnswer, includeWeaker: false, similarTo: null,
   recent: [] as GridItem[], recentTotal: 0, recentHasMore: false, recentLoading: false, recentError: null,
 };
 
@@ -85,10 +90,10 @@ function timeZone(): string | undefined {
 }
 
 /** The API's search body for the current state (a page further down when `offset` is given). */
-export function searchBody(s: Pick<SearchState, 'query' | 'sort'>, offset = 0): SearchBody {
+export function searchBody(s: Pick<SearchState, 'query' | 'sort'> & Partial<Pick<SearchState, 'includeWeaker'>>, offset = 0): SearchBody {
   const zone = timeZone();
   return {
-    query: s.query.trim(), limit: SEARCH_PAGE,
+    query: s.query.trim(), limit: SEARCH_PAGE, ...(s.includeWeaker ? { include_weaker: true } : {}),
     ...(s.sort !== 'relevance' ? { sort: s.sort } : {}), ...(offset > 0 ? { offset } : {}), ...(zone ? { time_zone: zone } : {}),
   };
 }
@@ -104,7 +109,8 @@ export const useSearch = create<SearchState>()((set, get) => {
     ...initial,
 
     setQuery(query) {
-      set({ query, similarTo: null });
+      // Weaker matches were asked for one search; a new query starts with the cut-off again.
+      set({ query, similarTo: null, includeWeaker: false });
       if (query.trim() === '') {
         clearTimeout(debounceTimer);
         inflight?.abort();
@@ -152,6 +158,7 @@ export const useSearch = create<SearchState>()((set, get) => {
         set({
           status: 'ready', results: res.results.map((r) => fromSearchResult(r, (u) => api.absolute(u))), tookMs: res.processing_time_ms,
           interpreted: res.interpreted ?? null, facets: res.facets ?? null, total: res.total ?? res.results.length, nextOffset: res.next_offset ?? null,
+          moreBelowCutoff: res.more_below_cutoff ?? 0,
         });
       } catch (err) {
         if (mine !== seq || isAbort(err)) return;
@@ -159,6 +166,12 @@ export const useSearch = create<SearchState>()((set, get) => {
       } finally {
         if (inflight === controller) inflight = null;
       }
+    },
+
+    async showWeaker() {
+      if (get().query.trim() === '' || get().similarTo) return;
+      set({ includeWeaker: true });
+      await get().runNow();
     },
 
     async loadMore() {

@@ -1,10 +1,12 @@
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { SEARCH_PAGE, useSearch } from '../../stores/search.ts';
+import { WeakerMatches } from './WeakerMatches.tsx';
 
 /**
  * The end of the loaded results: coming into view loads the next page of the ranked list (an
  * IntersectionObserver on the grid's scroller); the button does the same where that cannot fire.
+ * At the end of the list, the weaker matches the cut-off left out are offered (WeakerMatches).
  */
 export function LoadMore() {
   const { nextOffset, loadingMore, moreError, shown, total } = useSearch(useShallow((s) => ({
@@ -24,8 +26,15 @@ export function LoadMore() {
     return () => observer.disconnect();
   }, [hasMore, moreError, loadMore, shown]);
 
-  // The end is worth saying only after scrolling through more than one page.
-  if (!hasMore) return shown > SEARCH_PAGE ? <p className="grid-end">All {total.toLocaleString()} results shown</p> : null;
+  // The end is worth saying only after scrolling through more than one page; past it, the weaker matches the cut-off left out.
+  if (!hasMore) {
+    return (
+      <>
+        {shown > SEARCH_PAGE && <p className="grid-end">All {total.toLocaleString()} results shown</p>}
+        <WeakerMatches />
+      </>
+    );
+  }
   return (
     <div className="grid-end" ref={sentinel}>
       {moreError && <p className="form-error" role="alert">{moreError}</p>}

@@ -7,8 +7,9 @@ import { startServeProcess, type ServeProcess } from '../helpers/serve-process.t
 /**
  * What the embedded default loads to answer its first search, seen in the real process
  * (bin/trove.js serve → dist/server/) through a preloaded hook that records every file it resolves
- * (TRACE_HOOK): none of the cloud SDKs (they load only when configured), and none of the packages
- * the build compiles into the bundle (bin/build-server.js BUNDLED).
+ * (TRACE_HOOK): none of the cloud SDKs (they load only when configured), no document or audio
+ * reader (they load with the first such file), and none of the packages the build compiles into the
+ * bundle (bin/build-server.js BUNDLED).
  */
 const TOKEN = 'lazy-modules-test-token-0123456789abcdef';
 let dir: string;
@@ -71,6 +72,7 @@ describe('the embedded server loads only what it uses', () => {
       expect([...loaded]).toEqual(expect.arrayContaining(['@electric-sql/pglite', 'fastify', 'pg-boss']));
       const cloud = ['@google/genai', 'openai', 'ioredis', 'jose', '@google-cloud/storage', 'google-auth-library', 'firebase', 'firebase-admin'];
       expect(cloud.filter((p) => loaded.has(p))).toEqual([]);
+      expect(['mammoth', 'music-metadata'].filter((p) => loaded.has(p))).toEqual([]);
       expect(['typebox', 'kysely', 'chrono-node'].filter((p) => loaded.has(p))).toEqual([]);
       expect(await server.kill('SIGTERM')).toBe(0);
     } finally {

@@ -1,4 +1,4 @@
-import { parseFile, type IAudioMetadata } from 'music-metadata';
+import type { IAudioMetadata } from 'music-metadata';
 import { TroveError } from '../../api/errors.ts';
 import { ffmpegInput, ffmpegToFile, type ToolFailure } from './tools.ts';
 import { probeMedia, type MediaProbe } from './video.ts';
@@ -41,6 +41,8 @@ function unreadableAudio(cause?: unknown): TroveError {
  * name, so garbage named .mp3 comes back as an empty "MPEG" result rather than an error.
  */
 export async function readAudioInfo(path: string, opts: { signal?: AbortSignal } = {}): Promise<AudioInfo> {
+  // music-metadata (~40 modules) loads with the first recording, not at every server start.
+  const { parseFile } = await import('music-metadata');
   let meta: IAudioMetadata | undefined;
   let metaError: unknown;
   try {

@@ -1,5 +1,4 @@
 import { open } from 'node:fs/promises';
-import mammoth from 'mammoth';
 import { TroveError } from '../../api/errors.ts';
 import { clipText, DEFAULT_MAX_CHARS, type DocumentText } from './document-text.ts';
 import { fileSystemError } from './failures.ts';
@@ -10,6 +9,8 @@ export { makeTextCard } from './text-card.ts';
 
 export async function readDocx(path: string, opts: { maxChars?: number } = {}): Promise<DocumentText> {
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
+  // mammoth (and its zip and XML readers) loads with the first .docx, not at every server start.
+  const { default: mammoth } = await import('mammoth');
   let raw: string;
   try {
     raw = (await mammoth.extractRawText({ path })).value;

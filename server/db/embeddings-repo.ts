@@ -22,7 +22,7 @@ export async function staleUploads(db: Kysely<DB>, m: TargetModels): Promise<str
 
 export function staleAmong(db: Kysely<DB>, ids: readonly string[], m: TargetModels) {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('uploads').select(['id', 'original_filename', 'summary', 'extracted_text', isLocal.as('local')])
+  return db.selectFrom('uploads').select(['id', 'original_filename', 'summary', 'extracted_text', 'tags', isLocal.as('local')])
     .where('id', 'in', ids).where('processing_status', '=', 'completed').where(staleFilter(m)).execute();
 }
 

@@ -41,7 +41,7 @@ export class ReembedService {
     const rows = await embeddings.staleAmong(db, job.data.uploadIds, this.models);
     for (const [target, group] of [[embedder, rows.filter((r) => !r.local)], [localEmbedder, rows.filter((r) => r.local)]] as const) {
       if (group.length === 0) continue;
-      const vectors = await target.embed(group.map((r) => embeddingText(r.original_filename, r.summary, r.extracted_text)));
+      const vectors = await target.embed(group.map((r) => embeddingText(r.original_filename, r.summary, r.extracted_text, r.tags)));
       await db.transaction().execute(async (trx) => {
         for (const [i, row] of group.entries()) await embeddings.setEmbedding(trx, row.id, vectors[i]!, target.model);
       });

@@ -152,7 +152,7 @@ export class Understanding {
       this.deps.log.info({ uploadId: ctx.uploadId, parts: wanted.length, embedded: embedded.length },
         'Long file: only some of its parts are embedded for search by meaning; every part is still found by its words');
     }
-    const texts = [embeddingText(filename, analysis.summary, analysis.extractedText), ...embedded.map((c) => c.text.slice(0, CHUNK_EMBED_CHARS))];
+    const texts = [embeddingText(filename, analysis.summary, analysis.extractedText, analysis.tags), ...embedded.map((c) => c.text.slice(0, CHUNK_EMBED_CHARS))];
     const vectors = await embedder.embed(texts, signal,
       (u) => usage.push(this.deps.usage.price({ ...this.usageContext(ctx), kind: 'embedding' }, u)));
     if (vectors.length !== texts.length || vectors.some((v) => v.length !== embedder.dimensions)) {

@@ -191,6 +191,8 @@ export async function indexingBench(opts: BenchOptions): Promise<SectionResult> 
     for (const concurrency of [1, 2]) {
       const server = await startChildServer(path.join(dir, `data-c${concurrency}`), { TROVE_CONCURRENCY: String(concurrency) });
       try {
+        // The server listens before its database is open (health says 'starting' until then).
+        await waitFor('health ok', async () => ((await fetch(`${server.url}/api/v1/health`)).status === 200 ? true : undefined), 180_000, 50);
         await server.search('warm up');
         await throughputOf(server, warmUps);
         const perType: Record<string, number> = {};

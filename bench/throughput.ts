@@ -55,6 +55,8 @@ export async function throughputBench(opts: BenchOptions): Promise<SectionResult
     await seedLibrary(dataDir);
     const server = await startChildServer(dataDir);
     try {
+      // The server listens before its database is open (health says 'starting' until then).
+      await waitFor('health ok', async () => ((await fetch(`${server.url}/api/v1/health`)).status === 200 ? true : undefined), 180_000, 50);
       await searchLatencies(server, 1);
       const idle = await searchLatencies(server, opts.quick ? 20 : 60);
       const rows: Row[] = [];

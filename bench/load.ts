@@ -5,12 +5,18 @@
  * compared with the same requests sent one at a time to the same server just before the load.
  *
  * Runs as a section of `npm run bench -- --only load`, or alone: `npm run load [-- --quick]`.
+ * `TROVE_BENCH_PROFILE=1` also samples the server's main thread during the load (a .cpuprofile
+ * kept in bench/profiles/, summarised in the results' details): what it spent its time on.
  */
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { EmbedWorkerPool } from '../server/analysis/embed-worker-pool.ts';
+import { OfflineEmbedder } from '../server/analysis/offline-embedder.ts';
 import type { Upload } from '../shared/api/schemas.ts';
+import { summariseProfile, type ProfileSummary } from './cpu-profile.ts';
 import { QUERIES } from './corpus.ts';
 import { photoJpeg } from './fixtures.ts';
 import {
@@ -97,6 +103,46 @@ async function serverGauges(server: ChildServer): Promise<{ lagP99Ms: number; la
   };
 }
 
+/**
+ * What the text model costs the event loop it is called from: 32 "files" of 8 texts (~200
+ * characters, like a photo's summary and tags) embedded at once, with the model on this thread (as
+ * before issue 12, TROVE_EMBED_THREADS=0) and in the server's worker pool (2 threads), alternating.
+ * A 5 ms interval timer records the gaps between its ticks, the last one up to the end of the work
+ * (perf_hooks' monitorEventLoopDelay records nothing while the loop never turns, which is what
+ * happens here with the model on this thread: its batches chain through microtasks). In the server
+ * that delay is added to every request being handled meanwhile.
+ */
+export async function embedLoopDelay(rounds: number): Promise<Record<'thread' | 'pool', { p99: number[]; max: number[]; ms: number[] }>> {
+  const text = (f: number, i: number) =>
+    `IMG_${f}.jpg a photo of a ${['dog', 'beach', 'kitchen', 'bicycle'][f % 4]} taken in the afternoon, ${i} tags: outdoor, summer, family, holiday, light, colour, detail ${f * 8 + i}`;
+  const out = { thread: { p99: [] as number[], max: [] as number[], ms: [] as number[] }, pool: { p99: [] as number[], max: [] as number[], ms: [] as number[] } };
+  const pool = new EmbedWorkerPool({ threads: 2 });
+  const embedders = { thread: new OfflineEmbedder(), pool: new OfflineEmbedder({ parallel: 2, load: () => Promise.resolve(pool) }) };
+  // Both models loaded first, and both pool threads started, so the rounds measure embedding only.
+  await Promise.all([embedders.thread.warmUp(), embedders.pool.warmUp(), embedders.pool.embed(Array.from({ length: 64 }, (_, i) => text(0, i)))]);
+  for (let r = 0; r < rounds; r++) {
+    for (const kind of ['thread', 'pool'] as const) {
+      const delays: number[] = [];
+      let last = performance.now();
+      const timer = setInterval(() => {
+        const now = performance.now();
+        delays.push(Math.max(0, now - last - 5));
+        last = now;
+      }, 5);
+      const started = performance.now();
+      await Promise.all(Array.from({ length: 32 }, (_, f) => embedders[kind].embed(Array.from({ length: 8 }, (_, i) => text(f + r * 32, i)))));
+      const ended = performance.now();
+      clearInterval(timer);
+      delays.push(Math.max(0, ended - last - 5));
+      out[kind].ms.push(ended - started);
+      out[kind].p99.push(percentile(delays, 99));
+      out[kind].max.push(Math.max(...delays));
+    }
+  }
+  await Promise.all([embedders.thread.close(), embedders.pool.close()]);
+  return out;
+}
+
 async function listAll(server: ChildServer): Promise<ListedUpload[]> {
   const out: ListedUpload[] = [];
   for (let offset = 0; ; offset += 100) {
@@ -112,8 +158,16 @@ export async function loadBench(opts: BenchOptions): Promise<SectionResult> {
   const { dir, remove } = await tempDir('load');
   let server: ChildServer | undefined;
   try {
+    const loop = await embedLoopDelay(opts.quick ? 2 : 5);
+    const med = (xs: number[]) => percentile(xs, 50);
+    log(`load: event-loop delay p99 while embedding: ${round(med(loop.pool.p99))} ms (threads) vs ${round(med(loop.thread.p99))} ms (this thread)`);
     const body = uploadBodies(await photoJpeg(640, 480, 7, 85));
-    server = await startChildServer(path.join(dir, 'data'));
+    const profileDir = process.env.TROVE_BENCH_PROFILE ? path.resolve('bench/profiles') : undefined;
+    if (profileDir) await fs.mkdir(profileDir, { recursive: true });
+    server = await startChildServer(path.join(dir, 'data'), profileDir ? {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(path.resolve('bench/cpu-profile-preload.mjs')).href}`.trim(),
+      TROVE_BENCH_PROFILE_DIR: profileDir,
+    } : {});
     const s = server;
     const auth = { authorization: `Bearer ${BENCH_TOKEN}` };
     const uploadHeaders = { ...auth, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
@@ -139,6 +193,7 @@ export async function loadBench(opts: BenchOptions): Promise<SectionResult> {
     log(`load: ${UPLOAD_CONNECTIONS} upload connections (≤ ${maxUploads} uploads) + ${SEARCHES_PER_SEC} searches/s for ${seconds} s`);
     let queryIndex = 0;
     const before = await serverGauges(s);
+    if (profileDir) process.kill(s.pid, 'SIGUSR2'); // start sampling the server's main thread
     const [uploads, searches] = await Promise.all([
       cannon({
         url: `${s.url}/api/v1/upload`, connections: UPLOAD_CONNECTIONS, duration: seconds, maxOverallRequests: maxUploads, timeout: 60,
@@ -158,6 +213,14 @@ export async function loadBench(opts: BenchOptions): Promise<SectionResult> {
     ]);
     const loadEnded = performance.now();
     const during = await serverGauges(s);
+    let profile: ProfileSummary | undefined;
+    if (profileDir) {
+      const file = path.join(profileDir, `serve-${s.pid}.cpuprofile`);
+      process.kill(s.pid, 'SIGUSR2');
+      await waitFor('the server CPU profile', async () => (await fs.stat(file).catch(() => undefined)) ? true : undefined, 120_000, 200);
+      profile = await summariseProfile(file);
+      log(`load: server main thread ${round(profile.busySeconds)} s busy of ${round(profile.seconds)} s: ${profile.groups.slice(0, 6).map((g) => `${g.name} ${round(g.share * 100)} %`).join(', ')} (${file})`);
+    }
     const serverCpu = round((during.cpuSec - before.cpuSec) / searches.seconds, 2);
 
     // Every accepted upload is listed at once, and ends completed (bounded wait).
@@ -178,6 +241,12 @@ export async function loadBench(opts: BenchOptions): Promise<SectionResult> {
     const uploadErrors = errorsOf(uploads);
     const searchErrors = errorsOf(searches);
     const rows: Row[] = [
+      {
+        section: 'load', name: 'event-loop delay p99 while embedding 32 files × 8 texts (text model in 2 worker threads)',
+        value: round(med(loop.pool.p99)), unit: 'ms', baseline: { name: 'the model on the event loop (TROVE_EMBED_THREADS=0)', value: round(med(loop.thread.p99)) },
+        ratio: round(slower(med(loop.pool.p99), med(loop.thread.p99)), 2),
+        note: `median of ${loop.pool.p99.length} alternating rounds; max delay ${round(med(loop.pool.max))} vs ${round(med(loop.thread.max))} ms; the 256 texts took ${round(med(loop.pool.ms))} vs ${round(med(loop.thread.ms))} ms`,
+      },
       {
         section: 'load', name: `search p95 under load (${SEARCHES_PER_SEC}/s offered, ${UPLOAD_CONNECTIONS} uploaders)`,
         value: round(searchP95), unit: 'ms', baseline: { name: 'one at a time, idle server', value: round(percentile(idleSearch, 95)) },
@@ -218,6 +287,8 @@ export async function loadBench(opts: BenchOptions): Promise<SectionResult> {
         uploads: { count: uploads.ms.length, p50: round(percentile(uploads.ms, 50)), p95: round(percentile(uploads.ms, 95)), max: round(percentile(uploads.ms, 100)), status: Object.fromEntries(uploads.status), errors: uploads.errors, timeouts: uploads.timeouts },
         searchErrorsAtSec: searches.errorsAt, uploadErrorsAtSec: uploads.errorsAt,
         searches: { count: searches.ms.length, p50: round(percentile(searches.ms, 50)), p95: round(percentile(searches.ms, 95)), max: round(percentile(searches.ms, 100)), status: Object.fromEntries(searches.status), errors: searches.errors, timeouts: searches.timeouts },
+        embedLoopDelay: loop,
+        ...(profile ? { serverMainThreadProfile: profile } : {}),
         idle: { searchP95: round(percentile(idleSearch, 95)), uploadP95: round(percentile(idleUpload, 95)) },
         server: { eventLoopDelayP99Ms: during.lagP99Ms, eventLoopDelayMaxMs: during.lagMaxMs, cpuCores: serverCpu, rssMbAfterLoad: during.rssMb },
       },

@@ -114,7 +114,8 @@ describe('trove serve start-up', () => {
   it('loads the vision and OCR models only when a file needs them, and releases them after the idle period', async () => {
     let server: ServeProcess | undefined;
     try {
-      server = await startServeProcess({ TROVE_DATA_DIR: path.join(dataDir, 'b'), TROVE_TOKEN: TOKEN, TROVE_EMBEDDER: 'hash', TROVE_MODEL_IDLE_S: '1' });
+      // One thread each (TROVE_MODEL_THREADS), so one picture starts exactly one of each.
+      server = await startServeProcess({ TROVE_DATA_DIR: path.join(dataDir, 'b'), TROVE_TOKEN: TOKEN, TROVE_EMBEDDER: 'hash', TROVE_MODEL_IDLE_S: '1', TROVE_MODEL_THREADS: '1' });
       const { url } = server;
       const metric = async (name: string, model: string): Promise<number> => {
         const text = await (await fetch(`${url}/api/v1/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();

@@ -73,6 +73,8 @@ describe('the embedded server loads only what it uses', () => {
       const cloud = ['@google/genai', 'openai', 'ioredis', 'jose', '@google-cloud/storage', 'google-auth-library', 'firebase', 'firebase-admin'];
       expect(cloud.filter((p) => loaded.has(p))).toEqual([]);
       expect(['mammoth', 'music-metadata'].filter((p) => loaded.has(p))).toEqual([]);
+      // Route schemas compile through Trove's own Ajv setup (server/http/validation.ts), never Fastify's default one.
+      expect(loaded.has('@fastify/ajv-compiler')).toBe(false);
       expect(['typebox', 'kysely', 'chrono-node'].filter((p) => loaded.has(p))).toEqual([]);
       expect(await server.kill('SIGTERM')).toBe(0);
     } finally {

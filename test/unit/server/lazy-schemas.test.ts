@@ -16,8 +16,9 @@ afterEach(async () => {
 });
 
 function build(): FastifyInstance {
-  const a = Fastify({ schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() } } });
-  a.setValidatorCompiler(validatorCompiler());
+  // As server/http/app.ts builds its app.
+  const validator = validatorCompiler();
+  const a = Fastify({ schemaController: { compilersFactory: { buildValidator: () => validator, buildSerializer: lazySerializerFactory() } } });
   const body = { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 2 } }, additionalProperties: false };
   const response = { 200: { type: 'object', properties: { name: { type: 'string' }, count: { type: 'integer' } } } };
   a.post('/ok', { schema: { body, response } }, async (req) => ({ name: (req.body as { name: string }).name, count: 3, secret: 'not in the schema' }));

@@ -239,7 +239,18 @@ describe('extractFramesAndPreview (one ffmpeg run for both)', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('frames that cannot be written fail before ffmpeg runs, with a retryable PROCESSING_FAILED', async () => {
+  it('frames ffmpeg cannot write are our failure, named: PROCESSING_FAILED with output "frames", and no preview is kept', async () => {
+    const out = file('both-frames-blocked.mp4');
+    // A folder in which no file can be created, even by root: /proc/self (as seen by ffmpeg, its own /proc entry).
+    await symlink('/proc/self', file('both-frames-proc'));
+    const err = await expectTroveError(extractFramesAndPreview(file('long.mp4'), file('both-frames-proc'), out), 'PROCESSING_FAILED');
+    expect(err.message).toMatch(/frames/);
+    expect(err.details).toMatchObject({ output: 'frames' });
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.tmp`)).toBe(false);
+  });
+
+  it('a frames folder that cannot be made fails before ffmpeg runs, with a retryable PROCESSING_FAILED', async () => {
     await writeFile(file('both-frames-file'), 'a file where the frames folder should be');
     await expectTroveError(extractFramesAndPreview(file('long.mp4'), file('both-frames-file'), file('both-frames-file.mp4')), 'PROCESSING_FAILED');
     expect(existsSync(file('both-frames-file.mp4'))).toBe(false);

@@ -1,7 +1,7 @@
 /**
  * The moment inside a file, in Chromium against the real server (issue 11, items 6 and 7): a word
  * said in the second half of a recording shows "at m:ss" on its card and the player opens there; a
- * phrase from page 80 of a 100-page PDF shows "page 80" on the document's card and in its detail view.
+ * phrase from page 80 of a 100-page PDF shows "page 80" on the document's card, and its detail view opens the PDF at that page.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -85,4 +85,16 @@ test('a phrase from page 80 of a 100-page PDF: the card says "page 80", and so d
   const dialog = page.getByRole('dialog', { name: 'operations-manual.pdf' });
   await expect(dialog.locator('.document-moment')).toContainText(`Found on page ${MOMENT_PAGE}`);
   await expect(dialog.locator('.document-moment')).toContainText('quokka lighthouse');
+  // The page itself, drawn from the original by pdf.js in the page, with ink on it.
+  const drawn = dialog.locator(`.pdf-page canvas[data-page="${MOMENT_PAGE}"]`);
+  await expect(drawn).toBeVisible();
+  await expect(dialog.locator('.pdf-page figcaption')).toHaveText(new RegExp(`^Page ${MOMENT_PAGE} of \\d+$`));
+  const inked = await drawn.evaluate((c: HTMLCanvasElement) => {
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let dark = 0;
+    for (let i = 0; i < px.length; i += 4) if (px[i]! < 128) dark += 1;
+    return dark;
+  });
+  expect(inked).toBeGreaterThan(100);
+  await shot(page, 'moments-document-page');
 });

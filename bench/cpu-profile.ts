@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string } }
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string }; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
 export interface ProfileSummary {
@@ -16,12 +16,18 @@ export interface ProfileSummary {
   topFunctions: { name: string; seconds: number }[];
 }
 
+const FS_CALLS = new Set(['mkdir', 'lstat', 'stat', 'open', 'close', 'rename', 'unlink', 'read', 'write', 'writeFile', 'readFile', 'fsync', 'rm', 'copyFile', 'readdir', 'fstat']);
+
 function group(functionName: string, url: string): string {
   if (functionName === '(idle)') return 'idle';
   if (functionName === '(garbage collector)') return 'garbage collector';
   if (functionName === '(program)') return 'V8/native (program)';
   if (/energetic-ai|tfjs|tensorflow/.test(url)) return 'text model (tfjs)';
-  if (/pglite/.test(url)) return 'PGlite (database, WASM)';
+  // Compiled WebAssembly has no package name: on the server's main thread it is PGlite's Postgres
+  // (and the text model's kernels too when TROVE_EMBED_THREADS=0).
+  if (url.startsWith('wasm://')) return 'WebAssembly (PGlite)';
+  if (url === '' && FS_CALLS.has(functionName)) return 'file-system calls';
+  if (/pglite/.test(url)) return 'PGlite (its JavaScript)';
   if (/\/sharp\//.test(url)) return 'sharp';
   if (/pg-boss|node_modules\/pg\//.test(url)) return 'job queue (pg-boss)';
   if (/fastify|find-my-way|avvio|@fastify|light-my-request|pino/.test(url)) return 'fastify + pino';
@@ -33,8 +39,20 @@ function group(functionName: string, url: string): string {
 export async function summariseProfile(file: string): Promise<ProfileSummary> {
   const profile = JSON.parse(await fs.readFile(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  // The sampler's own start (the preload's inspector calls) is left out: its first sample can carry
+  // seconds of a thread the OS had not scheduled.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const isProfiler = (id: number): boolean => {
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      if (nodes.get(cur)?.callFrame.url.includes('cpu-profile-preload')) return true;
+    }
+    return false;
+  };
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    if (!isProfiler(id)) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const groups = new Map<string, number>();
   const fns = new Map<string, number>();
   for (const [id, us] of selfUs) {

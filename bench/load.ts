@@ -244,7 +244,7 @@ export async function loadBench(opts: BenchOptions): Promise<SectionResult> {
       {
         section: 'load', name: 'event-loop delay p99 while embedding 32 files × 8 texts (text model in 2 worker threads)',
         value: round(med(loop.pool.p99)), unit: 'ms', baseline: { name: 'the model on the event loop (TROVE_EMBED_THREADS=0)', value: round(med(loop.thread.p99)) },
-        ratio: round(slower(med(loop.pool.p99), med(loop.thread.p99)), 2),
+        ratio: round(slower(med(loop.pool.p99), med(loop.thread.p99)), 4),
         note: `median of ${loop.pool.p99.length} alternating rounds; max delay ${round(med(loop.pool.max))} vs ${round(med(loop.thread.max))} ms; the 256 texts took ${round(med(loop.pool.ms))} vs ${round(med(loop.thread.ms))} ms`,
       },
       {

@@ -240,7 +240,7 @@ export interface FramesAndPreviewOptions {
 
 /**
  * extractFrames and makeVideoPreview in ONE ffmpeg run: the video is decoded once and its frames
- * feed both outputs (decoding is about a third of the two runs' cost; bench/media.ts measures it).
+ * feed both outputs (about a quarter less work than the two runs; bench/media.ts measures it).
  * Same outputs as the two functions: JPEG stills in `framesDir` (returned in order) and the preview
  * written atomically to `previewPath`. A failure names the output it hit: the input's fault is
  * CORRUPT_FILE; an output that cannot be written is ours (PROCESSING_FAILED, or
@@ -282,21 +282,25 @@ export async function extractFramesAndPreview(
   return frames;
 }
 
+/** What the system says when a file cannot be created or written (as opposed to a stream that cannot be coded). */
+const WRITE_FAILURE = /No space left on device|Disk quota exceeded|Input\/output error|Permission denied|Read-only file system|Is a directory|Not a directory/i;
+
 /**
  * Which output a failed run could not write, from ffmpeg's stderr: it names the file it failed to
- * open or write, or its number in the command ("output file #1", "output stream 1:0"; frames are
- * #0, the preview #1). Neither named means the input could not be decoded.
+ * open, or the output's number in the command with the system's reason ("output file #1 …: No
+ * space left on device"; frames are #0, the preview #1). Anything else — the input cannot be
+ * decoded, or its streams cannot be encoded, which retrying will not change — is the file's.
  */
 function outputFailure(failure: ToolFailure, outputs: { frames: string; preview: string }): TroveError {
-  const names = (index: number, path: string) =>
-    failure.stderr.includes(path) || new RegExp(`output file #${index}\\b|output stream ${index}:`).test(failure.stderr);
+  const names = (index: number, path: string) => failure.stderr.includes(path)
+    || (WRITE_FAILURE.test(failure.stderr) && new RegExp(`output file #${index}\\b|output stream #?${index}:`).test(failure.stderr));
   const output = names(1, outputs.preview) ? 'preview' : names(0, outputs.frames) ? 'frames' : undefined;
   if (!output) return unreadableMedia(failure);
   const what = output === 'preview' ? "the video's preview" : "the video's still frames";
   if (/No space left on device|Disk quota exceeded/i.test(failure.stderr)) {
     return new TroveError('INSUFFICIENT_STORAGE', `The server ran out of disk space while writing ${what}. Try again later.`, { ...failure, output });
   }
-  return new TroveError('PROCESSING_FAILED', `The server could not write ${what}; the file itself is fine. Try again later.`, { ...failure, output });
+  return new TroveError('PROCESSING_FAILED', `The server could not write ${what}; this is a problem on the server, not with your file. Try again later.`, { ...failure, output });
 }
 
 /** 16 kHz mono PCM WAV, the input speech recognisers expect. Resolves false when there is no audio. */

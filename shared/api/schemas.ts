@@ -23,6 +23,8 @@ export const MAX_QUERY_LENGTH = 1000;
  * them — but the model is weak enough that loosely related files (a shopping list for a recipe query)
  * also reach 0.55, and callers rely on a full page of ranked results, so the default only removes
  * what is essentially orthogonal to the query (< 0.05); ask for `min_score: 0.3` to be strict.
+ * Without a `min_score`, the server's relevance cut-off (fitted on the eval's dev set) also shortens
+ * the list; its weaker matches are counted in `more_below_cutoff`.
  */
 export const DEFAULT_MIN_SCORE = 0.05;
 /**

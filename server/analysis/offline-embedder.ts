@@ -14,6 +14,8 @@ import type { Embedder } from './types.ts';
  *   merged into model calls of up to 64 texts. Texts are grouped by length first, because the
  *   model pads every text of a call to the longest one: one 2 000-character text among 63 short
  *   ones made the call ~7× slower than the two groups run apart (measured).
+ * - A call of one short text (≤ 256 characters: a search query, typically) is served before the
+ *   document texts already queued; it still shares its model call with whatever comes next.
  * - Inputs are trimmed and cut to `maxChars` (the tokenizer's cost grows faster than linearly with
  *   length, and a sentence encoder says little more about a long text than about its beginning).
  *   Empty input embeds as a single space.
@@ -43,6 +45,8 @@ export class OfflineEmbedder implements Embedder {
   private loading: Promise<void> | undefined;
 
   private queue: Item[] = [];
+  /** How many items at the front of `queue` are short single texts served first (see embed). */
+  private urgent = 0;
   /** Batches already cut from the queue, waiting for a free model slot. */
   private batches: Item[][] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -87,7 +91,11 @@ export class OfflineEmbedder implements Embedder {
     // Queued items of an aborted request are skipped when the next batch is formed.
     const request = new CallerRequest<number[]>(texts.length, signal);
     texts.forEach((t, index) => {
-      this.queue.push({ text: prepare(t, this.maxChars), request, index });
+      const item = { text: prepare(t, this.maxChars), request, index };
+      // A single short text (a search query, typically) goes ahead of queued document texts: it is
+      // cheap, and someone is waiting for the answer; behind a PDF's hundreds of chunks it waited seconds.
+      if (texts.length === 1 && item.text.length <= URGENT_CHARS) this.queue.splice(this.urgent++, 0, item);
+      else this.queue.push(item);
     });
     this.schedule();
     return request.promise;
@@ -141,6 +149,7 @@ export class OfflineEmbedder implements Embedder {
         (err: unknown) => {
           // Everyone waiting learns the model is missing; a later call tries to load it again.
           const error = err instanceof Error ? err : new Error(String(err));
+          this.urgent = 0;
           for (const item of this.queue.splice(0)) item.request.reject(error);
         },
       ).finally(() => {
@@ -150,10 +159,11 @@ export class OfflineEmbedder implements Embedder {
       return;
     }
     while (this.running.size < this.parallel) {
-      if (this.batches.length === 0) {
+      // Urgent texts also go ahead of batches already cut from an earlier round.
+      if (this.batches.length === 0 || this.urgent > 0) {
         const round = this.takeRound();
-        if (round.length === 0) return;
-        this.batches = packBatches(round, this.maxBatchSize, this.maxBatchCost);
+        if (round.length === 0 && this.batches.length === 0) return;
+        this.batches.unshift(...packBatches(round, this.maxBatchSize, this.maxBatchCost));
       }
       const live = this.batches.shift()!.filter((item) => !item.request.settled);
       if (live.length === 0) continue;
@@ -176,10 +186,12 @@ export class OfflineEmbedder implements Embedder {
       const item = this.queue[0]!;
       if (item.request.settled) {
         this.queue.shift();
+        if (this.urgent > 0) this.urgent--;
         continue;
       }
       if (round.length > 0 && chars + item.text.length > ROUND_CHARS) break;
       this.queue.shift();
+      if (this.urgent > 0) this.urgent--;
       round.push(item);
       chars += item.text.length;
     }
@@ -271,6 +283,8 @@ export interface EmbedderStats {
 
 const DIMENSIONS = 512;
 const ROUND_CHARS = 16_000;
+/** A call of one text at most this long is served ahead of the queue (queries; see embed). */
+const URGENT_CHARS = 256;
 /** Short texts cost about as much as this many characters, so they pack at most maxBatchSize to a call. */
 const MIN_COST_CHARS = 32;
 

@@ -170,6 +170,28 @@ describe('OfflineEmbedder lifecycle (substitute loaders)', () => {
     expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'PROCESSING_FAILED' } });
   });
 
+  it('serves a single short text (a query) ahead of document texts already queued', async () => {
+    const calls: string[][] = [];
+    const embedder = new OfflineEmbedder({
+      maxBatchSize: 4, batchWindowMs: 1,
+      load: () => Promise.resolve({
+        embed: async (texts: string[]) => {
+          calls.push(texts);
+          await new Promise((r) => setTimeout(r, 30));
+          return texts.map(() => Array.from({ length: 512 }, () => 1));
+        },
+      }),
+    });
+    const doc = embedder.embed(Array.from({ length: 12 }, (_, i) => `chunk ${i} of a long document`));
+    await new Promise((r) => setTimeout(r, 10)); // the document's first batch is running
+    const query = embedder.embed(['red bicycle']);
+    const [vectors] = await Promise.all([doc, query]);
+    expect(vectors).toHaveLength(12);
+    // Right after the batch already running, not behind the document's other 8 texts.
+    expect(calls.findIndex((c) => c.includes('red bicycle'))).toBe(1);
+    expect(calls.flat().filter((t) => t.startsWith('chunk'))).toHaveLength(12);
+  });
+
   it('finishes queued calls on close, then refuses new ones', async () => {
     const embedder = new OfflineEmbedder({
       batchWindowMs: 50,

@@ -1,0 +1,135 @@
+/**
+ * Tesseract (what Trove ships) against PaddleOCR (PP-OCRv4 through ONNX: `@gutenye/ocr-node`) on the
+ * pictures of one split (issue 11, item 5): words kept on pictures without text (junk), words and
+ * quoted words kept on pictures with text, and time per picture, measured side by side in one run.
+ * Both engines' words go through the same filter the server applies (confidence ≥ 70, then the
+ * language filter: server/analysis/ocr/language.ts), so only the engines differ.
+ *
+ * PaddleOCR is not a dependency of Trove (onnxruntime-node alone is ~300 MB); install it beside:
+ *
+ *   ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm install --prefix /tmp/paddle @gutenye/ocr-node@1.4.8
+ *   npx tsx eval/ocr-compare.ts --split dev --paddle /tmp/paddle [--timing 12] [--verbose]
+ *
+ * Tesseract's words come from the cache eval/ocr-words.ts fills (run it first for the split); its
+ * time is measured again on the first `--timing` pictures, in this run, next to PaddleOCR's.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { prepareForOcr, longestSide } from '../server/analysis/ocr/prepare.ts';
+import { WorkerSlot } from '../server/analysis/ocr/tesseract-worker.ts';
+import { keepConfidentText, type OcrBlock } from '../server/analysis/ocr/words.ts';
+import { DEFAULT_LANGUAGE_OPTIONS, LanguageFilter, englishWords } from '../server/analysis/ocr/language.ts';
+import { CORPUS_DIR, type CorpusFile } from './lib.ts';
+import { CACHE_DIR, WIDE_DIR, WIDE_MANIFEST, type WideManifest } from './wide-build.ts';
+import type { Split } from './wide-spec.ts';
+
+const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const SPLIT = (arg('--split') ?? 'dev') as Split;
+const PADDLE_DIR = arg('--paddle');
+const TIMING = Number(arg('--timing') ?? 12);
+const MIN_CONFIDENCE = 70;
+/** The same rule as eval/ocr-words.ts: a picture holds text when its graded content says so. */
+const HAS_TEXT = /'|screenshot|page|note|logo|sign\b|chart|plot|label|diagram|flowchart|histogram|panel|game screen|stamp reading/i;
+
+interface Picture { file: string; abs: string; content: string }
+interface PaddleLine { text: string; mean: number }
+interface PaddleOcr { detect(image: string): Promise<PaddleLine[]> }
+
+async function pictures(): Promise<Picture[]> {
+  const wide = JSON.parse(await fs.readFile(WIDE_MANIFEST, 'utf8')) as WideManifest;
+  const list = wide.files.filter((f) => f.split === SPLIT && f.type === 'image').map((f) => ({ file: f.file, abs: path.join(WIDE_DIR, f.file), content: f.content }));
+  if (SPLIT !== 'dev') return list;
+  const corpus = JSON.parse(await fs.readFile(path.join(CORPUS_DIR, 'manifest.json'), 'utf8')) as CorpusFile[];
+  return [...corpus.filter((f) => f.type === 'image').map((f) => ({ file: f.file, abs: path.join(CORPUS_DIR, f.file), content: f.content })), ...list];
+}
+
+/** PaddleOCR's lines as tesseract-shaped blocks: each word carries its line's mean confidence. */
+function asBlocks(lines: PaddleLine[]): OcrBlock[] {
+  return [{ paragraphs: [{ lines: lines.map((l) => ({ words: l.text.split(/\s+/).filter(Boolean).map((text) => ({ text, confidence: l.mean * 100 })) })) }] }];
+}
+
+/** Tesseract read the way TesseractRecognizer reads (eval/ocr-words.ts does the same). */
+async function tesseract(slot: WorkerSlot, abs: string): Promise<OcrBlock[]> {
+  const longest = await longestSide(abs, 268_402_689);
+  const side = Math.round(longest < 1000 ? Math.min(longest * 3, 1000) : Math.min(longest, 2400));
+  if (side > 1500) {
+    const probe = await slot.recognize(await prepareForOcr(abs, 1000, 268_402_689));
+    if (keepConfidentText(probe, MIN_CONFIDENCE).words === 0) return probe;
+  }
+  return slot.recognize(await prepareForOcr(abs, side, 268_402_689));
+}
+
+async function loadPaddle(dir: string): Promise<PaddleOcr> {
+  const require = createRequire(path.join(path.resolve(dir), 'package.json'));
+  const entry = require.resolve('@gutenye/ocr-node');
+  const mod = (await import(pathToFileURL(entry).href)) as { default: { create(): Promise<PaddleOcr> } };
+  return mod.default.create();
+}
+
+async function main(): Promise<void> {
+  if (!PADDLE_DIR) throw new Error('--paddle DIR: where @gutenye/ocr-node is installed (see the header)');
+  const cache = JSON.parse(await fs.readFile(path.join(CACHE_DIR, `ocr-blocks-${SPLIT}.json`), 'utf8').catch(() => '{}')) as Record<string, OcrBlock[]>;
+  const paddle = await loadPaddle(PADDLE_DIR);
+  const require = createRequire(import.meta.url);
+  const langPath = path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
+  const slot = new WorkerSlot({ langPath, cachePath: path.join(os.tmpdir(), 'trove-tesseract') });
+  const filter = new LanguageFilter(englishWords(), DEFAULT_LANGUAGE_OPTIONS);
+  const words = (t: string) => t.split(/\s+/).filter(Boolean);
+  const norm = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, ' ');
+  type Tally = { junk: number; dirty: number; kept: number; quotedFound: number };
+  const tally = (): Tally => ({ junk: 0, dirty: 0, kept: 0, quotedFound: 0 });
+  const t = { tesseract: tally(), paddle: tally() };
+  const ms = { tesseract: [] as number[], paddle: [] as number[] };
+  let textFree = 0;
+  let withText = 0;
+  let quoted = 0;
+  try {
+    const all = await pictures();
+    for (const [i, p] of all.entries()) {
+      if (!cache[p.file] || i < TIMING) {
+        const started = performance.now();
+        cache[p.file] = await tesseract(slot, p.abs);
+        if (i < TIMING) ms.tesseract.push(performance.now() - started);
+      }
+      const started = performance.now();
+      const lines = await paddle.detect(p.abs);
+      ms.paddle.push(performance.now() - started);
+      const read = { tesseract: keepConfidentText(cache[p.file]!, MIN_CONFIDENCE, filter), paddle: keepConfidentText(asBlocks(lines), MIN_CONFIDENCE, filter) };
+      const hasText = HAS_TEXT.test(p.content);
+      const q = [...p.content.matchAll(/'([^']+)'/g)].flatMap((m) => words(norm(m[1]!)));
+      if (hasText) { withText++; quoted += q.length; } else textFree++;
+      for (const engine of ['tesseract', 'paddle'] as const) {
+        const r = read[engine];
+        if (hasText) {
+          t[engine].kept += r.words;
+          const found = new Set(words(norm(r.text)));
+          t[engine].quotedFound += q.filter((w) => found.has(w)).length;
+        } else {
+          t[engine].junk += r.words;
+          if (r.words) t[engine].dirty++;
+        }
+      }
+      if (process.argv.includes('--verbose') && (read.tesseract.words || read.paddle.words)) {
+        process.stdout.write(`${p.file} ${hasText ? 'TEXT' : 'none'}\n  tesseract: ${read.tesseract.text.replace(/\n/g, ' / ').slice(0, 140)}\n  paddle:    ${read.paddle.text.replace(/\n/g, ' / ').slice(0, 140)}\n`);
+      }
+    }
+  } finally {
+    await slot.close();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const firstPaddle = ms.paddle.slice(0, TIMING);
+  process.stdout.write([
+    `${SPLIT}: ${textFree} pictures without text, ${withText} with text (${quoted} quoted words); both filtered as the server does`,
+    '| Engine | Junk words (pictures with any) | Words kept on text pictures | Quoted words found | Median time per picture (first ' + TIMING + ') |',
+    '|---|---|---|---|---|',
+    `| tesseract | ${t.tesseract.junk} (${t.tesseract.dirty}) | ${t.tesseract.kept} | ${t.tesseract.quotedFound}/${quoted} | ${median(ms.tesseract).toFixed(0)} ms |`,
+    `| PaddleOCR | ${t.paddle.junk} (${t.paddle.dirty}) | ${t.paddle.kept} | ${t.paddle.quotedFound}/${quoted} | ${median(firstPaddle).toFixed(0)} ms |`,
+    `load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+    '',
+  ].join('\n'));
+}
+
+await main();

@@ -1,7 +1,6 @@
 import { Ajv, type AnySchema } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { FastifySchemaCompiler } from 'fastify';
 import { lazyValidator } from './lazy-schemas.ts';
 
 /**
@@ -42,8 +41,11 @@ function withSafeNumbers(validate: ValidateFunction): ValidateFunction {
   return wrapped;
 }
 
+/** What Fastify's `compilersFactory.buildValidator` hands out: a route's schema in, its validator out. */
+export type RouteValidatorCompiler = (route: { schema: AnySchema; httpPart?: string }) => ValidateFunction;
+
 /** Each schema compiles on its route's first request (lazy-schemas.ts); the Ajv instances with the first of them. */
-export function validatorCompiler(): FastifySchemaCompiler<AnySchema> {
+export function validatorCompiler(): RouteValidatorCompiler {
   let strict: Ajv | undefined;
   let lenient: Ajv | undefined;
   return ({ schema, httpPart }) => lazyValidator(() => (httpPart === 'body'

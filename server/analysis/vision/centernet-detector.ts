@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { COCO_LABELS } from './coco-labels.ts';
 import { rgbPixels } from './image-pixels.ts';
+import { calibrateLabels } from './label-calibration.ts';
 import { fileModelHandler, initTf } from './tf-runtime.ts';
 import type { VisionObject } from './vision-types.ts';
 
@@ -45,7 +46,7 @@ export class CenternetDetector {
     try {
       output = this.graph.execute(input, 'tower_0/detections') as tf.Tensor;
       const rows = await output.data();
-      return summarise(parseDetections(rows, this.minScore));
+      return calibrateLabels(summarise(parseDetections(rows, this.minScore)));
     } finally {
       input.dispose();
       output?.dispose();

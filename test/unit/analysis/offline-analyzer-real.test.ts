@@ -25,7 +25,7 @@ describe('OfflineAnalyzer with the real models', () => {
     expect(a.summary).toMatch(/Shows (a|an) [a-z ,]*person/);
     expect(a.tags).toContain('person');
     expect(a.metadata?.objects).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'person', score: expect.any(Number) })]));
-    expect(a.metadata?.nsfw).toEqual({ flagged: false, score: expect.any(Number) });
+    expect(a.metadata?.nsfw).toEqual({ flagged: false, score: expect.any(Number), drawing: expect.any(Number) });
     expect((a.metadata?.colours as string[]).length).toBeGreaterThan(0);
     expect(warnings).toEqual([]);
   }, 180_000);

@@ -45,9 +45,10 @@ describe('object detection (centernet, in the vision worker)', () => {
     expect(vision.detector.model).toBe('centernet-coco80');
   });
 
-  it('labels a real photo of a dog "dog"', async () => {
+  it('labels a real photo of a dog "animal": at its score (0.42) the species is more often wrong than right', async () => {
     const objects = await vision.detector.detect(dog);
-    expect(objects.map((o) => o.label)).toContain('dog');
+    expect(objects.map((o) => o.label)).toContain('animal');
+    expect(objects.map((o) => o.label)).not.toContain('dog');
     expect(objects.every((o) => o.score >= 0.3)).toBe(true);
     expect(new Set(objects.map((o) => o.label)).size).toBe(objects.length); // one entry per label
   });
@@ -113,7 +114,7 @@ describe('degrading gracefully', () => {
     await expect(vision.detector.detect(missing)).resolves.toEqual([]);
     await expect(vision.nsfw.classify(missing)).resolves.toEqual({ nsfw: false, score: 0 });
     expect(log.warn).toHaveBeenCalledTimes(2); // once per analyzer
-    expect((await vision.detector.detect(dog)).map((o) => o.label)).toContain('dog');
+    expect((await vision.detector.detect(dog)).map((o) => o.label)).toContain('animal');
   });
 
   it('a missing model package turns that analyzer off with one warning, without starting a worker', async () => {

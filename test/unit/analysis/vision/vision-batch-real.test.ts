@@ -59,9 +59,10 @@ describe('vision batches (real models, real worker)', () => {
   it('objects: a batch gives each picture the objects it gets alone', async () => {
     const alone: VisionObject[][] = [];
     for (const p of pictures) alone.push(await host.detect(p));
-    // Real pictures, real findings: people in the group photo, a dog in the husky picture, nothing in the sky.
+    // Real pictures, real findings: people in the group photo, an animal in the husky picture (its
+    // "dog" at 0.42 is too weak to name the species: label-calibration.ts), nothing in the sky.
     expect(alone[0]!.map((o) => o.label)).toContain('person');
-    expect(alone[1]!.map((o) => o.label)).toContain('dog');
+    expect(alone[1]!.map((o) => o.label)).toContain('animal');
     expect(alone[2]).toEqual([]);
     const before = host.stats.batches;
     const together = await Promise.all(pictures.map((p) => host.detect(p)));

@@ -68,7 +68,7 @@ const layer = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'out', 'coverage', 'test-results', 'scratch', 'eslint.config.js', 'bin/*.js'] },
+  { ignores: ['node_modules', 'dist', 'out', 'coverage', 'test-results', 'scratch', 'eslint.config.js', 'bin/*.js', 'bench/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

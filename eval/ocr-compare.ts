@@ -18,12 +18,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { prepareForOcr, longestSide } from '../server/analysis/ocr/prepare.ts';
 import { WorkerSlot } from '../server/analysis/ocr/tesseract-worker.ts';
 import { keepConfidentText, type OcrBlock } from '../server/analysis/ocr/words.ts';
 import { DEFAULT_LANGUAGE_OPTIONS, LanguageFilter, englishWords } from '../server/analysis/ocr/language.ts';
-import { CORPUS_DIR, type CorpusFile } from './lib.ts';
-import { CACHE_DIR, WIDE_DIR, WIDE_MANIFEST, type WideManifest } from './wide-build.ts';
+import { HAS_TEXT, pictures, readWithTesseract } from './ocr-pictures.ts';
+import { CACHE_DIR } from './wide-build.ts';
 import type { Split } from './wide-spec.ts';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -31,36 +30,15 @@ const SPLIT = (arg('--split') ?? 'dev') as Split;
 const PADDLE_DIR = arg('--paddle');
 const TIMING = Number(arg('--timing') ?? 12);
 const MIN_CONFIDENCE = 70;
-/** The same rule as eval/ocr-words.ts: a picture holds text when its graded content says so. */
-const HAS_TEXT = /'|screenshot|page|note|logo|sign\b|chart|plot|label|diagram|flowchart|histogram|panel|game screen|stamp reading/i;
 
-interface Picture { file: string; abs: string; content: string }
 interface PaddleLine { text: string; mean: number }
 interface PaddleOcr { detect(image: string): Promise<PaddleLine[]> }
-
-async function pictures(): Promise<Picture[]> {
-  const wide = JSON.parse(await fs.readFile(WIDE_MANIFEST, 'utf8')) as WideManifest;
-  const list = wide.files.filter((f) => f.split === SPLIT && f.type === 'image').map((f) => ({ file: f.file, abs: path.join(WIDE_DIR, f.file), content: f.content }));
-  if (SPLIT !== 'dev') return list;
-  const corpus = JSON.parse(await fs.readFile(path.join(CORPUS_DIR, 'manifest.json'), 'utf8')) as CorpusFile[];
-  return [...corpus.filter((f) => f.type === 'image').map((f) => ({ file: f.file, abs: path.join(CORPUS_DIR, f.file), content: f.content })), ...list];
-}
 
 /** PaddleOCR's lines as tesseract-shaped blocks: each word carries its line's mean confidence. */
 function asBlocks(lines: PaddleLine[]): OcrBlock[] {
   return [{ paragraphs: [{ lines: lines.map((l) => ({ words: l.text.split(/\s+/).filter(Boolean).map((text) => ({ text, confidence: l.mean * 100 })) })) }] }];
 }
 
-/** Tesseract read the way TesseractRecognizer reads (eval/ocr-words.ts does the same). */
-async function tesseract(slot: WorkerSlot, abs: string): Promise<OcrBlock[]> {
-  const longest = await longestSide(abs, 268_402_689);
-  const side = Math.round(longest < 1000 ? Math.min(longest * 3, 1000) : Math.min(longest, 2400));
-  if (side > 1500) {
-    const probe = await slot.recognize(await prepareForOcr(abs, 1000, 268_402_689));
-    if (keepConfidentText(probe, MIN_CONFIDENCE).words === 0) return probe;
-  }
-  return slot.recognize(await prepareForOcr(abs, side, 268_402_689));
-}
 
 async function loadPaddle(dir: string): Promise<PaddleOcr> {
   const require = createRequire(path.join(path.resolve(dir), 'package.json'));
@@ -87,11 +65,11 @@ async function main(): Promise<void> {
   let withText = 0;
   let quoted = 0;
   try {
-    const all = await pictures();
+    const all = await pictures(SPLIT);
     for (const [i, p] of all.entries()) {
       if (!cache[p.file] || i < TIMING) {
         const started = performance.now();
-        cache[p.file] = await tesseract(slot, p.abs);
+        cache[p.file] = await readWithTesseract(slot, p.abs, MIN_CONFIDENCE);
         if (i < TIMING) ms.tesseract.push(performance.now() - started);
       }
       const started = performance.now();

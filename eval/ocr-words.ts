@@ -14,12 +14,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { prepareForOcr, longestSide } from '../server/analysis/ocr/prepare.ts';
 import { WorkerSlot } from '../server/analysis/ocr/tesseract-worker.ts';
 import { keepConfidentText, type OcrBlock } from '../server/analysis/ocr/words.ts';
 import { DEFAULT_LANGUAGE_OPTIONS, LanguageFilter, englishWords, type LanguageOptions } from '../server/analysis/ocr/language.ts';
-import { CORPUS_DIR, type CorpusFile } from './lib.ts';
-import { CACHE_DIR, WIDE_DIR, WIDE_MANIFEST, type WideManifest } from './wide-build.ts';
+import { HAS_TEXT, pictures, readWithTesseract } from './ocr-pictures.ts';
+import { CACHE_DIR } from './wide-build.ts';
 import type { Split } from './wide-spec.ts';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -31,28 +30,9 @@ const options: LanguageOptions = {
   minLoneWordLength: Number(arg('--lone') ?? DEFAULT_LANGUAGE_OPTIONS.minLoneWordLength),
   minPhraseWords: Number(arg('--phrase') ?? DEFAULT_LANGUAGE_OPTIONS.minPhraseWords),
 };
-const HAS_TEXT = /'|screenshot|page|note|logo|sign\b|chart|plot|label|diagram|flowchart|histogram|panel|game screen|stamp reading/i;
 
-interface Picture { file: string; abs: string; content: string }
 
-async function pictures(): Promise<Picture[]> {
-  const wide = JSON.parse(await fs.readFile(WIDE_MANIFEST, 'utf8')) as WideManifest;
-  const list = wide.files.filter((f) => f.split === SPLIT && f.type === 'image').map((f) => ({ file: f.file, abs: path.join(WIDE_DIR, f.file), content: f.content }));
-  if (SPLIT !== 'dev') return list;
-  const corpus = JSON.parse(await fs.readFile(path.join(CORPUS_DIR, 'manifest.json'), 'utf8')) as CorpusFile[];
-  return [...corpus.filter((f) => f.type === 'image').map((f) => ({ file: f.file, abs: path.join(CORPUS_DIR, f.file), content: f.content })), ...list];
-}
 
-/** The blocks tesseract returns for a picture, read the way TesseractRecognizer reads it. */
-async function read(slot: WorkerSlot, abs: string): Promise<OcrBlock[]> {
-  const longest = await longestSide(abs, 268_402_689);
-  const side = Math.round(longest < 1000 ? Math.min(longest * 3, 1000) : Math.min(longest, 2400));
-  if (side > 1500) {
-    const probe = await slot.recognize(await prepareForOcr(abs, 1000, 268_402_689));
-    if (keepConfidentText(probe, MIN_CONFIDENCE).words === 0) return probe;
-  }
-  return slot.recognize(await prepareForOcr(abs, side, 268_402_689));
-}
 
 async function main(): Promise<void> {
   const cacheFile = path.join(CACHE_DIR, `ocr-blocks-${SPLIT}.json`);
@@ -63,8 +43,8 @@ async function main(): Promise<void> {
   const filter = new LanguageFilter(englishWords(), options);
   const totals = { textFree: 0, text: 0, junkBefore: 0, junkAfter: 0, textBefore: 0, textAfter: 0, quoted: 0, quotedBefore: 0, quotedAfter: 0, dirtyBefore: 0, dirtyAfter: 0 };
   try {
-    for (const p of await pictures()) {
-      cache[p.file] ??= await read(slot, p.abs);
+    for (const p of await pictures(SPLIT)) {
+      cache[p.file] ??= await readWithTesseract(slot, p.abs, MIN_CONFIDENCE);
       const before = keepConfidentText(cache[p.file]!, MIN_CONFIDENCE);
       const after = keepConfidentText(cache[p.file]!, MIN_CONFIDENCE, filter);
       const hasText = HAS_TEXT.test(p.content);

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import { iou } from './boxes.ts';
 import { COCO_LABELS } from './coco-labels.ts';
 import { rgbPixels } from './image-pixels.ts';
 import { calibrateLabels } from './label-calibration.ts';
@@ -93,13 +94,4 @@ export function summarise(boxes: Box[]): VisionObject[] {
     else byLabel.set(box.label, { label: box.label, score: Math.round(box.score * 1000) / 1000, count: 1 });
   }
   return [...byLabel.values()].sort((a, b) => b.score - a.score);
-}
-
-function iou(a: Box, b: Box): number {
-  const w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  const area = (r: Box) => Math.max(0, r.x2 - r.x1) * Math.max(0, r.y2 - r.y1);
-  return inter / (area(a) + area(b) - inter);
 }

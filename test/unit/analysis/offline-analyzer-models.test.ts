@@ -50,7 +50,7 @@ describe('OfflineAnalyzer with models', () => {
     expect(a.tags).toEqual(expect.arrayContaining(['person', 'dog', 'orange', 'blue']));
     expect(a.tags).not.toContain('cup');
     expect(a.extractedText).toContain('Invoice 2024-118');
-    expect(a.model).toBe('offline-v2');
+    expect(a.model).toBe('offline-v3');
     expect(a.metadata).toEqual({
       objects: [{ label: 'person', score: 0.91 }, { label: 'dog', score: 0.8 }, { label: 'cup', score: 0.35 }],
       colours: ['orange', 'blue'], brightness: 'normal', nsfw: { flagged: false, score: 0.02 },

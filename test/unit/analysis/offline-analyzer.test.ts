@@ -163,7 +163,7 @@ describe('OfflineAnalyzer', () => {
     for (const tag of tags) expect(result.tags).toContain(tag);
     for (const text of extracted ?? []) expect(result.extractedText).toContain(text);
     for (const text of notInSummary ?? []) expect(result.summary).not.toContain(text);
-    expect(result.model).toBe('offline-v2');
+    expect(result.model).toBe('offline-v3');
     expect(result.summary.length).toBeLessThanOrEqual(1000);
     expect(result.summary).not.toMatch(/undefined|NaN|null|\[object/);
     for (const tag of result.tags) expect(tag).toBe(tag.toLowerCase());

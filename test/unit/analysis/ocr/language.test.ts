@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LANGUAGE_OPTIONS, LanguageFilter, englishWords, type OcrWord } from '../../../../server/analysis/ocr/language.ts';
-import type { TesseractRecognizer } from '../../../../server/analysis/ocr/index.ts';
+import type { PaddleRecognizer } from '../../../../server/analysis/ocr/index.ts';
 import { createTextRecognizer } from '../../../../server/composition/offline-models.ts';
 import type { Logger } from '../../../../server/logger.ts';
 import { words } from './text-image.ts';
@@ -54,15 +54,15 @@ describe('LanguageFilter', () => {
   });
 });
 
-describe('TesseractRecognizer with and without the language filter (real OCR)', () => {
+describe('PaddleRecognizer with and without the language filter (real OCR)', () => {
   let dir: string;
-  let filtered: TesseractRecognizer;
-  let unfiltered: TesseractRecognizer;
+  let filtered: PaddleRecognizer;
+  let unfiltered: PaddleRecognizer;
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-ocr-language-'));
-    filtered = createTextRecognizer({ workers: 1, cacheDir: path.join(dir, 'a') }, log) as TesseractRecognizer;
-    unfiltered = createTextRecognizer({ workers: 1, cacheDir: path.join(dir, 'b'), languageFilter: false }, log) as TesseractRecognizer;
+    filtered = createTextRecognizer({}, log)!;
+    unfiltered = createTextRecognizer({ languageFilter: false }, log)!;
   });
   afterAll(async () => {
     await filtered?.close();
@@ -70,18 +70,18 @@ describe('TesseractRecognizer with and without the language filter (real OCR)', 
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('a photo of grass: junk without the filter, nothing with it', async () => {
-    const raw = await unfiltered.recognize(corpus('file015.jpg'));
-    expect(raw.text.trim()).not.toBe(''); // what used to reach the index
-    const clean = await filtered.recognize(corpus('file015.jpg'));
-    expect(clean).toEqual({ text: '', confidence: 0 });
+  it('a photo of grass: nothing, with or without the filter (PaddleOCR finds no text region in it)', async () => {
+    // Tesseract read "WA" here, which only the filter kept out; the filter stays as the safety net.
+    expect(await unfiltered.recognize(corpus('file015.jpg'))).toEqual({ text: '', confidence: 0 });
+    expect(await filtered.recognize(corpus('file015.jpg'))).toEqual({ text: '', confidence: 0 });
   }, 120_000);
 
   it('a photographed book page keeps its words', async () => {
     const raw = await unfiltered.recognize(corpus('file012.jpg'));
     const clean = await filtered.recognize(corpus('file012.jpg'));
     for (const w of ['segmentation', 'markers', 'coins', 'pixels', 'label']) expect(words(clean.text)).toContain(w);
-    expect(words(clean.text).size).toBeGreaterThanOrEqual(words(raw.text).size - 2);
+    // Only the fragments cut at the photo's edges go ("ba", "unambiguou…").
+    expect(words(clean.text).size).toBeGreaterThanOrEqual(words(raw.text).size * 0.85);
     expect(clean.confidence).toBeGreaterThan(0.8);
   }, 120_000);
 });

@@ -33,7 +33,7 @@ describe('scanned PDFs: pages without a text layer are rendered and OCRed', () =
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'trove-scan-test-'));
-    ocr = createTextRecognizer({ cacheDir: path.join(dir, 'cache') }, log)!;
+    ocr = createTextRecognizer({}, log)!;
   });
   afterAll(async () => {
     await ocr?.close();

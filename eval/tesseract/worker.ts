@@ -1,8 +1,12 @@
+/**
+ * tesseract.js as the server ran it until PaddleOCR replaced it (issue 11, item 5): kept only as the
+ * baseline eval/ocr-compare.ts and eval/ocr-words.ts measure against. tesseract.js is a devDependency.
+ */
 import type { Worker as Thread } from 'node:worker_threads';
 import Tesseract from 'tesseract.js';
-import { TroveError } from '../../../shared/api/errors.ts';
-import { IdleRelease } from '../idle-release.ts';
-import type { OcrBlock } from './words.ts';
+import { TroveError } from '../../shared/api/errors.ts';
+import { IdleRelease } from '../../server/analysis/idle-release.ts';
+import type { OcrBlock } from '../../server/analysis/ocr/words.ts';
 
 export interface EngineFiles {
   /** Folder holding `eng.traineddata.gz`, inside node_modules. */

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { TroveError } from '../../../shared/api/errors.ts';
-import { throwIfAborted } from '../../../shared/node/media/failures.ts';
+import { TroveError } from '../../shared/api/errors.ts';
+import { throwIfAborted } from '../../shared/node/media/failures.ts';
 
 /** The image's longest side in pixels (reads the header; nothing is decoded). */
 export async function longestSide(imagePath: string, maxPixels: number): Promise<number> {

@@ -1,0 +1,59 @@
+/**
+ * Puts back the spaces PaddleOCR's recogniser drops between English words. Its model is trained
+ * mostly on Chinese, which has no spaces, and it reads "If you do notwant a file or folder
+ * anymore,you can delete it.When you" (the eval's photographed help page): "notwant" would never
+ * match a search for "want", and the language filter counts such runs as junk.
+ *
+ * A token is split only when it is not a word itself and splits wholly into dictionary words: at
+ * most four, of three or more letters each or one of the common two-letter words below (or "a" in
+ * front), the fewest pieces winning. Names and codes that do not split that way stay as read.
+ */
+const SHORT_WORDS = new Set(['am', 'an', 'as', 'at', 'be', 'by', 'do', 'go', 'he', 'if', 'in', 'is', 'it', 'me', 'my', 'no', 'of', 'on', 'or', 'so', 'to', 'up', 'us', 'we']);
+const MAX_PIECES = 4;
+
+export function restoreSpaces(line: string, isWord: (lower: string) => boolean): string {
+  return line
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((token) => gluedPunctuation(token).map((part) => splitRun(part, isWord)).join(' '))
+    .join(' ');
+}
+
+/**
+ * "anymore,you" → "anymore," "you"; "it.When" → "it." "When". A full stop splits only before a capital,
+ * so "example.com" and "e.g." stay whole.
+ */
+function gluedPunctuation(token: string): string[] {
+  if (/[/@\d]/.test(token)) return [token]; // paths, addresses and numbers ("3.5", "1,000")
+  return token.replace(/(\p{L}{2})([,;!?])(?=\p{L})/gu, '$1$2 ').replace(/(\p{Ll}{2}\.)(?=\p{Lu})/gu, '$1 ').split(' ');
+}
+
+/** A run of letters (with its punctuation around it) split into words, or the token as it was. */
+function splitRun(token: string, isWord: (lower: string) => boolean): string {
+  const match = /^([^\p{L}]*)(\p{L}+)([^\p{L}]*)$/u.exec(token);
+  if (!match) return token;
+  const [, before = '', letters = '', after = ''] = match;
+  const lower = letters.toLowerCase();
+  if (lower.length < 5 || lower.length > 40 || isWord(lower)) return token;
+  // Mixed case inside the run ("McDonald", "iPhone") is a name, not two words.
+  if (/\p{Ll}\p{Lu}/u.test(letters)) return token;
+  // A lone letter only as the article glued in front ("afile"): "Debian" is not "Deb i an".
+  const fits = (piece: string, start: number) => (piece.length >= 3 ? isWord(piece) : piece.length === 2 ? SHORT_WORDS.has(piece) : start === 0 && piece === 'a');
+  // pieces[i]: the fewest words that make up lower[0, i), and where the last one starts.
+  const best: { count: number; from: number }[] = [{ count: 0, from: -1 }];
+  for (let end = 1; end <= lower.length; end++) {
+    let found: { count: number; from: number } | undefined;
+    for (let start = 0; start < end; start++) {
+      const prefix = best[start];
+      if (!prefix || prefix.count === Infinity || !fits(lower.slice(start, end), start)) continue;
+      if (!found || prefix.count + 1 < found.count) found = { count: prefix.count + 1, from: start };
+    }
+    best.push(found ?? { count: Infinity, from: -1 });
+  }
+  const last = best[lower.length]!;
+  if (last.count < 2 || last.count > MAX_PIECES) return token;
+  const cuts: number[] = [];
+  for (let end = lower.length; end > 0; end = best[end]!.from) cuts.unshift(best[end]!.from);
+  const words = cuts.map((start, i) => letters.slice(start, cuts[i + 1] ?? letters.length));
+  return before + words.join(' ') + after;
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { englishWords, isDictionaryWord } from '../../../../server/analysis/ocr/language.ts';
+import { restoreSpaces } from '../../../../server/analysis/ocr/word-breaks.ts';
+
+const dictionary = englishWords();
+const fix = (line: string) => restoreSpaces(line, (w) => isDictionaryWord(dictionary, w));
+
+describe('restoreSpaces', () => {
+  it('splits runs PaddleOCR read without their spaces (the eval\'s photographed help page)', () => {
+    expect(fix('If you do notwant a file or folder anymore,you can delete it.Whenyou')).toBe('If you do not want a file or folder anymore, you can delete it. When you');
+    expect(fix('delete anitem it ismoved to the Trash,whereitis stored')).toBe('delete an item it is moved to the Trash, where it is stored');
+    expect(fix('To send afile to the trash:')).toBe('To send a file to the trash:');
+    expect(fix('Invertimage themarkers')).toBe('Invert image the markers');
+  });
+
+  it('leaves words, names, codes, numbers and addresses as read', () => {
+    const line = 'Debian Gutenye McDonald iPhone example.com e.g. 1,000 3.5 W1-Fl: PALNBAGN /usr/share';
+    expect(fix(line)).toBe(line);
+    expect(fix('  spaced   out  ')).toBe('spaced out');
+  });
+});

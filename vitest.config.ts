@@ -10,7 +10,7 @@ const CLOUD_API_SUITES = [
   'test/api/moments.test.ts', 'test/api/sound-kinds.test.ts',
   'test/api/usage.test.ts', 'test/api/search-query.test.ts', 'test/api/batch-restore.test.ts', 'test/api/search-suggestions.test.ts',
   'test/api/search-cutoff.test.ts',
-  'test/api/search-vocabulary.test.ts',
+  'test/api/search-vocabulary.test.ts', 'test/api/image-captions.test.ts',
 ];
 
 export default defineConfig({

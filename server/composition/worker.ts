@@ -36,8 +36,8 @@ export async function buildWorker(infra: Infrastructure, overrides: ServeOverrid
       metrics.modelWorkerStarts.inc({ model }, 0);
     }
     const built = createOfflineAnalyzer(log, {
-      // One vision and one OCR thread per processing slot, up to TROVE_MODEL_THREADS: with one, two
-      // files in flight queued for the same model.
+      // One vision thread per processing slot, and as many onnxruntime threads per OCR call, up to
+      // TROVE_MODEL_THREADS: with one vision thread, two files in flight queued for the same model.
       workers: Math.min(config.modelThreads, config.concurrency),
       maxImagePixels: config.maxImagePixels, idleMs: config.modelIdleMs,
       onWorkersChanged: (model, loaded) => {

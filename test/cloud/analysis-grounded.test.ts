@@ -1,6 +1,6 @@
 /**
  * The order the worker runs: the real media pipeline, the real offline analysis WITH its models
- * (centernet objects, tesseract OCR), then the cloud model grounded in it. Asserts that what the
+ * (centernet objects, PaddleOCR), then the cloud model grounded in it. Asserts that what the
  * local models found reaches the prompt the (fake) provider received, and is stored whatever the
  * model answers.
  */

@@ -57,6 +57,23 @@ export function describeImage(meta: Rec, mime: string, out: Parts): void {
     out.sentences.push('Has GPS location.');
     out.tags.add('gps', 'location');
   }
+  describeCaption(rec(meta.caption) ?? {}, out);
+}
+
+/** The title, caption and keywords a photo manager (or a PNG's text) put in the file: the owner's own words. */
+function describeCaption(caption: Rec, out: Parts): void {
+  const title = text(caption.title, 200);
+  const description = text(caption.description, 2000);
+  const keywords = texts(caption.keywords, 60).slice(0, 30);
+  const author = text(caption.author, 120);
+  if (title) out.sentences.push(`Titled '${clip(oneLine(title), 120)}'.`);
+  if (description) out.sentences.push(`Caption: '${clip(oneLine(description), 160)}'.`);
+  if (keywords.length > 0) out.sentences.push(`Keywords: ${keywords.slice(0, 10).join(', ')}.`);
+  if (author) out.sentences.push(`By ${author}.`);
+  for (const k of keywords) out.tags.add(k.toLowerCase());
+  for (const value of [title, description, keywords.join(', '), author]) {
+    if (value) out.texts.push(value);
+  }
 }
 
 interface Shape {

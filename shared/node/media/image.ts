@@ -1,5 +1,5 @@
 import exifr from 'exifr';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { TroveError } from '../../api/errors.ts';
 import { writeFileAtomically } from './atomic.ts';
 import { throwIfAborted } from './failures.ts';
@@ -19,6 +19,14 @@ export interface ExifSummary {
   focalLength?: number;
 }
 
+/** What the picture says about itself: a photo manager's title, caption and keywords, or a PNG's text. */
+export interface ImageCaption {
+  title?: string;
+  description?: string;
+  keywords?: string[];
+  author?: string;
+}
+
 export interface ImageInfo {
   /** After applying the EXIF orientation, i.e. as the image is displayed. */
   width: number;
@@ -27,6 +35,7 @@ export interface ImageInfo {
   hasAlpha: boolean;
   orientation?: number;
   exif?: ExifSummary;
+  caption?: ImageCaption;
 }
 
 /**
@@ -64,6 +73,8 @@ export async function readImageInfo(path: string, opts: { maxPixels?: number } =
     const exif = await readExifSummary(path);
     if (exif) info.exif = exif;
   }
+  const caption = await readCaption(path, meta);
+  if (caption) info.caption = caption;
   return info;
 }
 
@@ -174,6 +185,78 @@ interface RawExif {
   FocalLength?: unknown;
   latitude?: unknown;
   longitude?: unknown;
+}
+
+/**
+ * Captions other software wrote into the file: EXIF's description and Windows' XP tags, XMP's
+ * dc:title, dc:description and dc:subject (Lightroom, digiKam, phones), IPTC's headline, caption and
+ * keywords, and PNG text chunks. A bonus like EXIF: damaged blocks are ignored. Camera firmware
+ * fills the description with its own name ("OLYMPUS DIGITAL CAMERA"); that is not a caption.
+ */
+async function readCaption(path: string, meta: Metadata): Promise<ImageCaption | undefined> {
+  const found = { title: [] as unknown[], description: [] as unknown[], keywords: [] as unknown[], author: [] as unknown[] };
+  for (const c of meta.comments ?? []) {
+    const key = c.keyword.toLowerCase();
+    if (key === 'title') found.title.push(c.text);
+    else if (key === 'description' || key === 'comment' || key === 'subject') found.description.push(c.text);
+    else if (key === 'keywords') found.keywords.push(...c.text.split(/[,;]/));
+    else if (key === 'author') found.author.push(c.text);
+  }
+  if (meta.exif || meta.xmp || meta.iptc) {
+    try {
+      const raw = (await exifr.parse(path, {
+        tiff: true, exif: false, gps: false, xmp: true, iptc: true,
+        ifd1: false, interop: false, icc: false, jfif: false, ihdr: false,
+        reviveValues: false, translateValues: false,
+      })) as Record<string, unknown> | undefined;
+      if (raw) {
+        found.title.push(raw.XPTitle, raw.ObjectName, raw.Headline, raw.title);
+        found.description.push(raw.ImageDescription, raw.Caption, raw.XPComment, raw.XPSubject, raw.description);
+        found.keywords.push(raw.XPKeywords, raw.Keywords, raw.subject);
+        found.author.push(raw.Artist, raw.XPAuthor, raw.Byline, raw.creator);
+      }
+    } catch {
+      // no caption rather than no image
+    }
+  }
+  const pick = (values: unknown[], max: number) => captionTexts(values, max)[0];
+  const caption: ImageCaption = {};
+  const title = pick(found.title, 200);
+  const description = pick(found.description, 2000);
+  const author = pick(found.author, 120);
+  const keywords = [...new Set(captionTexts(found.keywords, 2000).flatMap((k) => k.split(/\s*[,;]\s*/)).filter((k) => k && k.length <= 60))].slice(0, 30);
+  if (title) caption.title = title;
+  if (description && description !== title) caption.description = description;
+  if (keywords.length > 0) caption.keywords = keywords;
+  if (author) caption.author = author;
+  return Object.keys(caption).length > 0 ? caption : undefined;
+}
+
+/** Firmware's own words in the description field, and XMP's empty language placeholder. */
+const NOT_A_CAPTION = /^(x-default|default|untitled|image|picture|photo|dsc|sony dsc|description|\s*)$|digital (still )?camera|^(olympus|nikon|canon|sony|samsung|konica minolta|panasonic|fujifilm|pentax|kodak)( \w+)?$/i;
+
+/** XMP values arrive with XML's entities still in them. */
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Strings from whatever shape the parsers give (a string, a list, XMP's {lang, value}, XP's UCS-2 bytes). */
+function captionTexts(values: unknown[], max: number): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      const t = v.replace(/\0/g, '').replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ENTITIES[e] ?? '').replace(/\s+/g, ' ').trim();
+      if (t && !NOT_A_CAPTION.test(t)) out.push(t.length > max ? `${t.slice(0, max - 1)}…` : t);
+    } else if (Array.isArray(v) && v.length > 0 && v.every((b) => typeof b === 'number')) {
+      visit(Buffer.from(v).toString('utf16le'));
+    } else if (Array.isArray(v)) {
+      v.forEach(visit);
+    } else if (v instanceof Uint8Array) {
+      visit(Buffer.from(v).toString('utf16le'));
+    } else if (v && typeof v === 'object' && 'value' in v) {
+      visit((v).value);
+    }
+  };
+  values.forEach(visit);
+  return out;
 }
 
 /** EXIF is a bonus: a damaged EXIF block must not make a viewable image fail. */

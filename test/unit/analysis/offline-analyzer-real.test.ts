@@ -1,5 +1,5 @@
 /**
- * The offline analyzer with the real models (centernet + nsfwjs in the vision worker, tesseract.js,
+ * The offline analyzer with the real models (centernet + nsfwjs in the vision worker, PaddleOCR,
  * colour cues) on real pictures from the eval corpus: a photo of a person yields "person", a
  * photographed book page yields its words, and a scan-only PDF page is read through OCR.
  */

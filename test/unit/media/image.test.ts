@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exifDateToIso, hammingDistance, makeThumbnail, perceptualHash, readImageInfo } from '../../../shared/node/media/image.ts';
@@ -86,6 +87,49 @@ describe('readImageInfo', () => {
     await expectTroveError(readImageInfo(file('text.jpg')), 'CORRUPT_FILE');
   });
 });
+
+describe('readImageInfo: the picture\'s own captions', () => {
+  const xmp = (inner: string) => `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">${inner}</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+  const plain = () => sharp(patternPixels(64, 48), { raw: { width: 64, height: 48, channels: 3 } });
+
+  it('reads a photo manager\'s XMP title, description and keywords (entities decoded), and EXIF\'s artist', async () => {
+    const jpeg = await plain().jpeg().withExif({ IFD0: { Artist: 'Ada Lovelace' } }).withXmp(xmp(
+      '<dc:title><rdf:Alt><rdf:li xml:lang="x-default">Harbour at dawn</rdf:li></rdf:Alt></dc:title>'
+      + '<dc:description><rdf:Alt><rdf:li xml:lang="x-default">Fishing boats &amp; gulls, Aarhus</rdf:li></rdf:Alt></dc:description>'
+      + '<dc:subject><rdf:Bag><rdf:li>boats</rdf:li><rdf:li>sea</rdf:li><rdf:li>Denmark</rdf:li></rdf:Bag></dc:subject>',
+    )).toBuffer();
+    await writeFile(file('xmp.jpg'), jpeg);
+    expect((await readImageInfo(file('xmp.jpg'))).caption).toEqual({
+      title: 'Harbour at dawn', description: 'Fishing boats & gulls, Aarhus', keywords: ['boats', 'sea', 'Denmark'], author: 'Ada Lovelace',
+    });
+  });
+
+  it('reads a PNG\'s text chunks', async () => {
+    await writeFile(file('text.png'), withTextChunks(await plain().png().toBuffer(), { Title: 'Konqi waving', Description: 'The KDE dragon', Keywords: 'dragon; mascot' }));
+    expect((await readImageInfo(file('text.png'))).caption).toEqual({ title: 'Konqi waving', description: 'The KDE dragon', keywords: ['dragon', 'mascot'] });
+  });
+
+  it('takes a camera\'s own name in the description field for no caption', async () => {
+    const jpeg = await plain().jpeg().withExif({ IFD0: { ImageDescription: 'OLYMPUS DIGITAL CAMERA', Make: 'OLYMPUS' } }).toBuffer();
+    await writeFile(file('olympus.jpg'), jpeg);
+    expect((await readImageInfo(file('olympus.jpg'))).caption).toBeUndefined();
+    expect((await readImageInfo(file('alpha.png'))).caption).toBeUndefined();
+  });
+});
+
+/** The PNG with uncompressed tEXt chunks (keyword, NUL, text) inserted after IHDR (libvips reads those before the pixels). */
+function withTextChunks(pngBytes: Buffer, texts: Record<string, string>): Buffer {
+  const chunks = Object.entries(texts).map(([key, value]) => {
+    const body = Buffer.concat([Buffer.from('tEXt'), Buffer.from(`${key}\0${value}`, 'latin1')]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(body.length - 4);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  });
+  const afterHeader = 8 + 25; // signature, then IHDR's length, type, 13 bytes and CRC
+  return Buffer.concat([pngBytes.subarray(0, afterHeader), ...chunks, pngBytes.subarray(afterHeader)]);
+}
 
 describe('makeThumbnail', () => {
   it('writes an exact 300×300 JPEG that decodes, auto-rotated and atomically', async () => {

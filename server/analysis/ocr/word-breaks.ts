@@ -4,18 +4,26 @@
  * anymore,you can delete it.When you" (the eval's photographed help page): "notwant" would never
  * match a search for "want", and the language filter counts such runs as junk.
  *
- * A token is split only when it is not a word itself and splits wholly into dictionary words: at
- * most four, of three or more letters each or one of the common two-letter words below (or "a" in
- * front), the fewest pieces winning. Names and codes that do not split that way stay as read.
+ * A token is split only when it is not a word itself and splits wholly into common words: at most
+ * four, of three or more letters each or one of the two-letter words below (or "a" in front), the
+ * fewest pieces winning. Only common words, because the rarer a piece the likelier a wrong split of
+ * jargon: with the full dictionary "config" became "con fig". Names and codes stay as read.
  */
 const SHORT_WORDS = new Set(['am', 'an', 'as', 'at', 'be', 'by', 'do', 'go', 'he', 'if', 'in', 'is', 'it', 'me', 'my', 'no', 'of', 'on', 'or', 'so', 'to', 'up', 'us', 'we']);
 const MAX_PIECES = 4;
 
-export function restoreSpaces(line: string, isWord: (lower: string) => boolean): string {
+export interface Vocabulary {
+  /** A word as it stands (the full dictionary, plurals included). */
+  isWord(lower: string): boolean;
+  /** A common word, fit to be a piece of a split. */
+  isCommon(lower: string): boolean;
+}
+
+export function restoreSpaces(line: string, words: Vocabulary): string {
   return line
     .split(/\s+/)
     .filter(Boolean)
-    .map((token) => gluedPunctuation(token).map((part) => splitRun(part, isWord)).join(' '))
+    .map((token) => gluedPunctuation(token).map((part) => splitRun(part, words)).join(' '))
     .join(' ');
 }
 
@@ -29,16 +37,16 @@ function gluedPunctuation(token: string): string[] {
 }
 
 /** A run of letters (with its punctuation around it) split into words, or the token as it was. */
-function splitRun(token: string, isWord: (lower: string) => boolean): string {
+function splitRun(token: string, words: Vocabulary): string {
   const match = /^([^\p{L}]*)(\p{L}+)([^\p{L}]*)$/u.exec(token);
   if (!match) return token;
   const [, before = '', letters = '', after = ''] = match;
   const lower = letters.toLowerCase();
-  if (lower.length < 5 || lower.length > 40 || isWord(lower)) return token;
+  if (lower.length < 5 || lower.length > 40 || words.isWord(lower)) return token;
   // Mixed case inside the run ("McDonald", "iPhone") is a name, not two words.
   if (/\p{Ll}\p{Lu}/u.test(letters)) return token;
   // A lone letter only as the article glued in front ("afile"): "Debian" is not "Deb i an".
-  const fits = (piece: string, start: number) => (piece.length >= 3 ? isWord(piece) : piece.length === 2 ? SHORT_WORDS.has(piece) : start === 0 && piece === 'a');
+  const fits = (piece: string, start: number) => (piece.length >= 3 ? words.isCommon(piece) : piece.length === 2 ? SHORT_WORDS.has(piece) : start === 0 && piece === 'a');
   // pieces[i]: the fewest words that make up lower[0, i), and where the last one starts.
   const best: { count: number; from: number }[] = [{ count: 0, from: -1 }];
   for (let end = 1; end <= lower.length; end++) {
@@ -54,6 +62,6 @@ function splitRun(token: string, isWord: (lower: string) => boolean): string {
   if (last.count < 2 || last.count > MAX_PIECES) return token;
   const cuts: number[] = [];
   for (let end = lower.length; end > 0; end = best[end]!.from) cuts.unshift(best[end]!.from);
-  const words = cuts.map((start, i) => letters.slice(start, cuts[i + 1] ?? letters.length));
-  return before + words.join(' ') + after;
+  const pieces = cuts.map((start, i) => letters.slice(start, cuts[i + 1] ?? letters.length));
+  return before + pieces.join(' ') + after;
 }

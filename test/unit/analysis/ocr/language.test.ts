@@ -48,6 +48,12 @@ describe('LanguageFilter', () => {
     expect(kept(read('markers,', '(coins)', "object's", 'well-known'))).toEqual(['markers,', '(coins)', "object's", 'well-known']);
   });
 
+  it('counts code identifiers as names: a screenshot of an API page is text (the dev corpus\'s file023)', () => {
+    const page = read('Constructors', 'constructor', 'Properties', 'config', 'draw', 'events', 'faceTriangulation', 'faceUVMap', 'getElementById', 'webcam');
+    expect(kept(page)).toEqual(page.map((w) => w.text));
+    expect(kept(read('aB', 'xY', 'EY'))).toEqual([]); // short mixed case is still junk
+  });
+
   it('needs enough of the text to be words', () => {
     // Two dictionary words among six junk tokens: a textured photo, not a page.
     expect(kept(read('the', 'wall', 'Xq', 'zzv', 'EY', 'Rr', 'kk', 'Ww'))).toEqual([]);

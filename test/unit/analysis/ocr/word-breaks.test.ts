@@ -12,6 +12,7 @@ describe('restoreSpaces', () => {
     expect(fix('delete anitem it ismoved to the Trash,whereitis stored')).toBe('delete an item it is moved to the Trash, where it is stored');
     expect(fix('To send afile to the trash:')).toBe('To send a file to the trash:');
     expect(fix('Invertimage themarkers')).toBe('Invert image the markers');
+    expect(fix('histogram of greyvalues')).toBe('histogram of grey values'); // "grey" is not among the common words, but long enough
   });
 
   it('leaves words, names, codes, numbers and addresses as read', () => {

@@ -38,8 +38,12 @@ export function signalFacts(samples: Float32Array, sampleRate: number): SignalFa
   const re = new Float64Array(FFT_SIZE);
   const im = new Float64Array(FFT_SIZE);
   const bins = FFT_SIZE / 2;
+  // Two sets of spectrum buffers, swapped each frame: this frame's and the one before (no allocation per frame).
+  let mag = new Float64Array(bins), logMag = new Float64Array(bins);
+  let lastMag = new Float64Array(bins), lastLogMag = new Float64Array(bins);
   let prevLogMag: Float64Array | undefined;
   let prevMag: Float64Array | undefined;
+  const scratch = { re: new Float64Array(FFT_SIZE), im: new Float64Array(FFT_SIZE) };
   const rms: number[] = [], zcr: number[] = [], centroid: number[] = [], logFlat: number[] = [];
   const stability: number[] = [], flux: number[] = [], pitched: boolean[] = [], loud: boolean[] = [];
   // Lags for a pitch of 80–1000 Hz.
@@ -60,8 +64,8 @@ export function signalFacts(samples: Float32Array, sampleRate: number): SignalFa
     const isLoud = r >= SILENT_RMS;
     loud.push(isLoud);
     fft(re, im);
-    const mag = new Float64Array(bins);
-    const logMag = new Float64Array(bins);
+    [mag, lastMag] = [lastMag, mag];
+    [logMag, lastLogMag] = [lastLogMag, logMag];
     let power = 0, weighted = 0, logSum = 0;
     for (let k = 1; k < bins; k++) {
       const p = re[k]! * re[k]! + im[k]! * im[k]!;
@@ -80,7 +84,7 @@ export function signalFacts(samples: Float32Array, sampleRate: number): SignalFa
       const arith = power / (bins - 1) + 1e-12;
       logFlat.push(Math.log10(Math.exp(logSum / (bins - 1)) / arith + 1e-12));
       if (prevMag) stability.push(cosine(mag, prevMag));
-      pitched.push(isPitched(re, im, minLag, maxLag));
+      pitched.push(isPitched(re, im, minLag, maxLag, scratch));
     }
     prevLogMag = logMag;
     prevMag = isLoud ? mag : undefined;
@@ -117,10 +121,11 @@ export function signalFacts(samples: Float32Array, sampleRate: number): SignalFa
 }
 
 /** A frame is pitched (voiced speech, a note, a tone) when its normalised autocorrelation peaks above 0.5 at a lag of 80–1000 Hz. */
-function isPitched(re: Float64Array, im: Float64Array, minLag: number, maxLag: number): boolean {
+function isPitched(re: Float64Array, im: Float64Array, minLag: number, maxLag: number, scratch: { re: Float64Array; im: Float64Array }): boolean {
   // Autocorrelation = inverse FFT of the power spectrum (the FFT of the conjugate gives it up to a scale).
   const n = re.length;
-  const pr = new Float64Array(n), pi = new Float64Array(n);
+  const { re: pr, im: pi } = scratch;
+  pi.fill(0);
   for (let k = 0; k < n; k++) pr[k] = re[k]! * re[k]! + im[k]! * im[k]!;
   fft(pr, pi);
   const zero = pr[0]!;
@@ -192,25 +197,47 @@ function hann(n: number): Float64Array {
   return w;
 }
 
+/** Bit-reversal permutations by FFT length: computed once, not per frame (a minute of sound is ~3,750 frames). */
+const BIT_REVERSED = new Map<number, Uint32Array>();
+
+function bitReversed(n: number): Uint32Array {
+  let order = BIT_REVERSED.get(n);
+  if (!order) {
+    order = new Uint32Array(n);
+    for (let i = 1, j = 0; i < n; i++) {
+      let bit = n >> 1;
+      for (; j & bit; bit >>= 1) j ^= bit;
+      j ^= bit;
+      order[i] = j;
+    }
+    BIT_REVERSED.set(n, order);
+  }
+  return order;
+}
+
 /** In-place iterative radix-2 FFT; the length must be a power of two. */
 export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
+  const order = bitReversed(n);
+  for (let i = 1; i < n; i++) {
+    const j = order[i]!;
     if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
+      const r = re[i]!;
+      re[i] = re[j]!;
+      re[j] = r;
+      const m = im[i]!;
+      im[i] = im[j]!;
+      im[j] = m;
     }
   }
   for (let len = 2; len <= n; len <<= 1) {
     const ang = (-2 * Math.PI) / len;
     const wr = Math.cos(ang), wi = Math.sin(ang);
+    const half = len / 2;
     for (let i = 0; i < n; i += len) {
       let cr = 1, ci = 0;
-      for (let j = 0; j < len / 2; j++) {
-        const a = i + j, b = a + len / 2;
+      for (let j = 0; j < half; j++) {
+        const a = i + j, b = a + half;
         const tr = re[b]! * cr - im[b]! * ci;
         const ti = re[b]! * ci + im[b]! * cr;
         re[b] = re[a]! - tr; im[b] = im[a]! - ti;

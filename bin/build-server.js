@@ -43,6 +43,7 @@ const ENTRIES = {
   main: 'server/main.ts',
   'vision-worker': 'server/analysis/vision/vision-worker.ts',
   'embed-worker': 'server/analysis/embed-worker.ts',
+  'ocr-thread': 'server/analysis/ocr/ocr-thread.ts',
 };
 
 /**

@@ -46,7 +46,7 @@ export class Metrics {
     labelNames: ['provider', 'code'] as const, registers: [this.registry],
   });
   readonly modelWorkers = new Gauge({
-    name: 'trove_model_workers', help: 'Model worker threads loaded now (vision: started by the first file that needs them; ocr: 1 while the PaddleOCR models are loaded, from the first picture; text: by the first embedding; stopped after TROVE_MODEL_IDLE_S idle, the last text one kept).',
+    name: 'trove_model_workers', help: 'Model worker threads loaded now (vision, ocr: started by the first file that needs them; text: by the first embedding; stopped after TROVE_MODEL_IDLE_S idle, the last text one kept).',
     labelNames: ['model'] as const, registers: [this.registry],
   });
   readonly modelWorkerStarts = new Counter({

@@ -15,9 +15,9 @@ import { createVisionAnalyzers, sceneCues } from '../analysis/vision/index.ts';
 import type { Logger } from '../logger.ts';
 
 export interface OfflineAnalyzerOptions {
-  /** Vision worker threads; the job concurrency decides how many files run at once. */
+  /** Vision and OCR worker threads each; the job concurrency decides how many files run at once. */
   workers?: number;
-  /** onnxruntime's threads per OCR call (default: `workers`). */
+  /** onnxruntime's threads per OCR call (default 1); `workers` OCR threads read side by side. */
   ocrThreads?: number;
   maxImagePixels?: number;
   /** The vision workers and the OCR models are released after this long unused (TROVE_MODEL_IDLE_S); 0: never. */
@@ -30,7 +30,7 @@ export function createOfflineAnalyzer(log: Logger, options: OfflineAnalyzerOptio
   const idleMs = options.idleMs ?? 0;
   const vision = createVisionAnalyzers(log, { workers: options.workers ?? 1, idleMs, onWorkersChanged: (n) => options.onWorkersChanged?.('vision', n) });
   const ocr = createTextRecognizer({
-    threads: options.ocrThreads ?? options.workers ?? 1, idleMs, onWorkersChanged: (n) => options.onWorkersChanged?.('ocr', n),
+    workers: options.workers ?? 1, threads: options.ocrThreads ?? 1, idleMs, onWorkersChanged: (n) => options.onWorkersChanged?.('ocr', n),
     ...(options.maxImagePixels ? { maxPixels: options.maxImagePixels } : {}),
   }, log) ?? undefined;
   const speech = createSpeechRecognizer(log);

@@ -36,9 +36,9 @@ export async function buildWorker(infra: Infrastructure, overrides: ServeOverrid
       metrics.modelWorkerStarts.inc({ model }, 0);
     }
     const built = createOfflineAnalyzer(log, {
-      // One vision thread per processing slot, up to TROVE_MODEL_THREADS: with one, two files in
-      // flight queued for the same model. OCR calls share TROVE_MODEL_THREADS between the slots:
-      // two files each reading with two onnxruntime threads on two cores only took turns.
+      // One vision and one OCR thread per processing slot, up to TROVE_MODEL_THREADS: with one, two
+      // files in flight queued for the same model. onnxruntime's threads inside each OCR call share
+      // TROVE_MODEL_THREADS between the slots: two files each reading with two on two cores only took turns.
       workers: Math.min(config.modelThreads, config.concurrency),
       ocrThreads: Math.max(1, Math.floor(config.modelThreads / config.concurrency)),
       maxImagePixels: config.maxImagePixels, idleMs: config.modelIdleMs,

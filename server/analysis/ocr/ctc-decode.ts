@@ -6,7 +6,7 @@ export interface ReadLine {
 
 /**
  * Greedy CTC decoding of a recogniser's output for one line: at each time step take the most likely
- * class; class 0 is CTC's blank, and a class repeated in consecutive steps is one character (a real
+ * class (the values are softmax probabilities); class 0 is CTC's blank, and a class repeated in consecutive steps is one character (a real
  * double letter has a blank between its two steps). `probabilities` holds `steps` rows of
  * `classes` softmax values; class k ≥ 1 is `alphabet[k - 1]`. The confidence is the mean of the
  * kept characters' probabilities (PaddleOCR's rec score), 0 for an empty line.
@@ -20,7 +20,10 @@ export function decodeCtc(probabilities: Float32Array, offset: number, steps: nu
     const row = offset + t * classes;
     let best = 0;
     let bestP = probabilities[row]!;
-    for (let k = 1; k < classes; k++) {
+    // Softmax values sum to 1, so one above 0.5 is the largest: most steps (blanks, clear letters)
+    // stop there instead of reading all 6,625 classes, which kept the event loop busy for a second
+    // on a page of text.
+    for (let k = 1; k < classes && bestP <= 0.5; k++) {
       const p = probabilities[row + k]!;
       if (p > bestP) {
         bestP = p;

@@ -1,2 +1,3 @@
-export { PaddleRecognizer, type PaddleFiles, type PaddleOptions, type PaddleStats } from './paddle-recognizer.ts';
+export { PaddleRecognizer, type PaddleOptions, type PaddleStats } from './paddle-recognizer.ts';
+export type { PaddleFiles } from './paddle-engine.ts';
 export { keepConfidentText, type ConfidentText, type OcrBlock } from './words.ts';

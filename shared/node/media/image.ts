@@ -252,7 +252,7 @@ function captionTexts(values: unknown[], max: number): string[] {
     } else if (v instanceof Uint8Array) {
       visit(Buffer.from(v).toString('utf16le'));
     } else if (v && typeof v === 'object' && 'value' in v) {
-      visit((v).value);
+      visit(v.value);
     }
   };
   values.forEach(visit);
